@@ -1,0 +1,105 @@
+package io.rtpipe.connectors.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.time.Duration;
+
+/**
+ * Builds every AWS client rtpipe uses from one {@link AwsConfig}. Each call returns a new client the caller owns
+ * and must close.
+ */
+public final class AwsClients {
+
+    private final AwsConfig config;
+    private final AwsCredentialsProvider credentials;
+
+    public AwsClients(AwsConfig config) {
+        this.config = config;
+        this.credentials = credentialsProvider(config.credentials());
+    }
+
+    public AwsConfig config() {
+        return config;
+    }
+
+    /**
+     * Kinesis over HTTP/2 with many streams per connection, as KCL recommends; for an emulator's plain port
+     * (no TLS) the same client speaks h2c, which kinesis-mock supports.
+     */
+    public KinesisAsyncClient kinesisAsync() {
+        var builder = KinesisAsyncClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(Integer.MAX_VALUE)
+                        .protocol(Protocol.HTTP2)
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(30)));
+        config.kinesisEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** DynamoDB over HTTP/1.1 (dynalite speaks nothing else); KCL needs the async client. */
+    public DynamoDbAsyncClient dynamoDbAsync() {
+        var builder = DynamoDbAsyncClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1));
+        config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    public DynamoDbClient dynamoDb() {
+        var builder = DynamoDbClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.dynamoDbEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** S3 with path-style addressing whenever the endpoint is overridden (emulators have no virtual hosts). */
+    public S3Client s3() {
+        var builder = S3Client.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+        return builder.build();
+    }
+
+    /** CloudWatch, which KCL requires even with metrics off; locally it points at an unused port. */
+    public CloudWatchAsyncClient cloudWatchAsync() {
+        var builder = CloudWatchAsyncClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(10)).build())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        config.cloudWatchEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentialsProvider(AwsConfig.Credentials credentials) {
+        if (credentials instanceof AwsConfig.StaticKeys keys) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey()));
+        }
+        if (credentials instanceof AwsConfig.Profile profile) {
+            return ProfileCredentialsProvider.create(profile.name());
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

@@ -1,0 +1,158 @@
+package io.rtpipe.connectors.aws;
+
+import java.net.URI;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where and as whom rtpipe talks to AWS: one object for every service, so a local run can never send one service's
+ * calls to real AWS by forgetting its endpoint (a common KCL pitfall). Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS).
+ */
+public final class AwsConfig {
+
+    /** Which credentials the clients use. */
+    public sealed interface Credentials permits StaticKeys, Profile, DefaultChain {}
+
+    /** Fixed keys: tests, emulators and LocalStack. */
+    public record StaticKeys(String accessKeyId, String secretAccessKey) implements Credentials {
+        public StaticKeys {
+            Objects.requireNonNull(accessKeyId, "accessKeyId");
+            Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        }
+    }
+
+    /** A named profile from the user's AWS config files. */
+    public record Profile(String name) implements Credentials {
+        public Profile {
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    /** The SDK's default chain (environment, profile, container or instance role). Real AWS only. */
+    public record DefaultChain() implements Credentials {}
+
+    private final String region;
+    private final Credentials credentials;
+    private final URI kinesisEndpoint;
+    private final URI dynamoDbEndpoint;
+    private final URI s3Endpoint;
+    private final URI cloudWatchEndpoint;
+
+    private AwsConfig(Builder b) {
+        this.region = Objects.requireNonNull(b.region, "region");
+        this.credentials = Objects.requireNonNull(b.credentials, "credentials");
+        this.kinesisEndpoint = b.kinesisEndpoint;
+        this.dynamoDbEndpoint = b.dynamoDbEndpoint;
+        this.s3Endpoint = b.s3Endpoint;
+        this.cloudWatchEndpoint = b.cloudWatchEndpoint;
+        long overridden = java.util.stream.Stream.of(kinesisEndpoint, dynamoDbEndpoint, s3Endpoint, cloudWatchEndpoint)
+                .filter(Objects::nonNull).count();
+        if (overridden != 0 && overridden != 4) {
+            throw new IllegalArgumentException("endpoint overrides must be set for all of Kinesis, DynamoDB, S3 and "
+                    + "CloudWatch or for none, else some calls would go to real AWS; got " + this);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder()
+                .region(region)
+                .credentials(credentials)
+                .kinesisEndpoint(kinesisEndpoint)
+                .dynamoDbEndpoint(dynamoDbEndpoint)
+                .s3Endpoint(s3Endpoint)
+                .cloudWatchEndpoint(cloudWatchEndpoint);
+    }
+
+    public String region() {
+        return region;
+    }
+
+    public Credentials credentials() {
+        return credentials;
+    }
+
+    public Optional<URI> kinesisEndpoint() {
+        return Optional.ofNullable(kinesisEndpoint);
+    }
+
+    public Optional<URI> dynamoDbEndpoint() {
+        return Optional.ofNullable(dynamoDbEndpoint);
+    }
+
+    public Optional<URI> s3Endpoint() {
+        return Optional.ofNullable(s3Endpoint);
+    }
+
+    public Optional<URI> cloudWatchEndpoint() {
+        return Optional.ofNullable(cloudWatchEndpoint);
+    }
+
+    /** True when every service is overridden to a local or emulated endpoint. */
+    public boolean isLocal() {
+        return kinesisEndpoint != null;
+    }
+
+    @Override
+    public String toString() {
+        return "AwsConfig{region=" + region + ", credentials=" + credentials.getClass().getSimpleName()
+                + ", kinesis=" + kinesisEndpoint + ", dynamodb=" + dynamoDbEndpoint + ", s3=" + s3Endpoint
+                + ", cloudwatch=" + cloudWatchEndpoint + "}";
+    }
+
+    public static final class Builder {
+        private String region = "us-east-1";
+        private Credentials credentials = new DefaultChain();
+        private URI kinesisEndpoint;
+        private URI dynamoDbEndpoint;
+        private URI s3Endpoint;
+        private URI cloudWatchEndpoint;
+
+        private Builder() {
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Sends every service to one endpoint (LocalStack's single edge port). */
+        public Builder endpoint(URI endpoint) {
+            return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint);
+        }
+
+        public Builder kinesisEndpoint(URI endpoint) {
+            this.kinesisEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder dynamoDbEndpoint(URI endpoint) {
+            this.dynamoDbEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI endpoint) {
+            this.s3Endpoint = endpoint;
+            return this;
+        }
+
+        public Builder cloudWatchEndpoint(URI endpoint) {
+            this.cloudWatchEndpoint = endpoint;
+            return this;
+        }
+
+        public AwsConfig build() {
+            return new AwsConfig(this);
+        }
+    }
+}
