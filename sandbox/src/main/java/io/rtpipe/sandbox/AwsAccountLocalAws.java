@@ -2,6 +2,7 @@ package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,11 @@ final class AwsAccountLocalAws implements LocalAws {
     @Override
     public Optional<FaultInjection> faults() {
         return Optional.empty();
+    }
+
+    @Override
+    public List<RunningProcess> processes() {
+        return List.of();
     }
 
     @Override

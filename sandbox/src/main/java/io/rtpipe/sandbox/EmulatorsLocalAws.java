@@ -2,7 +2,6 @@ package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.sandbox.emulators.EmulatorSet;
-import io.rtpipe.sandbox.process.ManagedProcess;
 
 import java.util.List;
 import java.util.Optional;
@@ -76,9 +75,11 @@ final class EmulatorsLocalAws implements LocalAws, FaultInjection {
         emulators.startS3();
     }
 
-    /** The running emulator processes (name, PID, log file). */
-    List<ManagedProcess> processes() {
-        return emulators.processes();
+    @Override
+    public List<RunningProcess> processes() {
+        return emulators.processes().stream()
+                .map(p -> new RunningProcess(p.name(), p.pid(), p.logFile()))
+                .toList();
     }
 
     @Override

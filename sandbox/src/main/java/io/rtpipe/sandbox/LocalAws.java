@@ -2,6 +2,7 @@ package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,12 @@ public interface LocalAws extends AutoCloseable {
 
     /** Hooks to break the services on purpose; present for {@link Backend#EMULATORS} only. */
     Optional<FaultInjection> faults();
+
+    /**
+     * The processes this sandbox started and will stop on {@link #close()} (the emulators, with their log files);
+     * empty for backends that start no local process.
+     */
+    List<RunningProcess> processes();
 
     /** Stops everything this sandbox started, each process by its own PID. Idempotent. */
     @Override

@@ -6,6 +6,7 @@ import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.containers.localstack.LocalStackContainer.Service;
 import org.testcontainers.utility.DockerImageName;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -75,6 +76,11 @@ final class LocalStackLocalAws implements LocalAws {
     @Override
     public Optional<FaultInjection> faults() {
         return Optional.empty();
+    }
+
+    @Override
+    public List<RunningProcess> processes() {
+        return List.of();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsClients;
-import io.rtpipe.sandbox.process.ManagedProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +63,30 @@ class EmulatorsSandboxIT {
         }
     }
 
+    /**
+     * What KCL depends on: the async Kinesis client from AwsClients (Netty, HTTP/2) talks to kinesis-mock's plain
+     * port as h2c with prior knowledge, and the SDK encodes Kinesis calls as CBOR, which kinesis-mock accepts.
+     * Checked on the wire through a recording proxy, independently of the SDK's own view.
+     */
+    @Test
+    void asyncKinesisClientSpeaksH2cAndCborToKinesisMock() throws Exception {
+        String stream = unique("sandbox-wire");
+        aws.createStream(stream, 1);
+        int kinesisPort = aws.awsConfig().kinesisEndpoint().orElseThrow().getPort();
+        try (var proxy = new RecordingProxy(kinesisPort);
+             var kinesis = new AwsClients(aws.awsConfig().toBuilder().kinesisEndpoint(proxy.endpoint()).build())
+                     .kinesisAsync()) {
+            kinesis.putRecord(r -> r.streamName(stream).partitionKey("k")
+                    .data(SdkBytes.fromString("over the wire", StandardCharsets.UTF_8))).join();
+
+            String wire = new String(proxy.sentBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(wire).as("HTTP/2 connection preface (h2c, prior knowledge)")
+                    .startsWith("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+            // CBOR: the key "StreamName" is a 10-byte text string (major type 3, header byte 0x6A), not JSON.
+            assertThat(wire).contains("\u006aStreamName").doesNotContain("\"StreamName\"");
+        }
+    }
+
     @Test
     void dynamoDbTableStoresAndReturnsAnItem() {
         String table = unique("sandbox-it");
@@ -102,7 +125,7 @@ class EmulatorsSandboxIT {
                 config.cloudWatchEndpoint()))
                 .allSatisfy(e -> assertThat(e).hasValueSatisfying(uri -> assertThat(uri.getHost()).isEqualTo("127.0.0.1")));
         assertThat(config.credentials()).isEqualTo(new io.rtpipe.connectors.aws.AwsConfig.StaticKeys("test", "test"));
-        assertThat(aws.processes()).extracting(ManagedProcess::name)
+        assertThat(aws.processes()).extracting(RunningProcess::name)
                 .containsExactlyInAnyOrder("kinesis-mock", "dynalite", "s3mock");
     }
 }

@@ -6,9 +6,6 @@ import io.rtpipe.sandbox.process.ManagedProcess;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,10 +41,6 @@ public final class EmulatorSet implements AutoCloseable {
     private final int s3Port;
     private final int s3TlsPort;
     private final int cloudWatchPort;
-    private final HttpClient probeClient = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1))
-            .build();
 
     private final List<ManagedProcess> running = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::stopAll, "rtpipe-sandbox-emulators-shutdown");
@@ -75,41 +68,34 @@ public final class EmulatorSet implements AutoCloseable {
     public static EmulatorSet start(Path workDir, Path cacheDir, String region, Duration startTimeout) {
         var set = new EmulatorSet(workDir, region, startTimeout);
         Runtime.getRuntime().addShutdownHook(set.shutdownHook);
+        // S3Mock (a Spring Boot JVM) is the slowest to start: launch it first, in parallel with npm ci.
+        CompletableFuture<Void> s3Ready = CompletableFuture.runAsync(() -> {
+            set.s3Jar = S3MockJar.locate(cacheDir);
+            set.startS3();
+        }, runnable -> new Thread(runnable, "rtpipe-sandbox-s3mock-start").start());
         try {
-            // S3Mock (a Spring Boot JVM) is the slowest to start: launch it first, in parallel with npm ci.
-            CompletableFuture<Void> s3Ready = CompletableFuture.runAsync(() -> {
-                set.s3Jar = S3MockJar.locate(cacheDir);
-                set.startS3();
-            }, runnable -> new Thread(runnable, "rtpipe-sandbox-s3mock-start").start());
-            RuntimeException failure = null;
-            try {
-                NodeEmulators node = NodeEmulators.install(cacheDir);
-                ManagedProcess kinesis = set.launch(KINESIS, set.kinesisCommand(node), node.kinesisMockDir(),
-                        set.kinesisEnvironment(node));
-                ManagedProcess dynamo = set.launch(DYNAMODB, set.dynaliteCommand(node), node.dir(), Map.of());
-                kinesis.awaitReady(set::kinesisAnswers, startTimeout);
-                dynamo.awaitReady(set::dynamoDbAnswers, startTimeout);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            try {
-                s3Ready.join();
-            } catch (CompletionException e) {
-                RuntimeException s3Failure = e.getCause() instanceof RuntimeException r ? r : e;
-                if (failure == null) {
-                    failure = s3Failure;
-                } else {
-                    failure.addSuppressed(s3Failure);
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-            return set;
+            NodeEmulators node = NodeEmulators.install(cacheDir);
+            ManagedProcess kinesis = set.launch(KINESIS, set.kinesisCommand(node), node.kinesisMockDir(),
+                    set.kinesisEnvironment(node));
+            ManagedProcess dynamo = set.launch(DYNAMODB, set.dynaliteCommand(node), node.dir(), Map.of());
+            kinesis.awaitReady(set::kinesisAnswers, startTimeout);
+            dynamo.awaitReady(set::dynamoDbAnswers, startTimeout);
         } catch (RuntimeException e) {
             set.close();
+            try {
+                s3Ready.join();
+            } catch (CompletionException stoppedByUs) {
+                // S3Mock was stopped by close() above; its "exited" error would only hide the real one.
+            }
             throw e;
         }
+        try {
+            s3Ready.join();
+        } catch (CompletionException e) {
+            set.close();
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        return set;
     }
 
     public URI kinesisEndpoint() {
@@ -257,27 +243,22 @@ public final class EmulatorSet implements AutoCloseable {
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true");
     }
 
-    private boolean kinesisAnswers() throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(loopback(kinesisPort).resolve("/healthcheck"))
-                .timeout(Duration.ofSeconds(2)).GET().build();
-        return probeClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    private boolean kinesisAnswers() throws IOException {
+        return HttpProbe.statusLine(kinesisPort, "GET /healthcheck HTTP/1.1\r\n\r\n").contains(" 200 ");
     }
 
     /** Any DynamoDB-shaped answer to ListTables (even "missing authentication token") means dynalite serves. */
-    private boolean dynamoDbAnswers() throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(loopback(dynamoDbPort))
-                .timeout(Duration.ofSeconds(2))
-                .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
-                .header("Content-Type", "application/x-amz-json-1.0")
-                .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build();
-        return probeClient.send(request, HttpResponse.BodyHandlers.ofString()).body().contains("__type");
+    private boolean dynamoDbAnswers() throws IOException {
+        String body = "{}";
+        return HttpProbe.response(dynamoDbPort, "POST / HTTP/1.1\r\n"
+                + "X-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                + "Content-Type: application/x-amz-json-1.0\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).contains("__type");
     }
 
     /** ListBuckets (S3Mock does not check signatures). */
-    private boolean s3Answers() throws IOException, InterruptedException {
-        var request = HttpRequest.newBuilder(loopback(s3Port)).timeout(Duration.ofSeconds(2)).GET().build();
-        return probeClient.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    private boolean s3Answers() throws IOException {
+        return HttpProbe.statusLine(s3Port, "GET / HTTP/1.1\r\n\r\n").contains(" 200 ");
     }
 
     private static URI loopback(int port) {

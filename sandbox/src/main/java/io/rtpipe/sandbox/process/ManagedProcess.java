@@ -1,6 +1,8 @@
 package io.rtpipe.sandbox.process;
 
 import io.rtpipe.sandbox.SandboxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ public final class ManagedProcess {
     /** Grace period between a polite stop (SIGTERM) and a forced one (SIGKILL). */
     public static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
+    private static final Logger LOG = LoggerFactory.getLogger(ManagedProcess.class);
     private static final int LOG_TAIL_LINES = 20;
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
@@ -118,11 +121,14 @@ public final class ManagedProcess {
      * Idempotent; returns once the process is gone.
      */
     public void stop() {
+        long start = System.nanoTime();
+        boolean wasAlive = process.isAlive();
         var descendants = process.descendants().toList();
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} did not stop within {} s of SIGTERM; killing it", this, STOP_GRACE.toSeconds());
                 process.destroyForcibly();
                 process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
@@ -131,6 +137,9 @@ public final class ManagedProcess {
             Thread.currentThread().interrupt();
         }
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        if (wasAlive) {
+            LOG.debug("Stopped {} in {} ms", this, (System.nanoTime() - start) / 1_000_000);
+        }
     }
 
     /** The last {@code lines} lines of a log file, or a note saying why there are none. */
