@@ -16,7 +16,8 @@ import java.util.Optional;
  *   <li>cacheDir: {@code $RTPIPE_CACHE_DIR}, else {@code $XDG_CACHE_HOME/rtpipe}, else {@code ~/.cache/rtpipe}
  *       (installed emulators, shared by every sandbox on the machine)</li>
  *   <li>region: {@code us-east-1}</li>
- *   <li>startTimeout: 60 s per emulator (the first run's {@code npm ci} has its own 5-minute limit)</li>
+ *   <li>startTimeout: 120 s per emulator; S3Mock alone needs 5-10 s on an idle 2-core machine but was measured at
+ *       30-45 s when many JVMs share the cores (the first run's {@code npm ci} has its own 5-minute limit)</li>
  *   <li>awsProfile: none, i.e. the SDK's default credential chain ({@link Backend#AWS} only)</li>
  *   <li>localStackImage: {@value #DEFAULT_LOCALSTACK_IMAGE} ({@link Backend#LOCALSTACK} only)</li>
  * </ul>
@@ -107,7 +108,7 @@ public final class SandboxConfig {
         private Path workDir;
         private Path cacheDir;
         private String region = "us-east-1";
-        private Duration startTimeout = Duration.ofSeconds(60);
+        private Duration startTimeout = Duration.ofSeconds(120);
         private String awsProfile;
         private String localStackImage = DEFAULT_LOCALSTACK_IMAGE;
 

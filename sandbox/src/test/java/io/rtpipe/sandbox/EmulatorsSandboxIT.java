@@ -4,39 +4,62 @@ import io.rtpipe.connectors.aws.AwsClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The emulators backend end to end: each service through the clients rtpipe itself uses ({@link AwsClients}). */
+/**
+ * The emulators backend end to end on one sandbox: each service through the clients rtpipe itself uses
+ * ({@link AwsClients}), an injected S3 outage, and a close that leaves nothing running.
+ */
 class EmulatorsSandboxIT {
 
-    private static EmulatorsLocalAws aws;
+    @TempDir
+    static Path workDir;
+
+    private static LocalAws aws;
     private static AwsClients clients;
 
     @BeforeAll
     static void start() {
         long t0 = System.nanoTime();
-        aws = (EmulatorsLocalAws) Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).build());
+        aws = Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).workDir(workDir).build());
         System.out.printf("sandbox started in %d ms: %s%n", (System.nanoTime() - t0) / 1_000_000, aws);
         clients = new AwsClients(aws.awsConfig());
     }
 
+    /** close() must leave no emulator alive (checked by PID), drop S3's data and keep the logs. */
     @AfterAll
-    static void stop() {
-        if (aws != null) {
-            aws.close();
-        }
+    static void closeStopsEveryEmulatorProcess() {
+        List<Long> pids = aws.processes().stream().map(RunningProcess::pid).toList();
+        assertThat(pids).hasSize(3);
+        long t0 = System.nanoTime();
+        aws.close();
+        System.out.printf("sandbox closed in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+        assertThat(pids).allSatisfy(pid ->
+                assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("pid %d", pid).isEmpty());
+        assertThat(aws.processes()).isEmpty();
+        assertThat(workDir.resolve("s3-store")).doesNotExist();
+        assertThat(workDir.resolve("logs")).isDirectoryContaining("glob:**/kinesis-mock.log")
+                .isDirectoryContaining("glob:**/dynalite.log").isDirectoryContaining("glob:**/s3mock.log");
+        aws.close(); // idempotent
     }
 
     private static String unique(String prefix) {
@@ -92,8 +115,9 @@ class EmulatorsSandboxIT {
         String table = unique("sandbox-it");
         try (var dynamo = clients.dynamoDb()) {
             dynamo.createTable(r -> r.tableName(table)
-                    .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S))
-                    .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH))
+                    .attributeDefinitions(AttributeDefinition.builder()
+                            .attributeName("pk").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
                     .billingMode("PAY_PER_REQUEST"));
             dynamo.putItem(r -> r.tableName(table).item(Map.of(
                     "pk", AttributeValue.fromS("window-1"), "count", AttributeValue.fromN("42"))));
@@ -116,6 +140,29 @@ class EmulatorsSandboxIT {
             String body = s3.getObjectAsBytes(r -> r.bucket(bucket).key("raw/shard-0/1.json")).asUtf8String();
             assertThat(body).isEqualTo("{\"a\":1}");
         }
+    }
+
+    @Test
+    void s3ComesBackWithItsDataAfterAnInjectedOutage() {
+        aws.createBucket("outage-it");
+        try (var s3 = clients.s3()) {
+            s3.putObject(r -> r.bucket("outage-it").key("k"), RequestBody.fromString("before outage"));
+            long oldPid = s3Pid();
+            var faults = aws.faults().orElseThrow();
+
+            faults.stopS3();
+            assertThat(ProcessHandle.of(oldPid).filter(ProcessHandle::isAlive)).isEmpty();
+            assertThatThrownBy(s3::listBuckets).isInstanceOf(SdkClientException.class);
+
+            faults.startS3();
+            assertThat(s3Pid()).isNotEqualTo(oldPid);
+            assertThat(s3.getObjectAsBytes(r -> r.bucket("outage-it").key("k")).asUtf8String())
+                    .isEqualTo("before outage");
+        }
+    }
+
+    private static long s3Pid() {
+        return aws.processes().stream().filter(p -> p.name().equals("s3mock")).findFirst().orElseThrow().pid();
     }
 
     @Test

@@ -80,8 +80,8 @@ public final class NodeEmulators {
             try {
                 Files.createDirectories(root);
                 try (var channel = FileChannel.open(root.resolve(dir.getFileName() + ".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     var ignored = channel.lock()) {
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    channel.lock(); // released when the channel closes
                     if (!installed.isComplete()) {
                         runNpmCi(root, dir);
                     }
