@@ -5,6 +5,7 @@ import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
@@ -28,9 +29,11 @@ class RecordValidationTest {
         // Port 9 on loopback: nothing listens; the accepted record just fails at close, never leaves the machine.
         try (KinesisAsyncClient client = KinesisAsyncClient.builder().region(Region.US_EAST_1)
                 .credentialsProvider(AnonymousCredentialsProvider.create())
-                .endpointOverride(URI.create("http://127.0.0.1:9")).build();
+                .endpointOverride(URI.create("http://127.0.0.1:9"))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
              KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder("s")
                      .failureListener(failures::add).closeTimeout(Duration.ofMillis(100))
+                     .requestTimeout(Duration.ofMillis(500))
                      .linger(Duration.ofHours(1)).build())) {
 
             String key = "key-7"; // 5 bytes

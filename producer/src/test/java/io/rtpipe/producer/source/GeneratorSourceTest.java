@@ -52,7 +52,7 @@ class GeneratorSourceTest {
 
     @Test
     void eventsCarryEveryFieldWithUniqueIdsAndTheDocumentedTypeMix() throws IOException {
-        int n = 20_000;
+        int n = 10_000;
         List<JsonNode> events = generate(config().build(), n);
         Set<String> ids = new HashSet<>();
         Map<String, Integer> types = new HashMap<>();
@@ -96,7 +96,7 @@ class GeneratorSourceTest {
     void usersFollowTheZipfLawAndStayWithinTheCardinality() throws IOException {
         int users = 50;
         double s = 1.2;
-        int n = 40_000;
+        int n = 20_000;
         int[] counts = new int[users];
         for (JsonNode e : generate(config().users(users).skew(s).build(), n)) {
             counts[Integer.parseInt(e.get("user_id").asText().substring(1))]++;
