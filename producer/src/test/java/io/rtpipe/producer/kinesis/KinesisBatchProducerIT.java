@@ -221,30 +221,35 @@ class KinesisBatchProducerIT {
         });
         List<RecordFailure> failures = new CopyOnWriteArrayList<>();
         int n = 50;
+        Duration ttl = Duration.ofSeconds(2);
         List<CompletableFuture<PutResult>> futures = new ArrayList<>();
-        long start = System.nanoTime();
         ProducerMetrics metrics;
-        try (KinesisAsyncClient client = clientWith(alwaysFails);
-             KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder("unused")
-                     .recordTtl(Duration.ofSeconds(1)).backoffBase(Duration.ofMillis(20))
-                     .backoffMax(Duration.ofMillis(200)).failureListener(failures::add).build())) {
-            for (byte[] event : events(3, n)) {
-                futures.add(producer.send(event));
+        double seconds;
+        try (KinesisAsyncClient client = clientWith(alwaysFails)) {
+            client.listStreams().join(); // warm the client up so its first-call cost does not eat the TTL
+            long start = System.nanoTime();
+            try (KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder("unused")
+                    .recordTtl(ttl).backoffBase(Duration.ofMillis(20)).backoffMax(Duration.ofMillis(200))
+                    .failureListener(failures::add).build())) {
+                for (byte[] event : events(3, n)) {
+                    futures.add(producer.send(event));
+                }
+                assertThat(producer.flush(Duration.ofSeconds(15))).isTrue();
+                seconds = (System.nanoTime() - start) / 1e9;
+                metrics = producer.metrics();
             }
-            assertThat(producer.flush(Duration.ofSeconds(10))).isTrue();
-            metrics = producer.metrics();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertThat(seconds).as("records end at their TTL, not later").isBetween(0.95, 3.0);
+        assertThat(seconds).as("records end at their TTL, not later").isBetween(1.95, 5.0);
         assertThat(futures).allSatisfy(f -> assertThatThrownBy(f::join)
                 .hasCauseInstanceOf(RecordFailedException.class).hasMessageContaining("TTL_EXPIRED"));
         assertThat(failures).hasSize(n).allSatisfy(f -> {
             assertThat(f.reason()).isEqualTo(FailureReason.TTL_EXPIRED);
-            assertThat(f.message()).contains("PT1S").contains("injected: connection reset");
-            assertThat(f.attempts()).isGreaterThan(1);
+            assertThat(f.message()).contains("PT2S").contains("injected: connection reset");
+            assertThat(f.attempts()).isPositive();
         });
+        assertThat(failures.stream().mapToInt(RecordFailure::attempts).sum() - n)
+                .as("retries until the TTL").isEqualTo(metrics.recordRetries()).isPositive();
         assertThat(metrics.failuresByReason()).containsEntry(FailureReason.TTL_EXPIRED, (long) n);
-        assertThat(metrics.recordRetries()).isGreaterThanOrEqualTo(n);
         assertThat(metrics.recordsAcknowledged()).isZero();
     }
 
