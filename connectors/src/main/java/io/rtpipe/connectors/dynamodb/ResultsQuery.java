@@ -1,0 +1,49 @@
+package io.rtpipe.connectors.dynamodb;
+
+import io.rtpipe.core.engine.WindowResult;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Reads window partials back from the {@link ResultsTable}. */
+public final class ResultsQuery {
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public ResultsQuery(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    /**
+     * Every shard's partial of {@code metric} for windows starting in {@code [from, to)}, in window-start order,
+     * restricted to group keys that contain every entry of {@code keyFilter} (empty: all keys). Strongly consistent.
+     */
+    public List<WindowResult> partials(String metric, Instant from, Instant to, Map<String, String> keyFilter) {
+        Objects.requireNonNull(metric, "metric");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
+        }
+        // "<from>" sorts before "<from>#…" and "<to>" before "<to>#…": BETWEEN is exactly [from, to).
+        var request = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#m = :m AND #sk BETWEEN :lo AND :hi")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":m", AttributeValue.fromS(metric),
+                        ":lo", AttributeValue.fromS(ResultsTable.sortKeyBound(from)),
+                        ":hi", AttributeValue.fromS(ResultsTable.sortKeyBound(to))))
+                .build();
+        return dynamoDb.queryPaginator(request).items().stream()
+                .map(ResultsTable::fromItem)
+                .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
+                .toList();
+    }
+}
