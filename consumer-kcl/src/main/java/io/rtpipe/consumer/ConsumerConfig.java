@@ -25,6 +25,8 @@ import java.util.UUID;
  *   <li>idle time between reads 1 s (polling): at most one GetRecords per shard per second, leaving room for a
  *       second consumer under the 5 reads/s per-shard limit</li>
  *   <li>shard-sync interval 60 s and parent-shard poll interval 10 s (KCL's defaults)</li>
+ *   <li>dispatch interval 1 s (KCL's default): how often the Scheduler advances shard consumers; each lifecycle
+ *       step (wait for parents, initialize, ...) takes one pass, so a new lease starts reading after 2–3 passes</li>
  *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
  *   <li>lease table = application name; results table {@code <application>-results}; progress table
  *       {@code <application>-progress}</li>
@@ -52,6 +54,7 @@ public final class ConsumerConfig {
     private final Duration idleTimeBetweenReads;
     private final Duration shardSyncInterval;
     private final Duration parentShardPollInterval;
+    private final Duration dispatchInterval;
     private final Duration gracefulShutdownTimeout;
     private final String leaseTableName;
     private final String resultsTableName;
@@ -71,6 +74,7 @@ public final class ConsumerConfig {
         this.idleTimeBetweenReads = requirePositive(b.idleTimeBetweenReads, "idleTimeBetweenReads");
         this.shardSyncInterval = requirePositive(b.shardSyncInterval, "shardSyncInterval");
         this.parentShardPollInterval = requirePositive(b.parentShardPollInterval, "parentShardPollInterval");
+        this.dispatchInterval = requirePositive(b.dispatchInterval, "dispatchInterval");
         this.gracefulShutdownTimeout = requirePositive(b.gracefulShutdownTimeout, "gracefulShutdownTimeout");
         this.leaseTableName = b.leaseTableName != null ? b.leaseTableName : applicationName;
         this.resultsTableName = b.resultsTableName != null ? b.resultsTableName : applicationName + "-results";
@@ -98,6 +102,7 @@ public final class ConsumerConfig {
                 .idleTimeBetweenReads(idleTimeBetweenReads)
                 .shardSyncInterval(shardSyncInterval)
                 .parentShardPollInterval(parentShardPollInterval)
+                .dispatchInterval(dispatchInterval)
                 .gracefulShutdownTimeout(gracefulShutdownTimeout)
                 .leaseTableName(leaseTableName)
                 .resultsTableName(resultsTableName)
@@ -147,6 +152,10 @@ public final class ConsumerConfig {
         return parentShardPollInterval;
     }
 
+    public Duration dispatchInterval() {
+        return dispatchInterval;
+    }
+
     public Duration gracefulShutdownTimeout() {
         return gracefulShutdownTimeout;
     }
@@ -190,7 +199,8 @@ public final class ConsumerConfig {
                 + ", initialPosition=" + initialPosition.getInitialPositionInStream() + ", retrieval=" + retrieval
                 + ", checkpointInterval=" + checkpointInterval + ", failoverTime=" + failoverTime
                 + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", shardSyncInterval=" + shardSyncInterval
-                + ", parentShardPollInterval=" + parentShardPollInterval + ", gracefulShutdownTimeout="
+                + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
+                + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
                 + progressTableName + ", workerId=" + workerId + "}";
     }
@@ -222,6 +232,7 @@ public final class ConsumerConfig {
         private Duration idleTimeBetweenReads = Duration.ofSeconds(1);
         private Duration shardSyncInterval = Duration.ofSeconds(60);
         private Duration parentShardPollInterval = Duration.ofSeconds(10);
+        private Duration dispatchInterval = Duration.ofSeconds(1);
         private Duration gracefulShutdownTimeout = Duration.ofSeconds(20);
         private String leaseTableName;
         private String resultsTableName;
@@ -273,6 +284,11 @@ public final class ConsumerConfig {
 
         public Builder parentShardPollInterval(Duration parentShardPollInterval) {
             this.parentShardPollInterval = parentShardPollInterval;
+            return this;
+        }
+
+        public Builder dispatchInterval(Duration dispatchInterval) {
+            this.dispatchInterval = dispatchInterval;
             return this;
         }
 

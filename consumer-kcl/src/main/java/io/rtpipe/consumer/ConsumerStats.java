@@ -70,6 +70,10 @@ public final class ConsumerStats {
         shards.remove(shardId);
     }
 
+    void allShardsStopped() {
+        shards.clear();
+    }
+
     /**
      * @param records            records in this batch
      * @param millisBehindLatest the batch's lag behind the tip, null when unknown

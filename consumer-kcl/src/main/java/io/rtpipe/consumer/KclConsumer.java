@@ -147,6 +147,7 @@ public final class KclConsumer implements AutoCloseable {
                 .leaseTablePitrEnabled(false);
         var coordinator = configs.coordinatorConfig()
                 .parentShardPollIntervalMillis(config.parentShardPollInterval().toMillis())
+                .shardConsumerDispatchPollIntervalMillis(config.dispatchInterval().toMillis())
                 .workerStateChangeListener(new WorkerStateChangeListener() {
                     @Override
                     public void onWorkerStateChange(WorkerState newState) {
@@ -297,6 +298,7 @@ public final class KclConsumer implements AutoCloseable {
             // Already inside JVM shutdown: the hook is what called us.
         }
         closeClients();
+        stats.allShardsStopped(); // KCL's forced final shutdown may skip leaseLost
         LOG.info("Consumer stopped in {} ms; {}", shutdownTook.toMillis(), stats.snapshot().progressLine());
     }
 
