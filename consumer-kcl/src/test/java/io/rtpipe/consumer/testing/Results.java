@@ -1,16 +1,16 @@
 package io.rtpipe.consumer.testing;
 
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
-import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.result.MergedResult;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reads the consumer's results back for comparison with {@link TestEvents}' ground truth. */
+/** Reads the consumer's merged results back for comparison with {@link TestEvents}' ground truth. */
 public final class Results {
-
-    public static final String METRIC = "events_per_minute";
 
     private Results() {
     }
@@ -20,9 +20,12 @@ public final class Results {
         Map<TestEvents.MinuteAndType, Long> counts = new TreeMap<>();
         try (var dynamoDb = fx.clients.dynamoDb()) {
             var query = new ResultsQuery(dynamoDb, fx.application + "-results");
-            for (WindowResult partial : query.partials(METRIC, from, to, Map.of())) {
-                counts.merge(new TestEvents.MinuteAndType(partial.windowStart(), partial.key().get("type")),
-                        ((Number) partial.values().get("count")).longValue(), Long::sum);
+            for (MergedResult result : query.merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE, from, to,
+                    Map.of())) {
+                var key = new TestEvents.MinuteAndType(result.windowStart(), result.key().get("type"));
+                if (counts.put(key, ((Number) result.values().get("count")).longValue()) != null) {
+                    throw new AssertionError("two merged results for " + key);
+                }
             }
         }
         return counts;

@@ -25,7 +25,7 @@ public final class TestEvents {
     public record Event(String type, Instant ts) {
         public byte[] json() {
             try {
-                return JSON.writeValueAsBytes(Map.of("type", type, "ts", ts.toString(), "user", "u-" + ts.getNano()));
+                return JSON.writeValueAsBytes(Map.of("type", type, "ts", ts.toEpochMilli(), "user", "u-" + ts.getNano()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
