@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,6 +111,14 @@ public final class ConsumerStats {
     boolean allShardsCaughtUpSince(Instant since) {
         return !shards.isEmpty() && shards.values().stream()
                 .allMatch(s -> s.caughtUpAt != null && s.caughtUpAt.isAfter(since));
+    }
+
+    /** True when every one of {@code shardIds} is held and read an empty batch at the tip after {@code since}. */
+    boolean shardsCaughtUpSince(Set<String> shardIds, Instant since) {
+        return shardIds.stream().allMatch(id -> {
+            ShardState s = shards.get(id);
+            return s != null && s.caughtUpAt != null && s.caughtUpAt.isAfter(since);
+        });
     }
 
     int shardsHeld() {

@@ -28,6 +28,7 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,6 +69,7 @@ public final class KclConsumer implements AutoCloseable {
     private DynamoDbClient dynamoDb;
     private S3Client s3;
     private CloudWatchAsyncClient cloudWatch;
+    private LeaseTable leaseTable;
     private Scheduler scheduler;
     private Thread schedulerThread;
     private boolean stopped;
@@ -102,8 +104,8 @@ public final class KclConsumer implements AutoCloseable {
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
-            LeaseTablePreparer.prepare(kinesis, dynamoDbAsync, config.leaseTableName(), config.streamName(),
-                    config.initialPosition());
+            leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());
+            leaseTable.prepare(kinesis, config.streamName(), config.initialPosition());
             scheduler = newScheduler();
         } catch (RuntimeException e) {
             closeClients();
@@ -190,13 +192,25 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     /**
-     * Waits until every shard this worker holds has read an empty batch at the stream's tip after {@code since}:
-     * for a bounded input whose last put was acknowledged before {@code since}, everything has been consumed.
+     * Waits until this worker holds every shard not yet read to its end and each has read an empty batch at the
+     * stream's tip after {@code since}: for a bounded input whose last put was acknowledged before {@code since},
+     * everything has been consumed. Meant for a single worker ({@code rtpipe local}); with several workers it waits
+     * until this one holds them all.
      *
      * @return false on timeout
      */
     public boolean awaitCaughtUp(Instant since, Duration timeout) throws InterruptedException {
-        return await(timeout, () -> stats.allShardsCaughtUpSince(since));
+        if (leaseTable == null) {
+            throw new IllegalStateException("consumer not started");
+        }
+        return await(timeout, () -> {
+            // Checked first from memory; the lease table is only read once every held shard looks caught up.
+            if (!stats.allShardsCaughtUpSince(since)) {
+                return false;
+            }
+            Set<String> unfinished = leaseTable.unfinishedShardIds();
+            return stats.shardsCaughtUpSince(unfinished, since);
+        });
     }
 
     private boolean await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -51,8 +51,10 @@ class ConsumerRestartIT {
             second.start();
             Duration handOff = ConsumerFixture.await(Duration.ofSeconds(60),
                     () -> second.stats().recordsConsumed() > 0, "the new worker's first record");
-            System.out.printf("hand-off after %s stop: new worker's first record %d ms after start()%n", stop,
-                    handOff.toMillis());
+            Duration allShards = handOff.plus(ConsumerFixture.await(Duration.ofSeconds(60),
+                    () -> second.stats().shardsHeld() == 2, "the new worker holding both shards"));
+            System.out.printf("hand-off after %s stop: new worker's first record %d ms, both shards %d ms after "
+                    + "start()%n", stop, handOff.toMillis(), allShards.toMillis());
             Instant allPut = Instant.now();
             assertThat(second.awaitCaughtUp(allPut, Duration.ofSeconds(60))).isTrue();
             assertThat(second.drainAndStop(Duration.ofSeconds(20))).isTrue();

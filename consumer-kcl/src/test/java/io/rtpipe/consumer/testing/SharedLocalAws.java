@@ -21,7 +21,9 @@ public final class SharedLocalAws {
 
     public static synchronized LocalAws get() {
         if (aws == null) {
+            long t0 = System.nanoTime();
             LocalAws started = Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).build());
+            System.out.printf("emulators started in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "stop-shared-emulators"));
             aws = started;
         }
