@@ -1,0 +1,86 @@
+package io.rtpipe.connectors.dynamodb;
+
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.result.ResultMerger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Reads window partials back from the {@link ResultsTable}. */
+public final class ResultsQuery {
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public ResultsQuery(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+    }
+
+    /**
+     * Every shard's partial of {@code metric} for windows starting in {@code [from, to)}, in window-start order,
+     * restricted to group keys that contain every entry of {@code keyFilter} (empty: all keys). Strongly consistent.
+     */
+    public List<WindowResult> partials(String metric, Instant from, Instant to, Map<String, String> keyFilter) {
+        Objects.requireNonNull(metric, "metric");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
+        }
+        // "<from>" sorts before "<from>#…" and "<to>" before "<to>#…": BETWEEN is exactly [from, to).
+        var request = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#m = :m AND #sk BETWEEN :lo AND :hi")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":m", AttributeValue.fromS(metric),
+                        ":lo", AttributeValue.fromS(ResultsTable.sortKeyBound(from)),
+                        ":hi", AttributeValue.fromS(ResultsTable.sortKeyBound(to))))
+                .build();
+        return dynamoDb.queryPaginator(request).items().stream()
+                .map(ResultsTable::fromItem)
+                .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
+                .toList();
+    }
+
+    /**
+     * The final results of {@code metric} for windows starting in {@code [from, to)}: every shard's partials merged
+     * with {@code engine}'s aggregates, group keys in the metric's group-by order.
+     *
+     * @throws IllegalArgumentException if {@code engine} does not define {@code metric}
+     */
+    public List<MergedResult> merged(EngineConfig engine, String metric, Instant from, Instant to,
+                                     Map<String, String> keyFilter) {
+        MetricSpec spec = engine.metric(metric);
+        if (spec == null) {
+            throw new IllegalArgumentException("metric '" + metric + "' is not configured; known metrics: "
+                    + engine.metrics().stream().map(MetricSpec::name).toList());
+        }
+        List<WindowResult> partials = partials(metric, from, to, keyFilter).stream()
+                .map(partial -> inGroupByOrder(spec, partial))
+                .toList();
+        return new ResultMerger(engine).merge(partials);
+    }
+
+    /** The table stores keys with sorted field names; results present them in the metric's group-by order. */
+    private static WindowResult inGroupByOrder(MetricSpec spec, WindowResult partial) {
+        Map<String, String> ordered = new LinkedHashMap<>();
+        spec.groupBy().forEach(field -> {
+            if (partial.key().containsKey(field)) {
+                ordered.put(field, partial.key().get(field));
+            }
+        });
+        ordered.putAll(partial.key());
+        return new WindowResult(partial.metric(), partial.windowStart(), partial.windowEnd(), ordered,
+                partial.shardId(), partial.values());
+    }
+}

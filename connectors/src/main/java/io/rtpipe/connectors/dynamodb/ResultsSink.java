@@ -1,0 +1,105 @@
+package io.rtpipe.connectors.dynamodb;
+
+import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.engine.WindowResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes window partials to the {@link ResultsTable} as absolute values (whole-item puts, never {@code ADD}), so a
+ * replayed write leaves the same item. Uses BatchWriteItem, 25 items per call; unprocessed items are retried with
+ * backoff. Thread-safe (the client is).
+ */
+public final class ResultsSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsSink.class);
+    /** BatchWriteItem's limit per request. */
+    static final int BATCH_SIZE = 25;
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+    private final RetryPolicy retry;
+    private final Clock clock;
+
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry) {
+        this(dynamoDb, table, retry, Clock.systemUTC());
+    }
+
+    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Clock clock) {
+        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.table = Objects.requireNonNull(table, "table");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Writes every result durably, or throws.
+     *
+     * @throws SinkWriteException when some items are still unwritten after the retry policy is exhausted
+     */
+    public void write(List<WindowResult> results) {
+        // One request may not name the same item twice; the last value for an item wins, as it would in sequence.
+        Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
+        var now = clock.instant();
+        for (WindowResult result : results) {
+            Map<String, AttributeValue> item = ResultsTable.toItem(result, now);
+            bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
+                    WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+        }
+        List<WriteRequest> requests = new ArrayList<>(bySortKey.values());
+        for (int from = 0; from < requests.size(); from += BATCH_SIZE) {
+            writeBatch(requests.subList(from, Math.min(from + BATCH_SIZE, requests.size())));
+        }
+    }
+
+    private void writeBatch(List<WriteRequest> batch) {
+        List<WriteRequest> pending = batch;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<WriteRequest> toWrite = pending;
+                BatchWriteItemResponse response = dynamoDb.batchWriteItem(b -> b.requestItems(Map.of(table, toWrite)));
+                pending = response.unprocessedItems().getOrDefault(table, List.of());
+                if (pending.isEmpty()) {
+                    return;
+                }
+                LOG.debug("{} of {} results unprocessed by DynamoDB (attempt {})", pending.size(), batch.size(), attempt);
+            } catch (SdkException e) {
+                if (!isRetryable(e)) {
+                    throw new SinkWriteException("could not write " + pending.size() + " results to table " + table
+                            + ": " + e.getMessage(), e);
+                }
+                LOG.warn("BatchWriteItem to {} failed (attempt {} of {}): {}", table, attempt, retry.maxAttempts(),
+                        e.getMessage());
+            }
+            if (attempt >= retry.maxAttempts() || Thread.currentThread().isInterrupted()) {
+                throw new SinkWriteException("could not write " + pending.size() + " results to table " + table
+                        + " after " + attempt + " attempt(s)", null);
+            }
+            retry.sleepAfter(attempt);
+        }
+    }
+
+    /** Validation errors (a missing table, a malformed item) repeat forever; throttling, 5xx and I/O do not. */
+    private static boolean isRetryable(SdkException e) {
+        if (e instanceof DynamoDbException ddb) {
+            int status = ddb.statusCode();
+            return status >= 500 || ddb.isThrottlingException() || status == 0;
+        }
+        return true;
+    }
+}

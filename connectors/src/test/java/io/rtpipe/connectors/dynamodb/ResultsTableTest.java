@@ -1,0 +1,79 @@
+package io.rtpipe.connectors.dynamodb;
+
+import io.rtpipe.core.engine.WindowResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResultsTableTest {
+
+    private static final Instant START = Instant.parse("2024-05-01T12:00:00Z");
+
+    private static WindowResult result(Instant start, Map<String, String> key, String shard, Map<String, Object> values) {
+        return new WindowResult("m", start, start.plusSeconds(60), key, shard, values);
+    }
+
+    @Test
+    void itemRoundTripKeepsValueTypes() {
+        byte[] sketch = {1, 2, 3, (byte) 0xFF};
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("count", 42L);
+        values.put("sum", 2.0);
+        values.put("mean", Double.NaN);
+        values.put("top", "a");
+        values.put("hll", sketch);
+        WindowResult original = result(START, Map.of("type", "click", "region", "eu"), "shardId-1", values);
+
+        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now()));
+
+        assertThat(back.metric()).isEqualTo("m");
+        assertThat(back.windowStart()).isEqualTo(START);
+        assertThat(back.windowEnd()).isEqualTo(START.plusSeconds(60));
+        assertThat(back.key()).isEqualTo(original.key());
+        assertThat(back.shardId()).isEqualTo("shardId-1");
+        assertThat(back.values().get("count")).isEqualTo(42L);
+        assertThat(back.values().get("sum")).isEqualTo(2.0);
+        assertThat((Double) back.values().get("mean")).isNaN();
+        assertThat(back.values().get("top")).isEqualTo("a");
+        assertThat((byte[]) back.values().get("hll")).isEqualTo(sketch);
+    }
+
+    @Test
+    void sortKeyIgnoresGroupByOrderAndSeparatesShards() {
+        var ab = new LinkedHashMap<String, String>();
+        ab.put("a", "1");
+        ab.put("b", "2");
+        var ba = new LinkedHashMap<String, String>();
+        ba.put("b", "2");
+        ba.put("a", "1");
+
+        assertThat(ResultsTable.sortKey(result(START, ab, "s1", Map.of())))
+                .isEqualTo(ResultsTable.sortKey(result(START, ba, "s1", Map.of())))
+                .isEqualTo("2024-05-01T12:00:00.000Z#{\"a\":\"1\",\"b\":\"2\"}#s1")
+                .isNotEqualTo(ResultsTable.sortKey(result(START, ab, "s2", Map.of())));
+    }
+
+    @Test
+    void sortKeyOrderIsWindowStartOrderAndBoundsSelectHalfOpenRanges() {
+        Instant a = START;
+        Instant b = START.plusMillis(500);
+        Instant c = START.plusSeconds(60);
+        List<String> keys = List.of(
+                ResultsTable.sortKey(result(a, Map.of("t", "zzz"), "s9", Map.of())),
+                ResultsTable.sortKey(result(b, Map.of(), "s0", Map.of())),
+                ResultsTable.sortKey(result(c, Map.of("t", "a"), "s0", Map.of())));
+
+        assertThat(keys).isSorted();
+        String lo = ResultsTable.sortKeyBound(a);
+        String hi = ResultsTable.sortKeyBound(c);
+        // BETWEEN lo AND hi: includes windows starting at `from`, excludes those starting at `to`.
+        assertThat(keys.get(0)).isGreaterThan(lo).isLessThan(hi);
+        assertThat(keys.get(1)).isGreaterThan(lo).isLessThan(hi);
+        assertThat(keys.get(2)).isGreaterThan(hi);
+    }
+}

@@ -1,0 +1,335 @@
+package io.rtpipe.consumer;
+
+import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.core.engine.EngineConfig;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything a {@link KclConsumer} needs besides AWS access. Immutable; build with {@link #builder(String, String, String)}.
+ *
+ * <p>Defaults (production-minded; tests shorten the intervals):
+ * <ul>
+ *   <li>initial position {@code TRIM_HORIZON}: a new application reads the stream's whole retention</li>
+ *   <li>retrieval {@link Retrieval#POLLING}; {@link Retrieval#FAN_OUT} registers an enhanced fan-out consumer named
+ *       after the application</li>
+ *   <li>checkpoint interval 10 s: how often a shard plans a checkpoint (writes its interval objects and progress)</li>
+ *   <li>failover time 10 s (KCL's default): a lease not renewed for this long may be taken by another worker</li>
+ *   <li>idle time between reads 1 s (polling): at most one GetRecords per shard per second, leaving room for a
+ *       second consumer under the 5 reads/s per-shard limit</li>
+ *   <li>shard-sync interval 60 s and parent-shard poll interval 10 s (KCL's defaults)</li>
+ *   <li>dispatch interval 1 s (KCL's default): how often the Scheduler advances shard consumers; each lifecycle
+ *       step (wait for parents, initialize, ...) takes one pass, so a new lease starts reading after 2–3 passes</li>
+ *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
+ *   <li>lease table = application name; results table {@code <application>-results}; progress table
+ *       {@code <application>-progress}</li>
+ *   <li>engine: {@link EngineConfig#builder()}'s defaults; sink retries {@link RetryPolicy#defaults()}</li>
+ *   <li>worker id {@code <application>-<random UUID>}</li>
+ * </ul>
+ */
+public final class ConsumerConfig {
+
+    /** How records are read from the shards. */
+    public enum Retrieval {
+        /** GetRecords polling, shared 2 MB/s read throughput per shard. */
+        POLLING,
+        /** Enhanced fan-out (SubscribeToShard): a dedicated 2 MB/s per shard, pushed over HTTP/2. */
+        FAN_OUT
+    }
+
+    private final String applicationName;
+    private final String streamName;
+    private final String bucket;
+    private final InitialPositionInStreamExtended initialPosition;
+    private final Retrieval retrieval;
+    private final Duration checkpointInterval;
+    private final Duration failoverTime;
+    private final Duration idleTimeBetweenReads;
+    private final Duration shardSyncInterval;
+    private final Duration parentShardPollInterval;
+    private final Duration dispatchInterval;
+    private final Duration gracefulShutdownTimeout;
+    private final String leaseTableName;
+    private final String resultsTableName;
+    private final String progressTableName;
+    private final String workerId;
+    private final EngineConfig engine;
+    private final RetryPolicy sinkRetry;
+
+    private ConsumerConfig(Builder b) {
+        this.applicationName = requireName(b.applicationName, "application name");
+        this.streamName = requireName(b.streamName, "stream name");
+        this.bucket = requireName(b.bucket, "bucket");
+        this.initialPosition = Objects.requireNonNull(b.initialPosition, "initialPosition");
+        this.retrieval = Objects.requireNonNull(b.retrieval, "retrieval");
+        this.checkpointInterval = requirePositive(b.checkpointInterval, "checkpointInterval");
+        this.failoverTime = requirePositive(b.failoverTime, "failoverTime");
+        this.idleTimeBetweenReads = requirePositive(b.idleTimeBetweenReads, "idleTimeBetweenReads");
+        this.shardSyncInterval = requirePositive(b.shardSyncInterval, "shardSyncInterval");
+        this.parentShardPollInterval = requirePositive(b.parentShardPollInterval, "parentShardPollInterval");
+        this.dispatchInterval = requirePositive(b.dispatchInterval, "dispatchInterval");
+        this.gracefulShutdownTimeout = requirePositive(b.gracefulShutdownTimeout, "gracefulShutdownTimeout");
+        this.leaseTableName = b.leaseTableName != null ? b.leaseTableName : applicationName;
+        this.resultsTableName = b.resultsTableName != null ? b.resultsTableName : applicationName + "-results";
+        this.progressTableName = b.progressTableName != null ? b.progressTableName : applicationName + "-progress";
+        this.workerId = b.workerId != null ? b.workerId : applicationName + "-" + UUID.randomUUID();
+        this.engine = b.engine != null ? b.engine : EngineConfig.builder().build();
+        this.sinkRetry = Objects.requireNonNull(b.sinkRetry, "sinkRetry");
+    }
+
+    /**
+     * @param applicationName KCL application name: names the lease table and scopes the stored progress
+     * @param streamName      the Kinesis stream to consume
+     * @param bucket          S3 bucket for the raw archive, dead letters and late records
+     */
+    public static Builder builder(String applicationName, String streamName, String bucket) {
+        return new Builder(applicationName, streamName, bucket);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(applicationName, streamName, bucket)
+                .initialPosition(initialPosition)
+                .retrieval(retrieval)
+                .checkpointInterval(checkpointInterval)
+                .failoverTime(failoverTime)
+                .idleTimeBetweenReads(idleTimeBetweenReads)
+                .shardSyncInterval(shardSyncInterval)
+                .parentShardPollInterval(parentShardPollInterval)
+                .dispatchInterval(dispatchInterval)
+                .gracefulShutdownTimeout(gracefulShutdownTimeout)
+                .leaseTableName(leaseTableName)
+                .resultsTableName(resultsTableName)
+                .progressTableName(progressTableName)
+                .workerId(workerId)
+                .engine(engine)
+                .sinkRetry(sinkRetry);
+    }
+
+    public String applicationName() {
+        return applicationName;
+    }
+
+    public String streamName() {
+        return streamName;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public InitialPositionInStreamExtended initialPosition() {
+        return initialPosition;
+    }
+
+    public Retrieval retrieval() {
+        return retrieval;
+    }
+
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public Duration failoverTime() {
+        return failoverTime;
+    }
+
+    public Duration idleTimeBetweenReads() {
+        return idleTimeBetweenReads;
+    }
+
+    public Duration shardSyncInterval() {
+        return shardSyncInterval;
+    }
+
+    public Duration parentShardPollInterval() {
+        return parentShardPollInterval;
+    }
+
+    public Duration dispatchInterval() {
+        return dispatchInterval;
+    }
+
+    public Duration gracefulShutdownTimeout() {
+        return gracefulShutdownTimeout;
+    }
+
+    public String leaseTableName() {
+        return leaseTableName;
+    }
+
+    public String resultsTableName() {
+        return resultsTableName;
+    }
+
+    public String progressTableName() {
+        return progressTableName;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public EngineConfig engine() {
+        return engine;
+    }
+
+    public RetryPolicy sinkRetry() {
+        return sinkRetry;
+    }
+
+    /** Position for an application reading from the given time (AT_TIMESTAMP). */
+    public static InitialPositionInStreamExtended atTimestamp(Instant timestamp) {
+        return InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(timestamp));
+    }
+
+    public Optional<Instant> initialTimestamp() {
+        return Optional.ofNullable(initialPosition.getTimestamp()).map(Date::toInstant);
+    }
+
+    @Override
+    public String toString() {
+        return "ConsumerConfig{application=" + applicationName + ", stream=" + streamName + ", bucket=" + bucket
+                + ", initialPosition=" + initialPosition.getInitialPositionInStream() + ", retrieval=" + retrieval
+                + ", checkpointInterval=" + checkpointInterval + ", failoverTime=" + failoverTime
+                + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", shardSyncInterval=" + shardSyncInterval
+                + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
+                + ", gracefulShutdownTimeout="
+                + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
+                + progressTableName + ", workerId=" + workerId + "}";
+    }
+
+    private static String requireName(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("the " + what + " must not be empty");
+        }
+        return value;
+    }
+
+    private static Duration requirePositive(Duration value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + value);
+        }
+        return value;
+    }
+
+    public static final class Builder {
+        private final String applicationName;
+        private final String streamName;
+        private final String bucket;
+        private InitialPositionInStreamExtended initialPosition =
+                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON);
+        private Retrieval retrieval = Retrieval.POLLING;
+        private Duration checkpointInterval = Duration.ofSeconds(10);
+        private Duration failoverTime = Duration.ofSeconds(10);
+        private Duration idleTimeBetweenReads = Duration.ofSeconds(1);
+        private Duration shardSyncInterval = Duration.ofSeconds(60);
+        private Duration parentShardPollInterval = Duration.ofSeconds(10);
+        private Duration dispatchInterval = Duration.ofSeconds(1);
+        private Duration gracefulShutdownTimeout = Duration.ofSeconds(20);
+        private String leaseTableName;
+        private String resultsTableName;
+        private String progressTableName;
+        private String workerId;
+        private EngineConfig engine;
+        private RetryPolicy sinkRetry = RetryPolicy.defaults();
+
+        private Builder(String applicationName, String streamName, String bucket) {
+            this.applicationName = applicationName;
+            this.streamName = streamName;
+            this.bucket = bucket;
+        }
+
+        /** TRIM_HORIZON or LATEST, or {@link ConsumerConfig#atTimestamp(Instant)}. Applies to shards without a lease. */
+        public Builder initialPosition(InitialPositionInStreamExtended initialPosition) {
+            this.initialPosition = initialPosition;
+            return this;
+        }
+
+        public Builder initialPosition(InitialPositionInStream initialPosition) {
+            return initialPosition(InitialPositionInStreamExtended.newInitialPosition(initialPosition));
+        }
+
+        public Builder retrieval(Retrieval retrieval) {
+            this.retrieval = retrieval;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = checkpointInterval;
+            return this;
+        }
+
+        public Builder failoverTime(Duration failoverTime) {
+            this.failoverTime = failoverTime;
+            return this;
+        }
+
+        public Builder idleTimeBetweenReads(Duration idleTimeBetweenReads) {
+            this.idleTimeBetweenReads = idleTimeBetweenReads;
+            return this;
+        }
+
+        public Builder shardSyncInterval(Duration shardSyncInterval) {
+            this.shardSyncInterval = shardSyncInterval;
+            return this;
+        }
+
+        public Builder parentShardPollInterval(Duration parentShardPollInterval) {
+            this.parentShardPollInterval = parentShardPollInterval;
+            return this;
+        }
+
+        public Builder dispatchInterval(Duration dispatchInterval) {
+            this.dispatchInterval = dispatchInterval;
+            return this;
+        }
+
+        public Builder gracefulShutdownTimeout(Duration gracefulShutdownTimeout) {
+            this.gracefulShutdownTimeout = gracefulShutdownTimeout;
+            return this;
+        }
+
+        public Builder leaseTableName(String leaseTableName) {
+            this.leaseTableName = leaseTableName;
+            return this;
+        }
+
+        public Builder resultsTableName(String resultsTableName) {
+            this.resultsTableName = resultsTableName;
+            return this;
+        }
+
+        public Builder progressTableName(String progressTableName) {
+            this.progressTableName = progressTableName;
+            return this;
+        }
+
+        /** Unique per worker process; two live workers with one id would renew each other's leases. */
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        public Builder engine(EngineConfig engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        public Builder sinkRetry(RetryPolicy sinkRetry) {
+            this.sinkRetry = sinkRetry;
+            return this;
+        }
+
+        public ConsumerConfig build() {
+            return new ConsumerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.rtpipe.consumer;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live counters of one consumer process, updated by its record processors (on KCL's threads) and read by progress
+ * lines and readiness checks. Counts are of this process's work: records replayed after a restart count again.
+ */
+public final class ConsumerStats {
+
+    /**
+     * A consistent-enough view for a progress line.
+     *
+     * @param recordsConsumed     records handed to the engine
+     * @param deadLetters         dead letters written (with a committed checkpoint)
+     * @param lateRecords         late records written (with a committed checkpoint)
+     * @param windowsWritten      window partials written to the results table
+     * @param checkpoints         checkpoints committed
+     * @param shardsHeld          shards this worker currently processes
+     * @param uncheckpointedRecords records consumed but not yet covered by a checkpoint, over all held shards
+     * @param oldestCheckpointAge the longest time since a held shard last checkpointed (or started)
+     * @param millisBehindLatest  the largest lag behind the stream's tip reported by the held shards
+     */
+    public record Snapshot(long recordsConsumed, long deadLetters, long lateRecords, long windowsWritten,
+                           long checkpoints, int shardsHeld, long uncheckpointedRecords, Duration oldestCheckpointAge,
+                           long millisBehindLatest) {
+
+        /** One line for a terminal progress display. */
+        public String progressLine() {
+            return String.format("consumed %,d  dead letters %,d  late %,d  windows %,d  shards %d  "
+                            + "uncheckpointed %,d (oldest %ds)  behind %,d ms",
+                    recordsConsumed, deadLetters, lateRecords, windowsWritten, shardsHeld, uncheckpointedRecords,
+                    oldestCheckpointAge.toSeconds(), millisBehindLatest);
+        }
+    }
+
+    private static final class ShardState {
+        volatile long consumedSinceCheckpoint;
+        volatile Instant lastCheckpoint;
+        volatile long millisBehindLatest;
+        volatile Instant caughtUpAt;
+
+        ShardState(Instant now) {
+            this.lastCheckpoint = now;
+        }
+    }
+
+    private final Clock clock;
+    private final AtomicLong recordsConsumed = new AtomicLong();
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicLong lateRecords = new AtomicLong();
+    private final AtomicLong windowsWritten = new AtomicLong();
+    private final AtomicLong checkpoints = new AtomicLong();
+    private final Map<String, ShardState> shards = new ConcurrentHashMap<>();
+
+    ConsumerStats(Clock clock) {
+        this.clock = clock;
+    }
+
+    void shardStarted(String shardId) {
+        shards.put(shardId, new ShardState(clock.instant()));
+    }
+
+    void shardStopped(String shardId) {
+        shards.remove(shardId);
+    }
+
+    void allShardsStopped() {
+        shards.clear();
+    }
+
+    /**
+     * @param records            records in this batch
+     * @param millisBehindLatest the batch's lag behind the tip, null when unknown
+     */
+    void batchProcessed(String shardId, int records, Long millisBehindLatest) {
+        recordsConsumed.addAndGet(records);
+        ShardState shard = shards.get(shardId);
+        if (shard == null) {
+            return;
+        }
+        shard.consumedSinceCheckpoint += records;
+        shard.millisBehindLatest = millisBehindLatest == null ? 0 : millisBehindLatest;
+        if (records == 0 && shard.millisBehindLatest == 0) {
+            shard.caughtUpAt = clock.instant();
+        }
+    }
+
+    void windowsWritten(int count) {
+        windowsWritten.addAndGet(count);
+    }
+
+    void checkpointed(String shardId, int archived, int deadLetterCount, int lateCount) {
+        checkpoints.incrementAndGet();
+        deadLetters.addAndGet(deadLetterCount);
+        lateRecords.addAndGet(lateCount);
+        ShardState shard = shards.get(shardId);
+        if (shard != null) {
+            shard.consumedSinceCheckpoint = Math.max(0, shard.consumedSinceCheckpoint - archived);
+            shard.lastCheckpoint = clock.instant();
+        }
+    }
+
+    /** True when at least one shard is held and every held shard read an empty batch at the tip after {@code since}. */
+    boolean allShardsCaughtUpSince(Instant since) {
+        return !shards.isEmpty() && shards.values().stream()
+                .allMatch(s -> s.caughtUpAt != null && s.caughtUpAt.isAfter(since));
+    }
+
+    /** True when every one of {@code shardIds} is held and read an empty batch at the tip after {@code since}. */
+    boolean shardsCaughtUpSince(Set<String> shardIds, Instant since) {
+        return shardIds.stream().allMatch(id -> {
+            ShardState s = shards.get(id);
+            return s != null && s.caughtUpAt != null && s.caughtUpAt.isAfter(since);
+        });
+    }
+
+    int shardsHeld() {
+        return shards.size();
+    }
+
+    public Snapshot snapshot() {
+        Instant now = clock.instant();
+        long uncheckpointed = 0;
+        long behind = 0;
+        Duration oldest = Duration.ZERO;
+        for (ShardState s : shards.values()) {
+            uncheckpointed += s.consumedSinceCheckpoint;
+            behind = Math.max(behind, s.millisBehindLatest);
+            Duration age = Duration.between(s.lastCheckpoint, now);
+            if (age.compareTo(oldest) > 0) {
+                oldest = age;
+            }
+        }
+        return new Snapshot(recordsConsumed.get(), deadLetters.get(), lateRecords.get(), windowsWritten.get(),
+                checkpoints.get(), shards.size(), uncheckpointed, oldest, behind);
+    }
+}

@@ -1,0 +1,335 @@
+package io.rtpipe.consumer;
+
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.ProgressStore;
+import io.rtpipe.connectors.dynamodb.ResultsSink;
+import io.rtpipe.connectors.dynamodb.ResultsTable;
+import io.rtpipe.connectors.s3.S3IntervalSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
+import software.amazon.kinesis.metrics.MetricsLevel;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
+import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
+import software.amazon.kinesis.retrieval.polling.PollingConfig;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One KCL worker running the analytics pipeline on a stream: owns the KCL {@link Scheduler} thread and every AWS
+ * client it uses.
+ *
+ * <pre>{@code
+ * try (var consumer = new KclConsumer(config, new AwsClients(awsConfig))) {
+ *     consumer.start();
+ *     consumer.awaitReady(Duration.ofSeconds(30));     // first lease held
+ *     ...                                               // consumer.stats().progressLine()
+ *     consumer.drainAndStop(Duration.ofSeconds(30));    // bounded input: write every window, then stop
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start()} creates the results and progress tables if missing, checks the bucket, and prepares the lease
+ * table with leases for the stream's shards (so KCL skips its random 1–30 s first-sync delay). A JVM shutdown hook
+ * (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
+ */
+public final class KclConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KclConsumer.class);
+    private static final long POLL_MILLIS = 50;
+
+    private final ConsumerConfig config;
+    private final AwsClients clients;
+    private final ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
+    private final AtomicBoolean drainRequested = new AtomicBoolean();
+    private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
+    private final Thread shutdownHook;
+
+    private KinesisAsyncClient kinesis;
+    private DynamoDbAsyncClient dynamoDbAsync;
+    private DynamoDbClient dynamoDb;
+    private S3Client s3;
+    private CloudWatchAsyncClient cloudWatch;
+    private LeaseTable leaseTable;
+    private Scheduler scheduler;
+    private Thread schedulerThread;
+    private boolean stopped;
+
+    public KclConsumer(ConsumerConfig config, AwsClients clients) {
+        this.config = config;
+        this.clients = clients;
+        this.shutdownHook = new Thread(() -> stopGracefully(config.gracefulShutdownTimeout()),
+                "rtpipe-consumer-shutdown");
+    }
+
+    public ConsumerConfig config() {
+        return config;
+    }
+
+    /**
+     * Prepares tables and leases and starts the worker thread; returns without waiting for a lease
+     * (see {@link #awaitReady(Duration)}).
+     *
+     * @throws IllegalStateException with one sentence naming what is missing or unreachable
+     */
+    public synchronized void start() {
+        if (scheduler != null) {
+            throw new IllegalStateException("consumer already started");
+        }
+        kinesis = clients.kinesisAsync();
+        dynamoDbAsync = clients.dynamoDbAsync();
+        dynamoDb = clients.dynamoDb();
+        s3 = clients.s3();
+        cloudWatch = clients.cloudWatchAsync();
+        try {
+            requireBucket();
+            ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
+            ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());
+            leaseTable.prepare(kinesis, config.streamName(), config.initialPosition());
+            scheduler = newScheduler();
+        } catch (RuntimeException e) {
+            closeClients();
+            throw e;
+        }
+        schedulerThread = new Thread(scheduler, "rtpipe-kcl-scheduler-" + config.streamName());
+        schedulerThread.setDaemon(true);
+        schedulerThread.start();
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        LOG.info("Consumer started: {}", config);
+    }
+
+    private void requireBucket() {
+        try {
+            s3.headBucket(b -> b.bucket(config.bucket()));
+        } catch (NoSuchBucketException e) {
+            throw new IllegalStateException("S3 bucket '" + config.bucket() + "' does not exist; create it first", e);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new IllegalStateException("S3 bucket '" + config.bucket() + "' does not exist; create it first", e);
+            }
+            throw new IllegalStateException("cannot access S3 bucket '" + config.bucket() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private Scheduler newScheduler() {
+        var outputs = new ShardOutputs(
+                new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
+                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry()),
+                new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
+        var factory = new AnalyticsProcessorFactory(config.engine(), outputs, stats, config.checkpointInterval(),
+                drainRequested::get, Clock.systemUTC());
+        var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
+                config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
+                .tableName(config.leaseTableName());
+
+        var leaseManagement = configs.leaseManagementConfig()
+                .failoverTimeMillis(config.failoverTime().toMillis())
+                .shardSyncIntervalMillis(config.shardSyncInterval().toMillis())
+                .billingMode(software.amazon.awssdk.services.dynamodb.model.BillingMode.PAY_PER_REQUEST)
+                .leaseTablePitrEnabled(false);
+        var coordinator = configs.coordinatorConfig()
+                .parentShardPollIntervalMillis(config.parentShardPollInterval().toMillis())
+                .shardConsumerDispatchPollIntervalMillis(config.dispatchInterval().toMillis())
+                .workerStateChangeListener(new WorkerStateChangeListener() {
+                    @Override
+                    public void onWorkerStateChange(WorkerState newState) {
+                        LOG.debug("KCL worker state {}", newState);
+                    }
+
+                    @Override
+                    public void onAllInitializationAttemptsFailed(Throwable e) {
+                        initializationFailure.set(e);
+                    }
+                });
+        var metrics = configs.metricsConfig()
+                .metricsLevel(MetricsLevel.NONE)
+                .metricsFactory(new NullMetricsFactory());
+        // Called with empty batches too, so an idle shard still reaches its checkpoint interval and reports lag.
+        var processor = configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true);
+        var retrieval = configs.retrievalConfig().retrievalSpecificConfig(retrievalConfig());
+        return new Scheduler(configs.checkpointConfig(), coordinator, leaseManagement, configs.lifecycleConfig(),
+                metrics, processor, retrieval);
+    }
+
+    private RetrievalSpecificConfig retrievalConfig() {
+        return switch (config.retrieval()) {
+            case POLLING -> new PollingConfig(config.streamName(), kinesis)
+                    .idleTimeBetweenReadsInMillis(config.idleTimeBetweenReads().toMillis());
+            case FAN_OUT -> new FanOutConfig(kinesis)
+                    .streamName(config.streamName())
+                    .applicationName(config.applicationName());
+        };
+    }
+
+    /**
+     * Waits until this worker holds its first lease and has initialized the shard's processor.
+     *
+     * @return false on timeout
+     * @throws IllegalStateException when KCL gave up initializing (its cause is the last error)
+     */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return await(timeout, () -> stats.shardsHeld() > 0);
+    }
+
+    /**
+     * Waits until this worker holds every shard not yet read to its end and each has read an empty batch at the
+     * stream's tip after {@code since}: for a bounded input whose last put was acknowledged before {@code since},
+     * everything has been consumed. Meant for a single worker ({@code rtpipe local}); with several workers it waits
+     * until this one holds them all.
+     *
+     * @return false on timeout
+     */
+    public boolean awaitCaughtUp(Instant since, Duration timeout) throws InterruptedException {
+        if (leaseTable == null) {
+            throw new IllegalStateException("consumer not started");
+        }
+        return await(timeout, () -> {
+            // Checked first from memory; the lease table is only read once every held shard looks caught up.
+            if (!stats.allShardsCaughtUpSince(since)) {
+                return false;
+            }
+            Set<String> unfinished = leaseTable.unfinishedShardIds();
+            return stats.shardsCaughtUpSince(unfinished, since);
+        });
+    }
+
+    private boolean await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            Throwable failure = initializationFailure.get();
+            if (failure != null) {
+                throw new IllegalStateException("KCL could not initialize: " + failure.getMessage(), failure);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return true;
+    }
+
+    /** Live counters for a progress line. */
+    public ConsumerStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /**
+     * Declares the input complete, then stops gracefully: every shard fires its open windows, writes them and
+     * checkpoints at its last record (what {@code rtpipe local} does once the producer finished and
+     * {@link #awaitCaughtUp} returned).
+     *
+     * @return true if every shard finished within the timeout
+     */
+    public boolean drainAndStop(Duration timeout) {
+        drainRequested.set(true);
+        return stopGracefully(timeout);
+    }
+
+    /**
+     * Graceful hand-off: each shard writes what is final and checkpoints at its planned position, leases are
+     * released, the worker stops. Falls back to {@link #shutdownNow()} after {@code timeout} (KCL's graceful
+     * shutdown has been seen to hang after a reshard).
+     *
+     * @return true if the graceful shutdown completed within the timeout
+     */
+    public boolean stopGracefully(Duration timeout) {
+        Scheduler running;
+        synchronized (this) {
+            if (scheduler == null || stopped) {
+                return true;
+            }
+            stopped = true;
+            running = scheduler;
+        }
+        boolean graceful = false;
+        long started = System.nanoTime();
+        try {
+            graceful = Boolean.TRUE.equals(running.startGracefulShutdown().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (TimeoutException e) {
+            LOG.warn("Graceful shutdown did not finish within {}; shutting down without final checkpoints", timeout);
+        } catch (ExecutionException e) {
+            LOG.warn("Graceful shutdown failed; shutting down without final checkpoints", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!graceful) {
+            running.shutdown();
+        }
+        finish(Duration.ofNanos(System.nanoTime() - started));
+        return graceful;
+    }
+
+    /**
+     * Abrupt stop, as if the process died between checkpoints: leases are dropped without final checkpoints or
+     * writes; the next owner replays from the last checkpoint (after the failover time).
+     */
+    public void shutdownNow() {
+        Scheduler running;
+        synchronized (this) {
+            if (scheduler == null || stopped) {
+                return;
+            }
+            stopped = true;
+            running = scheduler;
+        }
+        long started = System.nanoTime();
+        running.shutdown();
+        finish(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void finish(Duration shutdownTook) {
+        try {
+            schedulerThread.join(config.gracefulShutdownTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (schedulerThread.isAlive()) {
+            LOG.warn("KCL scheduler thread still running after shutdown; abandoning it (daemon thread)");
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // Already inside JVM shutdown: the hook is what called us.
+        }
+        closeClients();
+        stats.allShardsStopped(); // KCL's forced final shutdown may skip leaseLost
+        LOG.info("Consumer stopped in {} ms; {}", shutdownTook.toMillis(), stats.snapshot().progressLine());
+    }
+
+    private void closeClients() {
+        for (SdkClient client : java.util.Arrays.asList(kinesis, dynamoDbAsync, dynamoDb, s3, cloudWatch)) {
+            if (client != null) {
+                try {
+                    client.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("Closing {} failed", client.serviceName(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopGracefully(config.gracefulShutdownTimeout());
+    }
+}

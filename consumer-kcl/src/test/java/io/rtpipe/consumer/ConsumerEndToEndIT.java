@@ -1,0 +1,111 @@
+package io.rtpipe.consumer;
+
+import io.rtpipe.consumer.testing.Archive;
+import io.rtpipe.consumer.testing.ConsumerFixture;
+import io.rtpipe.consumer.testing.Results;
+import io.rtpipe.consumer.testing.StreamFeeder;
+import io.rtpipe.consumer.testing.TestEvents;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.rtpipe.consumer.testing.TestEvents.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Generated events through a 2-shard stream and one consumer, drained at the end; results, archive and dead letters
+ * compared with what the test itself put.
+ */
+class ConsumerEndToEndIT {
+
+    private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
+
+    private static String position(StreamFeeder.Put put) {
+        return put.shardId() + "/" + put.sequenceNumber();
+    }
+
+    private static String position(Archive.Line line) {
+        return line.shardId() + "/" + line.json().get("sequence_number").asText();
+    }
+
+    @Test
+    void countsPerTypeAndMinuteEqualGroundTruthAndArchiveHoldsEveryRecordOnce() throws Exception {
+        try (var fx = new ConsumerFixture(2)) {
+            List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofMinutes(6), 3000, 42);
+            List<StreamFeeder.Put> puts = fx.put(TestEvents.payloads(events));
+
+            var consumer = fx.consumer(fx.config().build());
+            long started = System.nanoTime();
+            consumer.start();
+            assertThat(consumer.awaitReady(Duration.ofSeconds(30))).isTrue();
+            long ready = System.nanoTime();
+            ConsumerFixture.await(Duration.ofSeconds(30), () -> consumer.stats().recordsConsumed() > 0, "a record");
+            System.out.printf("start() to first lease %d ms, to first record %d ms%n", (ready - started) / 1_000_000,
+                    (System.nanoTime() - started) / 1_000_000);
+            assertThat(consumer.awaitCaughtUp(Instant.now(), Duration.ofSeconds(60))).isTrue();
+            System.out.printf("all %d records consumed %d ms after start(): %s%n", puts.size(),
+                    (System.nanoTime() - started) / 1_000_000, consumer.stats().progressLine());
+            assertThat(consumer.drainAndStop(Duration.ofSeconds(20))).isTrue();
+
+            assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
+                    .isEqualTo(TestEvents.countsPerMinute(events));
+            assertThat(fx.archive("raw")).map(ConsumerEndToEndIT::position)
+                    .containsExactlyInAnyOrderElementsOf(puts.stream().map(ConsumerEndToEndIT::position).toList());
+            assertThat(fx.archive("deadletter")).isEmpty();
+            assertThat(fx.archive("late")).isEmpty();
+        }
+    }
+
+    @Test
+    void malformedRecordsGoToDeadLettersWithReasonsAreNotCountedAndDoNotStallTheShard() throws Exception {
+        try (var fx = new ConsumerFixture(2)) {
+            List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofMinutes(3), 600, 3);
+            List<byte[]> malformed = List.of(
+                    utf8("{\"type\":\"click\",\"ts\":"),                  // truncated JSON
+                    utf8("not json at all"),
+                    utf8("{\"type\":\"click\"}"),                         // no ts
+                    utf8("{\"type\":\"click\",\"ts\":\"yesterday\"}"),    // ts not a number
+                    utf8("{\"type\":42,\"ts\":" + T0.toEpochMilli() + "}"), // type not a string
+                    utf8("[1,2,3]"),
+                    new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});     // not even UTF-8
+            // Malformed records interleaved through the whole input, valid events after each of them.
+            List<byte[]> payloads = new ArrayList<>();
+            List<Boolean> isMalformed = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                if (i % 20 == 5) {
+                    payloads.add(malformed.get((i / 20) % malformed.size()));
+                    isMalformed.add(true);
+                }
+                payloads.add(events.get(i).json());
+                isMalformed.add(false);
+            }
+            List<StreamFeeder.Put> puts = fx.put(payloads);
+
+            var consumer = fx.consumer(fx.config().build());
+            consumer.start();
+            assertThat(consumer.awaitCaughtUp(Instant.now(), Duration.ofSeconds(60))).isTrue();
+            assertThat(consumer.drainAndStop(Duration.ofSeconds(20))).isTrue();
+
+            List<String> expectedDead = new ArrayList<>();
+            for (int i = 0; i < puts.size(); i++) {
+                if (isMalformed.get(i)) {
+                    expectedDead.add(position(puts.get(i)));
+                }
+            }
+            List<Archive.Line> dead = fx.archive("deadletter");
+            assertThat(dead).map(ConsumerEndToEndIT::position).containsExactlyInAnyOrderElementsOf(expectedDead);
+            assertThat(dead).allSatisfy(line -> assertThat(line.json().path("reason").asText()).isNotBlank());
+            Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
+                    ConsumerEndToEndIT::position, line -> line.json().get("reason").asText()));
+            System.out.println("dead-letter reasons: " + new java.util.TreeSet<>(reasons.values()));
+            assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
+                    .isEqualTo(TestEvents.countsPerMinute(events));
+            assertThat(fx.archive("raw")).hasSize(puts.size());
+        }
+    }
+}
