@@ -18,8 +18,9 @@ import java.util.Objects;
 
 /**
  * Writes the S3 objects of a {@link CheckpointPlan}'s interval: the raw archive, the dead letters and the late
- * records, each under {@link IntervalObjectKeys} keyed by the interval's first record. Objects without lines are not
- * written. Each put is retried per the {@link RetryPolicy}; when one finally fails the call throws
+ * records, each under {@link IntervalObjectKeys} keyed by the interval's first record. A kind without lines has its
+ * key deleted rather than skipped: after a restart the replayed interval can be shorter than one written before the
+ * crash under the same key, and a stale longer object would hold records the next interval writes again. Each put is retried per the {@link RetryPolicy}; when one finally fails the call throws
  * {@link SinkWriteException} and the caller must not checkpoint. Rewriting an interval overwrites the same keys.
  */
 public final class S3IntervalSink {
@@ -43,7 +44,7 @@ public final class S3IntervalSink {
      * Writes the plan's objects for {@code shardId}.
      *
      * @return the keys written, in order raw, dead letters, late records (only those with lines)
-     * @throws SinkWriteException when a put still fails after retries
+     * @throws SinkWriteException when a put or delete still fails after retries
      */
     public List<String> write(String shardId, CheckpointPlan plan) {
         List<InputRecord> archive = plan.archive();
@@ -57,32 +58,52 @@ public final class S3IntervalSink {
         }
         Instant arrival = Instant.ofEpochMilli(first.arrivalMillis());
         List<String> written = new ArrayList<>(3);
-        put(IntervalKind.RAW, shardId, plan, arrival, IntervalLines.raw(archive), written);
-        if (!plan.deadLetters().isEmpty()) {
-            put(IntervalKind.DEADLETTER, shardId, plan, arrival, IntervalLines.deadLetters(plan.deadLetters()), written);
+        String rawKey = key(IntervalKind.RAW, shardId, plan, arrival);
+        put(rawKey, IntervalLines.raw(archive));
+        written.add(rawKey);
+        String deadLetterKey = key(IntervalKind.DEADLETTER, shardId, plan, arrival);
+        if (plan.deadLetters().isEmpty()) {
+            delete(deadLetterKey);
+        } else {
+            put(deadLetterKey, IntervalLines.deadLetters(plan.deadLetters()));
+            written.add(deadLetterKey);
         }
-        if (!plan.lateRecords().isEmpty()) {
-            put(IntervalKind.LATE, shardId, plan, arrival, IntervalLines.lateRecords(plan.lateRecords()), written);
+        String lateKey = key(IntervalKind.LATE, shardId, plan, arrival);
+        if (plan.lateRecords().isEmpty()) {
+            delete(lateKey);
+        } else {
+            put(lateKey, IntervalLines.lateRecords(plan.lateRecords()));
+            written.add(lateKey);
         }
         return written;
     }
 
-    private void put(IntervalKind kind, String shardId, CheckpointPlan plan, Instant arrival, byte[] body,
-                     List<String> written) {
-        String key = IntervalObjectKeys.key(kind, stream, shardId, plan.firstPosition(), arrival);
+    private String key(IntervalKind kind, String shardId, CheckpointPlan plan, Instant arrival) {
+        return IntervalObjectKeys.key(kind, stream, shardId, plan.firstPosition(), arrival);
+    }
+
+    private void put(String key, byte[] body) {
+        withRetries("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/gzip"),
+                RequestBody.fromBytes(body)));
+    }
+
+    /** Deleting a key that does not exist succeeds in S3, so this is the cheap common case. */
+    private void delete(String key) {
+        withRetries("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    private void withRetries(String operation, String key, Runnable call) {
         for (int attempt = 1; ; attempt++) {
             try {
-                s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/gzip"),
-                        RequestBody.fromBytes(body));
-                written.add(key);
+                call.run();
                 return;
             } catch (SdkException e) {
                 if (!isRetryable(e) || attempt >= retry.maxAttempts() || Thread.currentThread().isInterrupted()) {
-                    throw new SinkWriteException("could not write s3://" + bucket + "/" + key + " after " + attempt
-                            + " attempt(s): " + e.getMessage(), e);
+                    throw new SinkWriteException("could not " + operation + " s3://" + bucket + "/" + key + " after "
+                            + attempt + " attempt(s): " + e.getMessage(), e);
                 }
-                LOG.warn("S3 put of {} failed (attempt {} of {}), retrying: {}", key, attempt, retry.maxAttempts(),
-                        e.getMessage());
+                LOG.warn("S3 {} of {} failed (attempt {} of {}), retrying: {}", operation, key, attempt,
+                        retry.maxAttempts(), e.getMessage());
                 retry.sleepAfter(attempt);
             }
         }

@@ -93,6 +93,24 @@ class S3IntervalSinkIT {
     }
 
     @Test
+    void aShorterReplayOfTheSameIntervalRemovesTheDeadLettersItNoLongerHas() throws IOException {
+        // Before a crash the interval ran to 201 and held a dead letter; the replay after the restart plans a
+        // shorter interval from the same first record, whose dead letter now belongs to the next interval.
+        var sink = new S3IntervalSink(s3, bucket, "replays", RetryPolicy.defaults());
+        List<InputRecord> beforeCrash = List.of(record(200, "{\"type\":\"a\"}"), record(201, "{bad"));
+        List<String> keys = sink.write("shard-9", plan(beforeCrash, List.of(new DeadLetter(beforeCrash.get(1), "not JSON"))));
+        assertThat(keys).hasSize(2);
+
+        List<String> replayed = sink.write("shard-9", plan(beforeCrash.subList(0, 1), List.of()));
+
+        assertThat(replayed).containsExactly(keys.get(0));
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key)
+                .filteredOn(key -> key.contains("/replays/"))
+                .containsExactly(keys.get(0));
+        assertThat(readLines(keys.get(0))).extracting(n -> n.get("sequence_number").asText()).containsExactly("200");
+    }
+
+    @Test
     void failsAtOnceWithAClearExceptionWhenTheBucketDoesNotExist() {
         // Outages (retried, then failing) are covered end to end by SinkOutageIT, which stops the S3 emulator.
         var sink = new S3IntervalSink(s3, bucket + "-missing", "orders", RetryPolicy.defaults());
