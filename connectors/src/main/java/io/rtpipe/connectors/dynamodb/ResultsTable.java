@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.MetricSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -73,8 +74,9 @@ public final class ResultsTable {
     }
 
     static String timestamp(Instant t) {
-        if (t.getEpochSecond() < 0 || t.isAfter(Instant.parse("9999-12-31T23:59:59.999Z"))) {
-            throw new IllegalArgumentException("window times must lie between 1970 and 9999, got " + t);
+        // The engine accepts event times in years 0001..9999, where this pattern is fixed-width and so sorts as time.
+        if (t.toEpochMilli() < MetricSpec.MIN_EVENT_TIME || t.toEpochMilli() > MetricSpec.MAX_EVENT_TIME) {
+            throw new IllegalArgumentException("window times must lie in the years 0001 to 9999, got " + t);
         }
         return FIXED_WIDTH.format(t);
     }

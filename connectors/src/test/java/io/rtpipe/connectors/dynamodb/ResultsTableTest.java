@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ResultsTableTest {
 
@@ -75,5 +76,17 @@ class ResultsTableTest {
         assertThat(keys.get(0)).isGreaterThan(lo).isLessThan(hi);
         assertThat(keys.get(1)).isGreaterThan(lo).isLessThan(hi);
         assertThat(keys.get(2)).isGreaterThan(hi);
+    }
+
+    @Test
+    void sortKeysSortAsTimeOverTheEngineRangeIncludingBefore1970() {
+        List<Instant> starts = List.of(Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("1969-12-31T23:59:00Z"),
+                Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:00Z"));
+        List<String> keys = starts.stream()
+                .map(start -> ResultsTable.sortKey(result(start, Map.of("t", "x"), "s0", Map.of()))).toList();
+
+        assertThat(keys).isSorted().doesNotHaveDuplicates();
+        assertThatThrownBy(() -> ResultsTable.sortKeyBound(Instant.parse("0000-12-31T23:59:59Z")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0001 to 9999");
     }
 }
