@@ -13,6 +13,7 @@ import java.util.Map;
  *                         it makes every replayed record's lateness decision the same as the first time
  * @param maxTimeFired     per metric, the highest event time seen when the windows already written fired: windows
  *                         whose end is at or below its watermark were written in full and are not emitted again
+ * A metric absent from a map had no valid event yet.
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
                             Map<String, Long> maxTimeFired) {

@@ -70,6 +70,15 @@ class ShardEngineDecodingTest {
     }
 
     @Test
+    void inputBeyondJacksonsStreamLimitsIsADeadLetterNotAnException() {
+        String deep = "[".repeat(5_000) + "]".repeat(5_000);
+        assertThat(reasonFor("{\"ts\":1,\"type\":\"a\",\"x\":" + deep + "}")).startsWith("not valid JSON: ")
+                .contains("nesting depth");
+        assertThat(reasonFor("{\"ts\":" + "9".repeat(5_000) + ",\"type\":\"a\"}")).startsWith("not valid JSON: ")
+                .contains("Number value length");
+    }
+
+    @Test
     void invalidUtf8IsADeadLetter() {
         InputRecord record = records.raw(new byte[]{'{', '"', 't', 's', '"', ':', '1', ',', '"', 't', 'y', 'p', 'e',
                 '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
