@@ -144,7 +144,7 @@ public final class SpecLoader {
         private MetricDefinition metric(YamlNode node, String path, Map<String, Integer> nameLines) {
             YamlNode.Mapping m = mapping(node, path, "a mapping describing a metric");
             checkKeys(m, path, METRIC_KEYS);
-            String name = name(m, path, "a metric name of " + NAME_RULE, nameLines, "metric");
+            String name = name(m, path, "a metric name of " + NAME_RULE, nameLines, "a metric");
 
             EventFilter filter = null;
             YamlNode filterNode = m.get("filter");
@@ -192,7 +192,7 @@ public final class SpecLoader {
             Integer firstLine = nameLines.putIfAbsent(name, node.line());
             if (firstLine != null) {
                 throw new SpecException(file, node.line(), namePath, node.describe() + " again (first on line "
-                        + firstLine + ")", "a " + what + " name used once");
+                        + firstLine + ")", what + " name used once");
             }
             return name;
         }
@@ -291,7 +291,7 @@ public final class SpecLoader {
 
         private AggregateDefinition aggregate(YamlNode node, String path, Map<String, Integer> nameLines) {
             YamlNode.Mapping a = mapping(node, path, "a mapping such as {name: revenue, fn: sum, field: amount}");
-            String name = name(a, path, "an aggregate name of " + NAME_RULE, nameLines, "aggregate");
+            String name = name(a, path, "an aggregate name of " + NAME_RULE, nameLines, "an aggregate");
             YamlNode fnNode = a.get("fn");
             String fnPath = child(path, "fn");
             String functions = "one of " + String.join(", ", registry.names());

@@ -95,7 +95,12 @@ final class YamlTreeReader {
         return Math.max(1, parser.currentTokenLocation().getLineNr());
     }
 
+    /** SnakeYAML's messages span lines and repeat positions with a caret; the line is already in front. */
     private static String oneLine(String message) {
-        return message == null ? "no details" : message.replaceAll("\\s+", " ").trim();
+        if (message == null) {
+            return "no details";
+        }
+        return message.replaceAll("in '[^']*', line \\d+, column \\d+:\\s*(\\S.*?)?\\s*\\^", "")
+                .replaceAll("\\s+", " ").trim();
     }
 }
