@@ -3,11 +3,12 @@ package io.rtpipe.core.aggregate;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import io.rtpipe.core.record.RecordPosition;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.UncheckedIOException;
 
 /**
  * The q-quantile of a numeric field with a DDSketch (logarithmic mapping). Guarantee: for the value x at rank
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
  * At most {@link #MAX_BINS} bins per sign, spanning a ratio of ((1+α)/(1−α))^2048 ≈ 10^17 between the smallest and
  * the largest magnitude at α = 1%; beyond that the lowest bins collapse, which only affects low quantiles.
  * NaN inputs are ignored.
- * Partial: the sketch's standard encoding; result: Double, or null when nothing was added.
+ * Partial: the sketch's own binary encoding (with its index mapping); result: Double, or null when nothing was added.
  */
 final class QuantileAggregator implements Aggregator {
     static final double DEFAULT_RELATIVE_ACCURACY = 0.01;
@@ -84,10 +85,14 @@ final class QuantileAggregator implements Aggregator {
 
         @Override
         public Object partial() {
-            ByteBuffer buffer = sketch.serialize();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return bytes;
+            // encode (not serialize, which writes the protobuf layout) is what DDSketch.decode reads.
+            GrowingByteArrayOutput out = GrowingByteArrayOutput.withDefaultInitialCapacity();
+            try {
+                sketch.encode(out, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // cannot happen: writing to memory
+            }
+            return out.trimmedCopy();
         }
 
         @Override
