@@ -1,0 +1,219 @@
+package io.rtpipe.core.engine;
+
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.CheckpointPlanner;
+import io.rtpipe.core.checkpoint.DeadLetter;
+import io.rtpipe.core.checkpoint.LateRecord;
+import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.event.EventFields;
+import io.rtpipe.core.event.JsonEventDecoder;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Computes every configured metric over one shard's records and plans where the shard may be checkpointed.
+ * One instance per shard; single-threaded; every output is a deterministic function of the record sequence and the
+ * {@link ShardProgress} it was restored from (never of wall-clock time or of how records were batched).
+ *
+ * <h2>Lifecycle (what the consumer does)</h2>
+ * <ol>
+ *   <li>{@link #process} each record in shard order;</li>
+ *   <li>{@link #takeFiredResults} and write them (idempotent upserts keyed by metric, window start, key, shard);</li>
+ *   <li>when it wants to checkpoint: {@link #planCheckpoint}, write the plan's archive, dead letters and late records
+ *       keyed by its first position, store its progress, checkpoint KCL at {@code checkpointAt}, then
+ *       {@link #commit};</li>
+ *   <li>at shard end or drain: {@link #endOfInput}, take and write the results, then plan, write and commit as above.
+ *   </li>
+ * </ol>
+ * A crash anywhere is recovered by a new engine restored from the progress stored with KCL's checkpoint, fed every
+ * record after that checkpoint again.
+ *
+ * <h2>Semantics</h2>
+ * Per metric, the watermark is the highest event time seen on this shard minus the metric's allowed lateness.
+ * A window [start, end) fires as soon as the watermark is at or past its end. A record is late for a window if that
+ * window's end is at or below the watermark as it was before the record (a late record's own time is below the
+ * highest time seen, so it never moves the watermark); late records are reported as {@link LateRecord}s and not
+ * counted. A record that is not a JSON object, or lacks a field a metric needs, becomes a {@link DeadLetter} (with the
+ * first reason found) and still counts in the metrics it is valid for.
+ */
+public final class ShardEngine {
+    private final String shardId;
+    private final JsonEventDecoder decoder;
+    private final MetricWindows[] metrics;
+    private final CheckpointPlanner planner;
+    /** Per metric, the highest event time seen so far (NO_TIME if none): handed to the planner after each record. */
+    private final long[] maxTimes;
+    private final List<LateRecord> lateOfRecord = new ArrayList<>();
+    private List<WindowResult> fired = new ArrayList<>();
+    private RecordPosition lastPosition;
+    private boolean ended;
+
+    private long recordsProcessed;
+    private long redeliveriesIgnored;
+    private long deadLettered;
+
+    /**
+     * @param restoreFrom the progress stored with the checkpoint the shard resumes after;
+     *                    {@link ShardProgress#initial()} for a shard read from its start. Metrics the progress does
+     *                    not mention start fresh; metrics it mentions that the config lacks are ignored.
+     */
+    public ShardEngine(EngineConfig config, String shardId, ShardProgress restoreFrom) {
+        Objects.requireNonNull(config, "config");
+        this.shardId = Objects.requireNonNull(shardId, "shardId");
+        Objects.requireNonNull(restoreFrom, "restoreFrom");
+        List<MetricSpec> specs = config.metrics();
+
+        Map<String, Integer> slots = new LinkedHashMap<>();
+        for (MetricSpec spec : specs) {
+            for (String field : MetricWindows.fieldsRead(spec)) {
+                slots.putIfAbsent(field, slots.size());
+            }
+        }
+        decoder = new JsonEventDecoder(List.copyOf(slots.keySet()));
+
+        metrics = new MetricWindows[specs.size()];
+        maxTimes = new long[specs.size()];
+        for (int m = 0; m < metrics.length; m++) {
+            String name = specs.get(m).name();
+            metrics[m] = new MetricWindows(specs.get(m), slots,
+                    restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
+                    restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME));
+            maxTimes[m] = metrics[m].maxTime();
+        }
+        planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), restoreFrom.checkpoint());
+        lastPosition = restoreFrom.checkpoint();
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+
+    /**
+     * Takes in the next record of the shard. Bad data never throws: it becomes a dead letter. A record whose
+     * position is not after the last one seen (or after the restored checkpoint) is ignored as a redelivery.
+     *
+     * @throws IllegalStateException after {@link #endOfInput()}
+     */
+    public void process(InputRecord record) {
+        if (ended) {
+            throw new IllegalStateException("shard " + shardId + " has ended: no record may follow endOfInput()");
+        }
+        if (lastPosition != null && record.position().compareTo(lastPosition) <= 0) {
+            redeliveriesIgnored++;
+            return;
+        }
+        lastPosition = record.position();
+        long index = planner.nextIndex();
+        lateOfRecord.clear();
+        String reason = decoder.decode(record.data());
+        if (reason == null) {
+            EventFields fields = decoder.fields();
+            for (int m = 0; m < metrics.length; m++) {
+                MetricWindows metric = metrics[m];
+                String problem = metric.read(fields, record);
+                if (problem != null) {
+                    reason = reason == null ? problem : reason;
+                    continue;
+                }
+                metric.accept(index, record, fields, lateOfRecord);
+                metric.fireReady(fired, shardId);
+                maxTimes[m] = metric.maxTime();
+            }
+        }
+        DeadLetter deadLetter = null;
+        if (reason != null) {
+            deadLetter = new DeadLetter(record, reason);
+            deadLettered++;
+        }
+        planner.add(record, maxTimes, deadLetter, lateOfRecord);
+        recordsProcessed++;
+    }
+
+    /**
+     * The window results fired since the last call, in firing order; the caller owns the returned list. Write them
+     * as idempotent upserts keyed by (metric, window start, key, shard): a replay may fire the same results again,
+     * always with the same values.
+     */
+    public List<WindowResult> takeFiredResults() {
+        List<WindowResult> taken = fired;
+        fired = new ArrayList<>();
+        return taken;
+    }
+
+    /**
+     * Plans a checkpoint: at the record just before the first record of the oldest open window (over all metrics,
+     * windows and keys), or at the last record processed if no window is open. Calling it again before
+     * {@link #commit} returns a plan with the same first position and a possibly later end; writing that one
+     * overwrites the earlier one's objects.
+     * <p>
+     * Precondition: every result returned by {@link #takeFiredResults} so far is durably written.
+     *
+     * @return empty if that position is not after the last committed (or restored) checkpoint
+     * @throws IllegalStateException if fired results have not been taken yet
+     */
+    public Optional<CheckpointPlan> planCheckpoint() {
+        if (!fired.isEmpty()) {
+            throw new IllegalStateException("shard " + shardId + " has " + fired.size() + " fired results not taken: "
+                    + "take and write them before planning a checkpoint");
+        }
+        long oldestOpen = CheckpointPlanner.NOTHING_OPEN;
+        Map<String, Long> maxTimeFired = new HashMap<>();
+        for (MetricWindows metric : metrics) {
+            oldestOpen = Math.min(oldestOpen, metric.oldestOpenRecordIndex());
+            if (metric.maxTimeFired() != CheckpointPlanner.NO_TIME) {
+                maxTimeFired.put(metric.name(), metric.maxTimeFired());
+            }
+        }
+        return planner.plan(oldestOpen, maxTimeFired);
+    }
+
+    /**
+     * Drops the records a plan covered. Call only after the plan's objects and progress are stored and KCL has
+     * checkpointed at {@code plan.checkpointAt()}; if any of that failed, do not commit (plan again later instead).
+     *
+     * @throws IllegalStateException if the plan does not start at this engine's open interval
+     */
+    public void commit(CheckpointPlan plan) {
+        planner.commit(plan);
+    }
+
+    /**
+     * The input is complete (shard end, or an operator's drain of a bounded input): fires every open window, as its
+     * records on this shard are all in. The next {@link #planCheckpoint} then covers every record processed.
+     * Idempotent. The progress planned afterwards is final: the shard must receive no more records.
+     */
+    public void endOfInput() {
+        for (MetricWindows metric : metrics) {
+            metric.fireAll(fired, shardId);
+        }
+        ended = true;
+    }
+
+    public EngineStats stats() {
+        long late = 0;
+        long replaySkipped = 0;
+        long windowsFired = 0;
+        long resultsFired = 0;
+        int openWindows = 0;
+        long keys = 0;
+        for (MetricWindows metric : metrics) {
+            late += metric.late();
+            replaySkipped += metric.replaySkipped();
+            windowsFired += metric.windowsFired();
+            resultsFired += metric.resultsFired();
+            openWindows += metric.openWindows();
+            keys += metric.keysInState();
+        }
+        return new EngineStats(recordsProcessed, redeliveriesIgnored, deadLettered, late, replaySkipped, windowsFired,
+                resultsFired, openWindows, keys, planner.bufferedRecords());
+    }
+}

@@ -1,0 +1,24 @@
+package io.rtpipe.core.engine;
+
+import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.nio.charset.StandardCharsets;
+
+/** Builds input records for engine tests: consecutive sequence numbers starting at 1. */
+final class Records {
+    private long next = 1;
+
+    InputRecord event(long ts, String type) {
+        return raw("{\"event_id\":\"e" + next + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\",\"amount\":1.5}");
+    }
+
+    InputRecord raw(String payload) {
+        return raw(payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    InputRecord raw(byte[] payload) {
+        long n = next++;
+        return new InputRecord(RecordPosition.of(Long.toString(n)), "pk", 1_000 * n, payload);
+    }
+}
