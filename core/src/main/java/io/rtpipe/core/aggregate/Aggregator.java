@@ -1,0 +1,40 @@
+package io.rtpipe.core.aggregate;
+
+/**
+ * One configured aggregate function (for example "the 0.99 quantile with 1% relative accuracy"). Immutable and
+ * thread-safe; the per-window state lives in the {@link AggregateState}s it creates.
+ * <p>
+ * Shards write absolute partials ({@link AggregateState#partial()}); readers merge the partials of all shards with
+ * {@link #mergePartials} in any order and call {@link #result} on the merged partial.
+ */
+public interface Aggregator {
+
+    /** The function's name in specs, e.g. "sum". */
+    String fn();
+
+    /** Which values the engine passes to the state's add methods. */
+    ValueInput input();
+
+    /** Fresh state for a new window and key. */
+    AggregateState newState();
+
+    /**
+     * A state equal to the one that produced {@code partial}. Numbers may come back from a store as any
+     * {@link Number} type (DynamoDB returns BigDecimal); null stands for an empty state.
+     *
+     * @throws IllegalArgumentException if {@code partial} is not a partial of this aggregator
+     */
+    AggregateState fromPartial(Object partial);
+
+    /** Merges two partials of this aggregator; associative and commutative. */
+    default Object mergePartials(Object left, Object right) {
+        AggregateState merged = fromPartial(left);
+        merged.merge(fromPartial(right));
+        return merged.partial();
+    }
+
+    /** The final value of a (merged) partial. */
+    default Object result(Object partial) {
+        return fromPartial(partial).result();
+    }
+}

@@ -1,0 +1,163 @@
+package io.rtpipe.core.filter;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.navigation.CelNavigableExpr;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.common.values.NullValue;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A CEL (Common Expression Language) boolean expression over an event, compiled once and evaluated per event.
+ * <p>
+ * How fields are exposed: every top-level field the expression names is a variable of type {@code dyn}
+ * ({@code type == 'purchase' && amount > 0}); nested fields are selected from it ({@code user.country == 'DE'}).
+ * The variable {@value #EVENT} is the whole event as {@code map(string, dyn)}, for presence tests
+ * ({@code has(event.coupon)}) and for names that are not CEL identifiers ({@code event['user-id']}).
+ * Integers and decimals compare with each other ({@code amount > 0} works for 12.5).
+ * <p>
+ * An event matches only if the expression evaluates to {@code true}. Any other outcome - a referenced field missing,
+ * a type error such as {@code 'a' > 1} at run time, an exception - means "no match", like a NULL in an SQL WHERE.
+ * CEL has no loops or side effects and bounds its own evaluation, so a filter cannot hang or change anything.
+ * <p>
+ * Immutable and thread-safe.
+ */
+public final class EventFilter {
+    /** The variable holding the whole event. */
+    public static final String EVENT = "event";
+    /** The value a {@link FieldLookup} returns for a JSON null, so that {@code field == null} works. */
+    public static final Object JSON_NULL = NullValue.NULL_VALUE;
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .enableHeterogeneousNumericComparisons(true)
+            .build();
+    private static final Cel PARSER = CelFactory.standardCelBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .build();
+
+    private final String source;
+    private final Set<String> fields;
+    private final boolean usesWholeEvent;
+    private final CelRuntime.Program program;
+
+    private EventFilter(String source, Set<String> fields, boolean usesWholeEvent, CelRuntime.Program program) {
+        this.source = source;
+        this.fields = fields;
+        this.usesWholeEvent = usesWholeEvent;
+        this.program = program;
+    }
+
+    /**
+     * Parses and type-checks {@code source}.
+     *
+     * @throws FilterException with CEL's first error and its column, e.g. "column 9: mismatched input ..."
+     */
+    public static EventFilter compile(String source) {
+        CelAbstractSyntaxTree parsed = valid(PARSER.parse(source));
+        Set<String> names = new TreeSet<>();
+        Set<String> loopVariables = new TreeSet<>();
+        CelNavigableAst.fromAst(parsed).getRoot().allNodes().map(CelNavigableExpr::expr).forEach(expr -> {
+            if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT) {
+                names.add(expr.ident().name());
+            } else if (expr.getKind() == CelExpr.ExprKind.Kind.COMPREHENSION) {
+                loopVariables.add(expr.comprehension().iterVar());
+                loopVariables.add(expr.comprehension().accuVar());
+            }
+        });
+        names.removeAll(loopVariables);
+        boolean usesWholeEvent = names.remove(EVENT);
+
+        var builder = PARSER.toCelBuilder()
+                .addVar(EVENT, MapType.create(SimpleType.STRING, SimpleType.DYN))
+                .setResultType(SimpleType.BOOL);
+        names.forEach(name -> builder.addVar(name, SimpleType.DYN));
+        Cel cel = builder.build();
+        CelAbstractSyntaxTree checked = valid(cel.check(parsed));
+        try {
+            return new EventFilter(source, Collections.unmodifiableSet(names), usesWholeEvent,
+                    cel.createProgram(checked));
+        } catch (CelEvaluationException e) {
+            throw new FilterException(oneLine(e.getMessage()));
+        }
+    }
+
+    private static CelAbstractSyntaxTree valid(CelValidationResult result) {
+        if (result.hasError()) {
+            CelIssue issue = result.getErrors().get(0);
+            throw new FilterException("column " + (issue.getSourceLocation().getColumn() + 1) + ": "
+                    + oneLine(issue.getMessage()));
+        }
+        try {
+            return result.getAst();
+        } catch (CelValidationException e) {
+            throw new FilterException(oneLine(e.getMessage()));
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "invalid expression" : message.replaceAll("\\s+", " ").trim();
+    }
+
+    /** The expression as written. */
+    public String source() {
+        return source;
+    }
+
+    /** The top-level fields the expression reads (besides {@link #EVENT}): a decoder need only extract these. */
+    public Set<String> fields() {
+        return fields;
+    }
+
+    /** Whether the expression uses the whole event ({@value #EVENT}), so a decoder must provide every field. */
+    public boolean usesWholeEvent() {
+        return usesWholeEvent;
+    }
+
+    /**
+     * Evaluates the expression on one event.
+     *
+     * @param lookup   the event's top-level fields
+     * @param event    the whole event as a map, or null if {@link #usesWholeEvent()} is false
+     */
+    public boolean matches(FieldLookup lookup, Map<String, Object> event) {
+        CelVariableResolver resolver = name -> {
+            if (name.equals(EVENT)) {
+                return Optional.ofNullable(event);
+            }
+            return Optional.ofNullable(lookup.value(name));
+        };
+        try {
+            return program.eval(resolver) == Boolean.TRUE;
+        } catch (CelEvaluationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Evaluates the expression on an event given as a map of CEL-ready values (see {@link FieldLookup}). */
+    public boolean matches(Map<String, Object> event) {
+        return matches(event::get, event);
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

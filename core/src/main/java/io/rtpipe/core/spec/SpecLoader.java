@@ -1,0 +1,454 @@
+package io.rtpipe.core.spec;
+
+import io.rtpipe.core.aggregate.Aggregator;
+import io.rtpipe.core.aggregate.AggregatorFactory;
+import io.rtpipe.core.aggregate.AggregatorParams;
+import io.rtpipe.core.aggregate.AggregatorRegistry;
+import io.rtpipe.core.aggregate.FieldUse;
+import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.filter.FilterException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads metric specs from YAML (schema: docs/metrics.md) and validates them strictly: unknown keys, wrong types, bad
+ * durations, unknown functions, missing or superfluous fields, bad parameters, duplicate names and filters that do
+ * not compile are {@link SpecException}s naming the file, line, field, what was found and what is allowed.
+ * Immutable and thread-safe.
+ */
+public final class SpecLoader {
+    /** The classpath resource holding the built-in {@code events_per_minute} spec. */
+    public static final String DEFAULTS_RESOURCE = "default-metrics.yaml";
+    /** Default allowed lateness (the same as the engine's). */
+    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofSeconds(5);
+    /** The longest window, gap, lateness or dedup horizon accepted: state is kept that long. */
+    public static final Duration MAX_DURATION = Duration.ofDays(366);
+    /** The event-time field used when a metric names none. */
+    public static final String DEFAULT_TIMESTAMP_FIELD = "ts";
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final String NAME_RULE = "1-63 lower-case letters, digits or underscores starting with a letter";
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final String DURATION_RULE = "a duration such as 30s, 1m, 1h";
+    private static final Set<String> TOP_KEYS = ordered("metrics");
+    private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
+            "allowed_lateness", "dedup", "aggregates");
+    private static final Set<String> DEDUP_KEYS = ordered("field", "horizon");
+    private static final Set<String> AGGREGATE_KEYS = ordered("name", "fn", "field");
+    private static final String ARRIVAL = "arrival";
+
+    private final AggregatorRegistry registry;
+
+    /** @param registry the aggregate functions specs may use */
+    public SpecLoader(AggregatorRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A loader that knows the built-in functions and those found by {@link java.util.ServiceLoader}. */
+    public static SpecLoader standard() {
+        return new SpecLoader(AggregatorRegistry.withServiceLoader(SpecLoader.class.getClassLoader()));
+    }
+
+    /** The built-in spec: {@code events_per_minute}, the count per {@code type} in 1-minute tumbling windows on ts. */
+    public static List<MetricDefinition> defaults() {
+        try (InputStream in = SpecLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + DEFAULTS_RESOURCE + " is missing from the jar");
+            }
+            return new SpecLoader(AggregatorRegistry.builtins())
+                    .parse(DEFAULTS_RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads the spec file {@code file}; errors name it as given. */
+    public List<MetricDefinition> load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 1, "", "a file that cannot be read (" + e + ")",
+                    "a readable UTF-8 YAML file");
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses spec text; {@code fileName} is used in error messages. */
+    public List<MetricDefinition> parse(String fileName, String yaml) {
+        return new Run(fileName).document(new YamlTreeReader(fileName).read(yaml));
+    }
+
+    static String child(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    private static Set<String> ordered(String... keys) {
+        return new LinkedHashSet<>(List.of(keys));
+    }
+
+    /** One load: knows the file name for errors. */
+    private final class Run {
+        private final String file;
+
+        Run(String file) {
+            this.file = file;
+        }
+
+        private SpecException error(YamlNode at, String path, String expected) {
+            return new SpecException(file, at.line(), path, at.describe(), expected);
+        }
+
+        private SpecException missing(YamlNode.Mapping in, String path, String expected) {
+            return new SpecException(file, in.line(), path, "nothing", expected);
+        }
+
+        List<MetricDefinition> document(YamlNode root) {
+            if (root == null) {
+                throw new SpecException(file, 1, "", "an empty file", "a mapping with a list under \"metrics\"");
+            }
+            YamlNode.Mapping top = mapping(root, "", "a mapping with a list under \"metrics\"");
+            checkKeys(top, "", TOP_KEYS);
+            YamlNode metricsNode = top.get("metrics");
+            if (metricsNode == null) {
+                throw missing(top, "metrics", "a list of metrics");
+            }
+            YamlNode.Sequence list = sequence(metricsNode, "metrics", "a list of metrics");
+            if (list.items().isEmpty()) {
+                throw error(list, "metrics", "at least one metric");
+            }
+            List<MetricDefinition> metrics = new ArrayList<>();
+            Map<String, Integer> nameLines = new HashMap<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                String path = "metrics[" + i + "]";
+                MetricDefinition metric = metric(list.items().get(i), path, nameLines);
+                metrics.add(metric);
+            }
+            return List.copyOf(metrics);
+        }
+
+        private MetricDefinition metric(YamlNode node, String path, Map<String, Integer> nameLines) {
+            YamlNode.Mapping m = mapping(node, path, "a mapping describing a metric");
+            checkKeys(m, path, METRIC_KEYS);
+            String name = name(m, path, "a metric name of " + NAME_RULE, nameLines, "a metric");
+
+            EventFilter filter = null;
+            YamlNode filterNode = m.get("filter");
+            if (filterNode != null) {
+                String source = string(filterNode, child(path, "filter"), "a CEL expression that yields a bool");
+                try {
+                    filter = EventFilter.compile(source);
+                } catch (FilterException e) {
+                    throw error(filterNode, child(path, "filter"),
+                            "a CEL expression that yields a bool (" + e.getMessage() + ")");
+                }
+            }
+
+            List<FieldPath> groupBy = new ArrayList<>();
+            YamlNode groupNode = m.get("group_by");
+            if (groupNode != null) {
+                String groupPath = child(path, "group_by");
+                YamlNode.Sequence fields = sequence(groupNode, groupPath, "a list of field paths such as [page, user.country]");
+                for (int i = 0; i < fields.items().size(); i++) {
+                    YamlNode item = fields.items().get(i);
+                    FieldPath field = fieldPath(item, groupPath + "[" + i + "]");
+                    if (groupBy.contains(field)) {
+                        throw error(item, groupPath + "[" + i + "]", "each group-by field once");
+                    }
+                    groupBy.add(field);
+                }
+            }
+
+            return new MetricDefinition(name, filter, groupBy, timestamp(m, path), window(m, path),
+                    optionalDuration(m, path, "allowed_lateness", DEFAULT_ALLOWED_LATENESS, true),
+                    dedup(m, path), aggregates(m, path));
+        }
+
+        private String name(YamlNode.Mapping m, String path, String expected, Map<String, Integer> nameLines,
+                            String what) {
+            YamlNode node = m.get("name");
+            String namePath = child(path, "name");
+            if (node == null) {
+                throw missing(m, namePath, expected);
+            }
+            if (!(node instanceof YamlNode.Scalar s && s.value() instanceof String name
+                    && NAME.matcher(name).matches())) {
+                throw error(node, namePath, expected);
+            }
+            Integer firstLine = nameLines.putIfAbsent(name, node.line());
+            if (firstLine != null) {
+                throw new SpecException(file, node.line(), namePath, node.describe() + " again (first on line "
+                        + firstLine + ")", what + " name used once");
+            }
+            return name;
+        }
+
+        private TimestampDefinition timestamp(YamlNode.Mapping m, String path) {
+            YamlNode node = m.get("timestamp");
+            String tsPath = child(path, "timestamp");
+            String expected = "a field path such as ts, the word arrival, or {field: PATH}";
+            if (node == null) {
+                return new TimestampDefinition.EventField(FieldPath.parse(DEFAULT_TIMESTAMP_FIELD));
+            }
+            if (node instanceof YamlNode.Mapping tm) {
+                checkKeys(tm, tsPath, Set.of("field"));
+                YamlNode field = tm.get("field");
+                if (field == null) {
+                    throw missing(tm, child(tsPath, "field"), "a field path such as ts");
+                }
+                return new TimestampDefinition.EventField(fieldPath(field, child(tsPath, "field")));
+            }
+            String text = string(node, tsPath, expected);
+            if (text.equals(ARRIVAL)) {
+                return new TimestampDefinition.Arrival();
+            }
+            return new TimestampDefinition.EventField(fieldPath(node, tsPath));
+        }
+
+        private WindowDefinition window(YamlNode.Mapping m, String path) {
+            YamlNode node = m.get("window");
+            String wPath = child(path, "window");
+            if (node == null) {
+                return new WindowDefinition.Tumbling(Duration.ofMinutes(1));
+            }
+            YamlNode.Mapping w = mapping(node, wPath,
+                    "a mapping such as {type: tumbling, size: 1m}, {type: hopping, size: 5m, slide: 1m} "
+                            + "or {type: session, gap: 30s}");
+            YamlNode typeNode = w.get("type");
+            if (typeNode == null) {
+                throw missing(w, child(wPath, "type"), "one of tumbling, hopping, session");
+            }
+            String type = string(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
+            switch (type) {
+                case "tumbling" -> {
+                    checkKeys(w, wPath, ordered("type", "size"));
+                    return new WindowDefinition.Tumbling(requiredDuration(w, wPath, "size"));
+                }
+                case "hopping" -> {
+                    checkKeys(w, wPath, ordered("type", "size", "slide"));
+                    Duration size = requiredDuration(w, wPath, "size");
+                    Duration slide = requiredDuration(w, wPath, "slide");
+                    if (slide.compareTo(size) > 0 || size.toMillis() % slide.toMillis() != 0) {
+                        throw error(w.get("slide"), child(wPath, "slide"),
+                                "a slide that divides the size " + format(size) + " evenly");
+                    }
+                    return new WindowDefinition.Hopping(size, slide);
+                }
+                case "session" -> {
+                    checkKeys(w, wPath, ordered("type", "gap"));
+                    return new WindowDefinition.Session(requiredDuration(w, wPath, "gap"));
+                }
+                default -> throw error(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
+            }
+        }
+
+        private DedupDefinition dedup(YamlNode.Mapping m, String path) {
+            YamlNode node = m.get("dedup");
+            if (node == null) {
+                return null;
+            }
+            String dPath = child(path, "dedup");
+            YamlNode.Mapping d = mapping(node, dPath, "a mapping such as {field: event_id, horizon: 10m}");
+            checkKeys(d, dPath, DEDUP_KEYS);
+            YamlNode field = d.get("field");
+            if (field == null) {
+                throw missing(d, child(dPath, "field"), "the event-id field path, such as event_id");
+            }
+            return new DedupDefinition(fieldPath(field, child(dPath, "field")), requiredDuration(d, dPath, "horizon"));
+        }
+
+        private List<AggregateDefinition> aggregates(YamlNode.Mapping m, String path) {
+            YamlNode node = m.get("aggregates");
+            String aPath = child(path, "aggregates");
+            if (node == null) {
+                throw missing(m, aPath, "a list of aggregates such as [{name: orders, fn: count}]");
+            }
+            YamlNode.Sequence list = sequence(node, aPath, "a list of aggregates such as [{name: orders, fn: count}]");
+            if (list.items().isEmpty()) {
+                throw error(list, aPath, "at least one aggregate");
+            }
+            List<AggregateDefinition> result = new ArrayList<>();
+            Map<String, Integer> nameLines = new HashMap<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                result.add(aggregate(list.items().get(i), aPath + "[" + i + "]", nameLines));
+            }
+            return result;
+        }
+
+        private AggregateDefinition aggregate(YamlNode node, String path, Map<String, Integer> nameLines) {
+            YamlNode.Mapping a = mapping(node, path, "a mapping such as {name: revenue, fn: sum, field: amount}");
+            String name = name(a, path, "an aggregate name of " + NAME_RULE, nameLines, "an aggregate");
+            YamlNode fnNode = a.get("fn");
+            String fnPath = child(path, "fn");
+            String functions = "one of " + String.join(", ", registry.names());
+            if (fnNode == null) {
+                throw missing(a, fnPath, functions);
+            }
+            String fn = string(fnNode, fnPath, functions);
+            AggregatorFactory factory = registry.factory(fn).orElseThrow(() -> error(fnNode, fnPath, functions));
+
+            Set<String> allowed = new LinkedHashSet<>(AGGREGATE_KEYS);
+            if (factory.field() == FieldUse.NONE) {
+                allowed.remove("field");
+            }
+            allowed.addAll(factory.parameters());
+            checkKeys(a, path, allowed);
+
+            FieldPath field = null;
+            YamlNode fieldNode = a.get("field");
+            if (fieldNode != null) {
+                field = fieldPath(fieldNode, child(path, "field"));
+            } else if (factory.field() == FieldUse.REQUIRED) {
+                throw missing(a, child(path, "field"), "the field that " + fn + " aggregates, such as amount");
+            }
+            Aggregator aggregator = factory.create(new LocatedParams(a, path, fieldNode != null));
+            return new AggregateDefinition(name, fn, field, aggregator);
+        }
+
+        private void checkKeys(YamlNode.Mapping m, String path, Set<String> allowed) {
+            for (YamlNode.Key key : m.entries().keySet()) {
+                if (!allowed.contains(key.name())) {
+                    throw new SpecException(file, key.line(), child(path, key.name()), "an unknown key",
+                            "one of " + String.join(", ", allowed));
+                }
+            }
+        }
+
+        private YamlNode.Mapping mapping(YamlNode node, String path, String expected) {
+            if (node instanceof YamlNode.Mapping m) {
+                return m;
+            }
+            throw error(node, path, expected);
+        }
+
+        private YamlNode.Sequence sequence(YamlNode node, String path, String expected) {
+            if (node instanceof YamlNode.Sequence s) {
+                return s;
+            }
+            throw error(node, path, expected);
+        }
+
+        private String string(YamlNode node, String path, String expected) {
+            if (node instanceof YamlNode.Scalar s && s.value() instanceof String text && !text.isBlank()) {
+                return text;
+            }
+            throw error(node, path, expected);
+        }
+
+        private FieldPath fieldPath(YamlNode node, String path) {
+            String expected = "a field path such as amount or user.country";
+            String text = string(node, path, expected);
+            if (!FieldPath.isValid(text)) {
+                throw error(node, path, expected);
+            }
+            return FieldPath.parse(text);
+        }
+
+        private Duration requiredDuration(YamlNode.Mapping m, String path, String key) {
+            YamlNode node = m.get(key);
+            if (node == null) {
+                throw missing(m, child(path, key), DURATION_RULE);
+            }
+            return duration(node, child(path, key), false);
+        }
+
+        private Duration optionalDuration(YamlNode.Mapping m, String path, String key, Duration defaultValue,
+                                          boolean zeroAllowed) {
+            YamlNode node = m.get(key);
+            return node == null ? defaultValue : duration(node, child(path, key), zeroAllowed);
+        }
+
+        private Duration duration(YamlNode node, String path, boolean zeroAllowed) {
+            Matcher matcher = node instanceof YamlNode.Scalar s && s.value() instanceof String text
+                    ? DURATION.matcher(text) : null;
+            if (matcher == null || !matcher.matches()) {
+                throw error(node, path, DURATION_RULE);
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            Duration duration = switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            if ((duration.isZero() && !zeroAllowed) || duration.compareTo(MAX_DURATION) > 0) {
+                throw error(node, path, (zeroAllowed ? "a duration from 0s" : "a duration from 1ms") + " to "
+                        + MAX_DURATION.toDays() + "d");
+            }
+            return duration;
+        }
+
+        private String format(Duration duration) {
+            return duration.toMillis() % 1000 != 0 ? duration.toMillis() + "ms" : duration.toSeconds() + "s";
+        }
+
+        /** Aggregate parameters whose mistakes point at their line in the file. */
+        private final class LocatedParams implements AggregatorParams {
+            private final YamlNode.Mapping mapping;
+            private final String path;
+            private final boolean hasField;
+
+            LocatedParams(YamlNode.Mapping mapping, String path, boolean hasField) {
+                this.mapping = mapping;
+                this.path = path;
+                this.hasField = hasField;
+            }
+
+            @Override
+            public boolean hasField() {
+                return hasField;
+            }
+
+            @Override
+            public boolean has(String key) {
+                return mapping.get(key) != null;
+            }
+
+            @Override
+            public double number(String key, double defaultValue) {
+                YamlNode node = mapping.get(key);
+                if (node == null) {
+                    return defaultValue;
+                }
+                if (node instanceof YamlNode.Scalar s && (s.value() instanceof Long || s.value() instanceof Double)) {
+                    return ((Number) s.value()).doubleValue();
+                }
+                throw invalid(key, "a number");
+            }
+
+            @Override
+            public long integer(String key, long defaultValue) {
+                YamlNode node = mapping.get(key);
+                if (node == null) {
+                    return defaultValue;
+                }
+                if (node instanceof YamlNode.Scalar s && s.value() instanceof Long value) {
+                    return value;
+                }
+                throw invalid(key, "a whole number");
+            }
+
+            @Override
+            public RuntimeException invalid(String key, String expected) {
+                YamlNode node = mapping.get(key);
+                return node == null ? missing(mapping, child(path, key), expected)
+                        : error(node, child(path, key), expected);
+            }
+        }
+    }
+}

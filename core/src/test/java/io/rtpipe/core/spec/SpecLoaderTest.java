@@ -1,0 +1,250 @@
+package io.rtpipe.core.spec;
+
+import io.rtpipe.core.aggregate.AggregatorRegistry;
+import io.rtpipe.core.aggregate.TopKRow;
+import io.rtpipe.core.record.RecordPosition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpecLoaderTest {
+    private static final String FULL = """
+            metrics:
+              - name: revenue_by_page
+                filter: "type == 'purchase' && amount > 0"
+                group_by: [page, user.country]
+                timestamp: ts
+                window: {type: hopping, size: 5m, slide: 1m}
+                allowed_lateness: 10s
+                dedup: {field: event_id, horizon: 10m}
+                aggregates:
+                  - {name: orders, fn: count}
+                  - {name: revenue, fn: sum, field: amount}
+                  - {name: users, fn: distinct, field: user_id}
+                  - {name: p99_amount, fn: quantile, field: amount, q: 0.99}
+                  - {name: top_pages, fn: topk, field: page, k: 10}
+                  - {name: first_user, fn: first, field: user_id}
+              - name: sessions
+                timestamp: arrival
+                window: {type: session, gap: 30s}
+                aggregates:
+                  - {name: n, fn: count}
+            """;
+
+    private final SpecLoader loader = new SpecLoader(AggregatorRegistry.builtins());
+
+    @Test
+    void loadsEveryPartOfAFullSpec() {
+        List<MetricDefinition> metrics = loader.parse("metrics.yaml", FULL);
+
+        assertThat(metrics).hasSize(2);
+        MetricDefinition revenue = metrics.get(0);
+        assertThat(revenue.name()).isEqualTo("revenue_by_page");
+        assertThat(revenue.filter().matches(Map.of("type", "purchase", "amount", 3.5))).isTrue();
+        assertThat(revenue.filter().matches(Map.of("type", "view", "amount", 3.5))).isFalse();
+        assertThat(revenue.groupBy()).containsExactly(FieldPath.parse("page"),
+                new FieldPath(List.of("user", "country")));
+        assertThat(revenue.timestamp()).isEqualTo(new TimestampDefinition.EventField(FieldPath.parse("ts")));
+        assertThat(revenue.window()).isEqualTo(new WindowDefinition.Hopping(Duration.ofMinutes(5),
+                Duration.ofMinutes(1)));
+        assertThat(revenue.allowedLateness()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(revenue.dedup()).isEqualTo(new DedupDefinition(FieldPath.parse("event_id"),
+                Duration.ofMinutes(10)));
+        assertThat(revenue.aggregates()).extracting(AggregateDefinition::name)
+                .containsExactly("orders", "revenue", "users", "p99_amount", "top_pages", "first_user");
+        assertThat(revenue.aggregates()).extracting(AggregateDefinition::fn)
+                .containsExactly("count", "sum", "distinct", "quantile", "topk", "first");
+        assertThat(revenue.aggregates().get(0).field()).isNull();
+        assertThat(revenue.aggregates().get(1).field()).isEqualTo(FieldPath.parse("amount"));
+
+        MetricDefinition sessions = metrics.get(1);
+        assertThat(sessions.filter()).isNull();
+        assertThat(sessions.groupBy()).isEmpty();
+        assertThat(sessions.timestamp()).isEqualTo(new TimestampDefinition.Arrival());
+        assertThat(sessions.window()).isEqualTo(new WindowDefinition.Session(Duration.ofSeconds(30)));
+        assertThat(sessions.allowedLateness()).isEqualTo(SpecLoader.DEFAULT_ALLOWED_LATENESS);
+        assertThat(sessions.dedup()).isNull();
+    }
+
+    @Test
+    void configuredParametersReachTheAggregators() {
+        var aggregates = loader.parse("metrics.yaml", FULL).get(0).aggregates();
+        var p99 = aggregates.get(3).aggregator().newState();
+        for (int i = 1; i <= 1000; i++) {
+            p99.addLong(i, 0, RecordPosition.of("1"));
+        }
+        // rank floor(0.99 * 999) = 989 -> value 990, within 1%
+        assertThat((Double) p99.result()).isBetween(990 * 0.99, 990 * 1.01);
+
+        var top = aggregates.get(4).aggregator().newState();
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j <= i; j++) {
+                top.addString("p" + i, 0, RecordPosition.of("1"));
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<TopKRow> rows = (List<TopKRow>) top.result();
+        assertThat(rows).hasSize(10).first().isEqualTo(new TopKRow("p19", 20));
+    }
+
+    @Test
+    void builtInSpecIsEventsPerMinuteCountPerTypeOnTs() {
+        MetricDefinition metric = SpecLoader.defaults().get(0);
+
+        assertThat(metric.name()).isEqualTo("events_per_minute");
+        assertThat(metric.groupBy()).containsExactly(FieldPath.parse("type"));
+        assertThat(metric.timestamp()).isEqualTo(new TimestampDefinition.EventField(FieldPath.parse("ts")));
+        assertThat(metric.window()).isEqualTo(new WindowDefinition.Tumbling(Duration.ofMinutes(1)));
+        assertThat(metric.allowedLateness()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(metric.aggregates()).singleElement()
+                .satisfies(a -> assertThat(a.name()).isEqualTo("count"))
+                .satisfies(a -> assertThat(a.fn()).isEqualTo("count"))
+                .satisfies(a -> assertThat(a.field()).isNull());
+    }
+
+    @Test
+    void loadsFromAFileAndNamesItInErrors(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("m.yaml");
+        Files.writeString(file, "metrics:\n  - name: x\n    aggregates: [{name: c, fn: count}]\n");
+        assertThat(loader.load(file)).singleElement().extracting(MetricDefinition::name).isEqualTo("x");
+
+        Files.writeString(file, "metrics: []\n");
+        assertThatThrownBy(() -> loader.load(file))
+                .hasMessage(file + ":1: metrics: found a list, expected at least one metric");
+    }
+
+    /** Each row: the body of metrics[0] (after "metrics:\n  - "), then the exact message expected. */
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            `name: m
+                window: {type: tumbling, size: 1 minute}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found "1 minute", expected a duration such as 30s, 1m, 1h`
+            `name: m
+                window: {type: tumbling, size: 60}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found 60, expected a duration such as 30s, 1m, 1h`
+            `name: m
+                window: {type: tumbling, size: 0s}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found "0s", expected a duration from 1ms to 366d`
+            `name: m
+                window: {type: tumbling}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found nothing, expected a duration such as 30s, 1m, 1h`
+            `name: m
+                window: {type: sliding, size: 1m}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.type: found "sliding", expected one of tumbling, hopping, session`
+            `name: m
+                window: {type: hopping, size: 5m, slide: 2m}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.slide: found "2m", expected a slide that divides the size 300s evenly`
+            `name: m
+                window: {type: session, gap: 30s, size: 1m}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found an unknown key, expected one of type, gap`
+            `name: m
+                windw: {type: tumbling, size: 1m}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, filter, group_by, timestamp, window, allowed_lateness, dedup, aggregates`
+            `name: Revenue
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found "Revenue", expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
+            `aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found nothing, expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
+            `name: m` | `metrics.yaml:2: metrics[0].aggregates: found nothing, expected a list of aggregates such as [{name: orders, fn: count}]`
+            `name: m
+                aggregates: []` | `metrics.yaml:3: metrics[0].aggregates: found a list, expected at least one aggregate`
+            `name: m
+                aggregates: [{name: c, fn: median, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].fn: found "median", expected one of avg, count, distinct, first, last, max, min, quantile, sum, topk`
+            `name: m
+                aggregates: [{name: s, fn: sum}]` | `metrics.yaml:3: metrics[0].aggregates[0].field: found nothing, expected the field that sum aggregates, such as amount`
+            `name: m
+                aggregates: [{name: p, fn: quantile, field: x, q: 1.5}]` | `metrics.yaml:3: metrics[0].aggregates[0].q: found 1.5, expected a number strictly between 0 and 1, such as 0.99`
+            `name: m
+                aggregates: [{name: p, fn: quantile, field: x, q: "high"}]` | `metrics.yaml:3: metrics[0].aggregates[0].q: found "high", expected a number`
+            `name: m
+                aggregates: [{name: p, fn: quantile, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].q: found nothing, expected a number strictly between 0 and 1, such as 0.99`
+            `name: m
+                aggregates: [{name: t, fn: topk, field: x, k: 0}]` | `metrics.yaml:3: metrics[0].aggregates[0].k: found 0, expected a whole number from 1 to 100000`
+            `name: m
+                aggregates: [{name: d, fn: distinct, field: x, lg_k: 30}]` | `metrics.yaml:3: metrics[0].aggregates[0].lg_k: found 30, expected a whole number from 4 to 21`
+            `name: m
+                aggregates: [{name: s, fn: sum, field: x, q: 0.5}]` | `metrics.yaml:3: metrics[0].aggregates[0].q: found an unknown key, expected one of name, fn, field`
+            `name: m
+                aggregates: [{name: c, fn: count}, {name: c, fn: sum, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[1].name: found "c" again (first on line 3), expected an aggregate name used once`
+            `name: m
+                filter: "type =="
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].filter: found "type ==", expected a CEL expression that yields a bool (column 8: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER})`
+            `name: m
+                filter: "amount + 1"
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].filter: found "amount + 1", expected a CEL expression that yields a bool (column 8: expected type 'bool' but found 'int')`
+            `name: m
+                group_by: [page, page]
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].group_by[1]: found "page", expected each group-by field once`
+            `name: m
+                group_by: [user..country]
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].group_by[0]: found "user..country", expected a field path such as amount or user.country`
+            `name: m
+                group_by: page
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].group_by: found "page", expected a list of field paths such as [page, user.country]`
+            `name: m
+                timestamp: 17
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].timestamp: found 17, expected a field path such as ts, the word arrival, or {field: PATH}`
+            `name: m
+                allowed_lateness: -5s
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].allowed_lateness: found "-5s", expected a duration such as 30s, 1m, 1h`
+            `name: m
+                dedup: {field: event_id}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].dedup.horizon: found nothing, expected a duration such as 30s, 1m, 1h`
+            `name: m
+                name: n
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].name: found the key a second time (first on line 2), expected each key once per mapping`
+            """)
+    void reportsEachMistakeAsOneLocatedSentence(String metricBody, String expectedMessage) {
+        String yaml = "metrics:\n  - " + metricBody + "\n";
+
+        assertThatThrownBy(() -> loader.parse("metrics.yaml", yaml))
+                .isInstanceOf(SpecException.class)
+                .hasMessage(expectedMessage);
+    }
+
+    @Test
+    void duplicateMetricNamesPointAtTheSecond() {
+        String yaml = """
+                metrics:
+                  - name: m
+                    aggregates: [{name: c, fn: count}]
+                  - name: m
+                    aggregates: [{name: c, fn: count}]
+                """;
+        assertThatThrownBy(() -> loader.parse("metrics.yaml", yaml)).hasMessage(
+                "metrics.yaml:4: metrics[1].name: found \"m\" again (first on line 2), expected a metric name used once");
+    }
+
+    @Test
+    void documentLevelMistakes() {
+        assertThatThrownBy(() -> loader.parse("a.yaml", "")).hasMessage(
+                "a.yaml:1: found an empty file, expected a mapping with a list under \"metrics\"");
+        assertThatThrownBy(() -> loader.parse("a.yaml", "metric: []\n")).hasMessage(
+                "a.yaml:1: metric: found an unknown key, expected one of metrics");
+        assertThatThrownBy(() -> loader.parse("a.yaml", "- 1\n")).hasMessage(
+                "a.yaml:1: found a list, expected a mapping with a list under \"metrics\"");
+        assertThatThrownBy(() -> loader.parse("a.yaml", "metrics:\n  - name: [\n"))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("a.yaml:2: found invalid YAML (while parsing a flow node expected the node content, "
+                        + "but found '<stream end>'), expected well-formed YAML");
+    }
+
+    @Test
+    void exceptionCarriesItsParts() {
+        SpecException e = (SpecException) org.assertj.core.api.Assertions.catchThrowable(() -> loader.parse("f.yaml",
+                "metrics:\n  - name: m\n    window: {type: tumbling, size: 1 minute}\n    aggregates: [{name: c, fn: count}]\n"));
+        assertThat(e.file()).isEqualTo("f.yaml");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.field()).isEqualTo("metrics[0].window.size");
+        assertThat(e.found()).isEqualTo("\"1 minute\"");
+        assertThat(e.expected()).isEqualTo("a duration such as 30s, 1m, 1h");
+    }
+}
