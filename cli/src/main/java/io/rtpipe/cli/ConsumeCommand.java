@@ -1,0 +1,77 @@
+package io.rtpipe.cli;
+
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.consumer.ConsumerConfig;
+import io.rtpipe.consumer.KclConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code rtpipe consume}: runs a KCL worker that computes the metrics until it is stopped (SIGTERM, Ctrl-C). */
+@Command(name = "consume",
+        mixinStandardHelpOptions = true,
+        description = "Runs a KCL consumer worker: metrics to DynamoDB, raw archive and dead letters to S3. "
+                + "Stops gracefully on SIGTERM or Ctrl-C.")
+public final class ConsumeCommand implements Callable<Integer> {
+
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--stream", required = true, defaultValue = "${env:RTPIPE_STREAM}",
+            description = "The Kinesis stream (env RTPIPE_STREAM).")
+    String stream;
+
+    @Option(names = "--application", defaultValue = "${env:RTPIPE_APPLICATION:-rtpipe}",
+            description = "KCL application name: names the lease table (default ${DEFAULT-VALUE}).")
+    String application;
+
+    @Option(names = "--bucket", required = true, defaultValue = "${env:RTPIPE_BUCKET}",
+            description = "S3 bucket for the raw archive, dead letters and late records (env RTPIPE_BUCKET).")
+    String bucket;
+
+    @Option(names = "--results-table", defaultValue = "${env:RTPIPE_RESULTS_TABLE}",
+            description = "DynamoDB results table (default <application>-results).")
+    String resultsTable;
+
+    @Option(names = "--progress-table", defaultValue = "${env:RTPIPE_PROGRESS_TABLE}",
+            description = "DynamoDB shard-progress table (default <application>-progress).")
+    String progressTable;
+
+    @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
+    boolean fanOut;
+
+    @Option(names = "--status-every", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How often to log a status line (default ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        AwsClients clients = new AwsClients(aws.toConfig());
+        ProduceCommand.requireStream(clients, stream);
+        ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
+                .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);
+        if (resultsTable != null) {
+            config.resultsTableName(resultsTable);
+        }
+        if (progressTable != null) {
+            config.progressTableName(progressTable);
+        }
+        try (KclConsumer consumer = new KclConsumer(config.build(), clients)) {
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                consumer.stopGracefully(consumer.config().gracefulShutdownTimeout());
+                stopped.countDown();
+            }, "rtpipe-consume-stop"));
+            consumer.start();
+            System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);
+            while (!stopped.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                System.err.println(consumer.stats().progressLine());
+            }
+            return 0;
+        }
+    }
+}
