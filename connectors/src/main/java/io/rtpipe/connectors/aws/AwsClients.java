@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Builds every AWS client rtpipe uses from one {@link AwsConfig}. Each call returns a new client the caller owns
@@ -41,7 +42,13 @@ public final class AwsClients {
      * (no TLS) the same client speaks h2c, which kinesis-mock supports.
      */
     public KinesisAsyncClient kinesisAsync() {
+        return kinesisAsync(overrides -> { });
+    }
+
+    /** {@link #kinesisAsync()} with client settings changed, e.g. a producer that does its own retries. */
+    public KinesisAsyncClient kinesisAsync(Consumer<ClientOverrideConfiguration.Builder> overrides) {
         var builder = KinesisAsyncClient.builder()
+                .overrideConfiguration(overrides)
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder()

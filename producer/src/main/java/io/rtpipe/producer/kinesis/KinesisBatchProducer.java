@@ -12,6 +12,7 @@ import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.RandomPartitionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
@@ -73,9 +74,15 @@ public final class KinesisBatchProducer implements RecordProducer {
         this.sender.start();
     }
 
-    /** A producer with its own Kinesis client built from {@code clients}; {@link #close()} closes that client. */
+    /**
+     * A producer with its own Kinesis client built from {@code clients}; {@link #close()} closes that client. The
+     * client does not retry by itself: the producer retries only the failed entries, within the record TTL, and
+     * counts every retry. SDK retries inside an attempt would resend whole batches whose first try timed out after
+     * Kinesis stored them, multiplying duplicates under load.
+     */
     public static KinesisBatchProducer create(AwsClients clients, ProducerConfig config) {
-        return new KinesisBatchProducer(clients.kinesisAsync(), true, config);
+        return new KinesisBatchProducer(
+                clients.kinesisAsync(overrides -> overrides.retryStrategy(AwsRetryStrategy.doNotRetry())), true, config);
     }
 
     /**
