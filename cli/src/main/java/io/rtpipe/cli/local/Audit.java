@@ -9,6 +9,7 @@ import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -26,10 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * Reads what the pipeline wrote (merged window results from DynamoDB; raw archive, dead letters and late records from
- * S3) and checks it against what the producer side recorded while producing.
+ * Checks what the pipeline wrote (merged window results in DynamoDB; raw archive, dead letters and late records in
+ * S3) against what the stream holds, read straight from Kinesis, and against the producer's acknowledgements.
  */
 final class Audit {
 
@@ -37,27 +40,32 @@ final class Audit {
     private static final int MAX_PROBLEMS_SHOWN = 10;
 
     private final LocalRun.Produced produced;
+    private final Map<StreamReader.Address, byte[]> stream;
     private final List<MergedResult> results;
     private final List<IntervalReader.Line> raw;
     private final List<IntervalReader.Line> deadLetters;
     private final List<IntervalReader.Line> late;
 
-    private Audit(LocalRun.Produced produced, List<MergedResult> results, List<IntervalReader.Line> raw,
-                  List<IntervalReader.Line> deadLetters, List<IntervalReader.Line> late) {
+    private Audit(LocalRun.Produced produced, List<StreamReader.StoredRecord> stream, List<MergedResult> results,
+                  List<IntervalReader.Line> raw, List<IntervalReader.Line> deadLetters, List<IntervalReader.Line> late) {
         this.produced = produced;
+        this.stream = stream.stream().collect(Collectors.toMap(StreamReader.StoredRecord::address,
+                StreamReader.StoredRecord::data, (a, b) -> a, HashMap::new));
         this.results = results;
         this.raw = raw;
         this.deadLetters = deadLetters;
-        this.late = late;
+        this.late = late.stream().filter(line -> METRIC.equals(line.json().path("metric").asText())).toList();
     }
 
     static Audit run(AwsClients clients, ConsumerConfig config, LocalRun.Produced produced) {
-        try (DynamoDbClient dynamoDb = clients.dynamoDb(); S3Client s3 = clients.s3()) {
+        try (KinesisAsyncClient kinesis = clients.kinesisAsync();
+             DynamoDbClient dynamoDb = clients.dynamoDb();
+             S3Client s3 = clients.s3()) {
             List<MergedResult> merged = new ResultsQuery(dynamoDb, config.resultsTableName()).merged(config.engine(),
                     METRIC, Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME),
                     Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME), Map.of());
             IntervalReader reader = new IntervalReader(s3, config.bucket());
-            return new Audit(produced, merged,
+            return new Audit(produced, StreamReader.readAll(kinesis, config.streamName()), merged,
                     reader.lines(IntervalKind.RAW, config.streamName()),
                     reader.lines(IntervalKind.DEADLETTER, config.streamName()),
                     reader.lines(IntervalKind.LATE, config.streamName()));
@@ -76,35 +84,42 @@ final class Audit {
 
     void printResults(PrintStream out) {
         out.println();
-        out.println("Results: " + METRIC + " (count of events per type per minute, merged over shards)");
-        out.printf("  %-20s  %-20s  %-12s  %10s%n", "window start", "window end", "type", "count");
+        out.println("Results: " + METRIC + " (events per type per minute, merged over shards)");
+        out.printf("  %-24s  %-24s  %-12s  %10s%n", "window start", "window end", "type", "count");
         for (MergedResult r : results) {
-            out.printf("  %-20s  %-20s  %-12s  %,10d%n", r.windowStart(), r.windowEnd(),
-                    r.key().getOrDefault("type", "?"), ((Number) r.values().get("count")).longValue());
+            out.printf("  %-24s  %-24s  %-12s  %,10d%n", r.windowStart(), r.windowEnd(),
+                    r.key().getOrDefault("type", "?"), count(r));
         }
         out.println();
     }
 
     /** Prints one line per check; returns true if all passed. */
     boolean printVerdict(PrintStream out) {
+        List<String> producerProblems = producerProblems();
         List<String> countProblems = countProblems();
         List<String> archiveProblems = archiveProblems();
         List<String> deadLetterProblems = deadLetterProblems();
-        long valid = produced.truth.valid();
-        long counted = results.stream().mapToLong(r -> ((Number) r.values().get("count")).longValue()).sum();
+        long counted = results.stream().mapToLong(Audit::count).sum();
+        long duplicates = stream.size() - produced.acknowledged.size();
 
         out.printf("Producer: %,d sent, %,d acknowledged by Kinesis, %,d failed%s%n", produced.sent.get(),
                 produced.acked.get(), produced.failed.get(),
                 produced.failed.get() == 0 ? "" : " (first: " + produced.firstFailure() + ")");
-        report(out, "Counted exactly once", countProblems, String.format(
-                "%,d valid events: %,d counted in %,d windows, %,d late (in late/); every per-type, per-minute count"
-                        + " equals the producer's own count", valid, counted, results.size(), late.size()));
+        report(out, "Stream", producerProblems, String.format("holds %,d records: every acknowledged one, plus %,d"
+                + " copies from retried puts", stream.size(), Math.max(0, duplicates)));
+        report(out, "Counted exactly once", countProblems, String.format("%,d events counted in %,d windows"
+                + " (%,d late records set aside); every per-type, per-minute count equals an independent count of the"
+                + " stream's valid events, copies counted once", counted, results.size(), late.size()));
         report(out, "Archived exactly once", archiveProblems, String.format(
-                "%,d of %,d acknowledged records in raw/, none twice, none unknown", raw.size(),
-                produced.stored.all().size()));
+                "all %,d records of the stream are in raw/, none twice, none unknown", raw.size()));
         report(out, "Dead letters", deadLetterProblems, String.format(
-                "%,d invalid events, each in deadletter/ once with a reason", deadLetters.size()));
-        return countProblems.isEmpty() && archiveProblems.isEmpty() && deadLetterProblems.isEmpty();
+                "%,d invalid records, each in deadletter/ once with a reason", deadLetters.size()));
+        return producerProblems.isEmpty() && countProblems.isEmpty() && archiveProblems.isEmpty()
+                && deadLetterProblems.isEmpty();
+    }
+
+    private static long count(MergedResult r) {
+        return ((Number) r.values().get("count")).longValue();
     }
 
     private static void report(PrintStream out, String check, List<String> problems, String success) {
@@ -119,25 +134,21 @@ final class Audit {
         }
     }
 
-    /** Expected counts (the producer's, less the events the pipeline reported late) against the merged results. */
+    private List<String> producerProblems() {
+        return produced.acknowledged.stream().filter(address -> !stream.containsKey(address))
+                .map(address -> "acknowledged record " + address + " is not in the stream").sorted().toList();
+    }
+
     private List<String> countProblems() {
-        TreeMap<GroundTruth.Cell, Long> expected = new TreeMap<>(produced.truth.counts().byCell());
-        for (IntervalReader.Line line : late) {
-            if (METRIC.equals(line.json().path("metric").asText())) {
-                GroundTruth.Cell cell = GroundTruth.cellOf(line.data());
-                if (cell != null) {
-                    expected.merge(cell, -1L, Long::sum);
-                }
-            }
-        }
-        Map<GroundTruth.Cell, Long> actual = new HashMap<>();
-        for (MergedResult r : results) {
-            actual.put(new GroundTruth.Cell(r.key().get("type"), r.windowStart()),
-                    ((Number) r.values().get("count")).longValue());
-        }
-        List<String> problems = new ArrayList<>();
+        Set<StreamReader.Address> lateAddresses = addresses(late);
+        List<StreamReader.StoredRecord> records = stream.entrySet().stream()
+                .map(e -> new StreamReader.StoredRecord(e.getKey(), e.getValue())).toList();
+        TreeMap<GroundTruth.Cell, Long> expected = GroundTruth.expectedCounts(records, lateAddresses);
+        Map<GroundTruth.Cell, Long> actual = results.stream().collect(Collectors.toMap(
+                r -> new GroundTruth.Cell(r.key().get("type"), r.windowStart()), Audit::count));
         Set<GroundTruth.Cell> cells = new HashSet<>(expected.keySet());
         cells.addAll(actual.keySet());
+        List<String> problems = new ArrayList<>();
         cells.stream().sorted().forEach(cell -> {
             long want = expected.getOrDefault(cell, 0L);
             long got = actual.getOrDefault(cell, 0L);
@@ -149,48 +160,55 @@ final class Audit {
         return problems;
     }
 
+    /** Every record of the stream in raw/ exactly once, with its bytes. */
     private List<String> archiveProblems() {
-        Map<StoredRecords.Address, byte[]> stored = produced.stored.all();
-        Set<StoredRecords.Address> seen = new HashSet<>();
+        return exactlyOnce(raw, stream.keySet(), "raw/", line -> {
+            byte[] data = stream.get(address(line));
+            return Arrays.equals(data, line.data()) ? null : "archived with different bytes";
+        });
+    }
+
+    /** Every invalid record of the stream in deadletter/ exactly once, with a reason. */
+    private List<String> deadLetterProblems() {
+        Set<StreamReader.Address> invalid = new HashSet<>();
+        stream.forEach((address, data) -> {
+            if (GroundTruth.parse(data, address.toString()) == null) {
+                invalid.add(address);
+            }
+        });
+        return exactlyOnce(deadLetters, invalid, "deadletter/",
+                line -> line.json().path("reason").asText().isBlank() ? "dead-lettered without a reason" : null);
+    }
+
+    private static List<String> exactlyOnce(List<IntervalReader.Line> lines, Set<StreamReader.Address> expected,
+                                            String prefix, Function<IntervalReader.Line, String> lineProblem) {
         List<String> problems = new ArrayList<>();
-        for (IntervalReader.Line line : raw) {
-            StoredRecords.Address address = new StoredRecords.Address(line.shardId(), line.sequenceNumber());
-            byte[] data = stored.get(address);
-            if (data == null) {
-                problems.add("archived record " + address + " was never acknowledged to the producer (" + line.key() + ")");
+        Set<StreamReader.Address> seen = new HashSet<>();
+        for (IntervalReader.Line line : lines) {
+            StreamReader.Address address = address(line);
+            if (!expected.contains(address)) {
+                problems.add("record " + address + " should not be in " + prefix + " (" + line.key() + ")");
             } else if (!seen.add(address)) {
-                problems.add("record " + address + " archived more than once (again in " + line.key() + ")");
-            } else if (!Arrays.equals(data, line.data())) {
-                problems.add("record " + address + " archived with different bytes (" + line.key() + ")");
+                problems.add("record " + address + " is in " + prefix + " more than once (" + line.key() + ")");
+            } else {
+                String problem = lineProblem.apply(line);
+                if (problem != null) {
+                    problems.add("record " + address + ": " + problem + " (" + line.key() + ")");
+                }
             }
         }
-        stored.keySet().stream().filter(a -> !seen.contains(a))
-                .forEach(a -> problems.add("record " + a + " is missing from the archive"));
+        expected.stream().filter(a -> !seen.contains(a)).sorted(java.util.Comparator.comparing(Object::toString))
+                .forEach(a -> problems.add("record " + a + " is missing from " + prefix));
         return problems;
     }
 
-    private List<String> deadLetterProblems() {
-        Set<StoredRecords.Address> expected = new HashSet<>();
-        produced.stored.all().forEach((address, data) -> {
-            if (GroundTruth.cellOf(data) == null) {
-                expected.add(address);
-            }
-        });
-        List<String> problems = new ArrayList<>();
-        Set<StoredRecords.Address> seen = new HashSet<>();
-        for (IntervalReader.Line line : deadLetters) {
-            StoredRecords.Address address = new StoredRecords.Address(line.shardId(), line.sequenceNumber());
-            if (!expected.contains(address)) {
-                problems.add("record " + address + " was dead-lettered but is valid (reason: "
-                        + line.json().path("reason").asText() + ")");
-            } else if (!seen.add(address)) {
-                problems.add("record " + address + " dead-lettered more than once");
-            } else if (line.json().path("reason").asText().isBlank()) {
-                problems.add("record " + address + " was dead-lettered without a reason");
-            }
-        }
-        expected.stream().filter(a -> !seen.contains(a))
-                .forEach(a -> problems.add("invalid record " + a + " is missing from deadletter/"));
-        return problems;
+    private static Set<StreamReader.Address> addresses(List<IntervalReader.Line> lines) {
+        Set<StreamReader.Address> addresses = new HashSet<>();
+        lines.forEach(line -> addresses.add(address(line)));
+        return addresses;
+    }
+
+    private static StreamReader.Address address(IntervalReader.Line line) {
+        return new StreamReader.Address(line.shardId(), line.sequenceNumber());
     }
 }

@@ -5,18 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What {@code rtpipe local} expects the pipeline to compute, worked out from the events it produced with its own
- * plain code (not the engine's), so the run can check the pipeline's results against it: per event type and
- * one-minute window, how many valid events there were; and how many events were invalid.
+ * What the built-in {@code events_per_minute} metric should report for the records a stream holds, worked out with
+ * plain code of its own (not the engine's) so {@code rtpipe local} can check the pipeline against it.
  *
- * <p>Valid means what the built-in {@code events_per_minute} metric needs: a JSON object with an integral {@code ts}
- * (epoch millis, years 0001 to 9999) and a string {@code type}.
+ * <p>An event is valid when it is a JSON object with an integral {@code ts} (epoch millis, years 0001 to 9999) and a
+ * string {@code type}. Copies of one event (same {@code event_id}, as producer retries make them) count once; an
+ * event counts in its type's one-minute window unless every copy of it arrived late.
  */
 final class GroundTruth {
 
@@ -29,32 +31,26 @@ final class GroundTruth {
         }
     }
 
+    /** A valid event: where it counts and what identifies its copies. */
+    record Event(Cell cell, String id) {}
+
     private static final long MINUTE = 60_000L;
-    /** Event times rtpipe accepts: years 0001 to 9999 (outside them a timestamp is surely a mistake). */
     private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Map<Cell, LongAdder> counts = new ConcurrentHashMap<>();
-    private final LongAdder valid = new LongAdder();
-    private final LongAdder invalid = new LongAdder();
-
-    /** Records one event that Kinesis acknowledged. Thread-safe. */
-    void add(byte[] event) {
-        Cell cell = cellOf(event);
-        if (cell == null) {
-            invalid.increment();
-        } else {
-            valid.increment();
-            counts.computeIfAbsent(cell, c -> new LongAdder()).increment();
-        }
+    private GroundTruth() {
     }
 
-    /** The cell an event counts in, or null if the event is invalid. */
-    static Cell cellOf(byte[] event) {
+    /**
+     * The valid event a record holds, or null if it is invalid.
+     *
+     * @param fallbackId identifies the event when it has no string {@code event_id} (then it has no copies)
+     */
+    static Event parse(byte[] record, String fallbackId) {
         JsonNode node;
         try {
-            node = JSON.readTree(event);
+            node = JSON.readTree(record);
         } catch (IOException e) {
             return null;
         }
@@ -66,26 +62,32 @@ final class GroundTruth {
         if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || type == null || !type.isTextual()) {
             return null;
         }
-        if (ts.longValue() < MIN_TS || ts.longValue() > MAX_TS) {
+        long millis = ts.longValue();
+        if (millis < MIN_TS || millis > MAX_TS) {
             return null;
         }
-        return new Cell(type.textValue(), Instant.ofEpochMilli(Math.floorDiv(ts.longValue(), MINUTE) * MINUTE));
+        JsonNode id = node.get("event_id");
+        Cell cell = new Cell(type.textValue(), Instant.ofEpochMilli(Math.floorDiv(millis, MINUTE) * MINUTE));
+        return new Event(cell, id != null && id.isTextual() ? id.textValue() : fallbackId);
     }
 
-    SortedCounts counts() {
-        TreeMap<Cell, Long> sorted = new TreeMap<>();
-        counts.forEach((cell, n) -> sorted.put(cell, n.sum()));
-        return new SortedCounts(sorted);
+    /**
+     * Expected count per cell: the distinct events with at least one copy that was not late.
+     *
+     * @param records every record the stream holds
+     * @param late    the records the pipeline reported late for this metric
+     */
+    static TreeMap<Cell, Long> expectedCounts(Collection<StreamReader.StoredRecord> records,
+                                              Set<StreamReader.Address> late) {
+        Map<Cell, Set<String>> counted = new HashMap<>();
+        for (StreamReader.StoredRecord record : records) {
+            Event event = parse(record.data(), record.address().toString());
+            if (event != null && !late.contains(record.address())) {
+                counted.computeIfAbsent(event.cell(), c -> new HashSet<>()).add(event.id());
+            }
+        }
+        TreeMap<Cell, Long> expected = new TreeMap<>();
+        counted.forEach((cell, ids) -> expected.put(cell, (long) ids.size()));
+        return expected;
     }
-
-    long valid() {
-        return valid.sum();
-    }
-
-    long invalid() {
-        return invalid.sum();
-    }
-
-    /** Expected counts in window order. */
-    record SortedCounts(TreeMap<Cell, Long> byCell) {}
 }
