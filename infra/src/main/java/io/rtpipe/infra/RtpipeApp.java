@@ -34,9 +34,11 @@ public final class RtpipeApp {
 
     /** Adds the stacks to {@code app} and applies the cdk-nag AwsSolutions checks to all of them. */
     public static Stacks build(App app, InfraSettings settings) {
-        // Grant S3 server-access-log delivery by bucket policy, not by ACL (AWS's recommendation; keeps the log
-        // bucket's ACLs disabled). A feature flag, so it must be set before any stack exists.
+        // Feature flags, set here (before any stack exists) so tests and `cdk synth` build the same templates:
+        // S3 server-access-log delivery by bucket policy rather than ACL (AWS's recommendation), and the
+        // cross-stack reference strength CDK would otherwise warn about choosing by default.
         app.getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+        app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
         String p = settings.prefix();
         StackProps props = StackProps.builder().description("rtpipe real-time analytics pipeline").build();
         StreamStack stream = new StreamStack(app, p + "-stream", props, settings);
