@@ -4,9 +4,8 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.applicationautoscaling.AdjustmentType;
-import software.amazon.awscdk.services.applicationautoscaling.ScalingInterval;
-import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.applicationautoscaling.CfnScalingPolicy;
+import software.amazon.awscdk.services.applicationautoscaling.ScalableTarget;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -30,7 +29,6 @@ import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.ecs.ScalableTaskCount;
-import software.amazon.awscdk.services.applicationautoscaling.BasicStepScalingPolicyProps;
 import software.amazon.awscdk.services.kinesis.IStream;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -40,13 +38,12 @@ import software.constructs.Construct;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The KCL consumer as an ECS Fargate service (image built from the consumer Dockerfile asset): task count scaled on
- * CPU and on the stream's open shard count, deployments rolled back by the circuit breaker.
+ * CPU and on open shards per task, deployments rolled back by the circuit breaker.
  *
  * <p>Tasks run in public subnets with a public IP and no inbound rules: they only call AWS APIs, and this avoids
  * the idle cost of NAT gateways or interface endpoints (see README, idle cost).
@@ -159,40 +156,57 @@ public final class ConsumerStack extends Stack {
                 .scaleOutCooldown(Duration.minutes(2))
                 .scaleInCooldown(Duration.minutes(10))
                 .build());
-        // Exact task count per band of open shards: ceil(shards / shardsPerConsumerTask), within the task bounds.
-        // The autoscaler Lambda publishes OpenShardCount every minute (Kinesis has no such metric).
-        Metric openShards = Metric.Builder.create()
-                .namespace("rtpipe")
-                .metricName("OpenShardCount")
-                .dimensionsMap(Map.of("StreamName", stream.getStreamName()))
-                .statistic("Maximum")
-                .period(Duration.minutes(1))
+        // A second target-tracking policy keeps shards per running task near shardsPerConsumerTask. With several
+        // target-tracking policies Application Auto Scaling scales out when any asks and in only when all agree, so
+        // the task count follows max(CPU need, shards / shardsPerConsumerTask). The autoscaler Lambda publishes
+        // OpenShardCount every minute (Kinesis has no such metric); Container Insights publishes RunningTaskCount.
+        ScalableTarget target = (ScalableTarget) scaling.getNode().findChild("Target");
+        CfnScalingPolicy.Builder.create(this, "ShardsPerTask")
+                .policyName(settings.prefix() + "-consumer-shards-per-task")
+                .policyType("TargetTrackingScaling")
+                .scalingTargetId(target.getScalableTargetId())
+                .targetTrackingScalingPolicyConfiguration(
+                        CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty.builder()
+                                .targetValue(settings.shardsPerConsumerTask())
+                                .scaleOutCooldown(120)
+                                .scaleInCooldown(600)
+                                .customizedMetricSpecification(
+                                        CfnScalingPolicy.CustomizedMetricSpecificationProperty.builder()
+                                                .metrics(List.of(
+                                                        metricQuery("shards", "rtpipe", "OpenShardCount",
+                                                                Map.of("StreamName", stream.getStreamName())),
+                                                        metricQuery("tasks", "ECS/ContainerInsights", "RunningTaskCount",
+                                                                Map.of("ClusterName", cluster.getClusterName(),
+                                                                        "ServiceName", service.getServiceName())),
+                                                        CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
+                                                                .id("shardsPerTask")
+                                                                .expression("shards / tasks")
+                                                                .label("Open shards per running consumer task")
+                                                                .returnData(true)
+                                                                .build()))
+                                                .build())
+                                .build())
                 .build();
-        if (settings.consumerMaxTasks() == 1) {
-            return;
-        }
-        scaling.scaleOnMetric("Shards", BasicStepScalingPolicyProps.builder()
-                .metric(openShards)
-                .adjustmentType(AdjustmentType.EXACT_CAPACITY)
-                .scalingSteps(shardSteps(settings))
-                .build());
     }
 
-    /** Step intervals mapping open shards to an exact task count. */
-    static List<ScalingInterval> shardSteps(InfraSettings settings) {
-        int perTask = settings.shardsPerConsumerTask();
-        List<ScalingInterval> steps = new ArrayList<>();
-        steps.add(ScalingInterval.builder().upper(perTask + 0.5).change(settings.consumerMinTasks()).build());
-        for (int tasks = 2; tasks <= settings.consumerMaxTasks(); tasks++) {
-            ScalingInterval.Builder step = ScalingInterval.builder()
-                    .lower((tasks - 1) * perTask + 0.5)
-                    .change(Math.max(tasks, settings.consumerMinTasks()));
-            if (tasks < settings.consumerMaxTasks()) {
-                step.upper(tasks * perTask + 0.5);
-            }
-            steps.add(step.build());
-        }
-        return steps;
+    private static CfnScalingPolicy.TargetTrackingMetricDataQueryProperty metricQuery(String id, String namespace,
+                                                                                    String name,
+                                                                                    Map<String, String> dimensions) {
+        return CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
+                .id(id)
+                .returnData(false)
+                .metricStat(CfnScalingPolicy.TargetTrackingMetricStatProperty.builder()
+                        .stat("Maximum")
+                        .metric(CfnScalingPolicy.TargetTrackingMetricProperty.builder()
+                                .namespace(namespace)
+                                .metricName(name)
+                                .dimensions(dimensions.entrySet().stream()
+                                        .map(e -> CfnScalingPolicy.TargetTrackingMetricDimensionProperty.builder()
+                                                .name(e.getKey()).value(e.getValue()).build())
+                                        .toList())
+                                .build())
+                        .build())
+                .build();
     }
 
     public FargateService service() {

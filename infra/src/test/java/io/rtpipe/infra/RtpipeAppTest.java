@@ -114,7 +114,7 @@ class RtpipeAppTest {
     }
 
     @Test
-    void consumerRunsOnFargateWithCircuitBreakerAndScalesOnCpuAndShards() {
+    void consumerRunsOnFargateWithCircuitBreakerAndScalesOnCpuAndShardsPerTask() {
         Template t = Template.fromStack(stacks.consumer());
         t.resourceCountIs("AWS::ECS::Service", 1);
         t.hasResourceProperties("AWS::ECS::Service", Map.of(
@@ -137,10 +137,16 @@ class RtpipeAppTest {
                         "PredefinedMetricSpecification",
                         Map.of("PredefinedMetricType", "ECSServiceAverageCPUUtilization")))));
         t.hasResourceProperties("AWS::ApplicationAutoScaling::ScalingPolicy", Map.of(
-                "PolicyType", "StepScaling",
-                "StepScalingPolicyConfiguration", Match.objectLike(Map.of("AdjustmentType", "ExactCapacity")))); 
-        t.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
-                "Namespace", "rtpipe", "MetricName", "OpenShardCount")));
+                "PolicyType", "TargetTrackingScaling",
+                "TargetTrackingScalingPolicyConfiguration", Match.objectLike(Map.of(
+                        "TargetValue", 4,
+                        "CustomizedMetricSpecification", Map.of("Metrics", List.of(
+                                Match.objectLike(Map.of("Id", "shards", "MetricStat", Match.objectLike(Map.of(
+                                        "Metric", Match.objectLike(Map.of("MetricName", "OpenShardCount")))))),
+                                Match.objectLike(Map.of("Id", "tasks", "MetricStat", Match.objectLike(Map.of(
+                                        "Metric", Match.objectLike(Map.of("MetricName", "RunningTaskCount")))))),
+                                Match.objectLike(Map.of("Expression", "shards / tasks", "ReturnData", true))))))));
+        t.resourceCountIs("AWS::ApplicationAutoScaling::ScalingPolicy", 2);
         t.hasResourceProperties("AWS::ECS::Cluster", Map.of("ClusterSettings",
                 List.of(Map.of("Name", "containerInsights", "Value", "enabled"))));
         t.resourceCountIs("AWS::EC2::NatGateway", 0);
