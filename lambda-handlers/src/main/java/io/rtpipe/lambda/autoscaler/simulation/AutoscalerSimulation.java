@@ -92,7 +92,7 @@ public final class AutoscalerSimulation {
         out.append("throttled = minutes in which offered load exceeded the open shards' write limits.").append(System.lineSeparator());
         out.append("* on-demand is assumed to absorb the trace (it adapts to twice the previous 30-day peak).")
                 .append(System.lineSeparator());
-        out.append(String.format(Locale.ROOT, "Prices (%s):%n", prices.asOf()));
+        out.append(String.format(Locale.ROOT, "Prices assumed (%s):%n", prices.asOf()));
         out.append(String.format(Locale.ROOT, "  provisioned: $%.3f per shard-hour, $%.3f per million PUT payload units"
                 + " (25 KB)%n", prices.shardHour(), prices.perMillionPutPayloadUnits()));
         out.append(String.format(Locale.ROOT, "  on-demand:   $%.3f per stream-hour, $%.3f per GB in, $%.3f per GB out"

@@ -19,7 +19,7 @@ public record KinesisPrices(String asOf, double shardHour, double perMillionPutP
      * pass other prices for other regions or newer price lists.
      */
     public static final KinesisPrices US_EAST_1 = new KinesisPrices(
-            "us-east-1 list prices as we read them in 2026-11 (assumed, verify before relying on them)",
+            "us-east-1 list prices as read in 2026-11; assumptions, verify before relying on them",
             0.015, 0.014, 0.04, 0.08, 0.04);
 
     public static final double PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
