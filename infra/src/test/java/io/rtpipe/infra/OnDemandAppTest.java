@@ -4,6 +4,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -30,6 +32,16 @@ class OnDemandAppTest {
         stacks = RtpipeApp.build(app, TestApps.settings(assets).streamMode(InfraSettings.StreamMode.ON_DEMAND)
                 .prefix("odm").build());
         app.synth();
+    }
+
+    @Test
+    void cdkNagReportsNothingUnsuppressedInThisModeEither() {
+        for (Stack stack : List.of(stacks.stream(), stacks.storage(), stacks.consumer(), stacks.functions(),
+                stacks.monitoring())) {
+            Annotations annotations = Annotations.fromStack(stack);
+            assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+            assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
+        }
     }
 
     @Test
