@@ -1,0 +1,215 @@
+package io.rtpipe.infra;
+
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.IgnoreMode;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.applicationautoscaling.CfnScalingPolicy;
+import software.amazon.awscdk.services.applicationautoscaling.ScalableTarget;
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecs.AssetImageProps;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
+import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
+import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDrivers;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.ecs.ScalableTaskCount;
+import software.amazon.awscdk.services.kinesis.IStream;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The KCL consumer as an ECS Fargate service (image built from the consumer Dockerfile asset): task count scaled on
+ * CPU and on open shards per task, deployments rolled back by the circuit breaker.
+ *
+ * <p>Tasks run in public subnets with a public IP and no inbound rules: they only call AWS APIs, and this avoids
+ * the idle cost of NAT gateways or interface endpoints (see README, idle cost).
+ */
+public final class ConsumerStack extends Stack {
+
+    /** The container's configuration contract with {@code rtpipe consume}. */
+    public static final String ENV_STREAM = "RTPIPE_STREAM_NAME";
+    public static final String ENV_BUCKET = "RTPIPE_ARCHIVE_BUCKET";
+    public static final String ENV_TABLE = "RTPIPE_RESULTS_TABLE";
+    public static final String ENV_APPLICATION = "RTPIPE_KCL_APPLICATION";
+
+    private final FargateService service;
+
+    public ConsumerStack(Construct scope, String id, StackProps props, InfraSettings settings, IStream stream,
+                         IBucket archive, ITable results) {
+        super(scope, id, props);
+        Path context = Path.of(settings.consumerImageDirectory());
+        if (!Files.isRegularFile(context.resolve(settings.consumerDockerfile()))) {
+            throw new IllegalArgumentException("Consumer Dockerfile not found at "
+                    + context.resolve(settings.consumerDockerfile()) + ": set -c rtpipe:consumerImageDirectory and "
+                    + "rtpipe:consumerDockerfile, or run cdk from the infra folder.");
+        }
+        LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs").retention(RetentionDays.ONE_MONTH).build();
+        Vpc vpc = Vpc.Builder.create(this, "Vpc")
+                .maxAzs(2)
+                .natGateways(0)
+                .restrictDefaultSecurityGroup(false)
+                .subnetConfiguration(List.of(SubnetConfiguration.builder()
+                        .name("public").subnetType(SubnetType.PUBLIC).cidrMask(24).build()))
+                .flowLogs(Map.of("Rejected", FlowLogOptions.builder()
+                        .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
+                        .trafficType(FlowLogTrafficType.REJECT).build()))
+                .build();
+        Cluster cluster = Cluster.Builder.create(this, "Cluster")
+                .vpc(vpc)
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .build();
+
+        FargateTaskDefinition task = FargateTaskDefinition.Builder.create(this, "Task")
+                .cpu(settings.consumerCpu())
+                .memoryLimitMiB(settings.consumerMemoryMiB())
+                .build();
+        LogGroup logs = LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
+        String application = settings.prefix() + "-consumer";
+        task.addContainer("consumer", ContainerDefinitionOptions.builder()
+                .image(ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
+                        .file(settings.consumerDockerfile())
+                        // Docker build context is the repository root; send only the Dockerfile and the cli jar.
+                        .ignoreMode(IgnoreMode.DOCKER)
+                        .exclude(List.of("**", "!" + settings.consumerDockerfile(), "!cli/target/rtpipe-cli-*.jar"))
+                        .build()))
+                .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("consumer").build()))
+                .environment(Map.of(
+                        ENV_STREAM, stream.getStreamName(),
+                        ENV_BUCKET, archive.getBucketName(),
+                        ENV_TABLE, results.getTableName(),
+                        ENV_APPLICATION, application))
+                .build());
+        Nag.suppress(task, "AwsSolutions-ECS2",
+                "The environment holds resource names only (stream, bucket, table, KCL application), no secrets.");
+
+        stream.grantRead(task.getTaskRole());
+        archive.grantReadWrite(task.getTaskRole());
+        results.grantReadWriteData(task.getTaskRole());
+        // KCL creates and owns its lease (and coordinator) tables, all named after the application.
+        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:GetItem",
+                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan",
+                        "dynamodb:Query", "dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
+                        "dynamodb:TagResource"))
+                .resources(List.of(
+                        "arn:" + getPartition() + ":dynamodb:" + getRegion() + ":" + getAccount() + ":table/"
+                                + application + "*"))
+                .build());
+        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("cloudwatch:PutMetricData"))
+                .resources(List.of("*"))
+                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", application)))
+                .build());
+        Nag.suppress(task, "AwsSolutions-IAM5",
+                "KCL creates its lease tables at start-up, named '<application>...': the grant is limited to that "
+                        + "name prefix. PutMetricData has no resource type and is limited by namespace condition. "
+                        + "Bucket object grants (…/*) and KMS GenerateDataKey* come from CDK's grant methods, scoped "
+                        + "to this stream's key and this bucket. ECR GetAuthorizationToken has no resource type.");
+
+        SecurityGroup noInbound = SecurityGroup.Builder.create(this, "ConsumerSg")
+                .vpc(vpc)
+                .description("rtpipe consumer: no inbound; outbound HTTPS to AWS APIs")
+                .allowAllOutbound(true)
+                .build();
+        this.service = FargateService.Builder.create(this, "Service")
+                .cluster(cluster)
+                .taskDefinition(task)
+                .desiredCount(settings.consumerMinTasks())
+                .assignPublicIp(true)
+                .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build())
+                .securityGroups(List.of(noInbound))
+                .minHealthyPercent(100)
+                .maxHealthyPercent(200)
+                .circuitBreaker(DeploymentCircuitBreaker.builder().enable(true).rollback(true).build())
+                .build();
+
+        ScalableTaskCount scaling = service.autoScaleTaskCount(EnableScalingProps.builder()
+                .minCapacity(settings.consumerMinTasks()).maxCapacity(settings.consumerMaxTasks()).build());
+        scaling.scaleOnCpuUtilization("Cpu", CpuUtilizationScalingProps.builder()
+                .targetUtilizationPercent(70)
+                .scaleOutCooldown(Duration.minutes(2))
+                .scaleInCooldown(Duration.minutes(10))
+                .build());
+        // A second target-tracking policy keeps shards per running task near shardsPerConsumerTask. With several
+        // target-tracking policies Application Auto Scaling scales out when any asks and in only when all agree, so
+        // the task count follows max(CPU need, shards / shardsPerConsumerTask). The autoscaler Lambda publishes
+        // OpenShardCount every minute (Kinesis has no such metric); Container Insights publishes RunningTaskCount.
+        ScalableTarget target = (ScalableTarget) scaling.getNode().findChild("Target");
+        CfnScalingPolicy.Builder.create(this, "ShardsPerTask")
+                .policyName(settings.prefix() + "-consumer-shards-per-task")
+                .policyType("TargetTrackingScaling")
+                .scalingTargetId(target.getScalableTargetId())
+                .targetTrackingScalingPolicyConfiguration(
+                        CfnScalingPolicy.TargetTrackingScalingPolicyConfigurationProperty.builder()
+                                .targetValue(settings.shardsPerConsumerTask())
+                                .scaleOutCooldown(120)
+                                .scaleInCooldown(600)
+                                .customizedMetricSpecification(
+                                        CfnScalingPolicy.CustomizedMetricSpecificationProperty.builder()
+                                                .metrics(List.of(
+                                                        metricQuery("shards", "rtpipe", "OpenShardCount",
+                                                                Map.of("StreamName", stream.getStreamName())),
+                                                        metricQuery("tasks", "ECS/ContainerInsights", "RunningTaskCount",
+                                                                Map.of("ClusterName", cluster.getClusterName(),
+                                                                        "ServiceName", service.getServiceName())),
+                                                        CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
+                                                                .id("shardsPerTask")
+                                                                .expression("shards / tasks")
+                                                                .label("Open shards per running consumer task")
+                                                                .returnData(true)
+                                                                .build()))
+                                                .build())
+                                .build())
+                .build();
+    }
+
+    private static CfnScalingPolicy.TargetTrackingMetricDataQueryProperty metricQuery(String id, String namespace,
+                                                                                    String name,
+                                                                                    Map<String, String> dimensions) {
+        return CfnScalingPolicy.TargetTrackingMetricDataQueryProperty.builder()
+                .id(id)
+                .returnData(false)
+                .metricStat(CfnScalingPolicy.TargetTrackingMetricStatProperty.builder()
+                        .stat("Maximum")
+                        .metric(CfnScalingPolicy.TargetTrackingMetricProperty.builder()
+                                .namespace(namespace)
+                                .metricName(name)
+                                .dimensions(dimensions.entrySet().stream()
+                                        .map(e -> CfnScalingPolicy.TargetTrackingMetricDimensionProperty.builder()
+                                                .name(e.getKey()).value(e.getValue()).build())
+                                        .toList())
+                                .build())
+                        .build())
+                .build();
+    }
+
+    public FargateService service() {
+        return service;
+    }
+}

@@ -1,0 +1,26 @@
+package io.rtpipe.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.constructs.IConstruct;
+
+import java.util.List;
+
+/** cdk-nag suppressions, each with the reason it is acceptable here. */
+final class Nag {
+
+    private Nag() {
+    }
+
+    /** Suppresses rule {@code id} (e.g. "AwsSolutions-IAM5") on {@code construct} and its children. */
+    static void suppress(IConstruct construct, String id, String reason) {
+        NagSuppressions.addResourceSuppressions(construct,
+                List.of(NagPackSuppression.builder().id(id).reason(reason).build()), true);
+    }
+
+    /** Suppresses rule {@code id} only for the listed findings (e.g. "Resource::*"). */
+    static void suppress(IConstruct construct, String id, String reason, List<String> appliesTo) {
+        NagSuppressions.addResourceSuppressions(construct,
+                List.of(NagPackSuppression.builder().id(id).reason(reason).appliesTo(appliesTo).build()), true);
+    }
+}
