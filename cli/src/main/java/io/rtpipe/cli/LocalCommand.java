@@ -31,7 +31,7 @@ public final class LocalCommand implements Callable<Integer> {
     int shards;
 
     @Option(names = "--input", paramLabel = "FILE",
-            description = "Send the JSON lines of FILE instead of generated events (one record a non-blank line).")
+            description = "Send the lines of FILE instead of generated events: one record a non-blank line, in file order.")
     Path input;
 
     @Option(names = "--export", paramLabel = "FILE",
@@ -63,6 +63,8 @@ public final class LocalCommand implements Callable<Integer> {
                 && !Files.isDirectory(export.toAbsolutePath().getParent())) {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
+        // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
+        System.setProperty("org.slf4j.simpleLogger.log.io.rtpipe", "warn");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }

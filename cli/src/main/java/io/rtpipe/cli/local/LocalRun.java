@@ -67,20 +67,19 @@ public final class LocalRun {
             ConsumerConfig consumerConfig = localConsumerConfig();
             Produced produced = new Produced();
             try (KclConsumer consumer = new KclConsumer(consumerConfig, clients)) {
+                // The consumer reads from TRIM_HORIZON, so producing need not wait for it to take its leases.
                 consumer.start();
-                if (!consumer.awaitReady(READY_TIMEOUT)) {
-                    throw new CliException("the consumer held no lease within " + READY_TIMEOUT.toSeconds() + " s",
-                            CliException.FAILED);
-                }
-                err.printf("rtpipe local: consumer ready (%d shards) after %.1f s; producing%s%n", options.shards(),
-                        seconds(started), options.input() == null
-                                ? " " + options.rate() + " events/s for " + options.duration().toSeconds() + " s"
-                                : " the lines of " + options.input());
-
+                err.printf("rtpipe local: consumer starting; producing%s%n", options.input() == null
+                        ? " " + options.rate() + " events/s for " + options.duration().toSeconds() + " s"
+                        : " the lines of " + options.input());
                 try (ProgressLine progress = ProgressLine.start(err, produced, consumer)) {
                     produce(clients, produced);
                     progress.phase("consuming");
                     Instant producedAt = Instant.now();
+                    if (!consumer.awaitReady(READY_TIMEOUT)) {
+                        throw new CliException("the consumer held no lease within " + READY_TIMEOUT.toSeconds()
+                                + " s", CliException.FAILED);
+                    }
                     if (!consumer.awaitCaughtUp(producedAt, CATCH_UP_TIMEOUT)) {
                         progress.stop();
                         err.println("rtpipe local: the consumer did not catch up within "
@@ -117,12 +116,17 @@ public final class LocalRun {
                 .idleTimeBetweenReads(Duration.ofMillis(200))
                 .shardSyncInterval(Duration.ofSeconds(1))
                 .parentShardPollInterval(Duration.ofSeconds(1))
+                .dispatchInterval(Duration.ofMillis(200))
                 .build();
     }
 
     private void produce(AwsClients clients, Produced produced) throws Exception {
-        ProducerConfig producerConfig = ProducerConfig.builder(STREAM).build();
-        try (KinesisBatchProducer producer = KinesisBatchProducer.create(clients, producerConfig)) {
+        ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM);
+        if (options.input() != null) {
+            // One request at a time keeps each shard in the file's order, so a file in time order has no late events.
+            producerConfig.maxInFlightRequests(1);
+        }
+        try (KinesisBatchProducer producer = KinesisBatchProducer.create(clients, producerConfig.build())) {
             if (options.input() == null) {
                 GeneratorConfig generator = GeneratorConfig.builder()
                         .seed(options.seed())
