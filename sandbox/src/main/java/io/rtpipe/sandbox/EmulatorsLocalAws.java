@@ -1,0 +1,94 @@
+package io.rtpipe.sandbox;
+
+import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.sandbox.emulators.EmulatorSet;
+import io.rtpipe.sandbox.process.ManagedProcess;
+
+import java.util.List;
+import java.util.Optional;
+
+/** {@link Backend#EMULATORS}: kinesis-mock, dynalite and S3Mock as child processes of this JVM. */
+final class EmulatorsLocalAws implements LocalAws, FaultInjection {
+
+    private final EmulatorSet emulators;
+    private final AwsConfig awsConfig;
+    private final Provisioner provisioner;
+    private final String region;
+
+    private EmulatorsLocalAws(EmulatorSet emulators, AwsConfig awsConfig, SandboxConfig config) {
+        this.emulators = emulators;
+        this.awsConfig = awsConfig;
+        this.region = config.region();
+        this.provisioner = new Provisioner(awsConfig, config.startTimeout());
+    }
+
+    static EmulatorsLocalAws start(SandboxConfig config, java.nio.file.Path workDir) {
+        EmulatorSet emulators = EmulatorSet.start(workDir, config.cacheDir(), config.region(), config.startTimeout());
+        try {
+            AwsConfig awsConfig = AwsConfig.builder()
+                    .region(config.region())
+                    .credentials(new AwsConfig.StaticKeys("test", "test"))
+                    .kinesisEndpoint(emulators.kinesisEndpoint())
+                    .dynamoDbEndpoint(emulators.dynamoDbEndpoint())
+                    .s3Endpoint(emulators.s3Endpoint())
+                    .cloudWatchEndpoint(emulators.cloudWatchEndpoint())
+                    .build();
+            LoopbackCheck.requireLoopback(awsConfig);
+            return new EmulatorsLocalAws(emulators, awsConfig, config);
+        } catch (RuntimeException e) {
+            emulators.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.EMULATORS;
+    }
+
+    @Override
+    public AwsConfig awsConfig() {
+        return awsConfig;
+    }
+
+    @Override
+    public void createStream(String name, int shards) {
+        provisioner.createStream(name, shards);
+    }
+
+    @Override
+    public void createBucket(String name) {
+        provisioner.createBucket(name, region);
+    }
+
+    @Override
+    public Optional<FaultInjection> faults() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public void stopS3() {
+        emulators.stopS3();
+    }
+
+    @Override
+    public void startS3() {
+        emulators.startS3();
+    }
+
+    /** The running emulator processes (name, PID, log file). */
+    List<ManagedProcess> processes() {
+        return emulators.processes();
+    }
+
+    @Override
+    public void close() {
+        provisioner.close();
+        emulators.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAws{emulators, " + awsConfig + ", logs in " + emulators.logDir() + "}";
+    }
+}

@@ -1,0 +1,33 @@
+package io.rtpipe.sandbox;
+
+import io.rtpipe.connectors.aws.AwsConfig;
+
+import java.util.Optional;
+
+/**
+ * A running set of AWS services (Kinesis, DynamoDB, S3, CloudWatch) for a test or {@code rtpipe local}. Build clients
+ * from {@link #awsConfig()} with {@code AwsClients}. Close it to stop everything it started.
+ */
+public interface LocalAws extends AutoCloseable {
+
+    Backend backend();
+
+    /**
+     * Where the services are: all four endpoints and static credentials {@code test/test}, except for
+     * {@link Backend#AWS}, which has no endpoint overrides and the configured profile or default chain.
+     */
+    AwsConfig awsConfig();
+
+    /** Creates a provisioned stream and returns once it is ACTIVE (polled every ~100 ms, not the SDK's 10 s). */
+    void createStream(String name, int shards);
+
+    /** Creates a bucket (idempotent: an existing bucket owned by us is fine). */
+    void createBucket(String name);
+
+    /** Hooks to break the services on purpose; present for {@link Backend#EMULATORS} only. */
+    Optional<FaultInjection> faults();
+
+    /** Stops everything this sandbox started, each process by its own PID. Idempotent. */
+    @Override
+    void close();
+}

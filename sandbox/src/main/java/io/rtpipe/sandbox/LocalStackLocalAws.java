@@ -1,0 +1,90 @@
+package io.rtpipe.sandbox;
+
+import io.rtpipe.connectors.aws.AwsConfig;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.containers.localstack.LocalStackContainer.Service;
+import org.testcontainers.utility.DockerImageName;
+
+import java.util.Optional;
+
+/**
+ * {@link Backend#LOCALSTACK}: LocalStack in a Docker container via Testcontainers (which removes the container when
+ * stopped, and by its Ryuk reaper if this JVM dies). Without a Docker engine it is {@link SandboxUnavailableException
+ * unavailable}, so tests skip.
+ */
+final class LocalStackLocalAws implements LocalAws {
+
+    private final LocalStackContainer container;
+    private final AwsConfig awsConfig;
+    private final Provisioner provisioner;
+    private final String region;
+
+    private LocalStackLocalAws(LocalStackContainer container, AwsConfig awsConfig, SandboxConfig config) {
+        this.container = container;
+        this.awsConfig = awsConfig;
+        this.region = config.region();
+        this.provisioner = new Provisioner(awsConfig, config.startTimeout());
+    }
+
+    static LocalStackLocalAws start(SandboxConfig config) {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new SandboxUnavailableException("The localstack sandbox needs a running Docker engine and none "
+                    + "was found; start Docker or use the default emulators backend (-Drtpipe.sandbox=emulators).");
+        }
+        var container = new LocalStackContainer(DockerImageName.parse(config.localStackImage()))
+                .withServices(Service.KINESIS, Service.DYNAMODB, Service.S3, Service.CLOUDWATCH)
+                // LocalStack delays every Kinesis call by 500 ms unless told otherwise.
+                .withEnv("KINESIS_LATENCY", "0")
+                .withStartupTimeout(config.startTimeout());
+        try {
+            container.start();
+            AwsConfig awsConfig = AwsConfig.builder()
+                    .region(config.region())
+                    .credentials(new AwsConfig.StaticKeys(container.getAccessKey(), container.getSecretKey()))
+                    .endpoint(container.getEndpoint())
+                    .build();
+            return new LocalStackLocalAws(container, awsConfig, config);
+        } catch (RuntimeException e) {
+            container.stop();
+            throw new SandboxException("LocalStack (" + config.localStackImage() + ") did not start: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.LOCALSTACK;
+    }
+
+    @Override
+    public AwsConfig awsConfig() {
+        return awsConfig;
+    }
+
+    @Override
+    public void createStream(String name, int shards) {
+        provisioner.createStream(name, shards);
+    }
+
+    @Override
+    public void createBucket(String name) {
+        provisioner.createBucket(name, region);
+    }
+
+    @Override
+    public Optional<FaultInjection> faults() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        provisioner.close();
+        container.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalAws{localstack " + container.getDockerImageName() + ", " + awsConfig + "}";
+    }
+}
