@@ -30,30 +30,37 @@ final class AggregateBuilder<T> {
             CodedOutputStream.computeUInt64Size(Record.EXPLICIT_HASH_KEY_INDEX_FIELD_NUMBER, EHK_INDEX);
     private static final int RECORDS_TAG_BYTES = CodedOutputStream.computeTagSize(AggregatedRecord.RECORDS_FIELD_NUMBER);
 
+    private final String routingKey;
+    private final int routingKeyBytes;
     private final String explicitHashKey;
     private final int ehkTableBytes;
-    private final int maxRecordBytes;
     private final MessageDigest md5;
 
     private final Map<String, Integer> partitionKeyIndex = new HashMap<>();
     private final Buffer partitionKeyTable = new Buffer();
     private final Buffer records = new Buffer();
     private List<T> members = new ArrayList<>();
-    private String firstPartitionKey;
-    private int firstPartitionKeyBytes;
-    private byte[] firstData;
     private long firstAddedNanos;
 
-    AggregateBuilder(String explicitHashKey, int maxRecordBytes, MessageDigest md5) {
+    /**
+     * @param routingKey      the partition key the Kinesis record is put with
+     * @param explicitHashKey MD5 of {@code routingKey} as a decimal: the explicit hash key of every member
+     */
+    AggregateBuilder(String routingKey, String explicitHashKey, MessageDigest md5) {
+        this.routingKey = routingKey;
+        this.routingKeyBytes = Utf8.length(routingKey);
         this.explicitHashKey = explicitHashKey;
         this.ehkTableBytes = CodedOutputStream.computeStringSize(
                 AggregatedRecord.EXPLICIT_HASH_KEY_TABLE_FIELD_NUMBER, explicitHashKey);
-        this.maxRecordBytes = maxRecordBytes;
         this.md5 = md5;
     }
 
-    String explicitHashKey() {
-        return explicitHashKey;
+    /** The largest data a record with this partition key can have in an aggregate of its own within 1 MiB. */
+    static int maxDataBytes(String partitionKey, AggregateBuilder<?> empty) {
+        int fixed = MAGIC.length + DIGEST_BYTES + empty.ehkTableBytes + empty.routingKeyBytes
+                + CodedOutputStream.computeStringSize(AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey)
+                + RECORDS_TAG_BYTES + 3 /* record length */ + recordBodySize(0, 0) + 2 /* data length */;
+        return AggregationConfig.KINESIS_MAX_RECORD_BYTES - fixed;
     }
 
     boolean isEmpty() {
@@ -64,17 +71,12 @@ final class AggregateBuilder<T> {
         return firstAddedNanos;
     }
 
-    /** Bytes of the Kinesis record (data plus partition key) if it were completed now. */
-    int currentRecordBytes() {
-        return isEmpty() ? 0 : framedSize(partitionKeyTable.length, records.length) + firstPartitionKeyBytes;
-    }
-
     /**
-     * Adds a record if the Kinesis record stays within the size target with it.
+     * Adds a record if the Kinesis record (data plus routing key) stays within {@code maxRecordBytes} with it.
      *
      * @return false, adding nothing, if it would not fit (the caller completes this aggregate and tries again)
      */
-    boolean tryAdd(String partitionKey, int partitionKeyBytes, byte[] data, T member, long nowNanos) {
+    boolean tryAdd(String partitionKey, byte[] data, T member, long nowNanos, int maxRecordBytes) {
         Integer known = partitionKeyIndex.get(partitionKey);
         int pkIndex = known != null ? known : partitionKeyIndex.size();
         int pkEntryBytes = known != null ? 0 : CodedOutputStream.computeStringSize(
@@ -82,9 +84,8 @@ final class AggregateBuilder<T> {
         int bodyBytes = recordBodySize(pkIndex, data.length);
         int recordFieldBytes = RECORDS_TAG_BYTES
                 + CodedOutputStream.computeUInt32SizeNoTag(bodyBytes) + bodyBytes;
-        int kinesisPkBytes = isEmpty() ? partitionKeyBytes : firstPartitionKeyBytes;
         int after = framedSize(partitionKeyTable.length + pkEntryBytes, records.length + recordFieldBytes)
-                + kinesisPkBytes;
+                + routingKeyBytes;
         if (after > maxRecordBytes) {
             return false;
         }
@@ -106,9 +107,6 @@ final class AggregateBuilder<T> {
             throw new UncheckedIOException("Encoding into a sized array cannot fail; the size accounting is wrong.", e);
         }
         if (isEmpty()) {
-            firstPartitionKey = partitionKey;
-            firstPartitionKeyBytes = partitionKeyBytes;
-            firstData = data;
             firstAddedNanos = nowNanos;
         }
         members.add(member);
@@ -116,22 +114,15 @@ final class AggregateBuilder<T> {
     }
 
     /**
-     * Completes the open aggregate and resets this builder. A lone record goes out as itself (KCL passes records
-     * without the magic bytes through), saving the framing.
+     * Completes the open aggregate and resets this builder. A lone record is aggregated too: sent as itself it would
+     * have to carry its own partition key, which routes elsewhere than its bucket.
      */
     PackedRecord<T> complete() {
-        PackedRecord<T> packed;
-        if (members.size() == 1) {
-            packed = new PackedRecord<>(firstPartitionKey, explicitHashKey, firstData, false, members);
-        } else {
-            packed = new PackedRecord<>(firstPartitionKey, explicitHashKey, assemble(), true, members);
-        }
+        PackedRecord<T> packed = new PackedRecord<>(routingKey, explicitHashKey, assemble(), members);
         partitionKeyIndex.clear();
         partitionKeyTable.reset();
         records.reset();
         members = new ArrayList<>(Math.max(16, packed.members().size()));
-        firstPartitionKey = null;
-        firstData = null;
         return packed;
     }
 

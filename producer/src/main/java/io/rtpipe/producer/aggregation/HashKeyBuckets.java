@@ -6,16 +6,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Maps a partition key to one of a fixed number of equal ranges of Kinesis' 128-bit hash-key space and names the
- * explicit hash key (the range's midpoint, in decimal) every record of that range is sent with. The mapping depends
- * only on the key and the bucket count, never on the stream's shards. Not thread-safe (it reuses one digest).
+ * Cuts Kinesis' 128-bit hash-key space into a fixed number of equal ranges ("buckets"), maps a partition key to the
+ * bucket holding MD5 of the key (the hash key Kinesis itself routes the key by), and names for every bucket a short
+ * <em>routing key</em>: a partition key whose own MD5 falls in the bucket. An aggregate of a bucket is put with the
+ * routing key as its partition key, and every user record in it carries MD5 of the routing key as explicit hash key,
+ * so Kinesis routes the aggregate exactly where each member's hash key points: one shard, whatever the shard layout.
+ * The mapping depends only on the key and the bucket count. Not thread-safe (it reuses one digest).
  */
 public final class HashKeyBuckets {
 
-    private static final BigInteger TWO_TO_64 = BigInteger.ONE.shiftLeft(64);
-
     private final int count;
-    private final String[] explicitHashKeys;
+    private final String[] routingKeys;
+    private final String[] hashKeys;
     private final MessageDigest md5;
 
     public HashKeyBuckets(int count) {
@@ -23,36 +25,46 @@ public final class HashKeyBuckets {
             throw new IllegalArgumentException("Bucket count must be positive, was " + count + ".");
         }
         this.count = count;
-        this.explicitHashKeys = new String[count];
-        // Bucket i holds the hash keys whose top 64 bits h satisfy floor(h * count / 2^64) == i, i.e. top halves in
-        // [ceil(i * 2^64 / count), ceil((i + 1) * 2^64 / count)); its key is the midpoint of that 128-bit range.
-        BigInteger bigCount = BigInteger.valueOf(count);
-        for (int i = 0; i < count; i++) {
-            BigInteger low = ceilDiv(TWO_TO_64.multiply(BigInteger.valueOf(i)), bigCount).shiftLeft(64);
-            BigInteger high = ceilDiv(TWO_TO_64.multiply(BigInteger.valueOf(i + 1L)), bigCount).shiftLeft(64);
-            explicitHashKeys[i] = low.add(high).shiftRight(1).toString();
-        }
         this.md5 = newMd5();
+        this.routingKeys = new String[count];
+        this.hashKeys = new String[count];
+        // Try keys "0", "1", ... (base 36) until every bucket has one: about count * ln(count) digests, once.
+        int missing = count;
+        for (long candidate = 0; missing > 0; candidate++) {
+            String key = Long.toString(candidate, Character.MAX_RADIX);
+            int bucket = bucketOf(key);
+            if (routingKeys[bucket] == null) {
+                routingKeys[bucket] = key;
+                hashKeys[bucket] = new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8))).toString();
+                missing--;
+            }
+        }
     }
 
     public int count() {
         return count;
     }
 
-    /** The bucket holding MD5 of the key's UTF-8 bytes, the hash key Kinesis itself would route the key by. */
+    /** The bucket holding MD5 of the key's UTF-8 bytes, the range {@code [i, i+1) * 2^128 / count} it falls in. */
     public int bucketOf(String partitionKey) {
         byte[] digest = md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8));
         long top = 0;
         for (int i = 0; i < 8; i++) {
             top = (top << 8) | (digest[i] & 0xFF);
         }
-        // floor(top * count / 2^64) with top read as unsigned.
+        // floor(top * count / 2^64), top unsigned: the top 64 bits decide, which differs from the 128-bit floor only
+        // for hash keys within count / 2^64 of a boundary. Correctness needs only that a key's bucket is fixed.
         return (int) (Math.multiplyHigh(top, count) + ((top >> 63) & count));
     }
 
-    /** The explicit hash key of a bucket: the midpoint of its range, as Kinesis expects it (a decimal string). */
-    public String explicitHashKey(int bucket) {
-        return explicitHashKeys[bucket];
+    /** The partition key an aggregate of this bucket is put with. */
+    public String routingKey(int bucket) {
+        return routingKeys[bucket];
+    }
+
+    /** MD5 of the bucket's routing key as a decimal hash key: the explicit hash key of every member. */
+    public String hashKey(int bucket) {
+        return hashKeys[bucket];
     }
 
     static MessageDigest newMd5() {
@@ -61,10 +73,5 @@ public final class HashKeyBuckets {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("This JVM has no MD5 digest, which every Java platform must provide.", e);
         }
-    }
-
-    private static BigInteger ceilDiv(BigInteger a, BigInteger b) {
-        BigInteger[] qr = a.divideAndRemainder(b);
-        return qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
     }
 }

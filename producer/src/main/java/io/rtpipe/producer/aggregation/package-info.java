@@ -11,15 +11,16 @@
  * (its explicit hash key, else MD5 of its partition key) outside the hash range of the shard it was read from. So
  * every user record of an aggregate must belong to the shard the aggregate lands on. The KPL groups by a shard map
  * (ListShards) and keeps each user record's own hash key; after a split and before its map is refreshed it can pack
- * records of both children into one aggregate, which KCL then drops. rtpipe avoids the shard map instead:
+ * records of both children into one aggregate, which KCL then drops. rtpipe needs no shard map:
  * {@link io.rtpipe.producer.aggregation.HashKeyBuckets} cuts the 128-bit hash-key space into a fixed number of equal
- * ranges ("buckets"); a user record without an explicit hash key goes to the bucket holding MD5 of its partition key
- * and is written with that bucket's midpoint as its explicit hash key, the same key the aggregate carries. All records
- * of an aggregate therefore share one hash key and land on one shard whatever the stream's shard layout, before or
- * after a reshard, and a partition key's hash key never changes, so its events stay on one shard lineage, in order.
- * When the shards' ranges are aligned with the buckets (uniform splits with a bucket count that is a multiple of the
- * shard count) a key even lands on the shard it would reach unaggregated. Records that carry their own explicit hash
- * key are grouped by that exact key and keep it.
+ * ranges ("buckets"), and a user record goes to the bucket holding MD5 of its partition key. Each bucket has a fixed
+ * short routing key whose MD5 lies in the bucket; the aggregate is put with that routing key as partition key, and
+ * every user record in it carries MD5 of the routing key as its explicit hash key. Kinesis routes the aggregate to the
+ * shard owning exactly that hash key, so every member is in range for KCL whatever the shard layout, before, during
+ * and after a reshard; and a partition key's hash key never changes, so its events stay on one shard lineage, in
+ * order. When shard ranges align with buckets (uniform splits, a bucket count that is a multiple of the shard count) a
+ * key even lands on the shard it would reach unaggregated. Because it needs no explicit hash key on the Kinesis
+ * record, any PutRecords producer can send these records.
  *
  * <p>The price: an aggregate only collects records of one bucket, so with B buckets a producer keeps up to B partly
  * filled aggregates open and each fills B times slower than one per stream would. Choose B about 8 times the number

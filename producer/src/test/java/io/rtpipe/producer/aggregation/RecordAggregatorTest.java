@@ -27,7 +27,7 @@ class RecordAggregatorTest {
     private static final BigInteger MAX_HASH_KEY = TWO_TO_128.subtract(BigInteger.ONE);
 
     /** A user record as the test made it; its index in the input is its handle. */
-    private record Input(String partitionKey, String explicitHashKey, byte[] data) {
+    private record Input(String partitionKey, byte[] data) {
     }
 
     @Test
@@ -39,11 +39,11 @@ class RecordAggregatorTest {
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             Input in = inputs.get(i);
-            aggregator.add(in.partitionKey(), in.explicitHashKey(), in.data(), i, 0L, packed::add);
+            aggregator.add(in.partitionKey(), in.data(), i, 0L, packed::add);
         }
         aggregator.drainAll(packed::add);
 
-        assertThat(packed).anyMatch(PackedRecord::aggregated);
+        assertThat(packed).anyMatch(p -> p.members().size() > 1);
         assertThat(aggregator.kinesisRecords()).isEqualTo(packed.size());
         List<KinesisClientRecord> fromStream = new ArrayList<>();
         for (int seq = 0; seq < packed.size(); seq++) {
@@ -66,19 +66,18 @@ class RecordAggregatorTest {
                 assertThat(user.sequenceNumber()).isEqualTo(Integer.toString(seq));
                 assertThat(user.partitionKey()).isEqualTo(in.partitionKey());
                 assertThat(bytes(user.data())).isEqualTo(in.data());
-                if (p.aggregated()) {
-                    assertThat(user.subSequenceNumber()).isEqualTo(sub);
-                    assertThat(user.explicitHashKey()).isEqualTo(p.explicitHashKey());
-                }
-                String expectedKey = in.explicitHashKey() != null
-                        ? in.explicitHashKey() : bucketMidpoint(in.partitionKey(), buckets);
-                assertThat(p.explicitHashKey()).isEqualTo(expectedKey);
-                orderPerKey.computeIfAbsent(in.partitionKey() + "/" + in.explicitHashKey(), k -> new ArrayList<>())
-                        .add(p.members().get(sub));
+                assertThat(user.aggregated()).isTrue();
+                assertThat(user.subSequenceNumber()).isEqualTo(sub);
+                // Kinesis routes the record by MD5 of its partition key; every member carries exactly that hash key,
+                // and it lies in the bucket of the member's own key.
+                BigInteger routedBy = new BigInteger(1, md5(p.partitionKey()));
+                assertThat(user.explicitHashKey()).isEqualTo(routedBy.toString());
+                assertThat(bucketOf(routedBy, buckets))
+                        .isEqualTo(bucketOf(new BigInteger(1, md5(in.partitionKey())), buckets));
+                orderPerKey.computeIfAbsent(in.partitionKey(), k -> new ArrayList<>()).add(p.members().get(sub));
             }
         }
-        // Kinesis keeps the order of records with one hash key; records of one partition key (and one explicit hash key,
-        // if the caller chose them) come out in input order.
+        // Kinesis keeps the order of records with one hash key; records of one partition key come out in input order.
         orderPerKey.values().forEach(order -> assertThat(order).isSorted());
     }
 
@@ -88,13 +87,13 @@ class RecordAggregatorTest {
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         List<Input> inputs = randomInputs(new Random(7), 2_000, 100);
         for (int i = 0; i < inputs.size(); i++) {
-            aggregator.add(inputs.get(i).partitionKey(), null, inputs.get(i).data(), i, 0L, packed::add);
+            aggregator.add(inputs.get(i).partitionKey(), inputs.get(i).data(), i, 0L, packed::add);
         }
         aggregator.drainAll(packed::add);
 
         AggregatorUtil kcl = new AggregatorUtil();
-        for (PackedRecord<Integer> p : packed.stream().filter(PackedRecord::aggregated).toList()) {
-            BigInteger key = new BigInteger(p.explicitHashKey());
+        for (PackedRecord<Integer> p : packed) {
+            BigInteger key = new BigInteger(p.hashKey());
             // A shard whose range is exactly the aggregate's hash key keeps every member: they all share that key.
             assertThat(kcl.deaggregate(List.of(asReadFromStream(p, 1)), key, key)).hasSize(p.members().size());
             // A shard just beside it keeps none (KCL drops the aggregate whole when a member is out of its range).
@@ -110,7 +109,7 @@ class RecordAggregatorTest {
         for (int i = 0; i < 10_000; i++) {
             String key = "key-" + i;
             BigInteger natural = new BigInteger(1, md5(key));
-            BigInteger assigned = new BigInteger(buckets.explicitHashKey(buckets.bucketOf(key)));
+            BigInteger assigned = new BigInteger(buckets.hashKey(buckets.bucketOf(key)));
             assertThat(shardOf(assigned, shards)).isEqualTo(shardOf(natural, shards));
         }
     }
@@ -121,13 +120,13 @@ class RecordAggregatorTest {
         List<Input> inputs = randomInputs(new Random(3), 3_000, 200);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            aggregator.add(inputs.get(i).partitionKey(), null, inputs.get(i).data(), i, 0L, packed::add);
+            aggregator.add(inputs.get(i).partitionKey(), inputs.get(i).data(), i, 0L, packed::add);
         }
         aggregator.drainAll(packed::add);
 
-        for (PackedRecord<Integer> p : packed.stream().filter(PackedRecord::aggregated).toList()) {
+        for (PackedRecord<Integer> p : packed) {
             KplMessages.AggregatedRecord.Builder expected = KplMessages.AggregatedRecord.newBuilder()
-                    .addExplicitHashKeyTable(p.explicitHashKey());
+                    .addExplicitHashKeyTable(p.hashKey());
             List<String> keys = new ArrayList<>();
             for (int member : p.members()) {
                 Input in = inputs.get(member);
@@ -155,7 +154,7 @@ class RecordAggregatorTest {
         for (int i = 0; i < 20_000; i++) {
             byte[] data = new byte[100];
             random.nextBytes(data);
-            aggregator.add("event-" + i, null, data, i, 0L, packed::add);
+            aggregator.add("event-" + i, data, i, 0L, packed::add);
         }
         aggregator.drainAll(packed::add);
 
@@ -168,24 +167,25 @@ class RecordAggregatorTest {
     }
 
     @Test
-    void recordsUpToKinesisLimitGoOutAloneAndLargerOnesAreRefused() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.builder()
-                .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build());
+    void recordsBeyondTheTargetGoOutAloneUpToKinesisLimitAndLargerOnesAreRefused() {
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         String key = "k\u00e9"; // 3 UTF-8 bytes
-        aggregator.add(key, null, new byte[10], 0, 0L, packed::add);
-        aggregator.add(key, null, new byte[1024 * 1024 - 3], 1, 0L, packed::add);
-        aggregator.add(key, null, new byte[700 * 1024], 2, 0L, packed::add);
-        aggregator.add(key, null, new byte[400 * 1024], 3, 0L, packed::add);
+        aggregator.add(key, new byte[10], 0, 0L, packed::add);
+        aggregator.add(key, new byte[1024 * 1024 - 100], 1, 0L, packed::add);
+        aggregator.add(key, new byte[700 * 1024], 2, 0L, packed::add);
+        aggregator.add(key, new byte[10], 3, 0L, packed::add);
         aggregator.drainAll(packed::add);
 
         assertThat(packed).extracting(PackedRecord::members)
                 .containsExactly(List.of(0), List.of(1), List.of(2), List.of(3));
         assertThat(packed).allSatisfy(p ->
                 assertThat(p.kinesisSize()).isLessThanOrEqualTo(AggregationConfig.KINESIS_MAX_RECORD_BYTES));
-        assertThat(packed.get(1).aggregated()).isFalse();
-        assertThatThrownBy(() -> aggregator.add(key, null, new byte[1024 * 1024 - 2], 4, 0L, packed::add))
+        assertThat(new AggregatorUtil().deaggregate(List.of(asReadFromStream(packed.get(1), 1))))
+                .singleElement().satisfies(r -> assertThat(r.data().remaining()).isEqualTo(1024 * 1024 - 100));
+        assertThatThrownBy(() -> aggregator.add(key, new byte[1024 * 1024 - 40], 4, 0L, packed::add))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 MiB");
+        assertThat(aggregator.userRecords()).isEqualTo(4);
     }
 
     @Test
@@ -193,8 +193,8 @@ class RecordAggregatorTest {
         RecordAggregator<Integer> aggregator = new RecordAggregator<>(
                 AggregationConfig.builder().hashBuckets(1024).build());
         List<PackedRecord<Integer>> packed = new ArrayList<>();
-        aggregator.add("early", null, new byte[1], 0, 100L, packed::add);
-        aggregator.add("late", null, new byte[1], 1, 200L, packed::add);
+        aggregator.add("early", new byte[1], 0, 100L, packed::add);
+        aggregator.add("late", new byte[1], 1, 200L, packed::add);
         assertThat(aggregator.oldestOpenNanos()).hasValue(100L);
 
         aggregator.drainOlderThan(150L, packed::add);
@@ -205,28 +205,22 @@ class RecordAggregatorTest {
     }
 
     @Test
-    void refusesBadKeys() {
+    void refusesBadKeysAndSettings() {
         RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
-        assertThatThrownBy(() -> aggregator.add("", null, new byte[1], 0, 0L, p -> { }))
+        assertThatThrownBy(() -> aggregator.add("", new byte[1], 0, 0L, p -> { }))
                 .hasMessageContaining("1 to 256 characters");
-        assertThatThrownBy(() -> aggregator.add("k", TWO_TO_128.toString(), new byte[1], 0, 0L, p -> { }))
-                .hasMessageContaining("explicit hash key");
-        assertThatThrownBy(() -> aggregator.add("k", "12a", new byte[1], 0, 0L, p -> { }))
-                .hasMessageContaining("explicit hash key");
         assertThatThrownBy(() -> AggregationConfig.builder().maxRecordBytes(2 * 1024 * 1024).build())
                 .hasMessageContaining("between");
     }
 
-    /** Random keys (some repeated, some non-ASCII), some records with their own explicit hash key, empty data too. */
+    /** Random keys (some repeated, some non-ASCII), empty data too. */
     private static List<Input> randomInputs(Random random, int count, int maxDataBytes) {
         List<Input> inputs = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String key = random.nextInt(4) == 0 ? "k\u00fcy-" + random.nextInt(20) : "key-" + random.nextInt(100_000);
-            String ehk = random.nextInt(10) == 0
-                    ? new BigInteger(128, random).toString() : null;
             byte[] data = new byte[random.nextInt(maxDataBytes + 1)];
             random.nextBytes(data);
-            inputs.add(new Input(key, ehk, data));
+            inputs.add(new Input(key, data));
         }
         return inputs;
     }
@@ -240,16 +234,14 @@ class RecordAggregatorTest {
                 .build();
     }
 
-    /** The bucket midpoint computed from the definition: 128-bit MD5 scaled to the bucket count (power of two). */
-    private static String bucketMidpoint(String key, int buckets) throws Exception {
-        BigInteger hash = new BigInteger(1, md5(key));
-        BigInteger width = TWO_TO_128.divide(BigInteger.valueOf(buckets));
-        BigInteger bucket = hash.divide(width);
-        return bucket.multiply(width).add(width.shiftRight(1)).toString();
+    /** The bucket of a hash key by definition: the range {@code [i, i+1) * 2^128 / buckets} it falls in. */
+    private static int bucketOf(BigInteger hashKey, int buckets) {
+        return hashKey.multiply(BigInteger.valueOf(buckets)).divide(TWO_TO_128).intValueExact();
     }
 
+    /** The shard of a hash key in a stream of uniformly split shards. */
     private static int shardOf(BigInteger hashKey, int shards) {
-        return hashKey.multiply(BigInteger.valueOf(shards)).divide(TWO_TO_128).intValueExact();
+        return bucketOf(hashKey, shards);
     }
 
     private static byte[] md5(String key) throws Exception {
