@@ -1,5 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
+import java.time.Duration;
+
 /**
  * How user records are packed into aggregated Kinesis records. Immutable; build with {@link #builder()}.
  *
@@ -8,14 +10,17 @@ package io.rtpipe.producer.aggregation;
  * @param hashBuckets    number of equal hash-key ranges records are grouped by (see the package documentation).
  *                       Default 32: an even spread over up to about 4 shards, and still several KB per Kinesis record
  *                       for one shard at 1 MB/s with a 100 ms linger. Use about 8 × the stream's shard count.
+ * @param linger         how long an aggregate stays open for more records before it is sent anyway. Default 50 ms;
+ *                       the producer's own batching linger comes on top of it.
  */
-public record AggregationConfig(int maxRecordBytes, int hashBuckets) {
+public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration linger) {
 
     /** Kinesis' limit for one record: data blob plus partition key. */
     public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
 
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
     public static final int DEFAULT_HASH_BUCKETS = 32;
+    public static final Duration DEFAULT_LINGER = Duration.ofMillis(50);
 
     /** Smallest size target accepted: below it the framing (magic, digest, key tables) dominates. */
     static final int MIN_RECORD_BYTES = 1024;
@@ -28,6 +33,9 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets) {
         if (hashBuckets < 1 || hashBuckets > 65_536) {
             throw new IllegalArgumentException("Aggregation hash buckets must be between 1 and 65536, was "
                     + hashBuckets + ".");
+        }
+        if (linger == null || linger.isNegative()) {
+            throw new IllegalArgumentException("Aggregation linger must be zero or positive, was " + linger + ".");
         }
     }
 
@@ -42,6 +50,7 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets) {
     public static final class Builder {
         private int maxRecordBytes = DEFAULT_MAX_RECORD_BYTES;
         private int hashBuckets = DEFAULT_HASH_BUCKETS;
+        private Duration linger = DEFAULT_LINGER;
 
         private Builder() {
         }
@@ -56,8 +65,13 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets) {
             return this;
         }
 
+        public Builder linger(Duration linger) {
+            this.linger = linger;
+            return this;
+        }
+
         public AggregationConfig build() {
-            return new AggregationConfig(maxRecordBytes, hashBuckets);
+            return new AggregationConfig(maxRecordBytes, hashBuckets, linger);
         }
     }
 }
