@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.sandbox.emulators.EmulatorSet;
 import io.rtpipe.sandbox.process.ManagedProcess;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,6 +50,11 @@ final class EmulatorsLocalAws implements LocalAws, FaultInjection {
     @Override
     public AwsConfig awsConfig() {
         return awsConfig;
+    }
+
+    @Override
+    public Optional<URI> kinesisTlsEndpoint() {
+        return Optional.of(emulators.kinesisTlsEndpoint());
     }
 
     @Override
