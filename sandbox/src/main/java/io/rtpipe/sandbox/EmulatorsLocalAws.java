@@ -3,6 +3,7 @@ package io.rtpipe.sandbox;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.sandbox.emulators.EmulatorSet;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +49,11 @@ final class EmulatorsLocalAws implements LocalAws, FaultInjection {
     @Override
     public AwsConfig awsConfig() {
         return awsConfig;
+    }
+
+    @Override
+    public Optional<URI> kinesisTlsEndpoint() {
+        return Optional.of(emulators.kinesisTlsEndpoint());
     }
 
     @Override

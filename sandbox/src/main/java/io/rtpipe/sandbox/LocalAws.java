@@ -2,6 +2,7 @@ package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,14 @@ public interface LocalAws extends AutoCloseable {
      * {@link Backend#AWS}, which has no endpoint overrides and the configured profile or default chain.
      */
     AwsConfig awsConfig();
+
+    /**
+     * Kinesis over TLS with a self-signed certificate, for clients that speak only TLS (the KPL's native daemon);
+     * present for {@link Backend#EMULATORS} only. The certificate is not trusted: such clients must not verify it.
+     */
+    default Optional<URI> kinesisTlsEndpoint() {
+        return Optional.empty();
+    }
 
     /** Creates a provisioned stream and returns once it is ACTIVE (polled every ~100 ms, not the SDK's 10 s). */
     void createStream(String name, int shards);

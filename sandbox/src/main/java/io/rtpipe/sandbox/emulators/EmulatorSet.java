@@ -102,6 +102,11 @@ public final class EmulatorSet implements AutoCloseable {
         return loopback(kinesisPort);
     }
 
+    /** kinesis-mock's TLS port (self-signed certificate): for clients that speak only TLS, such as the KPL. */
+    public URI kinesisTlsEndpoint() {
+        return URI.create("https://127.0.0.1:" + kinesisTlsPort);
+    }
+
     public URI dynamoDbEndpoint() {
         return loopback(dynamoDbPort);
     }

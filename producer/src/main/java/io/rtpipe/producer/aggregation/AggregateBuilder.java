@@ -1,0 +1,185 @@
+package io.rtpipe.producer.aggregation;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
+import io.rtpipe.producer.aggregation.proto.KplMessages.AggregatedRecord;
+import io.rtpipe.producer.aggregation.proto.KplMessages.Record;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The open aggregate of one hash key: encodes each added record straight into reused buffers with protobuf's
+ * {@link CodedOutputStream}, field numbers taken from the protoc-generated classes, so adding a record creates no
+ * message objects. The bytes equal what the generated {@code AggregatedRecord} builder would serialize (tested).
+ * Not thread-safe.
+ */
+final class AggregateBuilder<T> {
+
+    static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
+    static final int DIGEST_BYTES = 16;
+    /** Every record refers to entry 0 of the explicit hash key table: the aggregate has exactly one hash key. */
+    private static final int EHK_INDEX = 0;
+    private static final int EHK_INDEX_FIELD_BYTES =
+            CodedOutputStream.computeUInt64Size(Record.EXPLICIT_HASH_KEY_INDEX_FIELD_NUMBER, EHK_INDEX);
+    private static final int RECORDS_TAG_BYTES = CodedOutputStream.computeTagSize(AggregatedRecord.RECORDS_FIELD_NUMBER);
+
+    private final String routingKey;
+    private final int routingKeyBytes;
+    private final String explicitHashKey;
+    private final int ehkTableBytes;
+    private final MessageDigest md5;
+
+    private final Map<String, Integer> partitionKeyIndex = new HashMap<>();
+    private final Buffer partitionKeyTable = new Buffer();
+    private final Buffer records = new Buffer();
+    private List<T> members = new ArrayList<>();
+    private long firstAddedNanos;
+
+    /**
+     * @param routingKey      the partition key the Kinesis record is put with
+     * @param explicitHashKey MD5 of {@code routingKey} as a decimal: the explicit hash key of every member
+     */
+    AggregateBuilder(String routingKey, String explicitHashKey, MessageDigest md5) {
+        this.routingKey = routingKey;
+        this.routingKeyBytes = Utf8.length(routingKey);
+        this.explicitHashKey = explicitHashKey;
+        this.ehkTableBytes = CodedOutputStream.computeStringSize(
+                AggregatedRecord.EXPLICIT_HASH_KEY_TABLE_FIELD_NUMBER, explicitHashKey);
+        this.md5 = md5;
+    }
+
+    /** The largest data a record with this partition key can have in an aggregate of its own within 1 MiB. */
+    static int maxDataBytes(String partitionKey, AggregateBuilder<?> empty) {
+        int fixed = MAGIC.length + DIGEST_BYTES + empty.ehkTableBytes + empty.routingKeyBytes
+                + CodedOutputStream.computeStringSize(AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey)
+                + RECORDS_TAG_BYTES + 3 /* record length */ + recordBodySize(0, 0) + 2 /* data length */;
+        return AggregationConfig.KINESIS_MAX_RECORD_BYTES - fixed;
+    }
+
+    boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    long firstAddedNanos() {
+        return firstAddedNanos;
+    }
+
+    /**
+     * Adds a record if the Kinesis record (data plus routing key) stays within {@code maxRecordBytes} with it.
+     *
+     * @return false, adding nothing, if it would not fit (the caller completes this aggregate and tries again)
+     */
+    boolean tryAdd(String partitionKey, byte[] data, T member, long nowNanos, int maxRecordBytes) {
+        Integer known = partitionKeyIndex.get(partitionKey);
+        int pkIndex = known != null ? known : partitionKeyIndex.size();
+        int pkEntryBytes = known != null ? 0 : CodedOutputStream.computeStringSize(
+                AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey);
+        int bodyBytes = recordBodySize(pkIndex, data.length);
+        int recordFieldBytes = RECORDS_TAG_BYTES
+                + CodedOutputStream.computeUInt32SizeNoTag(bodyBytes) + bodyBytes;
+        int after = framedSize(partitionKeyTable.length + pkEntryBytes, records.length + recordFieldBytes)
+                + routingKeyBytes;
+        if (after > maxRecordBytes) {
+            return false;
+        }
+        try {
+            if (known == null) {
+                partitionKeyIndex.put(partitionKey, pkIndex);
+                partitionKeyTable.ensureRoom(pkEntryBytes)
+                        .writeString(AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey);
+                partitionKeyTable.length += pkEntryBytes;
+            }
+            CodedOutputStream out = records.ensureRoom(recordFieldBytes);
+            out.writeTag(AggregatedRecord.RECORDS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            out.writeUInt32NoTag(bodyBytes);
+            out.writeUInt64(Record.PARTITION_KEY_INDEX_FIELD_NUMBER, pkIndex);
+            out.writeUInt64(Record.EXPLICIT_HASH_KEY_INDEX_FIELD_NUMBER, EHK_INDEX);
+            out.writeByteArray(Record.DATA_FIELD_NUMBER, data);
+            records.length += recordFieldBytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Encoding into a sized array cannot fail; the size accounting is wrong.", e);
+        }
+        if (isEmpty()) {
+            firstAddedNanos = nowNanos;
+        }
+        members.add(member);
+        return true;
+    }
+
+    /**
+     * Completes the open aggregate and resets this builder. A lone record is aggregated too: sent as itself it would
+     * have to carry its own partition key, which routes elsewhere than its bucket.
+     */
+    PackedRecord<T> complete() {
+        PackedRecord<T> packed = new PackedRecord<>(routingKey, explicitHashKey, assemble(), members);
+        partitionKeyIndex.clear();
+        partitionKeyTable.reset();
+        records.reset();
+        members = new ArrayList<>(Math.max(16, packed.members().size()));
+        return packed;
+    }
+
+    private byte[] assemble() {
+        int messageBytes = partitionKeyTable.length + ehkTableBytes + records.length;
+        byte[] out = new byte[MAGIC.length + messageBytes + DIGEST_BYTES];
+        System.arraycopy(MAGIC, 0, out, 0, MAGIC.length);
+        int pos = MAGIC.length;
+        System.arraycopy(partitionKeyTable.bytes, 0, out, pos, partitionKeyTable.length);
+        pos += partitionKeyTable.length;
+        try {
+            CodedOutputStream ehk = CodedOutputStream.newInstance(out, pos, ehkTableBytes);
+            ehk.writeString(AggregatedRecord.EXPLICIT_HASH_KEY_TABLE_FIELD_NUMBER, explicitHashKey);
+            ehk.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Encoding into a sized array cannot fail; the size accounting is wrong.", e);
+        }
+        pos += ehkTableBytes;
+        System.arraycopy(records.bytes, 0, out, pos, records.length);
+        pos += records.length;
+        md5.reset();
+        md5.update(out, MAGIC.length, messageBytes);
+        byte[] digest = md5.digest();
+        System.arraycopy(digest, 0, out, pos, DIGEST_BYTES);
+        return out;
+    }
+
+    private int framedSize(int pkTableBytes, int recordsBytes) {
+        return MAGIC.length + pkTableBytes + ehkTableBytes + recordsBytes + DIGEST_BYTES;
+    }
+
+    private static int recordBodySize(int pkIndex, int dataBytes) {
+        return CodedOutputStream.computeUInt64Size(Record.PARTITION_KEY_INDEX_FIELD_NUMBER, pkIndex)
+                + EHK_INDEX_FIELD_BYTES
+                + CodedOutputStream.computeTagSize(Record.DATA_FIELD_NUMBER)
+                + CodedOutputStream.computeUInt32SizeNoTag(dataBytes) + dataBytes;
+    }
+
+    /** A growable byte array with a protobuf encoder positioned at its end. */
+    private static final class Buffer {
+        byte[] bytes = new byte[0];
+        int length;
+        private CodedOutputStream out;
+
+        CodedOutputStream ensureRoom(int more) {
+            if (out == null || bytes.length - length < more) {
+                if (bytes.length - length < more) {
+                    bytes = Arrays.copyOf(bytes, Math.max(length + more, Math.max(4096, bytes.length * 2)));
+                }
+                out = CodedOutputStream.newInstance(bytes, length, bytes.length - length);
+            }
+            return out;
+        }
+
+        void reset() {
+            length = 0;
+            out = null;
+        }
+    }
+}

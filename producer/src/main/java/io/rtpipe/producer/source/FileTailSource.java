@@ -1,0 +1,383 @@
+package io.rtpipe.producer.source;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows a text file line by line, as {@code tail -F} and Flume's TAILDIR source do: sends every complete line
+ * (without its line break; a line still missing its {@code \n} waits until it is complete), follows appends, rotation
+ * by rename (finishes the renamed file, then opens the new one) and copytruncate (starts over when the file shrinks).
+ *
+ * <p>Its position (file key and offset, see {@link TailPosition}) is written to the state file only after every line
+ * before that offset was acknowledged, so after a crash it resumes where the acknowledged lines end: nothing is lost.
+ * Lines acknowledged after the last state write are sent again (at-least-once; consumers de-duplicate by event id).
+ * After a restart it finds a file that was rotated meanwhile by its file key among the files next to it whose names
+ * start with the tailed file's name (for example {@code app.log.1}), finishes it, then continues with the new file.
+ * Limits: files rotated more than once while the source was down are skipped except the one it was reading; with
+ * copytruncate, lines written between the last read and the truncation are lost (inherent to copytruncate).
+ */
+public final class FileTailSource implements AcknowledgingSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileTailSource.class);
+    private static final int READ_BYTES = 64 * 1024;
+
+    private final Path file;
+    private final Path stateFile;
+    private final long pollNanos;
+    private final long commitIntervalNanos;
+    private final int maxLineBytes;
+    private volatile boolean closed;
+
+    /** A line handed to the sink: its outcome and the position just after it. */
+    private record Sent(CompletableFuture<?> outcome, String fileKey, long end) {
+    }
+
+    private final ArrayDeque<Sent> unacknowledged = new ArrayDeque<>();
+    private TailPosition committed;
+    private long lastCommitNanos;
+
+    private FileTailSource(Builder b) {
+        this.file = Objects.requireNonNull(b.file, "file");
+        this.stateFile = Objects.requireNonNull(b.stateFile, "stateFile");
+        this.pollNanos = b.pollInterval.toNanos();
+        this.commitIntervalNanos = b.commitInterval.toNanos();
+        this.maxLineBytes = b.maxLineBytes;
+    }
+
+    /**
+     * Defaults: poll every 100 ms at the end of the file, write the state at most every 200 ms (and at close), lines
+     * of at most 1,000,000 bytes (longer ones are skipped with a warning: they could not be one Kinesis record).
+     */
+    public static Builder builder(Path file, Path stateFile) {
+        return new Builder(file, stateFile);
+    }
+
+    @Override
+    public long run(AcknowledgingSink sink) throws Exception {
+        Optional<TailPosition> saved = TailPosition.load(stateFile);
+        committed = saved.orElse(null);
+        long delivered = 0;
+        Tailed current = openAtStart(saved);
+        try {
+            while (!closed && !Thread.currentThread().isInterrupted()) {
+                if (current == null) {
+                    current = openIfPresent(file, 0);
+                    if (current == null) {
+                        commit(false);
+                        TimeUnit.NANOSECONDS.sleep(pollNanos);
+                        continue;
+                    }
+                }
+                int sent = current.readLines(sink);
+                delivered += sent;
+                commit(false);
+                if (sent > 0 || current.readSomething) {
+                    continue;
+                }
+                String pathKey = fileKeyOrNull(file);
+                if (pathKey != null && !pathKey.equals(current.fileKey)) {
+                    // Rotated by rename: the old file is complete; its unterminated last line is final now.
+                    do {
+                        delivered += current.readLines(sink);
+                        commit(false);
+                    } while (current.readSomething);
+                    delivered += current.sendPartialLine(sink);
+                    LOG.info("{} was rotated; finished the old file at offset {}", file, current.offset);
+                    current.close();
+                    current = openIfPresent(file, 0);
+                } else if (pathKey != null && Files.size(file) < current.offset) {
+                    LOG.info("{} shrank below offset {} (copytruncate); reading it from the start", file,
+                            current.offset);
+                    current.restartFromZero();
+                } else {
+                    TimeUnit.NANOSECONDS.sleep(pollNanos);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (current != null) {
+                current.close();
+            }
+        }
+        awaitOutcomes();
+        commit(true);
+        return delivered;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** Where to start: the saved position in the saved file (found by key, also after a rotation), else the start. */
+    private Tailed openAtStart(Optional<TailPosition> saved) throws IOException {
+        if (saved.isEmpty()) {
+            return openIfPresent(file, 0);
+        }
+        TailPosition position = saved.get();
+        Path holder = findByKey(position.fileKey());
+        if (holder == null) {
+            LOG.warn("the file {} was reading ({}) is gone; starting {} from the beginning", stateFile,
+                    position.fileKey(), file);
+            return openIfPresent(file, 0);
+        }
+        long size = Files.size(holder);
+        return openIfPresent(holder, size < position.offset() ? 0 : position.offset());
+    }
+
+    private Path findByKey(String fileKey) throws IOException {
+        if (fileKey.equals(fileKeyOrNull(file))) {
+            return file;
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(dir, file.getFileName() + "*")) {
+            for (Path sibling : siblings) {
+                if (fileKey.equals(fileKeyOrNull(sibling))) {
+                    return sibling;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Tailed openIfPresent(Path path, long offset) throws IOException {
+        try {
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+            // The key of the opened file: read through the path right after opening, then kept with the channel.
+            String key = fileKeyOrNull(path);
+            if (key == null) {
+                channel.close();
+                return null;
+            }
+            return new Tailed(channel, key, offset);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static String fileKeyOrNull(Path path) throws IOException {
+        try {
+            Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+            if (key == null) {
+                throw new IOException("The file system of " + path + " has no file keys (inodes), which the file"
+                        + " tail needs to follow rotation.");
+            }
+            return key.toString();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private void send(AcknowledgingSink sink, byte[] line, String fileKey, long end) throws InterruptedException {
+        unacknowledged.add(new Sent(sink.send(line), fileKey, end));
+    }
+
+    /** Advances the committed position over acknowledged lines and writes it when due (or when forced). */
+    private void commit(boolean force) throws IOException {
+        TailPosition advanced = committed;
+        while (!unacknowledged.isEmpty() && unacknowledged.peek().outcome().isDone()) {
+            Sent head = unacknowledged.peek();
+            if (head.outcome().isCompletedExceptionally()) {
+                String why;
+                try {
+                    head.outcome().get();
+                    why = "unknown";
+                } catch (ExecutionException | InterruptedException e) {
+                    why = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e);
+                }
+                storeIfChanged(advanced);
+                throw new IOException("The line of " + file + " ending at offset " + head.end() + " was not delivered ("
+                        + why + "); the position stays before it, restart to send it again.");
+            }
+            unacknowledged.poll();
+            advanced = new TailPosition(head.fileKey(), head.end());
+        }
+        long now = System.nanoTime();
+        if (force || now - lastCommitNanos >= commitIntervalNanos) {
+            storeIfChanged(advanced);
+            lastCommitNanos = now;
+        }
+    }
+
+    private void storeIfChanged(TailPosition position) throws IOException {
+        if (position != null && !position.equals(committed)) {
+            position.store(stateFile);
+            committed = position;
+        }
+    }
+
+    private void awaitOutcomes() throws IOException {
+        for (Sent sent : unacknowledged) {
+            try {
+                sent.outcome().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                return; // commit reports it
+            }
+        }
+    }
+
+    /** One open file being read: channel, identity, read offset, and the start of a line still missing its end. */
+    private final class Tailed {
+        private final FileChannel channel;
+        private final String fileKey;
+        private final ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private long offset;
+        private boolean skippingLongLine;
+        boolean readSomething;
+
+        Tailed(FileChannel channel, String fileKey, long offset) {
+            this.channel = channel;
+            this.fileKey = fileKey;
+            this.offset = offset;
+        }
+
+        /** Reads one buffer from the offset and sends the lines it completes; returns how many were sent. */
+        int readLines(AcknowledgingSink sink) throws IOException, InterruptedException {
+            buffer.clear();
+            int n = channel.read(buffer, offset + partial.size());
+            readSomething = n > 0;
+            if (n <= 0) {
+                return 0;
+            }
+            byte[] bytes = buffer.array();
+            int lineStart = 0;
+            int sent = 0;
+            for (int i = 0; i < n; i++) {
+                if (bytes[i] != '\n') {
+                    continue;
+                }
+                long end = offset + partial.size() + (i + 1 - lineStart);
+                byte[] line = lineBytes(bytes, lineStart, i);
+                if (line != null && line.length > 0) {
+                    send(sink, line, fileKey, end);
+                    sent++;
+                }
+                offset = end;
+                partial.reset();
+                skippingLongLine = false;
+                lineStart = i + 1;
+            }
+            appendPartial(bytes, lineStart, n);
+            return sent;
+        }
+
+        /** The line from the partial bytes plus {@code bytes[from, to)}, without a trailing CR; null if skipped. */
+        private byte[] lineBytes(byte[] bytes, int from, int to) {
+            if (skippingLongLine || partial.size() + (to - from) > maxLineBytes) {
+                LOG.warn("skipping a line of {} longer than {} bytes ending at offset {}", file, maxLineBytes,
+                        offset + partial.size() + (to - from));
+                return null;
+            }
+            byte[] line;
+            if (partial.size() == 0) {
+                line = Arrays.copyOfRange(bytes, from, to);
+            } else {
+                partial.write(bytes, from, to - from);
+                line = partial.toByteArray();
+            }
+            int length = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
+            return length == line.length ? line : Arrays.copyOf(line, length);
+        }
+
+        private void appendPartial(byte[] bytes, int from, int to) {
+            if (skippingLongLine) {
+                offsetSkipped(to - from);
+                return;
+            }
+            partial.write(bytes, from, to - from);
+            if (partial.size() > maxLineBytes) {
+                // Keep counting its bytes but stop holding them: the line is skipped when its end arrives.
+                skippingLongLine = true;
+                offsetSkipped(partial.size());
+                partial.reset();
+            }
+        }
+
+        private void offsetSkipped(int bytes) {
+            offset += bytes;
+        }
+
+        /** Sends a last line that has no line break (the file is complete); returns 1 if one was sent. */
+        int sendPartialLine(AcknowledgingSink sink) throws InterruptedException {
+            if (partial.size() == 0 || skippingLongLine) {
+                return 0;
+            }
+            long end = offset + partial.size();
+            send(sink, partial.toByteArray(), fileKey, end);
+            offset = end;
+            partial.reset();
+            return 1;
+        }
+
+        void restartFromZero() {
+            offset = 0;
+            partial.reset();
+            skippingLongLine = false;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static final class Builder {
+        private final Path file;
+        private final Path stateFile;
+        private Duration pollInterval = Duration.ofMillis(100);
+        private Duration commitInterval = Duration.ofMillis(200);
+        private int maxLineBytes = 1_000_000;
+
+        private Builder(Path file, Path stateFile) {
+            this.file = file;
+            this.stateFile = stateFile;
+        }
+
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = interval;
+            return this;
+        }
+
+        public Builder commitInterval(Duration interval) {
+            this.commitInterval = interval;
+            return this;
+        }
+
+        public Builder maxLineBytes(int bytes) {
+            this.maxLineBytes = bytes;
+            return this;
+        }
+
+        public FileTailSource build() {
+            return new FileTailSource(this);
+        }
+    }
+}
