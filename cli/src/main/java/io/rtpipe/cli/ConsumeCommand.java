@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code rtpipe consume}: runs a KCL worker that computes the metrics until it is stopped (SIGTERM, Ctrl-C). */
 @Command(name = "consume",
@@ -21,24 +20,24 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
 
-    @Option(names = "--stream", required = true, defaultValue = "${env:RTPIPE_STREAM}",
-            description = "The Kinesis stream (env RTPIPE_STREAM).")
+    @Option(names = "--stream", required = true, defaultValue = "${env:RTPIPE_STREAM_NAME}",
+            description = "The Kinesis stream (env RTPIPE_STREAM_NAME).")
     String stream;
 
-    @Option(names = "--application", defaultValue = "${env:RTPIPE_APPLICATION:-rtpipe}",
-            description = "KCL application name: names the lease table (default ${DEFAULT-VALUE}).")
+    @Option(names = "--application", defaultValue = "${env:RTPIPE_KCL_APPLICATION:-rtpipe}",
+            description = "KCL application name: names the lease table (env RTPIPE_KCL_APPLICATION; default rtpipe).")
     String application;
 
-    @Option(names = "--bucket", required = true, defaultValue = "${env:RTPIPE_BUCKET}",
-            description = "S3 bucket for the raw archive, dead letters and late records (env RTPIPE_BUCKET).")
+    @Option(names = "--bucket", required = true, defaultValue = "${env:RTPIPE_ARCHIVE_BUCKET}",
+            description = "S3 bucket for the raw archive, dead letters and late records (env RTPIPE_ARCHIVE_BUCKET).")
     String bucket;
 
     @Option(names = "--results-table", defaultValue = "${env:RTPIPE_RESULTS_TABLE}",
-            description = "DynamoDB results table (default <application>-results).")
+            description = "DynamoDB results table (env RTPIPE_RESULTS_TABLE; default <application>-results).")
     String resultsTable;
 
     @Option(names = "--progress-table", defaultValue = "${env:RTPIPE_PROGRESS_TABLE}",
-            description = "DynamoDB shard-progress table (default <application>-progress).")
+            description = "DynamoDB shard-progress table (env RTPIPE_PROGRESS_TABLE; default <application>-progress).")
     String progressTable;
 
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
@@ -60,18 +59,22 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (progressTable != null) {
             config.progressTableName(progressTable);
         }
-        try (KclConsumer consumer = new KclConsumer(config.build(), clients)) {
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                consumer.stopGracefully(consumer.config().gracefulShutdownTimeout());
-                stopped.countDown();
-            }, "rtpipe-consume-stop"));
+        // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
+        KclConsumer consumer = new KclConsumer(config.build(), clients);
+        try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);
-            while (!stopped.await(statusEvery.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                System.err.println(consumer.stats().progressLine());
+            if (!consumer.awaitReady(Duration.ofMinutes(2))) {
+                System.err.println("rtpipe consume: no lease held after 2 minutes (other workers may hold them all);"
+                        + " waiting");
             }
-            return 0;
+        } catch (IllegalStateException e) {
+            consumer.shutdownNow();
+            throw new CliException(e.getMessage(), CliException.FAILED, e);
+        }
+        while (true) {
+            Thread.sleep(statusEvery.toMillis());
+            System.err.println(consumer.stats().progressLine());
         }
     }
 }

@@ -94,7 +94,7 @@ public final class ConsumerStack extends Stack {
                         .file(settings.consumerDockerfile())
                         // Docker build context is the repository root; send only the Dockerfile and the cli jar.
                         .ignoreMode(IgnoreMode.DOCKER)
-                        .exclude(List.of("**", "!" + settings.consumerDockerfile(), "!cli/target/rtpipe-cli-*.jar"))
+                        .exclude(List.of("**", "!" + settings.consumerDockerfile(), "!cli/target/rtpipe.jar"))
                         .build()))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("consumer").build()))
                 .environment(Map.of(

@@ -168,7 +168,7 @@ class RtpipeAppTest {
             walk.filter(Files::isRegularFile).forEach(f -> files.add(staged.relativize(f).toString()));
         }
         assertThat(files).containsExactlyInAnyOrder("infra/docker/consumer/Dockerfile",
-                "cli/target/rtpipe-cli-0.1.0-SNAPSHOT.jar");
+                "cli/target/rtpipe.jar");
     }
 
     @Test

@@ -19,7 +19,7 @@ final class TestApps {
             Path dockerfile = dir.resolve("repo/infra/docker/consumer/Dockerfile");
             Files.createDirectories(dockerfile.getParent());
             Files.copy(Path.of("docker/consumer/Dockerfile"), dockerfile);
-            Path cliJar = dir.resolve("repo/cli/target/rtpipe-cli-0.1.0-SNAPSHOT.jar");
+            Path cliJar = dir.resolve("repo/cli/target/rtpipe.jar");
             Files.createDirectories(cliJar.getParent());
             Files.writeString(cliJar, "not really a jar");
             Files.writeString(dir.resolve("repo/secrets.env"), "must not reach the image");
