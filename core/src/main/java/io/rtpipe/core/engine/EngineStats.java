@@ -9,6 +9,8 @@ package io.rtpipe.core.engine;
  * @param lateRecords         late outputs (one per record, metric and fired window it belonged to)
  * @param replaySkipped       replayed record-windows skipped because that window was already written before a restart
  * @param duplicatesDropped   record-windows dropped because the window already took the record's event id
+ * @param overflowed          record-windows aggregated under the overflow key because their window (session metric: the
+ *                            metric) already held the maximum number of keys ({@code MetricSpec.maxKeysPerWindow})
  * @param windowsFired        (metric, window) pairs fired
  * @param resultsFired        window results fired (one per window and group key)
  * @param openWindows         (metric, window) pairs currently open
@@ -18,6 +20,6 @@ package io.rtpipe.core.engine;
  * @param bufferedRecords     records held for the next checkpoint plans
  */
 public record EngineStats(long recordsProcessed, long redeliveriesIgnored, long deadLettered, long lateRecords,
-                          long replaySkipped, long duplicatesDropped, long windowsFired, long resultsFired,
-                          int openWindows, long keysInState, long dedupIds, int bufferedRecords) {
+                          long replaySkipped, long duplicatesDropped, long overflowed, long windowsFired,
+                          long resultsFired, int openWindows, long keysInState, long dedupIds, int bufferedRecords) {
 }
