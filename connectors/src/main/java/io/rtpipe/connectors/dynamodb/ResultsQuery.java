@@ -74,7 +74,8 @@ public final class ResultsQuery {
     /** The table stores keys with sorted field names; results present them in the metric's group-by order. */
     private static WindowResult inGroupByOrder(MetricSpec spec, WindowResult partial) {
         Map<String, String> ordered = new LinkedHashMap<>();
-        spec.groupBy().forEach(field -> {
+        spec.groupBy().forEach(path -> {
+            String field = path.toString();
             if (partial.key().containsKey(field)) {
                 ordered.put(field, partial.key().get(field));
             }

@@ -1,5 +1,6 @@
 package io.rtpipe.core.engine;
 
+import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.MetricSpec;
 
 import java.util.ArrayList;
@@ -8,18 +9,21 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link ShardEngine} computes. Immutable; {@link #defaults()} or {@link #builder()}.
+ * What a {@link ShardEngine} computes and how it decodes records. Immutable; {@link #defaults()}, {@link #builder()},
+ * or from a spec file with {@code io.rtpipe.core.spec.SpecLoader.standard().load(path)}.
  * <p>
- * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}].
+ * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}.
  */
 public final class EngineConfig {
     private final List<MetricSpec> metrics;
+    private final DecoderSpec decoder;
 
-    private EngineConfig(List<MetricSpec> metrics) {
+    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder) {
         this.metrics = List.copyOf(metrics);
+        this.decoder = decoder;
     }
 
-    /** The built-in metric only. */
+    /** The built-in metric only, JSON records. */
     public static EngineConfig defaults() {
         return builder().build();
     }
@@ -31,6 +35,11 @@ public final class EngineConfig {
     /** The metrics, in a fixed order (it is the order results and dead-letter reasons are produced in). */
     public List<MetricSpec> metrics() {
         return metrics;
+    }
+
+    /** How record payloads are decoded. */
+    public DecoderSpec decoder() {
+        return decoder;
     }
 
     /** The metric named {@code name}, or null. */
@@ -45,12 +54,13 @@ public final class EngineConfig {
 
     @Override
     public String toString() {
-        return "EngineConfig" + metrics;
+        return "EngineConfig[decoder=" + decoder + ", metrics=" + metrics + "]";
     }
 
     /** Builds an {@link EngineConfig}. */
     public static final class Builder {
         private final List<MetricSpec> metrics = new ArrayList<>();
+        private DecoderSpec decoder = DecoderSpec.json();
 
         private Builder() {
         }
@@ -68,6 +78,11 @@ public final class EngineConfig {
             return this;
         }
 
+        public Builder decoder(DecoderSpec decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
+            return this;
+        }
+
         public EngineConfig build() {
             var names = new HashSet<String>();
             for (MetricSpec metric : metrics) {
@@ -75,7 +90,7 @@ public final class EngineConfig {
                     throw new IllegalArgumentException("two metrics are named '" + metric.name() + "'");
                 }
             }
-            return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics);
+            return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder);
         }
     }
 }

@@ -6,14 +6,14 @@ import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.event.EventFields;
-import io.rtpipe.core.event.JsonEventDecoder;
+import io.rtpipe.core.event.EventDecoder;
+import io.rtpipe.core.event.FieldSelection;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,17 +38,23 @@ import java.util.Optional;
  * record after that checkpoint again.
  *
  * <h2>Semantics</h2>
- * Per metric, the watermark is the highest event time seen on this shard minus the metric's allowed lateness.
+ * Per metric, only events its filter takes count (others are invisible to it: they neither count nor move its
+ * watermark). The watermark is the highest event time seen on this shard minus the metric's allowed lateness.
  * A window [start, end) fires as soon as the watermark is at or past its end. A record is late for a window if that
  * window's end is at or below the watermark as it was before the record (a late record's own time is below the
  * highest time seen, so it never moves the watermark); late records are reported as {@link LateRecord}s and not
- * counted. A record that is not a JSON object, or lacks a field a metric needs, becomes a {@link DeadLetter} (with the
- * first reason found) and still counts in the metrics it is valid for.
+ * counted. Session windows: see docs/ENGINE.md. A metric with a dedup field takes each event id once per window:
+ * further copies (producer retries) are dropped from that window and counted in
+ * {@link EngineStats#duplicatesDropped()}. A record the decoder cannot read, or that lacks a field a metric needs
+ * (or holds a value of the wrong type in it), becomes a {@link DeadLetter} (with the first reason found) and still
+ * counts in the metrics it is valid for.
  */
 public final class ShardEngine {
     private final String shardId;
-    private final JsonEventDecoder decoder;
-    private final MetricWindows[] metrics;
+    private final EventDecoder decoder;
+    private final EventFields fields;
+    private final MetricReader[] readers;
+    private final MetricState[] metrics;
     private final CheckpointPlanner planner;
     /** Per metric, the highest event time seen so far (NO_TIME if none): handed to the planner after each record. */
     private final long[] maxTimes;
@@ -72,22 +78,22 @@ public final class ShardEngine {
         Objects.requireNonNull(restoreFrom, "restoreFrom");
         List<MetricSpec> specs = config.metrics();
 
-        Map<String, Integer> slots = new LinkedHashMap<>();
-        for (MetricSpec spec : specs) {
-            for (String field : MetricWindows.fieldsRead(spec)) {
-                slots.putIfAbsent(field, slots.size());
-            }
-        }
-        decoder = new JsonEventDecoder(List.copyOf(slots.keySet()));
+        FieldSelection.Builder selected = new FieldSelection.Builder();
+        specs.forEach(spec -> MetricReader.select(spec, selected));
+        FieldSelection selection = selected.build();
+        decoder = config.decoder().create(selection);
+        fields = new EventFields(selection);
 
-        metrics = new MetricWindows[specs.size()];
+        readers = new MetricReader[specs.size()];
+        metrics = new MetricState[specs.size()];
         maxTimes = new long[specs.size()];
         for (int m = 0; m < metrics.length; m++) {
             String name = specs.get(m).name();
-            metrics[m] = new MetricWindows(specs.get(m), slots,
+            readers[m] = new MetricReader(specs.get(m), selection);
+            metrics[m] = MetricState.of(readers[m],
                     restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
                     restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME));
-            maxTimes[m] = metrics[m].maxTime();
+            maxTimes[m] = metrics[m].maxTime;
         }
         planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), restoreFrom.checkpoint());
         lastPosition = restoreFrom.checkpoint();
@@ -114,19 +120,22 @@ public final class ShardEngine {
         lastPosition = record.position();
         long index = planner.nextIndex();
         lateOfRecord.clear();
-        String reason = decoder.decode(record.data());
+        String reason = decoder.decode(record.data(), fields);
         if (reason == null) {
-            EventFields fields = decoder.fields();
             for (int m = 0; m < metrics.length; m++) {
-                MetricWindows metric = metrics[m];
-                String problem = metric.read(fields, record);
+                MetricReader reader = readers[m];
+                if (!reader.matches(fields)) {
+                    continue;
+                }
+                String problem = reader.read(fields, record);
                 if (problem != null) {
                     reason = reason == null ? problem : reason;
                     continue;
                 }
+                MetricState metric = metrics[m];
                 metric.accept(index, record, fields, lateOfRecord);
                 metric.fireReady(fired, shardId);
-                maxTimes[m] = metric.maxTime();
+                maxTimes[m] = metric.maxTime;
             }
         }
         DeadLetter deadLetter = null;
@@ -167,10 +176,10 @@ public final class ShardEngine {
         }
         long oldestOpen = CheckpointPlanner.NOTHING_OPEN;
         Map<String, Long> maxTimeFired = new HashMap<>();
-        for (MetricWindows metric : metrics) {
+        for (MetricState metric : metrics) {
             oldestOpen = Math.min(oldestOpen, metric.oldestOpenRecordIndex());
             if (metric.maxTimeFired() != CheckpointPlanner.NO_TIME) {
-                maxTimeFired.put(metric.name(), metric.maxTimeFired());
+                maxTimeFired.put(metric.name, metric.maxTimeFired());
             }
         }
         return planner.plan(oldestOpen, maxTimeFired);
@@ -192,7 +201,7 @@ public final class ShardEngine {
      * Idempotent. The progress planned afterwards is final: the shard must receive no more records.
      */
     public void endOfInput() {
-        for (MetricWindows metric : metrics) {
+        for (MetricState metric : metrics) {
             metric.fireAll(fired, shardId);
         }
         ended = true;
@@ -201,19 +210,25 @@ public final class ShardEngine {
     public EngineStats stats() {
         long late = 0;
         long replaySkipped = 0;
+        long duplicates = 0;
+        long overflowed = 0;
         long windowsFired = 0;
         long resultsFired = 0;
         int openWindows = 0;
         long keys = 0;
-        for (MetricWindows metric : metrics) {
-            late += metric.late();
-            replaySkipped += metric.replaySkipped();
-            windowsFired += metric.windowsFired();
-            resultsFired += metric.resultsFired();
+        long dedupIds = 0;
+        for (MetricState metric : metrics) {
+            late += metric.late;
+            replaySkipped += metric.replaySkipped;
+            duplicates += metric.duplicatesDropped;
+            overflowed += metric.overflowed;
+            windowsFired += metric.windowsFired;
+            resultsFired += metric.resultsFired;
             openWindows += metric.openWindows();
             keys += metric.keysInState();
+            dedupIds += metric.dedupIds();
         }
-        return new EngineStats(recordsProcessed, redeliveriesIgnored, deadLettered, late, replaySkipped, windowsFired,
-                resultsFired, openWindows, keys, planner.bufferedRecords());
+        return new EngineStats(recordsProcessed, redeliveriesIgnored, deadLettered, late, replaySkipped, duplicates,
+                overflowed, windowsFired, resultsFired, openWindows, keys, dedupIds, planner.bufferedRecords());
     }
 }

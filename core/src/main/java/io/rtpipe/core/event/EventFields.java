@@ -1,32 +1,106 @@
 package io.rtpipe.core.event;
 
+import io.rtpipe.core.filter.EventFilter;
+
+import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
- * The top-level fields a {@link JsonEventDecoder} was asked to extract from one event, by slot. Mutable and reused
- * from record to record so that decoding allocates nothing but the strings it extracts.
+ * The fields a decoder extracted from one event, per {@link FieldSelection}: a kind and scalar value per slot, the
+ * whole value of selected top-level fields, and optionally the whole event. Mutable and reused from record to record
+ * so that decoding allocates little beyond the strings it extracts; valid until the next decode.
  */
 public final class EventFields {
     private final FieldKind[] kinds;
     private final long[] longs;
+    private final double[] doubles;
     private final String[] texts;
+    private final Object[] wholeValues;
+    private Map<String, Object> wholeEvent;
 
-    EventFields(int slots) {
+    public EventFields(FieldSelection selection) {
+        int slots = selection.paths().size();
         kinds = new FieldKind[slots];
         longs = new long[slots];
+        doubles = new double[slots];
         texts = new String[slots];
+        wholeValues = new Object[selection.wholeValues().size()];
         clear();
     }
 
-    void clear() {
+    /** Forgets the previous event: every slot {@link FieldKind#MISSING}. */
+    public void clear() {
         Arrays.fill(kinds, FieldKind.MISSING);
         Arrays.fill(texts, null);
+        Arrays.fill(wholeValues, null);
+        wholeEvent = null;
     }
 
-    void set(int slot, FieldKind kind, long longValue, String text) {
-        kinds[slot] = kind;
-        longs[slot] = longValue;
+    public void setString(int slot, String value) {
+        kinds[slot] = FieldKind.STRING;
+        texts[slot] = value;
+    }
+
+    public void setLong(int slot, long value) {
+        kinds[slot] = FieldKind.INTEGER;
+        longs[slot] = value;
+    }
+
+    public void setDouble(int slot, double value) {
+        kinds[slot] = FieldKind.DECIMAL;
+        doubles[slot] = value;
+    }
+
+    public void setBoolean(int slot, boolean value) {
+        kinds[slot] = FieldKind.BOOLEAN;
+        longs[slot] = value ? 1 : 0;
+    }
+
+    /** An integral number beyond 64 bits: kept as its text (and as a double for arithmetic). */
+    public void setBigInteger(int slot, String text) {
+        kinds[slot] = FieldKind.INTEGER_TOO_LARGE;
         texts[slot] = text;
+        doubles[slot] = Double.parseDouble(text);
+    }
+
+    /** A kind without a scalar value: NULL, OBJECT, ARRAY or MISSING. */
+    public void setKind(int slot, FieldKind kind) {
+        kinds[slot] = kind;
+    }
+
+    /** Sets a slot from a CEL-ready value (see {@link io.rtpipe.core.filter.FieldLookup}); null = missing. */
+    public void setFromValue(int slot, Object value) {
+        if (value == null) {
+            kinds[slot] = FieldKind.MISSING;
+        } else if (value instanceof String s) {
+            setString(slot, s);
+        } else if (value instanceof Long l) {
+            setLong(slot, l);
+        } else if (value instanceof BigInteger b) {
+            setBigInteger(slot, b.toString());
+        } else if (value instanceof Double d) {
+            setDouble(slot, d);
+        } else if (value instanceof Boolean b) {
+            setBoolean(slot, b);
+        } else if (value instanceof Map) {
+            kinds[slot] = FieldKind.OBJECT;
+        } else if (value instanceof List) {
+            kinds[slot] = FieldKind.ARRAY;
+        } else if (value == EventFilter.JSON_NULL) {
+            kinds[slot] = FieldKind.NULL;
+        } else {
+            throw new IllegalArgumentException("not an event value: " + value.getClass().getName());
+        }
+    }
+
+    public void setWholeValue(int index, Object value) {
+        wholeValues[index] = value;
+    }
+
+    public void setWholeEvent(Map<String, Object> event) {
+        wholeEvent = event;
     }
 
     /** What the field in {@code slot} held; {@link FieldKind#MISSING} if the event did not have it. */
@@ -34,13 +108,28 @@ public final class EventFields {
         return kinds[slot];
     }
 
-    /** The value of an {@link FieldKind#INTEGER} field. */
+    /** The value of an {@link FieldKind#INTEGER} field, or 1/0 for a {@link FieldKind#BOOLEAN}. */
     public long longValue(int slot) {
         return longs[slot];
+    }
+
+    /** The value of a {@link FieldKind#DECIMAL} or {@link FieldKind#INTEGER_TOO_LARGE} field. */
+    public double doubleValue(int slot) {
+        return doubles[slot];
     }
 
     /** The value of a {@link FieldKind#STRING} field, or the literal text of an {@link FieldKind#INTEGER_TOO_LARGE}. */
     public String text(int slot) {
         return texts[slot];
+    }
+
+    /** The whole value of a selected top-level field (CEL-ready objects), or null if the event lacks it. */
+    public Object wholeValue(int index) {
+        return wholeValues[index];
+    }
+
+    /** The whole event as a map of CEL-ready values, if the selection asked for it, else null. */
+    public Map<String, Object> wholeEvent() {
+        return wholeEvent;
     }
 }

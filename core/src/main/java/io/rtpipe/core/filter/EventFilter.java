@@ -7,6 +7,7 @@ import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
@@ -18,7 +19,9 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,12 +60,15 @@ public final class EventFilter {
     private final Set<String> fields;
     private final boolean usesWholeEvent;
     private final CelRuntime.Program program;
+    private final Condition simpleForm;
 
-    private EventFilter(String source, Set<String> fields, boolean usesWholeEvent, CelRuntime.Program program) {
+    private EventFilter(String source, Set<String> fields, boolean usesWholeEvent, CelRuntime.Program program,
+                        Condition simpleForm) {
         this.source = source;
         this.fields = fields;
         this.usesWholeEvent = usesWholeEvent;
         this.program = program;
+        this.simpleForm = simpleForm;
     }
 
     /**
@@ -93,10 +99,105 @@ public final class EventFilter {
         CelAbstractSyntaxTree checked = valid(cel.check(parsed));
         try {
             return new EventFilter(source, Collections.unmodifiableSet(names), usesWholeEvent,
-                    cel.createProgram(checked));
+                    cel.createProgram(checked), simple(checked.getExpr()));
         } catch (CelEvaluationException e) {
             throw new FilterException(oneLine(e.getMessage()));
         }
+    }
+
+    /** The expression as a {@link Condition}, or null if it has another shape. */
+    private static Condition simple(CelExpr expr) {
+        if (expr.getKind() != CelExpr.ExprKind.Kind.CALL) {
+            return null;
+        }
+        var call = expr.call();
+        var args = call.args();
+        switch (call.function()) {
+            case "_&&_", "_||_" -> {
+                Condition left = simple(args.get(0));
+                Condition right = simple(args.get(1));
+                if (left == null || right == null) {
+                    return null;
+                }
+                return call.function().equals("_&&_") ? new Condition.And(left, right)
+                        : new Condition.Or(left, right);
+            }
+            case "!_" -> {
+                Condition operand = simple(args.get(0));
+                return operand == null ? null : new Condition.Not(operand);
+            }
+            case "@in" -> {
+                List<String> path = path(args.get(0));
+                if (path == null || args.get(1).getKind() != CelExpr.ExprKind.Kind.LIST) {
+                    return null;
+                }
+                Condition any = null;
+                for (CelExpr element : args.get(1).list().elements()) {
+                    Object literal = literal(element);
+                    if (literal == null) {
+                        return null;
+                    }
+                    Condition eq = new Condition.Compare(path, Condition.Op.EQ, literal);
+                    any = any == null ? eq : new Condition.Or(any, eq);
+                }
+                return any;
+            }
+            default -> {
+                Condition.Op op = switch (call.function()) {
+                    case "_==_" -> Condition.Op.EQ;
+                    case "_!=_" -> Condition.Op.NE;
+                    case "_<_" -> Condition.Op.LT;
+                    case "_<=_" -> Condition.Op.LE;
+                    case "_>_" -> Condition.Op.GT;
+                    case "_>=_" -> Condition.Op.GE;
+                    default -> null;
+                };
+                if (op == null || args.size() != 2) {
+                    return null;
+                }
+                List<String> path = path(args.get(0));
+                Object literal = literal(args.get(1));
+                if (path != null && literal != null) {
+                    return new Condition.Compare(path, op, literal);
+                }
+                path = path(args.get(1));
+                literal = literal(args.get(0));
+                return path != null && literal != null ? new Condition.Compare(path, op.flipped(), literal) : null;
+            }
+        }
+    }
+
+    /** The field path an identifier or a chain of selections names, or null. */
+    private static List<String> path(CelExpr expr) {
+        if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT) {
+            String name = expr.ident().name();
+            return name.equals(EVENT) ? null : List.of(name);
+        }
+        if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && !expr.select().testOnly()) {
+            List<String> operand = path(expr.select().operand());
+            if (operand == null) {
+                return null;
+            }
+            List<String> path = new ArrayList<>(operand);
+            path.add(expr.select().field());
+            return path;
+        }
+        return null;
+    }
+
+    /** A string, integer, double or boolean constant, or null. */
+    private static Object literal(CelExpr expr) {
+        if (expr.getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
+            return null;
+        }
+        CelConstant constant = expr.constant();
+        return switch (constant.getKind()) {
+            case STRING_VALUE -> constant.stringValue();
+            case INT64_VALUE -> constant.int64Value();
+            case DOUBLE_VALUE -> constant.doubleValue();
+            case BOOLEAN_VALUE -> constant.booleanValue();
+            default -> null;
+        };
     }
 
     private static CelAbstractSyntaxTree valid(CelValidationResult result) {
@@ -129,6 +230,14 @@ public final class EventFilter {
     /** Whether the expression uses the whole event ({@value #EVENT}), so a decoder must provide every field. */
     public boolean usesWholeEvent() {
         return usesWholeEvent;
+    }
+
+    /**
+     * The expression as and/or/not over field-versus-literal comparisons, if it has that shape: an engine can
+     * evaluate it on decoded scalars without CEL (falling back to {@link #matches} where it cannot be sure).
+     */
+    public Optional<Condition> simpleForm() {
+        return Optional.ofNullable(simpleForm);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.rtpipe.core.metric;
 
+import io.rtpipe.core.filter.EventFilter;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,8 +11,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One metric: which events' time and group-by fields to use, how to cut time into windows, how late an event may
- * arrive, and what to compute per window and key. Immutable; build with {@link #builder(String)}.
+ * One metric: which events count (filter), their time and group key, how time is cut into windows, how late an event
+ * may arrive, which event id de-duplicates, and what to compute per window and key. Immutable; build with
+ * {@link #builder(String)} or load from YAML with {@code io.rtpipe.core.spec.SpecLoader}.
  * <p>
  * The watermark of a metric on a shard is the highest event time seen on that shard minus {@link #allowedLateness()};
  * a window fires when the watermark reaches its end, and an event whose window has fired is late.
@@ -24,39 +27,56 @@ public final class MetricSpec {
     public static final long MIN_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     /** Latest event time accepted, 9999-12-31T23:59:59.999Z; later times are dead letters. */
     public static final long MAX_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    /** Default cap on group keys per window (per session metric: keys with an open session) on one shard. */
+    public static final int DEFAULT_MAX_KEYS_PER_WINDOW = 100_000;
+    /**
+     * The group-key value every group-by field takes for events whose key did not fit under the cap: once a window
+     * holds {@link #maxKeysPerWindow()} keys, events of further new keys are aggregated under this key.
+     */
+    public static final String OVERFLOW_KEY = "__overflow__";
 
     /** The built-in metric's name. */
     public static final String EVENTS_PER_MINUTE = "events_per_minute";
+    /** The event-id field the built-in metric de-duplicates on (producer retries repeat it with the event). */
+    public static final String DEFAULT_DEDUP_FIELD = "event_id";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     private final String name;
-    private final List<String> groupBy;
+    private final EventFilter filter;
+    private final List<FieldPath> groupBy;
     private final TimestampSource timestamp;
-    private final WindowAssigner windows;
+    private final WindowSpec windows;
     private final Duration allowedLateness;
-    private final List<Aggregate> aggregates;
+    private final FieldPath dedupField;
+    private final List<AggregateSpec> aggregates;
+    private final int maxKeysPerWindow;
 
     private MetricSpec(Builder b) {
         this.name = b.name;
+        this.filter = b.filter;
         this.groupBy = List.copyOf(b.groupBy);
         this.timestamp = b.timestamp;
         this.windows = b.windows;
         this.allowedLateness = b.allowedLateness;
+        this.dedupField = b.dedupField;
         this.aggregates = List.copyOf(b.aggregates);
+        this.maxKeysPerWindow = b.maxKeysPerWindow;
     }
 
     /**
      * The built-in {@code events_per_minute}: count of events per {@code type} in 1-minute tumbling windows on the
-     * event-time field {@code ts}, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}.
+     * event-time field {@code ts}, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, each {@code event_id} counted
+     * once per window ({@link #DEFAULT_DEDUP_FIELD}).
      */
     public static MetricSpec eventsPerMinute() {
-        return builder(EVENTS_PER_MINUTE).groupBy("type").build();
+        return builder(EVENTS_PER_MINUTE).groupBy("type").dedup(DEFAULT_DEDUP_FIELD).build();
     }
 
     /**
-     * A builder with these defaults: no group-by fields (one key per window), timestamp field {@code ts},
-     * 1-minute tumbling windows, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, aggregates [count].
+     * A builder with these defaults: no filter, no group-by fields (one key per window), timestamp field {@code ts},
+     * 1-minute tumbling windows, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, aggregates [count], no dedup,
+     * {@link #DEFAULT_MAX_KEYS_PER_WINDOW} keys per window.
      *
      * @param name lower-case letters, digits and underscores, starting with a letter (it appears in storage keys)
      */
@@ -64,12 +84,22 @@ public final class MetricSpec {
         return new Builder(name);
     }
 
+    /** Whether {@code name} is a valid metric or aggregate name. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     public String name() {
         return name;
     }
 
-    /** Top-level string fields whose values form the group key, in this order. */
-    public List<String> groupBy() {
+    /** Which events this metric takes; null for all. */
+    public EventFilter filter() {
+        return filter;
+    }
+
+    /** The fields whose values (strings) form the group key, in this order; result keys are named by path. */
+    public List<FieldPath> groupBy() {
         return groupBy;
     }
 
@@ -77,7 +107,7 @@ public final class MetricSpec {
         return timestamp;
     }
 
-    public WindowAssigner windows() {
+    public WindowSpec windows() {
         return windows;
     }
 
@@ -85,13 +115,22 @@ public final class MetricSpec {
         return allowedLateness;
     }
 
-    public List<Aggregate> aggregates() {
+    /**
+     * The event-id field whose value is counted once per window, or null for no de-duplication. Within one window
+     * (on one shard), a record whose id (a string or integer in this field) was already taken into that window is
+     * dropped as a duplicate; records without the field (or with another kind of value in it) are never dropped.
+     */
+    public FieldPath dedupField() {
+        return dedupField;
+    }
+
+    public List<AggregateSpec> aggregates() {
         return aggregates;
     }
 
     /** The aggregate producing the value named {@code valueName}, or null. */
-    public Aggregate aggregate(String valueName) {
-        for (Aggregate aggregate : aggregates) {
+    public AggregateSpec aggregate(String valueName) {
+        for (AggregateSpec aggregate : aggregates) {
             if (aggregate.name().equals(valueName)) {
                 return aggregate;
             }
@@ -99,42 +138,63 @@ public final class MetricSpec {
         return null;
     }
 
+    /** At most this many group keys per window on one shard; further new keys go to {@link #OVERFLOW_KEY}. */
+    public int maxKeysPerWindow() {
+        return maxKeysPerWindow;
+    }
+
     @Override
     public String toString() {
-        return "MetricSpec[" + name + ", groupBy=" + groupBy + ", timestamp=" + timestamp + ", windows=" + windows
-                + ", allowedLateness=" + allowedLateness + ", aggregates="
-                + aggregates.stream().map(Aggregate::name).toList() + "]";
+        return "MetricSpec[" + name + (filter == null ? "" : ", filter=" + filter) + ", groupBy=" + groupBy
+                + ", timestamp=" + timestamp + ", windows=" + windows + ", allowedLateness=" + allowedLateness
+                + ", aggregates=" + aggregates.stream().map(AggregateSpec::name).toList() + ", dedup=" + dedupField
+                + ", maxKeysPerWindow=" + maxKeysPerWindow + "]";
     }
 
     /** Builds a {@link MetricSpec}; see {@link MetricSpec#builder(String)} for the defaults. */
     public static final class Builder {
         private final String name;
-        private final List<String> groupBy = new ArrayList<>();
+        private EventFilter filter;
+        private final List<FieldPath> groupBy = new ArrayList<>();
         private TimestampSource timestamp = TimestampSource.field("ts");
-        private WindowAssigner windows = TumblingWindows.of(Duration.ofMinutes(1));
+        private WindowSpec windows = TumblingWindows.of(Duration.ofMinutes(1));
         private Duration allowedLateness = DEFAULT_ALLOWED_LATENESS;
-        private final List<Aggregate> aggregates = new ArrayList<>(List.of(Aggregates.count()));
+        private final List<AggregateSpec> aggregates = new ArrayList<>(List.of(AggregateSpec.count()));
+        private FieldPath dedupField;
+        private int maxKeysPerWindow = DEFAULT_MAX_KEYS_PER_WINDOW;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
-            if (!NAME.matcher(name).matches()) {
+            if (!isValidName(name)) {
                 throw new IllegalArgumentException("metric name '" + name + "' must be 1-63 lower-case letters, "
                         + "digits or underscores, starting with a letter");
             }
             this.name = name;
         }
 
-        /** Replaces the group-by fields (top-level fields holding strings). */
-        public Builder groupBy(String... fields) {
-            groupBy.clear();
-            for (String field : fields) {
-                Objects.requireNonNull(field, "group-by field");
-                if (field.isEmpty() || groupBy.contains(field)) {
-                    throw new IllegalArgumentException("metric " + name + ": group-by fields must be non-empty and "
-                            + "distinct, got " + List.of(fields));
-                }
-                groupBy.add(field);
+        /** Only events for which {@code filter} is true count; null for all. */
+        public Builder filter(EventFilter filter) {
+            this.filter = filter;
+            return this;
+        }
+
+        /** Replaces the group-by fields (paths such as "page" or "user.country", holding strings). */
+        public Builder groupBy(String... paths) {
+            List<FieldPath> parsed = new ArrayList<>();
+            for (String path : paths) {
+                parsed.add(FieldPath.parse(Objects.requireNonNull(path, "group-by field")));
             }
+            return groupBy(parsed);
+        }
+
+        /** Replaces the group-by fields. */
+        public Builder groupBy(List<FieldPath> paths) {
+            if (new HashSet<>(paths).size() != paths.size()) {
+                throw new IllegalArgumentException("metric " + name + ": group-by fields must be distinct, got "
+                        + paths);
+            }
+            groupBy.clear();
+            groupBy.addAll(paths);
             return this;
         }
 
@@ -143,7 +203,7 @@ public final class MetricSpec {
             return this;
         }
 
-        public Builder windows(WindowAssigner windows) {
+        public Builder windows(WindowSpec windows) {
             this.windows = Objects.requireNonNull(windows, "windows");
             return this;
         }
@@ -159,21 +219,45 @@ public final class MetricSpec {
             return this;
         }
 
-        /** Replaces the aggregates; names must be distinct. */
-        public Builder aggregates(Aggregate... aggregates) {
-            Objects.requireNonNull(aggregates, "aggregates");
+        /** Counts each value of the field at {@code path} once per window; null for no de-duplication. */
+        public Builder dedup(String path) {
+            this.dedupField = path == null ? null : FieldPath.parse(path);
+            return this;
+        }
+
+        /** Replaces the aggregates; names must be valid and distinct. */
+        public Builder aggregates(AggregateSpec... aggregates) {
+            return aggregates(List.of(aggregates));
+        }
+
+        /** Replaces the aggregates; names must be valid and distinct. */
+        public Builder aggregates(List<AggregateSpec> aggregates) {
             var names = new HashSet<String>();
-            for (Aggregate aggregate : aggregates) {
+            for (AggregateSpec aggregate : aggregates) {
+                if (!isValidName(aggregate.name())) {
+                    throw new IllegalArgumentException("metric " + name + ": aggregate name '" + aggregate.name()
+                            + "' must be 1-63 lower-case letters, digits or underscores, starting with a letter");
+                }
                 if (!names.add(aggregate.name())) {
                     throw new IllegalArgumentException("metric " + name + ": two aggregates are named '"
                             + aggregate.name() + "'");
                 }
             }
-            if (aggregates.length == 0) {
+            if (aggregates.isEmpty()) {
                 throw new IllegalArgumentException("metric " + name + " needs at least one aggregate");
             }
             this.aggregates.clear();
-            this.aggregates.addAll(List.of(aggregates));
+            this.aggregates.addAll(aggregates);
+            return this;
+        }
+
+        /** Caps the group keys per window (at least 1); see {@link MetricSpec#OVERFLOW_KEY}. */
+        public Builder maxKeysPerWindow(int maxKeys) {
+            if (maxKeys < 1) {
+                throw new IllegalArgumentException("metric " + name + ": max keys per window must be at least 1, got "
+                        + maxKeys);
+            }
+            this.maxKeysPerWindow = maxKeys;
             return this;
         }
 

@@ -5,9 +5,9 @@ import java.util.Objects;
 /** Where a metric takes each event's time from. */
 public sealed interface TimestampSource {
 
-    /** Event time: a top-level field holding an integral number of epoch milliseconds. */
-    static TimestampSource field(String name) {
-        return new EventTimeField(name);
+    /** Event time: a field (possibly nested, e.g. "meta.ts") holding an integral number of epoch milliseconds. */
+    static TimestampSource field(String path) {
+        return new EventTimeField(FieldPath.parse(path));
     }
 
     /** Processing time as Kinesis saw it: the record's approximate arrival timestamp (stable across replays). */
@@ -15,13 +15,10 @@ public sealed interface TimestampSource {
         return new ArrivalTime();
     }
 
-    /** @param field top-level field name, e.g. "ts" */
-    record EventTimeField(String field) implements TimestampSource {
+    /** @param field the field holding epoch millis, e.g. "ts" */
+    record EventTimeField(FieldPath field) implements TimestampSource {
         public EventTimeField {
             Objects.requireNonNull(field, "field");
-            if (field.isEmpty()) {
-                throw new IllegalArgumentException("timestamp field name must not be empty");
-            }
         }
     }
 

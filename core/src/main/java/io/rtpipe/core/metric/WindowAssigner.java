@@ -1,11 +1,10 @@
 package io.rtpipe.core.metric;
 
 /**
- * Maps an event time to the fixed-length windows it belongs to. Windows are half-open, [start, start + size).
- * Tumbling windows give each time one window; hopping windows (later) give it {@code size / slide}.
- * Session windows merge and will need their own engine state, not this interface.
+ * Fixed-length windows aligned to the epoch: every event time belongs to {@link #windowsPerEvent()} windows of
+ * {@link #sizeMillis()} each. Times before 1970 are floored too, so -1 ms lies in [-size, 0).
  */
-public interface WindowAssigner {
+public sealed interface WindowAssigner extends WindowSpec permits TumblingWindows, HoppingWindows {
 
     /** The length of every window, in milliseconds (at least 1). */
     long sizeMillis();
@@ -14,8 +13,9 @@ public interface WindowAssigner {
     int windowsPerEvent();
 
     /**
-     * The start of the {@code n}-th window containing {@code eventTime}, for n in [0, {@link #windowsPerEvent()}).
-     * Callers pass event times within {@link MetricSpec#MIN_EVENT_TIME}..{@link MetricSpec#MAX_EVENT_TIME}.
+     * The start of the {@code n}-th window containing {@code eventTime}, for n in [0, {@link #windowsPerEvent()}),
+     * latest start first. Callers pass event times within {@link MetricSpec#MIN_EVENT_TIME}..{@link
+     * MetricSpec#MAX_EVENT_TIME}.
      */
     long windowStart(long eventTime, int n);
 }

@@ -2,8 +2,10 @@ package io.rtpipe.core.result;
 
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.WindowResult;
-import io.rtpipe.core.metric.Aggregate;
+import io.rtpipe.core.aggregate.Aggregator;
+import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.SessionWindows;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,14 @@ import java.util.Set;
 
 /**
  * Merges the per-shard partial {@link WindowResult}s of each (metric, window start, key) into one
- * {@link MergedResult}, combining each value with its aggregate's {@link Aggregate#mergePartials} (count: sum).
+ * {@link MergedResult}: each aggregate's partials are combined with its {@link Aggregator#mergePartials} (count: sum;
+ * sketches: sketch merge) and turned into the final value with {@link Aggregator#result} (a Long, Double, String,
+ * list of top-K rows, or null for "no value", e.g. the min of nothing). Every aggregate of the metric appears in the
+ * merged values, in the metric's order.
+ * <p>
+ * Session windows are computed per shard and keyed by their start: partials of one key from different shards merge
+ * only if their sessions start at the same time, and then the merged session ends at the latest end. (Route a key's
+ * events to one shard, i.e. partition by the group key, for sessions that span all of its events.)
  * Stateless and thread-safe.
  */
 public final class ResultMerger {
@@ -62,7 +71,16 @@ public final class ResultMerger {
                     checkedValues(spec, partial.values()))
                     : combine(spec, before, partial));
         }
-        List<MergedResult> ordered = new ArrayList<>(merged.values());
+        List<MergedResult> ordered = new ArrayList<>();
+        for (MergedResult combined : merged.values()) {
+            MetricSpec spec = config.metric(combined.metric());
+            Map<String, Object> results = new LinkedHashMap<>();
+            for (AggregateSpec aggregate : spec.aggregates()) {
+                results.put(aggregate.name(), aggregate.aggregator().result(combined.values().get(aggregate.name())));
+            }
+            ordered.add(new MergedResult(combined.metric(), combined.windowStart(), combined.windowEnd(),
+                    combined.key(), results));
+        }
         ordered.sort(ORDER);
         return ordered;
     }
@@ -74,22 +92,25 @@ public final class ResultMerger {
         return values;
     }
 
-    private static Aggregate aggregate(MetricSpec spec, String valueName) {
-        Aggregate aggregate = spec.aggregate(valueName);
+    private static Aggregator aggregate(MetricSpec spec, String valueName) {
+        AggregateSpec aggregate = spec.aggregate(valueName);
         if (aggregate == null) {
             throw new IllegalArgumentException("metric " + spec.name() + " has no aggregate named '" + valueName + "'");
         }
-        return aggregate;
+        return aggregate.aggregator();
     }
 
     private static MergedResult combine(MetricSpec spec, MergedResult before, WindowResult partial) {
-        if (!before.windowEnd().equals(partial.windowEnd())) {
+        Instant end = before.windowEnd();
+        if (spec.windows() instanceof SessionWindows) {
+            end = end.isAfter(partial.windowEnd()) ? end : partial.windowEnd();
+        } else if (!end.equals(partial.windowEnd())) {
             throw new IllegalArgumentException("partials of " + spec.name() + " at " + partial.windowStart()
                     + " disagree on the window end: " + before.windowEnd() + " vs " + partial.windowEnd());
         }
         Map<String, Object> values = new LinkedHashMap<>(before.values());
         partial.values().forEach((name, value) -> values.merge(name, value, aggregate(spec, name)::mergePartials));
-        return new MergedResult(before.metric(), before.windowStart(), before.windowEnd(), before.key(), values);
+        return new MergedResult(before.metric(), before.windowStart(), end, before.key(), values);
     }
 
     private static int compareKeys(List<Map.Entry<String, String>> a, List<Map.Entry<String, String>> b) {

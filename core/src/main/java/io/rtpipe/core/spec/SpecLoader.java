@@ -6,11 +6,18 @@ import io.rtpipe.core.aggregate.AggregatorParams;
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.FieldUse;
 import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.filter.FilterException;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.FieldPath;
+import io.rtpipe.core.metric.HoppingWindows;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.TimestampSource;
+import io.rtpipe.core.metric.TumblingWindows;
+import io.rtpipe.core.metric.WindowSpec;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,23 +38,16 @@ import java.util.regex.Pattern;
  * Immutable and thread-safe.
  */
 public final class SpecLoader {
-    /** The classpath resource holding the built-in {@code events_per_minute} spec. */
-    public static final String DEFAULTS_RESOURCE = "default-metrics.yaml";
-    /** Default allowed lateness (the same as the engine's). */
-    public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.ofSeconds(5);
-    /** The longest window, gap, lateness or dedup horizon accepted: state is kept that long. */
+    /** The longest window, gap or lateness accepted: state is kept that long. */
     public static final Duration MAX_DURATION = Duration.ofDays(366);
-    /** The event-time field used when a metric names none. */
-    public static final String DEFAULT_TIMESTAMP_FIELD = "ts";
 
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     private static final String NAME_RULE = "1-63 lower-case letters, digits or underscores starting with a letter";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final String DURATION_RULE = "a duration such as 30s, 1m, 1h";
     private static final Set<String> TOP_KEYS = ordered("metrics");
     private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
-            "allowed_lateness", "dedup", "aggregates");
-    private static final Set<String> DEDUP_KEYS = ordered("field", "horizon");
+            "allowed_lateness", "dedup", "max_keys_per_window", "aggregates");
+    private static final Set<String> DEDUP_KEYS = ordered("field");
     private static final Set<String> AGGREGATE_KEYS = ordered("name", "fn", "field");
     private static final String ARRIVAL = "arrival";
 
@@ -63,21 +63,12 @@ public final class SpecLoader {
         return new SpecLoader(AggregatorRegistry.withServiceLoader(SpecLoader.class.getClassLoader()));
     }
 
-    /** The built-in spec: {@code events_per_minute}, the count per {@code type} in 1-minute tumbling windows on ts. */
-    public static List<MetricDefinition> defaults() {
-        try (InputStream in = SpecLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + DEFAULTS_RESOURCE + " is missing from the jar");
-            }
-            return new SpecLoader(AggregatorRegistry.builtins())
-                    .parse(DEFAULTS_RESOURCE, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Loads the spec file {@code file}; errors name it as given. */
-    public List<MetricDefinition> load(Path file) {
+    /**
+     * Loads the spec file {@code file} into an engine configuration; errors name the file as given.
+     *
+     * @throws SpecException for any mistake (one located sentence; the cli exits with status 2)
+     */
+    public EngineConfig load(Path file) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -88,8 +79,8 @@ public final class SpecLoader {
         return parse(file.toString(), text);
     }
 
-    /** Parses spec text; {@code fileName} is used in error messages. */
-    public List<MetricDefinition> parse(String fileName, String yaml) {
+    /** Parses spec text into an engine configuration; {@code fileName} is used in error messages. */
+    public EngineConfig parse(String fileName, String yaml) {
         return new Run(fileName).document(new YamlTreeReader(fileName).read(yaml));
     }
 
@@ -117,7 +108,7 @@ public final class SpecLoader {
             return new SpecException(file, in.line(), path, "nothing", expected);
         }
 
-        List<MetricDefinition> document(YamlNode root) {
+        EngineConfig document(YamlNode root) {
             if (root == null) {
                 throw new SpecException(file, 1, "", "an empty file", "a mapping with a list under \"metrics\"");
             }
@@ -131,17 +122,15 @@ public final class SpecLoader {
             if (list.items().isEmpty()) {
                 throw error(list, "metrics", "at least one metric");
             }
-            List<MetricDefinition> metrics = new ArrayList<>();
+            List<MetricSpec> metrics = new ArrayList<>();
             Map<String, Integer> nameLines = new HashMap<>();
             for (int i = 0; i < list.items().size(); i++) {
-                String path = "metrics[" + i + "]";
-                MetricDefinition metric = metric(list.items().get(i), path, nameLines);
-                metrics.add(metric);
+                metrics.add(metric(list.items().get(i), "metrics[" + i + "]", nameLines));
             }
-            return List.copyOf(metrics);
+            return EngineConfig.builder().metrics(metrics).build();
         }
 
-        private MetricDefinition metric(YamlNode node, String path, Map<String, Integer> nameLines) {
+        private MetricSpec metric(YamlNode node, String path, Map<String, Integer> nameLines) {
             YamlNode.Mapping m = mapping(node, path, "a mapping describing a metric");
             checkKeys(m, path, METRIC_KEYS);
             String name = name(m, path, "a metric name of " + NAME_RULE, nameLines, "a metric");
@@ -173,9 +162,25 @@ public final class SpecLoader {
                 }
             }
 
-            return new MetricDefinition(name, filter, groupBy, timestamp(m, path), window(m, path),
-                    optionalDuration(m, path, "allowed_lateness", DEFAULT_ALLOWED_LATENESS, true),
-                    dedup(m, path), aggregates(m, path));
+            MetricSpec.Builder metric = MetricSpec.builder(name).filter(filter).groupBy(groupBy)
+                    .timestamp(timestamp(m, path)).windows(window(m, path))
+                    .allowedLateness(optionalDuration(m, path, "allowed_lateness", MetricSpec.DEFAULT_ALLOWED_LATENESS,
+                            true))
+                    .aggregates(aggregates(m, path));
+            FieldPath dedup = dedup(m, path);
+            if (dedup != null) {
+                metric.dedup(dedup.toString());
+            }
+            YamlNode maxKeys = m.get("max_keys_per_window");
+            if (maxKeys != null) {
+                String keysRule = "a whole number from 1 to " + Integer.MAX_VALUE;
+                if (!(maxKeys instanceof YamlNode.Scalar s && s.value() instanceof Long n && n >= 1
+                        && n <= Integer.MAX_VALUE)) {
+                    throw error(maxKeys, child(path, "max_keys_per_window"), keysRule);
+                }
+                metric.maxKeysPerWindow((int) (long) (Long) ((YamlNode.Scalar) maxKeys).value());
+            }
+            return metric.build();
         }
 
         private String name(YamlNode.Mapping m, String path, String expected, Map<String, Integer> nameLines,
@@ -186,7 +191,7 @@ public final class SpecLoader {
                 throw missing(m, namePath, expected);
             }
             if (!(node instanceof YamlNode.Scalar s && s.value() instanceof String name
-                    && NAME.matcher(name).matches())) {
+                    && MetricSpec.isValidName(name))) {
                 throw error(node, namePath, expected);
             }
             Integer firstLine = nameLines.putIfAbsent(name, node.line());
@@ -197,12 +202,12 @@ public final class SpecLoader {
             return name;
         }
 
-        private TimestampDefinition timestamp(YamlNode.Mapping m, String path) {
+        private TimestampSource timestamp(YamlNode.Mapping m, String path) {
             YamlNode node = m.get("timestamp");
             String tsPath = child(path, "timestamp");
             String expected = "a field path such as ts, the word arrival, or {field: PATH}";
             if (node == null) {
-                return new TimestampDefinition.EventField(FieldPath.parse(DEFAULT_TIMESTAMP_FIELD));
+                return TimestampSource.field("ts");
             }
             if (node instanceof YamlNode.Mapping tm) {
                 checkKeys(tm, tsPath, Set.of("field"));
@@ -210,20 +215,20 @@ public final class SpecLoader {
                 if (field == null) {
                     throw missing(tm, child(tsPath, "field"), "a field path such as ts");
                 }
-                return new TimestampDefinition.EventField(fieldPath(field, child(tsPath, "field")));
+                return new TimestampSource.EventTimeField(fieldPath(field, child(tsPath, "field")));
             }
             String text = string(node, tsPath, expected);
             if (text.equals(ARRIVAL)) {
-                return new TimestampDefinition.Arrival();
+                return TimestampSource.arrivalTime();
             }
-            return new TimestampDefinition.EventField(fieldPath(node, tsPath));
+            return new TimestampSource.EventTimeField(fieldPath(node, tsPath));
         }
 
-        private WindowDefinition window(YamlNode.Mapping m, String path) {
+        private WindowSpec window(YamlNode.Mapping m, String path) {
             YamlNode node = m.get("window");
             String wPath = child(path, "window");
             if (node == null) {
-                return new WindowDefinition.Tumbling(Duration.ofMinutes(1));
+                return TumblingWindows.of(Duration.ofMinutes(1));
             }
             YamlNode.Mapping w = mapping(node, wPath,
                     "a mapping such as {type: tumbling, size: 1m}, {type: hopping, size: 5m, slide: 1m} "
@@ -236,7 +241,7 @@ public final class SpecLoader {
             switch (type) {
                 case "tumbling" -> {
                     checkKeys(w, wPath, ordered("type", "size"));
-                    return new WindowDefinition.Tumbling(requiredDuration(w, wPath, "size"));
+                    return TumblingWindows.of(requiredDuration(w, wPath, "size"));
                 }
                 case "hopping" -> {
                     checkKeys(w, wPath, ordered("type", "size", "slide"));
@@ -246,32 +251,36 @@ public final class SpecLoader {
                         throw error(w.get("slide"), child(wPath, "slide"),
                                 "a slide that divides the size " + format(size) + " evenly");
                     }
-                    return new WindowDefinition.Hopping(size, slide);
+                    if (size.toMillis() / slide.toMillis() > HoppingWindows.MAX_WINDOWS_PER_EVENT) {
+                        throw error(w.get("slide"), child(wPath, "slide"), "a slide of at least 1/"
+                                + HoppingWindows.MAX_WINDOWS_PER_EVENT + " of the size " + format(size));
+                    }
+                    return HoppingWindows.of(size, slide);
                 }
                 case "session" -> {
                     checkKeys(w, wPath, ordered("type", "gap"));
-                    return new WindowDefinition.Session(requiredDuration(w, wPath, "gap"));
+                    return SessionWindows.withGap(requiredDuration(w, wPath, "gap"));
                 }
                 default -> throw error(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
             }
         }
 
-        private DedupDefinition dedup(YamlNode.Mapping m, String path) {
+        private FieldPath dedup(YamlNode.Mapping m, String path) {
             YamlNode node = m.get("dedup");
             if (node == null) {
                 return null;
             }
             String dPath = child(path, "dedup");
-            YamlNode.Mapping d = mapping(node, dPath, "a mapping such as {field: event_id, horizon: 10m}");
+            YamlNode.Mapping d = mapping(node, dPath, "a mapping such as {field: event_id}");
             checkKeys(d, dPath, DEDUP_KEYS);
             YamlNode field = d.get("field");
             if (field == null) {
                 throw missing(d, child(dPath, "field"), "the event-id field path, such as event_id");
             }
-            return new DedupDefinition(fieldPath(field, child(dPath, "field")), requiredDuration(d, dPath, "horizon"));
+            return fieldPath(field, child(dPath, "field"));
         }
 
-        private List<AggregateDefinition> aggregates(YamlNode.Mapping m, String path) {
+        private List<AggregateSpec> aggregates(YamlNode.Mapping m, String path) {
             YamlNode node = m.get("aggregates");
             String aPath = child(path, "aggregates");
             if (node == null) {
@@ -281,7 +290,7 @@ public final class SpecLoader {
             if (list.items().isEmpty()) {
                 throw error(list, aPath, "at least one aggregate");
             }
-            List<AggregateDefinition> result = new ArrayList<>();
+            List<AggregateSpec> result = new ArrayList<>();
             Map<String, Integer> nameLines = new HashMap<>();
             for (int i = 0; i < list.items().size(); i++) {
                 result.add(aggregate(list.items().get(i), aPath + "[" + i + "]", nameLines));
@@ -289,7 +298,7 @@ public final class SpecLoader {
             return result;
         }
 
-        private AggregateDefinition aggregate(YamlNode node, String path, Map<String, Integer> nameLines) {
+        private AggregateSpec aggregate(YamlNode node, String path, Map<String, Integer> nameLines) {
             YamlNode.Mapping a = mapping(node, path, "a mapping such as {name: revenue, fn: sum, field: amount}");
             String name = name(a, path, "an aggregate name of " + NAME_RULE, nameLines, "an aggregate");
             YamlNode fnNode = a.get("fn");
@@ -316,7 +325,7 @@ public final class SpecLoader {
                 throw missing(a, child(path, "field"), "the field that " + fn + " aggregates, such as amount");
             }
             Aggregator aggregator = factory.create(new LocatedParams(a, path, fieldNode != null));
-            return new AggregateDefinition(name, fn, field, aggregator);
+            return new AggregateSpec(name, fn, field, aggregator);
         }
 
         private void checkKeys(YamlNode.Mapping m, String path, Set<String> allowed) {

@@ -3,21 +3,24 @@ package io.rtpipe.core.metric;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MetricSpecTest {
     @Test
-    void builtInMetricCountsPerTypePerMinuteOnTs() {
+    void builtInMetricCountsPerTypePerMinuteOnTsOncePerEventId() {
         MetricSpec spec = MetricSpec.eventsPerMinute();
         assertThat(spec.name()).isEqualTo("events_per_minute");
-        assertThat(spec.groupBy()).containsExactly("type");
+        assertThat(spec.groupBy()).containsExactly(FieldPath.parse("type"));
         assertThat(spec.timestamp()).isEqualTo(TimestampSource.field("ts"));
         assertThat(spec.windows()).isEqualTo(TumblingWindows.of(Duration.ofMinutes(1)));
         assertThat(spec.allowedLateness()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(spec.aggregates()).extracting(Aggregate::name).containsExactly("count");
+        assertThat(spec.aggregates()).extracting(AggregateSpec::name).containsExactly("count");
+        assertThat(spec.dedupField()).isEqualTo(FieldPath.parse("event_id"));
+        assertThat(spec.filter()).isNull();
+        assertThat(MetricSpec.builder("m").build().dedupField()).as("builder default").isNull();
     }
 
     @Test
@@ -27,16 +30,25 @@ class MetricSpecTest {
         assertThatThrownBy(() -> MetricSpec.builder("m").allowedLateness(Duration.ofSeconds(-1)))
                 .hasMessageContaining("allowed lateness");
         assertThatThrownBy(() -> MetricSpec.builder("m").aggregates()).hasMessageContaining("at least one");
-        assertThatThrownBy(() -> MetricSpec.builder("m").aggregates(Aggregates.count(), Aggregates.count()))
+        assertThatThrownBy(() -> MetricSpec.builder("m").aggregates(AggregateSpec.count(), AggregateSpec.count()))
                 .hasMessageContaining("two aggregates");
+        assertThatThrownBy(() -> MetricSpec.builder("m").maxKeysPerWindow(0)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> AggregateSpec.of("s", "sum", null, Map.of())).hasMessageContaining("needs a field");
+        assertThatThrownBy(() -> AggregateSpec.of("s", "sum", "x", Map.of("q", 0.5)))
+                .hasMessageContaining("no parameter 'q'");
+        assertThatThrownBy(() -> AggregateSpec.of("s", "median", "x", Map.of())).hasMessageContaining("unknown");
+        assertThatThrownBy(() -> HoppingWindows.of(Duration.ofMinutes(5), Duration.ofMinutes(2)))
+                .hasMessageContaining("divide");
     }
 
     @Test
-    void countPartialsMergeBySumWhateverNumberTypeTheStoreReturns() {
-        Aggregate count = Aggregates.count();
-        assertThat(count.mergePartials(3L, 4)).isEqualTo(7L);
-        assertThat(count.mergePartials(new java.math.BigDecimal("5"), 1L)).isEqualTo(6L);
-        assertThatThrownBy(() -> count.mergePartials("x", 1L)).hasMessageContaining("must be a number");
-        assertThat(List.of(count.newAccumulator().partialValue())).containsExactly(0L);
+    void hoppingWindowsGiveEveryTimeSizeOverSlideWindowsLatestFirst() {
+        HoppingWindows windows = HoppingWindows.of(Duration.ofSeconds(30), Duration.ofSeconds(10));
+        assertThat(windows.windowsPerEvent()).isEqualTo(3);
+        assertThat(windows.windowStart(25_000, 0)).isEqualTo(20_000);
+        assertThat(windows.windowStart(25_000, 1)).isEqualTo(10_000);
+        assertThat(windows.windowStart(25_000, 2)).isEqualTo(0);
+        assertThat(windows.windowStart(-1, 0)).isEqualTo(-10_000);
+        assertThat(windows.windowStart(20_000, 2)).as("start is inclusive").isEqualTo(0);
     }
 }

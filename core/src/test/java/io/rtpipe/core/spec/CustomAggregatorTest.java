@@ -16,7 +16,8 @@ class CustomAggregatorTest {
 
     @Test
     void serviceLoaderFactoryIsUsableFromASpec() {
-        var aggregate = SpecLoader.standard().parse("m.yaml", SPEC.formatted("100")).get(0).aggregates().get(0);
+        var aggregate = SpecLoader.standard().parse("m.yaml", SPEC.formatted("100")).metrics().get(0).aggregates()
+                .get(0);
         var state = aggregate.aggregator().newState();
         for (long amount : new long[] {50, 100, 150, 99}) {
             state.addLong(amount, 0, RecordPosition.of("1"));

@@ -2,6 +2,14 @@ package io.rtpipe.core.spec;
 
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.TopKRow;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.FieldPath;
+import io.rtpipe.core.metric.HoppingWindows;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.record.RecordPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +34,8 @@ class SpecLoaderTest {
                 timestamp: ts
                 window: {type: hopping, size: 5m, slide: 1m}
                 allowed_lateness: 10s
-                dedup: {field: event_id, horizon: 10m}
+                dedup: {field: event_id}
+                max_keys_per_window: 5000
                 aggregates:
                   - {name: orders, fn: count}
                   - {name: revenue, fn: sum, field: amount}
@@ -45,40 +54,41 @@ class SpecLoaderTest {
 
     @Test
     void loadsEveryPartOfAFullSpec() {
-        List<MetricDefinition> metrics = loader.parse("metrics.yaml", FULL);
+        EngineConfig config = loader.parse("metrics.yaml", FULL);
 
-        assertThat(metrics).hasSize(2);
-        MetricDefinition revenue = metrics.get(0);
+        assertThat(config.metrics()).hasSize(2);
+        assertThat(config.decoder()).isEqualTo(DecoderSpec.json());
+        MetricSpec revenue = config.metrics().get(0);
         assertThat(revenue.name()).isEqualTo("revenue_by_page");
         assertThat(revenue.filter().matches(Map.of("type", "purchase", "amount", 3.5))).isTrue();
         assertThat(revenue.filter().matches(Map.of("type", "view", "amount", 3.5))).isFalse();
         assertThat(revenue.groupBy()).containsExactly(FieldPath.parse("page"),
                 new FieldPath(List.of("user", "country")));
-        assertThat(revenue.timestamp()).isEqualTo(new TimestampDefinition.EventField(FieldPath.parse("ts")));
-        assertThat(revenue.window()).isEqualTo(new WindowDefinition.Hopping(Duration.ofMinutes(5),
-                Duration.ofMinutes(1)));
+        assertThat(revenue.timestamp()).isEqualTo(TimestampSource.field("ts"));
+        assertThat(revenue.windows()).isEqualTo(HoppingWindows.of(Duration.ofMinutes(5), Duration.ofMinutes(1)));
         assertThat(revenue.allowedLateness()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(revenue.dedup()).isEqualTo(new DedupDefinition(FieldPath.parse("event_id"),
-                Duration.ofMinutes(10)));
-        assertThat(revenue.aggregates()).extracting(AggregateDefinition::name)
+        assertThat(revenue.dedupField()).isEqualTo(FieldPath.parse("event_id"));
+        assertThat(revenue.maxKeysPerWindow()).isEqualTo(5000);
+        assertThat(revenue.aggregates()).extracting(AggregateSpec::name)
                 .containsExactly("orders", "revenue", "users", "p99_amount", "top_pages", "first_user");
-        assertThat(revenue.aggregates()).extracting(AggregateDefinition::fn)
+        assertThat(revenue.aggregates()).extracting(AggregateSpec::fn)
                 .containsExactly("count", "sum", "distinct", "quantile", "topk", "first");
         assertThat(revenue.aggregates().get(0).field()).isNull();
         assertThat(revenue.aggregates().get(1).field()).isEqualTo(FieldPath.parse("amount"));
 
-        MetricDefinition sessions = metrics.get(1);
+        MetricSpec sessions = config.metrics().get(1);
         assertThat(sessions.filter()).isNull();
         assertThat(sessions.groupBy()).isEmpty();
-        assertThat(sessions.timestamp()).isEqualTo(new TimestampDefinition.Arrival());
-        assertThat(sessions.window()).isEqualTo(new WindowDefinition.Session(Duration.ofSeconds(30)));
-        assertThat(sessions.allowedLateness()).isEqualTo(SpecLoader.DEFAULT_ALLOWED_LATENESS);
-        assertThat(sessions.dedup()).isNull();
+        assertThat(sessions.timestamp()).isEqualTo(TimestampSource.arrivalTime());
+        assertThat(sessions.windows()).isEqualTo(SessionWindows.withGap(Duration.ofSeconds(30)));
+        assertThat(sessions.allowedLateness()).isEqualTo(MetricSpec.DEFAULT_ALLOWED_LATENESS);
+        assertThat(sessions.dedupField()).isNull();
+        assertThat(sessions.maxKeysPerWindow()).isEqualTo(MetricSpec.DEFAULT_MAX_KEYS_PER_WINDOW);
     }
 
     @Test
     void configuredParametersReachTheAggregators() {
-        var aggregates = loader.parse("metrics.yaml", FULL).get(0).aggregates();
+        var aggregates = loader.parse("metrics.yaml", FULL).metrics().get(0).aggregates();
         var p99 = aggregates.get(3).aggregator().newState();
         for (int i = 1; i <= 1000; i++) {
             p99.addLong(i, 0, RecordPosition.of("1"));
@@ -98,25 +108,29 @@ class SpecLoaderTest {
     }
 
     @Test
-    void builtInSpecIsEventsPerMinuteCountPerTypeOnTs() {
-        MetricDefinition metric = SpecLoader.defaults().get(0);
-
-        assertThat(metric.name()).isEqualTo("events_per_minute");
-        assertThat(metric.groupBy()).containsExactly(FieldPath.parse("type"));
-        assertThat(metric.timestamp()).isEqualTo(new TimestampDefinition.EventField(FieldPath.parse("ts")));
-        assertThat(metric.window()).isEqualTo(new WindowDefinition.Tumbling(Duration.ofMinutes(1)));
-        assertThat(metric.allowedLateness()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(metric.aggregates()).singleElement()
-                .satisfies(a -> assertThat(a.name()).isEqualTo("count"))
-                .satisfies(a -> assertThat(a.fn()).isEqualTo("count"))
-                .satisfies(a -> assertThat(a.field()).isNull());
+    void theBuiltInMetricWrittenAsYamlIsTheBuiltInMetric() {
+        // The YAML docs/metrics.md shows for the built-in metric.
+        MetricSpec loaded = loader.parse("m.yaml", """
+                metrics:
+                  - name: events_per_minute
+                    group_by: [type]
+                    timestamp: ts
+                    window: {type: tumbling, size: 1m}
+                    allowed_lateness: 5s
+                    dedup: {field: event_id}
+                    aggregates:
+                      - {name: count, fn: count}
+                """).metrics().get(0);
+        MetricSpec builtIn = MetricSpec.eventsPerMinute();
+        assertThat(loaded.toString()).isEqualTo(builtIn.toString());
+        assertThat(EngineConfig.defaults().metrics()).singleElement().hasToString(builtIn.toString());
     }
 
     @Test
     void loadsFromAFileAndNamesItInErrors(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.yaml");
         Files.writeString(file, "metrics:\n  - name: x\n    aggregates: [{name: c, fn: count}]\n");
-        assertThat(loader.load(file)).singleElement().extracting(MetricDefinition::name).isEqualTo("x");
+        assertThat(loader.load(file).metrics()).singleElement().extracting(MetricSpec::name).isEqualTo("x");
 
         Files.writeString(file, "metrics: []\n");
         assertThatThrownBy(() -> loader.load(file))
@@ -149,7 +163,7 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found an unknown key, expected one of type, gap`
             `name: m
                 windw: {type: tumbling, size: 1m}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, filter, group_by, timestamp, window, allowed_lateness, dedup, aggregates`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, filter, group_by, timestamp, window, allowed_lateness, dedup, max_keys_per_window, aggregates`
             `name: Revenue
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found "Revenue", expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
             `aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found nothing, expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
@@ -196,8 +210,14 @@ class SpecLoaderTest {
                 allowed_lateness: -5s
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].allowed_lateness: found "-5s", expected a duration such as 30s, 1m, 1h`
             `name: m
-                dedup: {field: event_id}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].dedup.horizon: found nothing, expected a duration such as 30s, 1m, 1h`
+                dedup: {field: event_id, horizon: 10m}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].dedup.horizon: found an unknown key, expected one of field`
+            `name: m
+                max_keys_per_window: 0
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].max_keys_per_window: found 0, expected a whole number from 1 to 2147483647`
+            `name: m
+                window: {type: hopping, size: 1d, slide: 1s}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.slide: found "1s", expected a slide of at least 1/1000 of the size 86400s`
             `name: m
                 name: n
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].name: found the key a second time (first on line 2), expected each key once per mapping`

@@ -1,4 +1,4 @@
-package io.rtpipe.core.spec;
+package io.rtpipe.core.metric;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,7 +22,8 @@ public record FieldPath(List<String> segments) {
         return new FieldPath(List.of(path.split("\\.", -1)));
     }
 
-    static boolean isValid(String path) {
+    /** Whether {@code path} is dot-separated non-empty names without whitespace. */
+    public static boolean isValid(String path) {
         for (String segment : path.split("\\.", -1)) {
             if (!SEGMENT.matcher(segment).matches()) {
                 return false;

@@ -1,0 +1,242 @@
+package io.rtpipe.core.engine;
+
+import io.rtpipe.core.aggregate.AggregateState;
+import io.rtpipe.core.aggregate.ValueInput;
+import io.rtpipe.core.event.EventFields;
+import io.rtpipe.core.event.FieldKind;
+import io.rtpipe.core.event.FieldSelection;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.FieldPath;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.TimestampSource;
+import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads what one metric needs from a decoded event: whether the filter takes it, its event time, group key and event
+ * id, and the values its aggregates add; or the dead-letter reason if a field it needs is missing or of the wrong type.
+ */
+final class MetricReader {
+    private static final Object GLOBAL_KEY = List.of();
+
+    private final MetricSpec spec;
+    private final FilterEvaluator filter;
+    private final String timestampField;
+    private final int timestampSlot;
+    private final String[] groupFields;
+    private final int[] groupSlots;
+    private final int dedupSlot;
+    private final AggregateSpec[] aggregates;
+    private final int[] aggregateSlots;
+    private final ValueInput[] inputs;
+    private final Object overflowKey;
+
+    // The event just read: valid until the next read.
+    long eventTime;
+    Object key;
+    /** The event's id for de-duplication (a String or a Long), or null. */
+    Object id;
+
+    /** Adds every field this metric reads to {@code selection}. */
+    static void select(MetricSpec spec, FieldSelection.Builder selection) {
+        if (spec.filter() != null) {
+            FilterEvaluator.select(spec.filter(), selection);
+        }
+        if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
+            selection.path(field.field());
+        }
+        spec.groupBy().forEach(selection::path);
+        if (spec.dedupField() != null) {
+            selection.path(spec.dedupField());
+        }
+        for (AggregateSpec aggregate : spec.aggregates()) {
+            if (aggregate.field() != null) {
+                selection.path(aggregate.field());
+            }
+        }
+    }
+
+    MetricReader(MetricSpec spec, FieldSelection selection) {
+        this.spec = spec;
+        filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection);
+        if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
+            timestampField = field.field().toString();
+            timestampSlot = selection.slot(field.field());
+        } else {
+            timestampField = null;
+            timestampSlot = -1;
+        }
+        groupFields = spec.groupBy().stream().map(FieldPath::toString).toArray(String[]::new);
+        groupSlots = spec.groupBy().stream().mapToInt(selection::slot).toArray();
+        dedupSlot = spec.dedupField() == null ? -1 : selection.slot(spec.dedupField());
+        aggregates = spec.aggregates().toArray(AggregateSpec[]::new);
+        aggregateSlots = new int[aggregates.length];
+        inputs = new ValueInput[aggregates.length];
+        for (int a = 0; a < aggregates.length; a++) {
+            aggregateSlots[a] = aggregates[a].field() == null ? -1 : selection.slot(aggregates[a].field());
+            inputs[a] = aggregates[a].field() == null ? ValueInput.NONE : aggregates[a].aggregator().input();
+        }
+        overflowKey = keyOf(MetricSpec.OVERFLOW_KEY);
+    }
+
+    private Object keyOf(String sameValue) {
+        if (groupFields.length == 0) {
+            return GLOBAL_KEY;
+        }
+        if (groupFields.length == 1) {
+            return sameValue;
+        }
+        String[] values = new String[groupFields.length];
+        java.util.Arrays.fill(values, sameValue);
+        return List.of(values);
+    }
+
+    MetricSpec spec() {
+        return spec;
+    }
+
+    /** The key events of group keys beyond the cap are aggregated under. */
+    Object overflowKey() {
+        return overflowKey;
+    }
+
+    /** Whether the metric's filter takes the event (always true without a filter). */
+    boolean matches(EventFields fields) {
+        return filter == null || filter.matches(fields);
+    }
+
+    /**
+     * Reads the event time, group key and id, and checks the aggregated fields' types.
+     *
+     * @return null if the event has what the metric needs, else the dead-letter reason
+     */
+    String read(EventFields fields, InputRecord record) {
+        if (timestampSlot < 0) {
+            eventTime = record.arrivalMillis();
+        } else {
+            FieldKind kind = fields.kind(timestampSlot);
+            if (kind == FieldKind.MISSING) {
+                return timestampField + ": missing";
+            }
+            if (kind == FieldKind.INTEGER_TOO_LARGE) {
+                return timestampField + ": " + fields.text(timestampSlot) + " is outside the supported epoch-millis "
+                        + "range (years 0001 to 9999)";
+            }
+            if (kind != FieldKind.INTEGER) {
+                return timestampField + ": expected an integer epoch-millis number, found " + kind.description();
+            }
+            eventTime = fields.longValue(timestampSlot);
+        }
+        if (eventTime < MetricSpec.MIN_EVENT_TIME || eventTime > MetricSpec.MAX_EVENT_TIME) {
+            return (timestampField == null ? "arrival time" : timestampField) + ": " + eventTime
+                    + " is outside the supported epoch-millis range (years 0001 to 9999)";
+        }
+        for (int i = 0; i < groupSlots.length; i++) {
+            FieldKind kind = fields.kind(groupSlots[i]);
+            if (kind != FieldKind.STRING) {
+                return groupFields[i] + (kind == FieldKind.MISSING ? ": missing"
+                        : ": expected a string, found " + kind.description());
+            }
+        }
+        for (int a = 0; a < aggregateSlots.length; a++) {
+            String problem = checkValue(a, fields);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        key = switch (groupSlots.length) {
+            case 0 -> GLOBAL_KEY;
+            case 1 -> fields.text(groupSlots[0]);
+            default -> {
+                String[] values = new String[groupSlots.length];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = fields.text(groupSlots[i]);
+                }
+                yield List.of(values);
+            }
+        };
+        id = dedupSlot < 0 ? null : switch (fields.kind(dedupSlot)) {
+            case STRING -> fields.text(dedupSlot);
+            case INTEGER -> fields.longValue(dedupSlot);
+            default -> null; // no usable id: never treated as a duplicate
+        };
+        return null;
+    }
+
+    private String checkValue(int a, EventFields fields) {
+        if (inputs[a] == ValueInput.NONE) {
+            return null;
+        }
+        FieldKind kind = fields.kind(aggregateSlots[a]);
+        switch (kind) {
+            case MISSING, NULL, INTEGER, INTEGER_TOO_LARGE, DECIMAL:
+                return null;
+            case STRING, BOOLEAN:
+                return inputs[a] == ValueInput.ANY ? null
+                        : aggregates[a].field() + ": expected a number, found " + kind.description();
+            default:
+                return aggregates[a].field() + ": expected " + (inputs[a] == ValueInput.ANY
+                        ? "a string, number or boolean" : "a number") + ", found " + kind.description();
+        }
+    }
+
+    /** Fresh states for a new window and key. */
+    AggregateState[] newStates() {
+        AggregateState[] states = new AggregateState[aggregates.length];
+        for (int a = 0; a < states.length; a++) {
+            states[a] = aggregates[a].aggregator().newState();
+        }
+        return states;
+    }
+
+    /** Adds the event last {@link #read} to one window's states (missing and null values are skipped). */
+    void addTo(AggregateState[] states, EventFields fields, RecordPosition position) {
+        for (int a = 0; a < states.length; a++) {
+            AggregateState state = states[a];
+            if (inputs[a] == ValueInput.NONE) {
+                state.addEvent(eventTime, position);
+                continue;
+            }
+            int slot = aggregateSlots[a];
+            switch (fields.kind(slot)) {
+                case INTEGER -> state.addLong(fields.longValue(slot), eventTime, position);
+                case DECIMAL, INTEGER_TOO_LARGE -> state.addDouble(fields.doubleValue(slot), eventTime, position);
+                case STRING -> state.addString(fields.text(slot), eventTime, position);
+                case BOOLEAN -> state.addString(fields.longValue(slot) == 1 ? "true" : "false", eventTime, position);
+                default -> {
+                    // missing or null: skipped, like NULL in SQL aggregates
+                }
+            }
+        }
+    }
+
+    /** The partial values to write: aggregate name to partial; aggregates with no value yet are left out. */
+    Map<String, Object> partials(AggregateState[] states) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int a = 0; a < states.length; a++) {
+            Object partial = states[a].partial();
+            if (partial != null) {
+                values.put(aggregates[a].name(), partial);
+            }
+        }
+        return values;
+    }
+
+    /** The group key as written in results: group-by path to value. */
+    Map<String, String> keyMap(Object key) {
+        Map<String, String> map = new LinkedHashMap<>();
+        if (groupFields.length == 1) {
+            map.put(groupFields[0], (String) key);
+        } else {
+            List<?> values = (List<?>) key;
+            for (int i = 0; i < groupFields.length; i++) {
+                map.put(groupFields[i], (String) values.get(i));
+            }
+        }
+        return map;
+    }
+}

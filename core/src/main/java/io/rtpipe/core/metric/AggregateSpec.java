@@ -1,0 +1,58 @@
+package io.rtpipe.core.metric;
+
+import io.rtpipe.core.aggregate.Aggregator;
+import io.rtpipe.core.aggregate.AggregatorFactory;
+import io.rtpipe.core.aggregate.AggregatorParams;
+import io.rtpipe.core.aggregate.AggregatorRegistry;
+import io.rtpipe.core.aggregate.FieldUse;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One aggregate of a metric: a named value computed per window and key.
+ *
+ * @param name       the value's name in results, unique within the metric
+ * @param fn         the function name, e.g. "quantile"
+ * @param field      the field aggregated, or null (count without a field)
+ * @param aggregator the configured function
+ */
+public record AggregateSpec(String name, String fn, FieldPath field, Aggregator aggregator) {
+    private static final AggregatorRegistry BUILTINS = AggregatorRegistry.builtins();
+
+    public AggregateSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(aggregator, "aggregator");
+    }
+
+    /** The number of events, named "count". */
+    public static AggregateSpec count() {
+        return of("count", "count", null, Map.of());
+    }
+
+    /**
+     * A built-in function configured in code, e.g. {@code of("p99", "quantile", "amount", Map.of("q", 0.99))}.
+     *
+     * @param field a field path, or null for count without a field
+     * @throws IllegalArgumentException for an unknown function, a missing or superfluous field, or a bad parameter
+     */
+    public static AggregateSpec of(String name, String fn, String field, Map<String, ?> params) {
+        AggregatorFactory factory = BUILTINS.factory(fn).orElseThrow(() -> new IllegalArgumentException(
+                "unknown aggregate function '" + fn + "', expected one of " + BUILTINS.names()));
+        if (field == null && factory.field() == FieldUse.REQUIRED) {
+            throw new IllegalArgumentException("aggregate " + name + ": " + fn + " needs a field");
+        }
+        if (field != null && factory.field() == FieldUse.NONE) {
+            throw new IllegalArgumentException("aggregate " + name + ": " + fn + " takes no field");
+        }
+        for (String key : params.keySet()) {
+            if (!factory.parameters().contains(key)) {
+                throw new IllegalArgumentException("aggregate " + name + ": " + fn + " has no parameter '" + key
+                        + "', only " + factory.parameters());
+            }
+        }
+        return new AggregateSpec(name, fn, field == null ? null : FieldPath.parse(field),
+                factory.create(AggregatorParams.of(field != null, params)));
+    }
+}
