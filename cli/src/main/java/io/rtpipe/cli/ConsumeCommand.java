@@ -3,10 +3,12 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.core.engine.EngineConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -40,6 +42,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "DynamoDB shard-progress table (env RTPIPE_PROGRESS_TABLE; default <application>-progress).")
     String progressTable;
 
+    @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "${env:RTPIPE_METRICS_FILE}",
+            description = "YAML metric spec file (env RTPIPE_METRICS_FILE; default: the built-in events_per_minute).")
+    Path metricsFile;
+
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
     boolean fanOut;
 
@@ -49,9 +55,11 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EngineConfig engine = MetricsFile.load(metricsFile);
         AwsClients clients = new AwsClients(aws.toConfig());
         ProduceCommand.requireStream(clients, stream);
         ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
+                .engine(engine)
                 .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);
         if (resultsTable != null) {
             config.resultsTableName(resultsTable);

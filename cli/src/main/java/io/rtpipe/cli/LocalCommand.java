@@ -38,6 +38,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Write the final window results to FILE as JSON lines.")
     Path export;
 
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "YAML metric spec file (default: the built-in events_per_minute, which the run audits).")
+    Path metrics;
+
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -65,7 +69,8 @@ public final class LocalCommand implements Callable<Integer> {
         }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
         System.setProperty("org.slf4j.simpleLogger.log.io.rtpipe", "warn");
-        LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning);
+        LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
+                MetricsFile.load(metrics), metrics == null);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }
 }

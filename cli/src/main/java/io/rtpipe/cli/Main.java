@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 LocalCommand.class,
                 ProduceCommand.class,
                 ConsumeCommand.class,
+                QueryCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -4,6 +4,7 @@ import io.rtpipe.cli.CliException;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
@@ -32,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LocalRun {
 
     /** What the user asked for; validated by the command. */
+    /** @param engine the metrics to run; {@code builtInMetric} when it is the default {@code events_per_minute} */
     public record Options(Duration duration, int rate, int shards, Path input, Path export, long seed,
-                          boolean keepRunning) {}
+                          boolean keepRunning, EngineConfig engine, boolean builtInMetric) {}
 
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
@@ -93,11 +95,11 @@ public final class LocalRun {
                 }
             }
 
-            Audit audit = Audit.run(clients, consumerConfig, produced);
+            Audit audit = Audit.run(clients, consumerConfig, options.builtInMetric(), produced);
             audit.printResults(out);
             if (options.export() != null) {
                 audit.export(options.export());
-                out.println("Exported " + audit.results().size() + " window results to " + options.export());
+                out.println("Exported " + audit.resultCount() + " window results to " + options.export());
             }
             boolean passed = audit.printVerdict(out);
             out.printf("Wall time: %.1f s%n", seconds(started));
@@ -117,6 +119,7 @@ public final class LocalRun {
                 .shardSyncInterval(Duration.ofSeconds(1))
                 .parentShardPollInterval(Duration.ofSeconds(1))
                 .dispatchInterval(Duration.ofMillis(200))
+                .engine(options.engine())
                 .build();
     }
 

@@ -1,0 +1,33 @@
+package io.rtpipe.cli;
+
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.spec.SpecException;
+import io.rtpipe.core.spec.SpecLoader;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The {@code --metrics FILE} option shared by the commands: a YAML spec file, or the built-in metric. */
+final class MetricsFile {
+
+    private MetricsFile() {
+    }
+
+    /**
+     * @param file the spec file, or null for the built-in {@code events_per_minute}
+     * @throws CliException (exit 2) for a missing file or a mistake in it, as one located sentence
+     */
+    static EngineConfig load(Path file) {
+        if (file == null) {
+            return EngineConfig.defaults();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("--metrics: no such file: " + file);
+        }
+        try {
+            return SpecLoader.standard().load(file);
+        } catch (SpecException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
+        }
+    }
+}

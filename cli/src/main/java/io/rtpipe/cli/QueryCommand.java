@@ -1,0 +1,101 @@
+package io.rtpipe.cli;
+
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.ResultsQuery;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.result.MergedResultJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code rtpipe query}: reads a metric's window results from DynamoDB, merging the partials of every shard. */
+@Command(name = "query",
+        mixinStandardHelpOptions = true,
+        description = "Reads a metric's results for a time range, merging the per-shard partials.")
+public final class QueryCommand implements Callable<Integer> {
+
+    enum Format { table, json }
+
+    @Mixin
+    AwsOptions aws;
+
+    @Parameters(index = "0", paramLabel = "METRIC", description = "The metric's name.")
+    String metric;
+
+    @Option(names = "--key", paramLabel = "FIELD=VALUE",
+            description = "Only group keys with this field value (repeatable).")
+    Map<String, String> keyFilter = new LinkedHashMap<>();
+
+    @Option(names = "--from", paramLabel = "TIME",
+            description = "Windows starting at or after this ISO-8601 instant (default: the earliest).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME",
+            description = "Windows starting before this ISO-8601 instant (default: the latest).")
+    String to;
+
+    @Option(names = "--format", defaultValue = "table", description = "table (default) or json (JSON lines).")
+    Format format;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "The metric spec file the consumer runs (default: the built-in events_per_minute).")
+    Path metricsFile;
+
+    @Option(names = "--results-table", defaultValue = "${env:RTPIPE_RESULTS_TABLE:-rtpipe-results}",
+            description = "DynamoDB results table (env RTPIPE_RESULTS_TABLE; default rtpipe-results).")
+    String resultsTable;
+
+    @Override
+    public Integer call() {
+        EngineConfig engine = MetricsFile.load(metricsFile);
+        if (engine.metrics().stream().noneMatch(spec -> spec.name().equals(metric))) {
+            throw new CliException("unknown metric '" + metric + "'; the spec defines "
+                    + engine.metrics().stream().map(MetricSpec::name).toList());
+        }
+        Instant start = instant("--from", from, Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME));
+        Instant end = instant("--to", to, Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME));
+        if (!start.isBefore(end)) {
+            throw new CliException("--from must be before --to, got " + start + " and " + end);
+        }
+        List<MergedResult> results;
+        try (DynamoDbClient dynamoDb = new AwsClients(aws.toConfig()).dynamoDb()) {
+            results = new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter);
+        } catch (ResourceNotFoundException e) {
+            throw new CliException("results table '" + resultsTable + "' does not exist");
+        }
+        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        if (format == Format.json) {
+            MergedResultJson.writeLines(results, out);
+        } else {
+            ResultsTable.print(out, metric, results);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Instant instant(String flag, String value, Instant otherwise) {
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new CliException(flag + " must be an ISO-8601 instant such as 2026-11-26T05:00:00Z, got '" + value + "'");
+        }
+    }
+}
