@@ -63,4 +63,18 @@ class CommandErrorsTest {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("rtpipe: cannot reach the endpoint").doesNotContain("\tat ");
     }
+
+    @Test
+    void aSpecMistakeIsOneLocatedSentenceAndExitCode2(@TempDir Path dir) throws java.io.IOException {
+        Path spec = java.nio.file.Files.writeString(dir.resolve("metrics.yaml"), """
+                metrics:
+                  - name: orders
+                    window: {type: tumbling, size: 1 minute}
+                    aggregates:
+                      - {name: n, fn: count}
+                """);
+        assertThat(run("local", "--metrics", spec.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("rtpipe: " + spec + ":3: metrics[0].window.size: found \"1 minute\","
+                + " expected a duration such as 30s, 1m, 1h");
+    }
 }
