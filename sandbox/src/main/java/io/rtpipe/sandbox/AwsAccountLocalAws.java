@@ -2,24 +2,16 @@ package io.rtpipe.sandbox;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 
-import java.util.List;
-import java.util.Optional;
 
 /**
  * {@link Backend#AWS}: a real account, with the configured profile (or the SDK's default chain) and region. Only when
  * explicitly selected, never in CI. It starts nothing; close() deletes the streams and buckets it created, because
  * they cost money.
  */
-final class AwsAccountLocalAws implements LocalAws {
-
-    private final AwsConfig awsConfig;
-    private final Provisioner provisioner;
-    private final String region;
+final class AwsAccountLocalAws extends ProvisionedLocalAws {
 
     private AwsAccountLocalAws(AwsConfig awsConfig, SandboxConfig config) {
-        this.awsConfig = awsConfig;
-        this.region = config.region();
-        this.provisioner = new Provisioner(awsConfig, config.startTimeout());
+        super(awsConfig, config);
     }
 
     /**
@@ -42,31 +34,6 @@ final class AwsAccountLocalAws implements LocalAws {
     @Override
     public Backend backend() {
         return Backend.AWS;
-    }
-
-    @Override
-    public AwsConfig awsConfig() {
-        return awsConfig;
-    }
-
-    @Override
-    public void createStream(String name, int shards) {
-        provisioner.createStream(name, shards);
-    }
-
-    @Override
-    public void createBucket(String name) {
-        provisioner.createBucket(name, region);
-    }
-
-    @Override
-    public Optional<FaultInjection> faults() {
-        return Optional.empty();
-    }
-
-    @Override
-    public List<RunningProcess> processes() {
-        return List.of();
     }
 
     @Override

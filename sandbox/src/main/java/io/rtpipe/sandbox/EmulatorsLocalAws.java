@@ -8,18 +8,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@link Backend#EMULATORS}: kinesis-mock, dynalite and S3Mock as child processes of this JVM. */
-final class EmulatorsLocalAws implements LocalAws, FaultInjection {
+final class EmulatorsLocalAws extends ProvisionedLocalAws implements FaultInjection {
 
     private final EmulatorSet emulators;
-    private final AwsConfig awsConfig;
-    private final Provisioner provisioner;
-    private final String region;
 
     private EmulatorsLocalAws(EmulatorSet emulators, AwsConfig awsConfig, SandboxConfig config) {
+        super(awsConfig, config);
         this.emulators = emulators;
-        this.awsConfig = awsConfig;
-        this.region = config.region();
-        this.provisioner = new Provisioner(awsConfig, config.startTimeout());
     }
 
     static EmulatorsLocalAws start(SandboxConfig config, java.nio.file.Path workDir) {
@@ -47,23 +42,8 @@ final class EmulatorsLocalAws implements LocalAws, FaultInjection {
     }
 
     @Override
-    public AwsConfig awsConfig() {
-        return awsConfig;
-    }
-
-    @Override
     public Optional<URI> kinesisTlsEndpoint() {
         return Optional.of(emulators.kinesisTlsEndpoint());
-    }
-
-    @Override
-    public void createStream(String name, int shards) {
-        provisioner.createStream(name, shards);
-    }
-
-    @Override
-    public void createBucket(String name) {
-        provisioner.createBucket(name, region);
     }
 
     @Override

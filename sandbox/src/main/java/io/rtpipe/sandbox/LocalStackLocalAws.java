@@ -6,26 +6,19 @@ import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.containers.localstack.LocalStackContainer.Service;
 import org.testcontainers.utility.DockerImageName;
 
-import java.util.List;
-import java.util.Optional;
 
 /**
  * {@link Backend#LOCALSTACK}: LocalStack in a Docker container via Testcontainers (which removes the container when
  * stopped, and by its Ryuk reaper if this JVM dies). Without a Docker engine it is {@link SandboxUnavailableException
  * unavailable}, so tests skip.
  */
-final class LocalStackLocalAws implements LocalAws {
+final class LocalStackLocalAws extends ProvisionedLocalAws {
 
     private final LocalStackContainer container;
-    private final AwsConfig awsConfig;
-    private final Provisioner provisioner;
-    private final String region;
 
     private LocalStackLocalAws(LocalStackContainer container, AwsConfig awsConfig, SandboxConfig config) {
+        super(awsConfig, config);
         this.container = container;
-        this.awsConfig = awsConfig;
-        this.region = config.region();
-        this.provisioner = new Provisioner(awsConfig, config.startTimeout());
     }
 
     static LocalStackLocalAws start(SandboxConfig config) {
@@ -56,31 +49,6 @@ final class LocalStackLocalAws implements LocalAws {
     @Override
     public Backend backend() {
         return Backend.LOCALSTACK;
-    }
-
-    @Override
-    public AwsConfig awsConfig() {
-        return awsConfig;
-    }
-
-    @Override
-    public void createStream(String name, int shards) {
-        provisioner.createStream(name, shards);
-    }
-
-    @Override
-    public void createBucket(String name) {
-        provisioner.createBucket(name, region);
-    }
-
-    @Override
-    public Optional<FaultInjection> faults() {
-        return Optional.empty();
-    }
-
-    @Override
-    public List<RunningProcess> processes() {
-        return List.of();
     }
 
     @Override
