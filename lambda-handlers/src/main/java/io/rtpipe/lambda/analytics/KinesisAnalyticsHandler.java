@@ -12,12 +12,9 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
-import io.rtpipe.core.record.RecordPosition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +22,7 @@ import java.util.Map;
  * Lambda entry point of the Kinesis analytics pipeline: the same {@code ShardEngine} and metrics as the KCL consumer,
  * driven by the event source mapping's tumbling windows (one invocation = one shard's batch).
  *
- * <p>Per invocation: resume an engine from the carried {@link WindowState}, run the batch, fold the fired partials
+ * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}), resume an engine from the carried {@link WindowState}, run the batch, fold the fired partials
  * into the state, write the batch's raw archive, dead letters and late records to S3 (keyed by its first record), and
  * return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
  * mapping has no tumbling window at all and so every batch is its own window) write the state's partials to the
@@ -82,7 +79,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         String shardId = shardId(event, batch);
         Map<String, String> incoming = event.getState() == null ? Map.of() : event.getState();
         WindowState before = codec.decode(incoming);
-        List<InputRecord> records = batch.stream().map(KinesisAnalyticsHandler::toInputRecord).toList();
+        List<InputRecord> records = batch.stream().flatMap(r -> UserRecords.of(r).stream()).toList();
         BatchFolder.Folded folded = folder.fold(shardId, before, records);
         // No isFinalInvokeForWindow at all: the mapping has no tumbling window, so each batch is a window of its own.
         boolean finalInvoke = event.getIsFinalInvokeForWindow() == null
@@ -133,15 +130,5 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
                     + "'; set STREAM_NAME");
         }
         return arn.substring(slash + ":stream/".length());
-    }
-
-    static InputRecord toInputRecord(KinesisEvent.KinesisEventRecord eventRecord) {
-        KinesisEvent.Record record = eventRecord.getKinesis();
-        ByteBuffer data = record.getData().duplicate();
-        byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
-        Date arrival = record.getApproximateArrivalTimestamp();
-        return new InputRecord(RecordPosition.of(record.getSequenceNumber()), record.getPartitionKey(),
-                arrival == null ? 0L : arrival.getTime(), bytes);
     }
 }

@@ -12,6 +12,9 @@ import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.producer.aggregation.AggregationConfig;
+import io.rtpipe.producer.aggregation.PackedRecord;
+import io.rtpipe.producer.aggregation.RecordAggregator;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The handler on the emulators, invoked the way Lambda's event source mapping would: real records put into
- * kinesis-mock and read back per shard, delivered in batches of 100 within two tumbling windows per shard, one batch
+ * kinesis-mock (a quarter of the events KPL-aggregated by rtpipe's producer) and read back per shard, delivered in batches of 100 within two tumbling windows per shard, one batch
  * delivered twice (a retry after a lost response). Results in DynamoDB and the archive in S3 are compared with what
  * the test itself put.
  */
@@ -75,7 +78,9 @@ class KinesisAnalyticsHandlerIT {
                         .getBytes(StandardCharsets.UTF_8));
                 expected.merge(ts.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + " " + type, 1L, Long::sum);
             }
-            List<String> put = put(kinesis, stream, payloads);
+            // The first 900 events one per Kinesis record, the last 300 packed by rtpipe's producer (KPL format).
+            List<String> put = put(kinesis, stream, payloads.subList(0, 900));
+            put.addAll(putAggregated(kinesis, stream, payloads.subList(900, payloads.size())));
 
             var settings = new AnalyticsSettings(table, bucket, null, AnalyticsSettings.DEFAULT_MAX_STATE_BYTES,
                     "us-east-1", null);
@@ -112,7 +117,7 @@ class KinesisAnalyticsHandlerIT {
                     assertThat(last.getState()).isEmpty();
                 }
             }
-            System.out.printf("%d records in %d invocations%n", put.size(), invocations);
+            System.out.printf("%d user records in %d invocations%n", put.size(), invocations);
 
             Map<String, Long> actual = new TreeMap<>();
             new ResultsQuery(dynamoDb, table).merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE,
@@ -122,7 +127,7 @@ class KinesisAnalyticsHandlerIT {
 
             var archive = new IntervalReader(s3, bucket);
             assertThat(archive.lines(IntervalKind.RAW, stream))
-                    .map(line -> line.shardId() + "/" + line.sequenceNumber())
+                    .map(line -> line.shardId() + "/" + line.sequenceNumber() + "/" + line.subSequenceNumber())
                     .containsExactlyInAnyOrderElementsOf(put);
             assertThat(archive.lines(IntervalKind.DEADLETTER, stream)).isEmpty();
             assertThat(archive.lines(IntervalKind.LATE, stream)).isEmpty();
@@ -141,9 +146,29 @@ class KinesisAnalyticsHandlerIT {
             for (PutRecordsResultEntry result : kinesis.putRecords(b -> b.streamName(stream).records(entries)).join()
                     .records()) {
                 assertThat(result.errorCode()).as("kinesis-mock enforces no limits").isNull();
-                positions.add(result.shardId() + "/" + result.sequenceNumber());
+                positions.add(result.shardId() + "/" + result.sequenceNumber() + "/0");
             }
         }
+        return positions;
+    }
+
+    /** Packs the payloads with the producer's KPL-format aggregator and puts the aggregates; returns member positions. */
+    private static List<String> putAggregated(KinesisAsyncClient kinesis, String stream, List<byte[]> payloads) {
+        var aggregator = new RecordAggregator<Integer>(AggregationConfig.builder().maxRecordBytes(8 * 1024).build());
+        List<PackedRecord<Integer>> packed = new ArrayList<>();
+        for (int i = 0; i < payloads.size(); i++) {
+            aggregator.add("agg-" + (i % 16), payloads.get(i), i, 0L, packed::add);
+        }
+        aggregator.drainAll(packed::add);
+        List<String> positions = new ArrayList<>();
+        for (PackedRecord<Integer> record : packed) {
+            var result = kinesis.putRecord(b -> b.streamName(stream).partitionKey(record.partitionKey())
+                    .data(SdkBytes.fromByteArray(record.data()))).join();
+            for (int member = 0; member < record.members().size(); member++) {
+                positions.add(result.shardId() + "/" + result.sequenceNumber() + "/" + member);
+            }
+        }
+        assertThat(packed.size()).as("several events per Kinesis record").isLessThan(payloads.size() / 4);
         return positions;
     }
 
