@@ -143,7 +143,11 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
 
     @Override
     public void shutdownRequested(ShutdownRequestedInput input) {
-        if (engine == null || stalled) {
+        if (engine == null) {
+            return;
+        }
+        if (stalled) {
+            stats.handOffFailed();
             return;
         }
         boolean drain = drainRequested.getAsBoolean();
@@ -154,6 +158,8 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         // Otherwise open windows stay unwritten: the next owner rebuilds them from the replay after the checkpoint.
         if (writeFiredResults() && checkpointAtPlan(input.checkpointer(), false)) {
             LOG.info("Shard {} handed off{}", shardId, drain ? " after draining every window" : "");
+        } else {
+            stats.handOffFailed();
         }
     }
 

@@ -57,6 +57,7 @@ public final class ConsumerStats {
     private final AtomicLong lateRecords = new AtomicLong();
     private final AtomicLong windowsWritten = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
+    private final AtomicLong failedHandOffs = new AtomicLong();
     private final Map<String, ShardState> shards = new ConcurrentHashMap<>();
 
     ConsumerStats(Clock clock) {
@@ -90,6 +91,15 @@ public final class ConsumerStats {
         if (records == 0 && shard.millisBehindLatest == 0) {
             shard.caughtUpAt = clock.instant();
         }
+    }
+
+    /** A shard asked to shut down gracefully could not write what is final or checkpoint. */
+    void handOffFailed() {
+        failedHandOffs.incrementAndGet();
+    }
+
+    long failedHandOffs() {
+        return failedHandOffs.get();
     }
 
     void windowsWritten(int count) {

@@ -29,9 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -263,16 +262,35 @@ public final class KclConsumer implements AutoCloseable {
         }
         boolean graceful = false;
         long started = System.nanoTime();
+        long failedHandOffsBefore = stats.failedHandOffs();
+        boolean kclFinished = false;
         try {
-            graceful = Boolean.TRUE.equals(running.startGracefulShutdown().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (TimeoutException e) {
-            LOG.warn("Graceful shutdown did not finish within {}; shutting down without final checkpoints", timeout);
+            CompletableFuture<Boolean> kclShutdown = running.startGracefulShutdown();
+            // KCL 2.7.2 waits for a shutdown notification for every lease this worker owns, including the leases of
+            // shards it already read to SHARD_END (kept until KCL's lease cleanup deletes them, a minute or more):
+            // their consumers have finished and are never notified, so after a reshard its future would hang until
+            // the timeout. Every processor that had something to hand off is done once none is held.
+            long deadline = started + timeout.toNanos();
+            while (!kclShutdown.isDone() && stats.shardsHeld() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(POLL_MILLIS);
+            }
+            if (kclShutdown.isDone()) {
+                kclFinished = true;
+                graceful = Boolean.TRUE.equals(kclShutdown.get());
+            } else if (stats.shardsHeld() == 0) {
+                graceful = stats.failedHandOffs() == failedHandOffsBefore;
+                LOG.info("Every shard processor has handed off{}; finishing the shutdown without waiting for KCL to "
+                        + "notify the leases of shards that already ended", graceful ? "" : " (some could not checkpoint)");
+            } else {
+                LOG.warn("Graceful shutdown did not finish within {}; shutting down without final checkpoints",
+                        timeout);
+            }
         } catch (ExecutionException e) {
             LOG.warn("Graceful shutdown failed; shutting down without final checkpoints", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!graceful) {
+        if (!graceful || !kclFinished) {
             running.shutdown();
         }
         finish(Duration.ofNanos(System.nanoTime() - started));

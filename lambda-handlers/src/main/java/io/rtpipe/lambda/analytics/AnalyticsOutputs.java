@@ -1,0 +1,44 @@
+package io.rtpipe.lambda.analytics;
+
+import io.rtpipe.connectors.dynamodb.ResultsSink;
+import io.rtpipe.connectors.s3.S3IntervalSink;
+import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.engine.WindowResult;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.List;
+
+/** Where the handler's output goes: the same S3 and DynamoDB sinks as the KCL consumer. */
+public interface AnalyticsOutputs {
+
+    /**
+     * Writes a batch's raw archive, dead letters and late records, keyed by its first record.
+     *
+     * @throws SinkWriteException when a write still fails after retries
+     */
+    void writeInterval(String stream, String shardId, CheckpointPlan interval);
+
+    /**
+     * Upserts window partials (absolute values).
+     *
+     * @throws SinkWriteException when a write still fails after retries
+     */
+    void writeResults(List<WindowResult> results);
+
+    /** {@link S3IntervalSink} (one per stream name) and {@link ResultsSink}. */
+    static AnalyticsOutputs sinks(S3Client s3, String bucket, ResultsSink results, RetryPolicy retry) {
+        return new AnalyticsOutputs() {
+            @Override
+            public void writeInterval(String stream, String shardId, CheckpointPlan interval) {
+                new S3IntervalSink(s3, bucket, stream, retry).write(shardId, interval);
+            }
+
+            @Override
+            public void writeResults(List<WindowResult> partials) {
+                results.write(partials);
+            }
+        };
+    }
+}

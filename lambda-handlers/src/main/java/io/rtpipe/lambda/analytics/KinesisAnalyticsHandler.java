@@ -1,0 +1,134 @@
+package io.rtpipe.lambda.analytics;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
+import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.dynamodb.ResultsSink;
+import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.record.InputRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lambda entry point of the Kinesis analytics pipeline: the same {@code ShardEngine} and metrics as the KCL consumer,
+ * driven by the event source mapping's tumbling windows (one invocation = one shard's batch).
+ *
+ * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}), resume an engine from the carried {@link WindowState}, run the batch, fold the fired partials
+ * into the state, write the batch's raw archive, dead letters and late records to S3 (keyed by its first record), and
+ * return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
+ * mapping has no tumbling window at all and so every batch is its own window) write the state's partials to the
+ * results table, named {@code <shardId>@<first record of the window>}, and return an empty state.
+ *
+ * <p>Failures: a record that cannot be decoded is a dead letter, not a failure. When a sink write still fails after
+ * its retries the whole batch is reported as a batch item failure at its first record and the <em>incoming</em> state
+ * is returned, so Lambda retries the same records from the same state, which rewrites the same S3 keys and results
+ * items. A final invocation without records that cannot write its results throws: Lambda retries it and holds the
+ * shard until it succeeds. A state over the size limit throws {@link StateTooLargeException}.
+ */
+public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTimeWindowEvent, TimeWindowEventResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisAnalyticsHandler.class);
+
+    private final BatchFolder folder;
+    private final StateCodec codec;
+    private final String fixedStream;
+    private final AnalyticsOutputs outputs;
+
+    /** Used by the Lambda runtime: settings from the environment, clients built once per container. */
+    public KinesisAnalyticsHandler() {
+        this(AnalyticsSettings.fromEnvironment(System.getenv()));
+    }
+
+    public KinesisAnalyticsHandler(AnalyticsSettings settings) {
+        this(settings, new AwsClients(awsConfig(settings)), EngineConfig.defaults(), RetryPolicy.defaults());
+    }
+
+    public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
+                                   RetryPolicy retry) {
+        this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry), retry));
+    }
+
+    public KinesisAnalyticsHandler(AnalyticsSettings settings, EngineConfig engine, AnalyticsOutputs outputs) {
+        this.folder = new BatchFolder(engine);
+        this.codec = new StateCodec(settings.maxStateBytes());
+        this.fixedStream = settings.streamName();
+        this.outputs = outputs;
+    }
+
+    private static AwsConfig awsConfig(AnalyticsSettings settings) {
+        AwsConfig.Builder aws = AwsConfig.builder().region(settings.region());
+        if (settings.endpoint() != null) {
+            aws.endpoint(settings.endpoint());
+        }
+        return aws.build();
+    }
+
+    @Override
+    public TimeWindowEventResponse handleRequest(KinesisTimeWindowEvent event, Context context) {
+        List<KinesisEvent.KinesisEventRecord> batch = event.getRecords() == null ? List.of() : event.getRecords();
+        String shardId = shardId(event, batch);
+        Map<String, String> incoming = event.getState() == null ? Map.of() : event.getState();
+        WindowState before = codec.decode(incoming);
+        List<InputRecord> records = batch.stream().flatMap(r -> UserRecords.of(r).stream()).toList();
+        BatchFolder.Folded folded = folder.fold(shardId, before, records);
+        // No isFinalInvokeForWindow at all: the mapping has no tumbling window, so each batch is a window of its own.
+        boolean finalInvoke = event.getIsFinalInvokeForWindow() == null
+                || event.getIsFinalInvokeForWindow() || Boolean.TRUE.equals(event.getIsWindowTerminatedEarly());
+        try {
+            if (folded.interval().isPresent()) {
+                outputs.writeInterval(streamName(event, batch), shardId, folded.interval().get());
+            }
+            if (finalInvoke && !folded.state().partials().isEmpty()) {
+                outputs.writeResults(folded.state().results(shardId));
+            }
+        } catch (SinkWriteException e) {
+            if (records.isEmpty()) {
+                throw new IllegalStateException("Shard " + shardId + ": could not write the window's results ("
+                        + e.getMessage() + "); Lambda retries this final invocation", e);
+            }
+            String retryFrom = records.get(0).position().sequenceNumber();
+            LOG.warn("Shard {}: a sink write failed ({}); reporting the batch from {} for retry with the state it "
+                    + "came with", shardId, e.getMessage(), retryFrom);
+            return new TimeWindowEventResponse(incoming,
+                    List.of(new TimeWindowEventResponse.BatchItemFailure(retryFrom)));
+        }
+        Map<String, String> next = finalInvoke ? Map.of() : codec.encode(folded.state(), shardId);
+        LOG.info("Shard {}: {} records, {} partials in the window state{}", shardId, records.size(),
+                folded.state().partials().size(), finalInvoke ? ", written (final invocation)" : "");
+        return new TimeWindowEventResponse(next, List.of());
+    }
+
+    private static String shardId(KinesisTimeWindowEvent event, List<KinesisEvent.KinesisEventRecord> batch) {
+        if (event.getShardId() != null) {
+            return event.getShardId();
+        }
+        // Without a tumbling window the event has no shardId: each record's eventID is "<shardId>:<sequence>".
+        if (!batch.isEmpty() && batch.get(0).getEventID() != null && batch.get(0).getEventID().contains(":")) {
+            return batch.get(0).getEventID().substring(0, batch.get(0).getEventID().indexOf(':'));
+        }
+        throw new IllegalArgumentException("the event names no shard (no shardId, no record eventID)");
+    }
+
+    private String streamName(KinesisTimeWindowEvent event, List<KinesisEvent.KinesisEventRecord> batch) {
+        if (fixedStream != null) {
+            return fixedStream;
+        }
+        String arn = event.getEventSourceArn() != null ? event.getEventSourceArn() : batch.get(0).getEventSourceARN();
+        int slash = arn == null ? -1 : arn.lastIndexOf(":stream/");
+        if (slash < 0) {
+            throw new IllegalArgumentException("cannot tell the stream name from event source ARN '" + arn
+                    + "'; set STREAM_NAME");
+        }
+        return arn.substring(slash + ":stream/".length());
+    }
+}

@@ -1,0 +1,113 @@
+package io.rtpipe.lambda.analytics;
+
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What one shard carries from one invocation to the next within a Lambda tumbling window: the aggregate partials of
+ * the records folded in so far (not the records), and what the engine needs to judge lateness and redeliveries the
+ * same way across invocations. Immutable.
+ *
+ * @param firstPosition the first record folded into this state (null while empty): it names the state's partials
+ *                      ({@link #partialId}), so rewriting them after a retry overwrites the same items
+ * @param lastPosition  the last record folded in (null while empty): the engine ignores records at or before it
+ * @param maxTimes      per metric, the highest event time folded in (the watermark's base)
+ * @param partials      per (metric, window, key), the partial values of the records folded in
+ */
+public record WindowState(RecordPosition firstPosition, RecordPosition lastPosition, Map<String, Long> maxTimes,
+                          Map<PartialKey, Map<String, Object>> partials) {
+
+    /** One engine window and group key of one metric. */
+    public record PartialKey(String metric, Instant windowStart, Instant windowEnd, Map<String, String> key) {
+        public PartialKey {
+            Objects.requireNonNull(metric, "metric");
+            Objects.requireNonNull(windowStart, "windowStart");
+            Objects.requireNonNull(windowEnd, "windowEnd");
+            key = Collections.unmodifiableMap(new LinkedHashMap<>(key));
+        }
+    }
+
+    public WindowState {
+        maxTimes = Map.copyOf(maxTimes);
+        partials = Collections.unmodifiableMap(new LinkedHashMap<>(partials));
+    }
+
+    public static WindowState empty() {
+        return new WindowState(null, null, Map.of(), Map.of());
+    }
+
+    public boolean isEmpty() {
+        return firstPosition == null;
+    }
+
+    /** Where a fresh engine resumes: after the last record folded in, with the same highest event times. */
+    public ShardProgress engineProgress() {
+        // No "fired" times: every window of the previous invocations is in the partials, none is written yet, so
+        // the engine must count a record of such a window (unless it is late, which maxTimes decides).
+        return new ShardProgress(lastPosition, maxTimes, Map.of());
+    }
+
+    /**
+     * This state with one more batch folded in.
+     *
+     * @param batch    the engine's plan after {@code endOfInput()}: every record the batch added, its new progress
+     * @param partials every result the engine fired for that batch
+     */
+    public WindowState plus(CheckpointPlan batch, List<WindowResult> partials, EngineConfig config) {
+        Map<PartialKey, Map<String, Object>> merged = new LinkedHashMap<>(this.partials);
+        for (WindowResult result : partials) {
+            MetricSpec spec = config.metric(result.metric());
+            var key = new PartialKey(result.metric(), result.windowStart(), result.windowEnd(), result.key());
+            Map<String, Object> before = merged.get(key);
+            if (before == null) {
+                merged.put(key, result.values());
+            } else {
+                Map<String, Object> values = new LinkedHashMap<>(before);
+                result.values().forEach((name, value) -> values.merge(name, value,
+                        spec.aggregate(name)::mergePartials));
+                merged.put(key, values);
+            }
+        }
+        Map<String, Long> times = new TreeMap<>(maxTimes);
+        times.putAll(batch.progress().maxTimeAtCheckpoint());
+        return new WindowState(firstPosition == null ? batch.firstPosition() : firstPosition, batch.checkpointAt(),
+                times, merged);
+    }
+
+    /**
+     * The shard-partial identity of this state's results: {@code <shardId>@<first record>}. A Lambda window's
+     * partials never overwrite another window's (an engine window can span several Lambda windows), and readers
+     * merge them like partials of different shards.
+     */
+    public String partialId(String shardId) {
+        if (firstPosition == null) {
+            throw new IllegalStateException("an empty window state has no results");
+        }
+        return shardId + "@" + firstPosition;
+    }
+
+    /** The partials as results to upsert, named by {@link #partialId}. */
+    public List<WindowResult> results(String shardId) {
+        if (partials.isEmpty()) {
+            return List.of();
+        }
+        String id = partialId(shardId);
+        List<WindowResult> results = new ArrayList<>(partials.size());
+        partials.forEach((key, values) -> results.add(
+                new WindowResult(key.metric(), key.windowStart(), key.windowEnd(), key.key(), id, values)));
+        return results;
+    }
+}

@@ -1,0 +1,44 @@
+package io.rtpipe.lambda.analytics;
+
+import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.engine.WindowResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * In-memory outputs keyed like the real sinks (S3 objects by stream, shard and first record; results items by
+ * metric, window, key and partial id), so a rewrite overwrites; can be told to fail, as a sink outage would.
+ */
+final class RecordingOutputs implements AnalyticsOutputs {
+
+    final Map<String, CheckpointPlan> intervals = new LinkedHashMap<>();
+    final Map<String, WindowResult> results = new LinkedHashMap<>();
+    final List<String> writes = new ArrayList<>();
+    boolean failIntervals;
+    boolean failResults;
+
+    @Override
+    public void writeInterval(String stream, String shardId, CheckpointPlan interval) {
+        if (failIntervals) {
+            throw new SinkWriteException("S3 is down (test)", new RuntimeException("down"));
+        }
+        String key = stream + "/" + shardId + "/" + interval.firstPosition();
+        intervals.put(key, interval);
+        writes.add("interval " + key);
+    }
+
+    @Override
+    public void writeResults(List<WindowResult> partials) {
+        if (failResults) {
+            throw new SinkWriteException("DynamoDB is down (test)", new RuntimeException("down"));
+        }
+        for (WindowResult r : partials) {
+            results.put(r.metric() + "|" + r.windowStart() + "|" + r.key() + "|" + r.shardId(), r);
+        }
+        writes.add("results " + partials.size());
+    }
+}
