@@ -137,7 +137,10 @@ final class MetricReader {
         }
         for (int i = 0; i < groupSlots.length; i++) {
             FieldKind kind = fields.kind(groupSlots[i]);
-            if (kind != FieldKind.STRING) {
+            // Text decoders keep the text of numbers and booleans: such values group as written.
+            boolean asText = fields.text(groupSlots[i]) != null
+                    && (kind == FieldKind.INTEGER || kind == FieldKind.DECIMAL || kind == FieldKind.BOOLEAN);
+            if (kind != FieldKind.STRING && !asText) {
                 return groupFields[i] + (kind == FieldKind.MISSING ? ": missing"
                         : ": expected a string, found " + kind.description());
             }

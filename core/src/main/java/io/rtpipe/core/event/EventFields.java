@@ -46,16 +46,19 @@ public final class EventFields {
     public void setLong(int slot, long value) {
         kinds[slot] = FieldKind.INTEGER;
         longs[slot] = value;
+        texts[slot] = null;
     }
 
     public void setDouble(int slot, double value) {
         kinds[slot] = FieldKind.DECIMAL;
         doubles[slot] = value;
+        texts[slot] = null;
     }
 
     public void setBoolean(int slot, boolean value) {
         kinds[slot] = FieldKind.BOOLEAN;
         longs[slot] = value ? 1 : 0;
+        texts[slot] = null;
     }
 
     /** An integral number beyond 64 bits: kept as its text (and as a double for arithmetic). */
@@ -68,12 +71,13 @@ public final class EventFields {
     /** A kind without a scalar value: NULL, OBJECT, ARRAY or MISSING. */
     public void setKind(int slot, FieldKind kind) {
         kinds[slot] = kind;
+        texts[slot] = null;
     }
 
     /** Sets a slot from a CEL-ready value (see {@link io.rtpipe.core.filter.FieldLookup}); null = missing. */
     public void setFromValue(int slot, Object value) {
         if (value == null) {
-            kinds[slot] = FieldKind.MISSING;
+            setKind(slot, FieldKind.MISSING);
         } else if (value instanceof String s) {
             setString(slot, s);
         } else if (value instanceof Long l) {
@@ -85,14 +89,22 @@ public final class EventFields {
         } else if (value instanceof Boolean b) {
             setBoolean(slot, b);
         } else if (value instanceof Map) {
-            kinds[slot] = FieldKind.OBJECT;
+            setKind(slot, FieldKind.OBJECT);
         } else if (value instanceof List) {
-            kinds[slot] = FieldKind.ARRAY;
+            setKind(slot, FieldKind.ARRAY);
         } else if (value == EventFilter.JSON_NULL) {
-            kinds[slot] = FieldKind.NULL;
+            setKind(slot, FieldKind.NULL);
         } else {
             throw new IllegalArgumentException("not an event value: " + value.getClass().getName());
         }
+    }
+
+    /**
+     * Keeps the text a text decoder read a value from (a number or boolean in a CSV or regex record): group-by takes
+     * such values as written.
+     */
+    public void setText(int slot, String text) {
+        texts[slot] = text;
     }
 
     public void setWholeValue(int index, Object value) {
@@ -118,7 +130,10 @@ public final class EventFields {
         return doubles[slot];
     }
 
-    /** The value of a {@link FieldKind#STRING} field, or the literal text of an {@link FieldKind#INTEGER_TOO_LARGE}. */
+    /**
+     * The value of a {@link FieldKind#STRING} field, the literal text of an {@link FieldKind#INTEGER_TOO_LARGE}, or
+     * the text a text decoder read any other scalar from (null for JSON numbers and booleans).
+     */
     public String text(int slot) {
         return texts[slot];
     }

@@ -7,6 +7,7 @@ import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.FieldUse;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.filter.FilterException;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Loads metric specs from YAML (schema: docs/metrics.md) and validates them strictly: unknown keys, wrong types, bad
@@ -44,7 +46,9 @@ public final class SpecLoader {
     private static final String NAME_RULE = "1-63 lower-case letters, digits or underscores starting with a letter";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final String DURATION_RULE = "a duration such as 30s, 1m, 1h";
-    private static final Set<String> TOP_KEYS = ordered("metrics");
+    private static final Set<String> TOP_KEYS = ordered("decoder", "metrics");
+    private static final String DECODER_RULE = "json, {type: csv, header: [COLUMN, ...], delimiter: \",\"} or "
+            + "{type: regex, pattern: \"(?<ts>\\d+) (?<type>\\w+)\"}";
     private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
             "allowed_lateness", "dedup", "max_keys_per_window", "aggregates");
     private static final Set<String> DEDUP_KEYS = ordered("field");
@@ -127,7 +131,80 @@ public final class SpecLoader {
             for (int i = 0; i < list.items().size(); i++) {
                 metrics.add(metric(list.items().get(i), "metrics[" + i + "]", nameLines));
             }
-            return EngineConfig.builder().metrics(metrics).build();
+            return EngineConfig.builder().metrics(metrics).decoder(decoder(top.get("decoder"))).build();
+        }
+
+        private DecoderSpec decoder(YamlNode node) {
+            if (node == null) {
+                return DecoderSpec.json();
+            }
+            if (node instanceof YamlNode.Scalar) {
+                if ("json".equals(((YamlNode.Scalar) node).value())) {
+                    return DecoderSpec.json();
+                }
+                throw error(node, "decoder", DECODER_RULE);
+            }
+            YamlNode.Mapping d = mapping(node, "decoder", DECODER_RULE);
+            YamlNode typeNode = d.get("type");
+            if (typeNode == null) {
+                throw missing(d, "decoder.type", "one of json, csv, regex");
+            }
+            switch (string(typeNode, "decoder.type", "one of json, csv, regex")) {
+                case "json" -> {
+                    checkKeys(d, "decoder", ordered("type"));
+                    return DecoderSpec.json();
+                }
+                case "csv" -> {
+                    checkKeys(d, "decoder", ordered("type", "header", "delimiter"));
+                    YamlNode headerNode = d.get("header");
+                    String headerRule = "a list of distinct column names such as [ts, type, amount]";
+                    if (headerNode == null) {
+                        throw missing(d, "decoder.header", headerRule);
+                    }
+                    YamlNode.Sequence columns = sequence(headerNode, "decoder.header", headerRule);
+                    List<String> header = new ArrayList<>();
+                    for (int i = 0; i < columns.items().size(); i++) {
+                        String column = string(columns.items().get(i), "decoder.header[" + i + "]", headerRule);
+                        if (header.contains(column)) {
+                            throw error(columns.items().get(i), "decoder.header[" + i + "]", "each column once");
+                        }
+                        header.add(column);
+                    }
+                    if (header.isEmpty()) {
+                        throw error(columns, "decoder.header", headerRule);
+                    }
+                    char delimiter = ',';
+                    YamlNode delimiterNode = d.get("delimiter");
+                    if (delimiterNode != null) {
+                        String text = delimiterNode instanceof YamlNode.Scalar s && s.value() instanceof String v
+                                ? v : "";
+                        if (text.length() != 1 || text.equals("\"") || text.equals("\n") || text.equals("\r")) {
+                            throw error(delimiterNode, "decoder.delimiter", "one character other than a quote or "
+                                    + "line break, such as \",\" or \"\\t\"");
+                        }
+                        delimiter = text.charAt(0);
+                    }
+                    return new DecoderSpec.Csv(header, delimiter);
+                }
+                case "regex" -> {
+                    checkKeys(d, "decoder", ordered("type", "pattern"));
+                    YamlNode patternNode = d.get("pattern");
+                    String patternRule = "a regular expression with named groups such as (?<ts>\\d+)";
+                    if (patternNode == null) {
+                        throw missing(d, "decoder.pattern", patternRule);
+                    }
+                    String text = string(patternNode, "decoder.pattern", patternRule);
+                    try {
+                        return new DecoderSpec.Regex(Pattern.compile(text));
+                    } catch (PatternSyntaxException e) {
+                        throw error(patternNode, "decoder.pattern", patternRule + " (" + e.getDescription()
+                                + " at index " + e.getIndex() + ")");
+                    } catch (IllegalArgumentException e) {
+                        throw error(patternNode, "decoder.pattern", patternRule);
+                    }
+                }
+                default -> throw error(typeNode, "decoder.type", "one of json, csv, regex");
+            }
         }
 
         private MetricSpec metric(YamlNode node, String path, Map<String, Integer> nameLines) {
