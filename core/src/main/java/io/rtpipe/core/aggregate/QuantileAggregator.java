@@ -1,9 +1,10 @@
 package io.rtpipe.core.aggregate;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import io.rtpipe.core.record.RecordPosition;
 
@@ -24,11 +25,12 @@ final class QuantileAggregator implements Aggregator {
     static final int MAX_BINS = 2048;
 
     private final double q;
-    private final double relativeAccuracy;
+    /** Immutable, so shared by every state: building one per window and key costs more than the adds. */
+    private final IndexMapping mapping;
 
     QuantileAggregator(double q, double relativeAccuracy) {
         this.q = q;
-        this.relativeAccuracy = relativeAccuracy;
+        this.mapping = new LogarithmicMapping(relativeAccuracy);
     }
 
     @Override
@@ -43,7 +45,7 @@ final class QuantileAggregator implements Aggregator {
 
     @Override
     public AggregateState newState() {
-        return new State(DDSketches.logarithmicCollapsingLowestDense(relativeAccuracy, MAX_BINS));
+        return new State(new DDSketch(mapping, () -> new CollapsingLowestDenseStore(MAX_BINS)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.FieldPath;
 
@@ -21,7 +22,9 @@ import java.util.Map;
  * If a field occurs more than once in an object, the last occurrence wins (as with Jackson's tree model).
  */
 public final class JsonEventDecoder implements EventDecoder {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /** The fast double parser is exact (correctly rounded) and several times quicker than Double.parseDouble. */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
     private final Node root;
     private final boolean wholeEvent;
