@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 ConsumeCommand.class,
                 QueryCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -77,7 +77,7 @@ public record WindowState(RecordPosition firstPosition, RecordPosition lastPosit
             } else {
                 Map<String, Object> values = new LinkedHashMap<>(before);
                 result.values().forEach((name, value) -> values.merge(name, value,
-                        spec.aggregate(name)::mergePartials));
+                        spec.aggregate(name).aggregator()::mergePartials));
                 merged.put(key, values);
             }
         }
