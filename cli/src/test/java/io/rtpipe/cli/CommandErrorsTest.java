@@ -6,6 +6,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,5 +64,29 @@ class CommandErrorsTest {
         int exit = run("produce", "--stream", "s", "--endpoint", "http://127.0.0.1:1", "--count", "1");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("rtpipe: cannot reach the endpoint").doesNotContain("\tat ");
+    }
+
+    @Test
+    void produceFromAMissingFile(@TempDir Path dir) {
+        assertThat(run("produce", "--stream", "s", "--source", "file:" + dir.resolve("nope.log"))).isEqualTo(2);
+        assertThat(err.toString()).contains("rtpipe: --source file: no such file: ").doesNotContain("Exception");
+    }
+
+    @Test
+    void produceFromAnUnknownSourceOrABadPort() {
+        assertThat(run("produce", "--stream", "s", "--source", "ftp:x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source must be generator, stdin, file:PATH or http:PORT, got 'ftp:x'");
+        assertThat(run("produce", "--stream", "s", "--source", "http:99999")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source http:PORT needs a port from 0 to 65535, got '99999'");
+    }
+
+    @Test
+    void produceOnAPortInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = run("produce", "--stream", "s", "--source", "http:" + taken.getLocalPort());
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("rtpipe: Cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("is another program using the port?").doesNotContain("\tat ");
+        }
     }
 }
