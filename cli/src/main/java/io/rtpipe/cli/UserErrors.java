@@ -52,9 +52,14 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
                 return new Explained("AWS answered " + service.statusCode() + ": " + firstLine(service.getMessage()),
                         CliException.FAILED, false);
             }
-            if (t instanceof SdkClientException client && rootIsNetwork(client)) {
-                return new Explained("cannot reach the endpoint (" + firstLine(client.getMessage())
-                        + "); check --endpoint/--region and that the service is running", CliException.FAILED, false);
+            if (t instanceof SdkClientException client) {
+                // Refused or timed-out connections (incl. a connection pool that could not connect in time) alike.
+                boolean network = rootIsNetwork(client)
+                        || String.valueOf(client.getMessage()).contains("Unable to execute HTTP request");
+                return new Explained(network
+                        ? "cannot reach the endpoint (" + firstLine(client.getMessage())
+                                + "); check --endpoint/--region and that the service is running"
+                        : "the AWS client failed: " + firstLine(client.getMessage()), CliException.FAILED, false);
             }
         }
         return new Explained(ex.getClass().getSimpleName() + ": " + firstLine(ex.getMessage()), CliException.FAILED, true);

@@ -6,6 +6,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,5 +78,29 @@ class CommandErrorsTest {
         assertThat(run("local", "--metrics", spec.toString())).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("rtpipe: " + spec + ":3: metrics[0].window.size: found \"1 minute\","
                 + " expected a duration such as 30s, 1m, 1h");
+    }
+
+    @Test
+    void produceFromAMissingFile(@TempDir Path dir) {
+        assertThat(run("produce", "--stream", "s", "--source", "file:" + dir.resolve("nope.log"))).isEqualTo(2);
+        assertThat(err.toString()).contains("rtpipe: --source file: no such file: ").doesNotContain("Exception");
+    }
+
+    @Test
+    void produceFromAnUnknownSourceOrABadPort() {
+        assertThat(run("produce", "--stream", "s", "--source", "ftp:x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source must be generator, stdin, file:PATH or http:PORT, got 'ftp:x'");
+        assertThat(run("produce", "--stream", "s", "--source", "http:99999")).isEqualTo(2);
+        assertThat(err.toString()).contains("--source http:PORT needs a port from 0 to 65535, got '99999'");
+    }
+
+    @Test
+    void produceOnAPortInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int exit = run("produce", "--stream", "s", "--source", "http:" + taken.getLocalPort());
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).contains("rtpipe: Cannot listen on 127.0.0.1:" + taken.getLocalPort())
+                    .contains("is another program using the port?").doesNotContain("\tat ");
+        }
     }
 }

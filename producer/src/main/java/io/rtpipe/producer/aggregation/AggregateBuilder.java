@@ -30,6 +30,7 @@ final class AggregateBuilder<T> {
             CodedOutputStream.computeUInt64Size(Record.EXPLICIT_HASH_KEY_INDEX_FIELD_NUMBER, EHK_INDEX);
     private static final int RECORDS_TAG_BYTES = CodedOutputStream.computeTagSize(AggregatedRecord.RECORDS_FIELD_NUMBER);
 
+    private final int bucket;
     private final String routingKey;
     private final int routingKeyBytes;
     private final String explicitHashKey;
@@ -43,10 +44,12 @@ final class AggregateBuilder<T> {
     private long firstAddedNanos;
 
     /**
+     * @param bucket          the hash-key bucket this builder collects
      * @param routingKey      the partition key the Kinesis record is put with
      * @param explicitHashKey MD5 of {@code routingKey} as a decimal: the explicit hash key of every member
      */
-    AggregateBuilder(String routingKey, String explicitHashKey, MessageDigest md5) {
+    AggregateBuilder(int bucket, String routingKey, String explicitHashKey, MessageDigest md5) {
+        this.bucket = bucket;
         this.routingKey = routingKey;
         this.routingKeyBytes = Utf8.length(routingKey);
         this.explicitHashKey = explicitHashKey;
@@ -118,7 +121,7 @@ final class AggregateBuilder<T> {
      * have to carry its own partition key, which routes elsewhere than its bucket.
      */
     PackedRecord<T> complete() {
-        PackedRecord<T> packed = new PackedRecord<>(routingKey, explicitHashKey, assemble(), members);
+        PackedRecord<T> packed = new PackedRecord<>(routingKey, explicitHashKey, assemble(), members, bucket);
         partitionKeyIndex.clear();
         partitionKeyTable.reset();
         records.reset();

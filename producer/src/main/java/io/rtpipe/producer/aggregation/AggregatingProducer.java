@@ -8,18 +8,21 @@ import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
+import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.RandomPartitionKey;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,11 +33,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * record's future completes when its aggregate is acknowledged (same shard and sequence number for all members; a
  * member's sub-sequence number is its position in the aggregate) or fails with its aggregate.
  *
- * <p>Order: records of one partition key go to one aggregate stream and aggregates are handed over in order.
- * Backpressure: when the inner producer fails fast with a full buffer, completed aggregates wait here (they already
- * hold accepted records) and further {@code send}s fail fast too until they are handed over; with a blocking inner
- * producer, {@code send} blocks. One lock serialises {@code send}; a linger thread sends aggregates that stayed open
- * for {@link AggregationConfig#linger()}.
+ * <p>Order: records of one partition key go to one bucket's aggregates, which are handed over in order; with
+ * {@link AggregationConfig#orderedPerBucket()} (the default) the next aggregate of a bucket is handed over only once
+ * the previous one is acknowledged or failed, so a key's records reach the stream in {@code send} order whatever the
+ * inner producer's requests in flight and retries. Backpressure: completed aggregates wait here (they already hold
+ * accepted records), at most {@code 2 × hashBuckets} of them; beyond that, or when the inner producer fails fast with
+ * a full buffer, {@code send} blocks or fails fast as the inner producer's policy says. One lock serialises
+ * {@code send}; a linger thread sends aggregates that stayed open for {@link AggregationConfig#linger()} and hands
+ * over aggregates whose bucket became free.
  */
 public final class AggregatingProducer implements RecordProducer {
 
@@ -45,8 +51,12 @@ public final class AggregatingProducer implements RecordProducer {
     private final Duration closeTimeout;
     private final long lingerNanos;
     private final RecordAggregator<Member> aggregator;
+    private final boolean failFast;
     /** Completed aggregates the inner producer has not accepted yet, in order. */
     private final ArrayDeque<PackedRecord<Member>> handOff = new ArrayDeque<>();
+    private final int maxWaitingAggregates;
+    /** Per bucket, 1 while one of its aggregates is with the inner producer; null unless ordered per bucket. */
+    private final AtomicIntegerArray bucketBusy;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition opened = lock.newCondition();
     private final Thread lingerThread;
@@ -82,12 +92,20 @@ public final class AggregatingProducer implements RecordProducer {
             throw new IllegalArgumentException("The producer's maxRecordBytes (" + inner.config().maxRecordBytes()
                     + ") is below the aggregation size target (" + config.maxRecordBytes() + ").");
         }
-        return new AggregatingProducer(inner, inner.config().partitionKeys(), config, inner.config().closeTimeout());
+        return new AggregatingProducer(inner, inner.config().partitionKeys(), config, inner.config().closeTimeout(),
+                inner.config().whenBufferFull());
     }
 
+    /**
+     * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
+     *                 producer's policy)
+     */
     public AggregatingProducer(RecordProducer inner, PartitionKeySelector partitionKeys, AggregationConfig config,
-                               Duration closeTimeout) {
+                               Duration closeTimeout, ProducerConfig.BufferFullPolicy whenFull) {
         this.inner = inner;
+        this.failFast = whenFull == ProducerConfig.BufferFullPolicy.FAIL_FAST;
+        this.maxWaitingAggregates = 2 * config.hashBuckets();
+        this.bucketBusy = config.orderedPerBucket() ? new AtomicIntegerArray(config.hashBuckets()) : null;
         this.partitionKeys = partitionKeys;
         this.closeTimeout = closeTimeout;
         this.lingerNanos = config.linger().toNanos();
@@ -126,10 +144,16 @@ public final class AggregatingProducer implements RecordProducer {
             if (closed) {
                 throw new IllegalStateException("the producer is closed and accepts no more records");
             }
-            if (!handOff.isEmpty() && !handOver()) {
-                bufferFullRejections.increment();
-                throw new BufferFullException("the producer buffer is full: aggregated records wait for space; slow "
-                        + "down, raise the limits or use the BLOCK policy");
+            while (!handOver() || handOff.size() >= maxWaitingAggregates) {
+                if (failFast) {
+                    bufferFullRejections.increment();
+                    throw new BufferFullException("the producer buffer is full: aggregated records wait for space; "
+                            + "slow down, raise the limits or use the BLOCK policy");
+                }
+                opened.awaitNanos(HANDOFF_RETRY_NANOS); // an acknowledgement frees a bucket
+                if (closed) {
+                    throw new IllegalStateException("the producer is closed and accepts no more records");
+                }
             }
             boolean wasIdle = aggregator.oldestOpenNanos().isEmpty();
             try {
@@ -142,7 +166,7 @@ public final class AggregatingProducer implements RecordProducer {
             bytesAccepted.add(data.length);
             handOver();
             if (wasIdle) {
-                opened.signal();
+                opened.signalAll();
             }
         } finally {
             lock.unlock();
@@ -150,28 +174,61 @@ public final class AggregatingProducer implements RecordProducer {
         return member;
     }
 
-    /** Hands completed aggregates to the inner producer in order; false if it refused one for a full buffer. */
+    /**
+     * Hands completed aggregates to the inner producer in order, skipping (and keeping) those whose bucket has one
+     * with the inner producer already; false if the inner producer refused one for a full buffer.
+     */
     private boolean handOver() throws InterruptedException {
-        while (!handOff.isEmpty()) {
-            PackedRecord<Member> packed = handOff.peek();
+        Iterator<PackedRecord<Member>> waiting = handOff.iterator();
+        while (waiting.hasNext()) {
+            PackedRecord<Member> packed = waiting.next();
+            int bucket = packed.bucket();
+            if (bucketBusy != null && bucketBusy.get(bucket) != 0) {
+                continue;
+            }
             CompletableFuture<PutResult> put;
             try {
                 put = inner.send(packed.partitionKey(), packed.data());
             } catch (BufferFullException full) {
                 return false;
             }
-            handOff.poll();
-            put.whenComplete((result, error) -> complete(packed.members(), result, error));
+            waiting.remove();
+            if (bucketBusy != null) {
+                bucketBusy.set(bucket, 1); // before whenComplete: a record failed at once completes inside it
+            }
+            put.whenComplete((result, error) -> {
+                complete(packed.members(), result, error);
+                if (bucketBusy != null) {
+                    bucketBusy.set(bucket, 0);
+                    wakeHandOver();
+                }
+            });
         }
         return true;
     }
 
+    /**
+     * Wakes the linger thread to hand over the freed bucket's next aggregate. Never waits for the lock: this runs on
+     * the inner producer's completion thread, which a {@code send} holding the lock may be waiting for (blocking
+     * buffer); if the lock is busy its holder or the linger thread's next turn (within 5 ms) does the hand-over.
+     */
+    private void wakeHandOver() {
+        if (lock.tryLock()) {
+            try {
+                opened.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private void complete(List<Member> members, PutResult result, Throwable error) {
         if (error == null) {
-            for (Member m : members) {
+            for (int i = 0; i < members.size(); i++) {
+                Member m = members.get(i);
                 acknowledged.increment();
                 bytesAcknowledged.add(m.data.length);
-                m.complete(result);
+                m.complete(new PutResult(result.shardId(), result.sequenceNumber(), i, result.attempts()));
             }
             return;
         }
@@ -226,7 +283,7 @@ public final class AggregatingProducer implements RecordProducer {
             lock.lockInterruptibly();
             try {
                 aggregator.drainAll(handOff::add);
-                if (handOver()) {
+                if (handOver() && handOff.isEmpty()) {
                     return true;
                 }
             } finally {

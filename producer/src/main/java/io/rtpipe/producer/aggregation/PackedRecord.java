@@ -14,9 +14,10 @@ import java.util.List;
  *                     record's explicit hash key too changes nothing
  * @param data         the aggregated record: magic bytes, protobuf message, MD5 of the message
  * @param members      the caller's handles of the user records inside, in order
+ * @param bucket       the hash-key bucket the members' keys fall in (see {@link HashKeyBuckets})
  * @param <T>          the caller's handle type
  */
-public record PackedRecord<T>(String partitionKey, String hashKey, byte[] data, List<T> members) {
+public record PackedRecord<T>(String partitionKey, String hashKey, byte[] data, List<T> members, int bucket) {
 
     /** Bytes this record counts against Kinesis' per-record limit: data plus the UTF-8 partition key. */
     public int kinesisSize() {

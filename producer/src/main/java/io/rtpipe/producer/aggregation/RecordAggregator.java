@@ -34,7 +34,7 @@ public final class RecordAggregator<T> {
         MessageDigest md5 = HashKeyBuckets.newMd5();
         this.aggregates = new ArrayList<>(buckets.count());
         for (int i = 0; i < buckets.count(); i++) {
-            aggregates.add(new AggregateBuilder<>(buckets.routingKey(i), buckets.hashKey(i), md5));
+            aggregates.add(new AggregateBuilder<>(i, buckets.routingKey(i), buckets.hashKey(i), md5));
         }
     }
 

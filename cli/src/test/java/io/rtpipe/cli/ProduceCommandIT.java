@@ -1,0 +1,134 @@
+package io.rtpipe.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.sandbox.Backend;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.Sandbox;
+import io.rtpipe.sandbox.SandboxConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code rtpipe produce} against the emulators: stdin aggregated and not, and a missing stream. */
+class ProduceCommandIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LocalAws aws;
+
+    @BeforeAll
+    static void start() {
+        aws = Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (aws != null) {
+            aws.close();
+        }
+    }
+
+    private record Run(int exit, String stderr) {
+    }
+
+    private static Run produce(String stdin, String... args) {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        StringWriter picocliErr = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(picocliErr, true));
+        ProduceCommand command = cli.getSubcommands().get("produce").getCommand();
+        command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        command.stderr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
+        var config = aws.awsConfig();
+        List<String> all = new ArrayList<>(List.of("produce", "--region", config.region(),
+                "--kinesis-endpoint", config.kinesisEndpoint().orElseThrow().toString(),
+                "--dynamodb-endpoint", config.dynamoDbEndpoint().orElseThrow().toString(),
+                "--s3-endpoint", config.s3Endpoint().orElseThrow().toString(),
+                "--cloudwatch-endpoint", config.cloudWatchEndpoint().orElseThrow().toString()));
+        all.addAll(List.of(args));
+        int exit = cli.execute(all.toArray(String[]::new));
+        return new Run(exit, stderr.toString(StandardCharsets.UTF_8) + picocliErr);
+    }
+
+    @Test
+    void stdinLinesAreInTheStreamOnceAggregatedOrNot() throws Exception {
+        for (boolean aggregated : new boolean[] {true, false}) {
+            String stream = "produce-it-" + UUID.randomUUID().toString().substring(0, 8);
+            aws.createStream(stream, 2);
+            StringBuilder input = new StringBuilder();
+            for (int i = 0; i < 1_500; i++) {
+                input.append("{\"id\":").append(i).append(",\"user\":\"u").append(i % 17).append("\"}\n");
+                if (i % 100 == 0) {
+                    input.append('\n'); // blank lines are skipped
+                }
+            }
+            List<String> args = new ArrayList<>(List.of("--stream", stream, "--source", "stdin",
+                    "--partition-key-field", "user"));
+            if (!aggregated) {
+                args.add("--no-aggregation");
+            }
+            Run run = produce(input.toString(), args.toArray(String[]::new));
+            assertThat(run.exit()).as(run.stderr()).isZero();
+            assertThat(run.stderr()).contains("produced 1,500: 1,500 acknowledged, 0 failed, 0 buffered");
+            List<Integer> ids = new ArrayList<>();
+            int kinesisRecords = read(stream, ids);
+            assertThat(ids).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, 1_500).boxed().toList());
+            if (aggregated) {
+                assertThat(kinesisRecords).isLessThan(150);
+            } else {
+                assertThat(kinesisRecords).isEqualTo(1_500);
+            }
+        }
+    }
+
+    @Test
+    void aMissingStreamIsOneSentence() {
+        Run run = produce("", "--stream", "no-such-stream", "--source", "stdin");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.stderr()).contains("rtpipe: stream 'no-such-stream' does not exist").doesNotContain("\tat ");
+    }
+
+    /** Reads the stream, de-aggregating as KCL does; adds each event's id; returns the Kinesis record count. */
+    private static int read(String stream, List<Integer> ids) throws Exception {
+        int kinesisRecords = 0;
+        try (KinesisAsyncClient kinesis = new AwsClients(aws.awsConfig()).kinesisAsync()) {
+            for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).join().shards()) {
+                List<KinesisClientRecord> read = new ArrayList<>();
+                String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
+                while (iterator != null) {
+                    String it = iterator;
+                    GetRecordsResponse response = kinesis.getRecords(r -> r.shardIterator(it).limit(10_000)).join();
+                    response.records().forEach(r -> read.add(KinesisClientRecord.fromRecord(r)));
+                    iterator = response.records().isEmpty() ? null : response.nextShardIterator();
+                }
+                kinesisRecords += read.size();
+                for (KinesisClientRecord user : new AggregatorUtil().deaggregate(read,
+                        shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey())) {
+                    ids.add(JSON.readTree(StandardCharsets.UTF_8.decode(user.data()).toString()).get("id").asInt());
+                }
+            }
+        }
+        return kinesisRecords;
+    }
+}
