@@ -14,6 +14,7 @@ import io.rtpipe.core.record.InputRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ final class MetricWindows {
     private final int timestampSlot;
     private final String[] groupFields;
     private final int[] groupSlots;
+    /** The dedup field's decoder slot, or -1 if this metric does not de-duplicate. */
+    private final int dedupSlot;
     private final Aggregate[] aggregates;
     private final WindowAssigner windows;
     private final long windowSize;
@@ -44,9 +47,12 @@ final class MetricWindows {
     // The event just read by read(): valid until the next call.
     private long eventTime;
     private Object eventKey;
+    /** The event's id for de-duplication (a String or a Long), or null. */
+    private Object eventId;
 
     private long late;
     private long replaySkipped;
+    private long duplicatesDropped;
     private long windowsFired;
     private long resultsFired;
 
@@ -62,6 +68,7 @@ final class MetricWindows {
         }
         groupFields = spec.groupBy().toArray(String[]::new);
         groupSlots = Arrays.stream(groupFields).mapToInt(slots::get).toArray();
+        dedupSlot = spec.dedupField() == null ? -1 : slots.get(spec.dedupField());
         aggregates = spec.aggregates().toArray(Aggregate[]::new);
         windows = spec.windows();
         windowSize = windows.sizeMillis();
@@ -77,6 +84,9 @@ final class MetricWindows {
             fields.add(field.field());
         }
         fields.addAll(spec.groupBy());
+        if (spec.dedupField() != null) {
+            fields.add(spec.dedupField());
+        }
         return fields;
     }
 
@@ -143,6 +153,11 @@ final class MetricWindows {
                 yield List.of(values);
             }
         };
+        eventId = dedupSlot < 0 ? null : switch (fields.kind(dedupSlot)) {
+            case STRING -> fields.text(dedupSlot);
+            case INTEGER -> fields.longValue(dedupSlot);
+            default -> null; // no usable id: never treated as a duplicate
+        };
         return null;
     }
 
@@ -150,6 +165,10 @@ final class MetricWindows {
      * Adds the event last {@link #read} to its windows, or reports it late for windows that already fired, then
      * advances the highest event time. Lateness is judged against the watermark before this event; a late event's
      * time is below the highest time seen, so advancing first would not change the decision either.
+     * <p>
+     * De-duplication is decided per window: an event whose id an open window already took is dropped from that
+     * window (not counted, not late, not a dead letter). Every record of an open window comes after the checkpoint,
+     * so a replay rebuilds each window's ids exactly. A copy arriving after its window fired is late like any record.
      */
     void accept(long recordIndex, InputRecord record, EventFields fields, List<LateRecord> lateOut) {
         long watermark = watermark(maxTime, lateness);
@@ -163,7 +182,12 @@ final class MetricWindows {
             } else if (end <= writtenUpTo) {
                 replaySkipped++; // counted before the restart, in a window already written in full
             } else {
-                pane(start, end, recordIndex).add(eventKey, fields);
+                Pane pane = pane(start, end, recordIndex);
+                if (eventId != null && !pane.firstSight(eventId)) {
+                    duplicatesDropped++;
+                } else {
+                    pane.add(eventKey, fields);
+                }
             }
         }
         if (eventTime > maxTime) {
@@ -251,6 +275,19 @@ final class MetricWindows {
         return keys;
     }
 
+    /** Event ids held for de-duplication across open windows. */
+    long dedupIds() {
+        long ids = 0;
+        for (Pane pane : open.values()) {
+            ids += pane.ids == null ? 0 : pane.ids.size();
+        }
+        return ids;
+    }
+
+    long duplicatesDropped() {
+        return duplicatesDropped;
+    }
+
     long late() {
         return late;
     }
@@ -273,11 +310,21 @@ final class MetricWindows {
         final long end;
         final long firstRecordIndex;
         final LinkedHashMap<Object, Accumulator[]> keys = new LinkedHashMap<>();
+        /** The event ids this window took (for de-duplication); created on the first id. */
+        HashSet<Object> ids;
 
         Pane(long start, long end, long firstRecordIndex) {
             this.start = start;
             this.end = end;
             this.firstRecordIndex = firstRecordIndex;
+        }
+
+        /** Remembers {@code id}; false if this window already took it. */
+        boolean firstSight(Object id) {
+            if (ids == null) {
+                ids = new HashSet<>();
+            }
+            return ids.add(id);
         }
 
         void add(Object key, EventFields fields) {

@@ -42,7 +42,8 @@ import java.util.Optional;
  * A window [start, end) fires as soon as the watermark is at or past its end. A record is late for a window if that
  * window's end is at or below the watermark as it was before the record (a late record's own time is below the
  * highest time seen, so it never moves the watermark); late records are reported as {@link LateRecord}s and not
- * counted. A record that is not a JSON object, or lacks a field a metric needs, becomes a {@link DeadLetter} (with the
+ * counted. A metric with a dedup field takes each event id once per window: further copies (producer retries) are
+ * dropped from that window and counted in {@link EngineStats#duplicatesDropped()}. A record that is not a JSON object, or lacks a field a metric needs, becomes a {@link DeadLetter} (with the
  * first reason found) and still counts in the metrics it is valid for.
  */
 public final class ShardEngine {
@@ -201,6 +202,8 @@ public final class ShardEngine {
     public EngineStats stats() {
         long late = 0;
         long replaySkipped = 0;
+        long duplicates = 0;
+        long dedupIds = 0;
         long windowsFired = 0;
         long resultsFired = 0;
         int openWindows = 0;
@@ -208,12 +211,14 @@ public final class ShardEngine {
         for (MetricWindows metric : metrics) {
             late += metric.late();
             replaySkipped += metric.replaySkipped();
+            duplicates += metric.duplicatesDropped();
+            dedupIds += metric.dedupIds();
             windowsFired += metric.windowsFired();
             resultsFired += metric.resultsFired();
             openWindows += metric.openWindows();
             keys += metric.keysInState();
         }
-        return new EngineStats(recordsProcessed, redeliveriesIgnored, deadLettered, late, replaySkipped, windowsFired,
-                resultsFired, openWindows, keys, planner.bufferedRecords());
+        return new EngineStats(recordsProcessed, redeliveriesIgnored, deadLettered, late, replaySkipped, duplicates,
+                windowsFired, resultsFired, openWindows, keys, dedupIds, planner.bufferedRecords());
     }
 }

@@ -25,6 +25,9 @@ public final class MetricSpec {
     /** Latest event time accepted, 9999-12-31T23:59:59.999Z; later times are dead letters. */
     public static final long MAX_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
+    /** The event-id field the built-in metric de-duplicates on (producer retries repeat it with the event). */
+    public static final String DEFAULT_DEDUP_FIELD = "event_id";
+
     /** The built-in metric's name. */
     public static final String EVENTS_PER_MINUTE = "events_per_minute";
 
@@ -36,6 +39,7 @@ public final class MetricSpec {
     private final WindowAssigner windows;
     private final Duration allowedLateness;
     private final List<Aggregate> aggregates;
+    private final String dedupField;
 
     private MetricSpec(Builder b) {
         this.name = b.name;
@@ -44,19 +48,21 @@ public final class MetricSpec {
         this.windows = b.windows;
         this.allowedLateness = b.allowedLateness;
         this.aggregates = List.copyOf(b.aggregates);
+        this.dedupField = b.dedupField;
     }
 
     /**
      * The built-in {@code events_per_minute}: count of events per {@code type} in 1-minute tumbling windows on the
-     * event-time field {@code ts}, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}.
+     * event-time field {@code ts}, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, each {@code event_id} counted
+     * once per window ({@link #DEFAULT_DEDUP_FIELD}).
      */
     public static MetricSpec eventsPerMinute() {
-        return builder(EVENTS_PER_MINUTE).groupBy("type").build();
+        return builder(EVENTS_PER_MINUTE).groupBy("type").dedup(DEFAULT_DEDUP_FIELD).build();
     }
 
     /**
      * A builder with these defaults: no group-by fields (one key per window), timestamp field {@code ts},
-     * 1-minute tumbling windows, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, aggregates [count].
+     * 1-minute tumbling windows, allowed lateness {@link #DEFAULT_ALLOWED_LATENESS}, aggregates [count], no dedup.
      *
      * @param name lower-case letters, digits and underscores, starting with a letter (it appears in storage keys)
      */
@@ -89,6 +95,15 @@ public final class MetricSpec {
         return aggregates;
     }
 
+    /**
+     * The event-id field whose value is counted once per window, or null for no de-duplication. Within one window
+     * (on one shard), a record whose id (a string or integer in this field) was already taken into that window is
+     * dropped as a duplicate; records without the field (or with another kind of value in it) are never dropped.
+     */
+    public String dedupField() {
+        return dedupField;
+    }
+
     /** The aggregate producing the value named {@code valueName}, or null. */
     public Aggregate aggregate(String valueName) {
         for (Aggregate aggregate : aggregates) {
@@ -103,7 +118,7 @@ public final class MetricSpec {
     public String toString() {
         return "MetricSpec[" + name + ", groupBy=" + groupBy + ", timestamp=" + timestamp + ", windows=" + windows
                 + ", allowedLateness=" + allowedLateness + ", aggregates="
-                + aggregates.stream().map(Aggregate::name).toList() + "]";
+                + aggregates.stream().map(Aggregate::name).toList() + ", dedup=" + dedupField + "]";
     }
 
     /** Builds a {@link MetricSpec}; see {@link MetricSpec#builder(String)} for the defaults. */
@@ -114,6 +129,7 @@ public final class MetricSpec {
         private WindowAssigner windows = TumblingWindows.of(Duration.ofMinutes(1));
         private Duration allowedLateness = DEFAULT_ALLOWED_LATENESS;
         private final List<Aggregate> aggregates = new ArrayList<>(List.of(Aggregates.count()));
+        private String dedupField;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -174,6 +190,15 @@ public final class MetricSpec {
             }
             this.aggregates.clear();
             this.aggregates.addAll(List.of(aggregates));
+            return this;
+        }
+
+        /** Counts each value of the top-level {@code field} once per window; null for no de-duplication. */
+        public Builder dedup(String field) {
+            if (field != null && field.isEmpty()) {
+                throw new IllegalArgumentException("metric " + name + ": the dedup field name must not be empty");
+            }
+            this.dedupField = field;
             return this;
         }
 

@@ -18,6 +18,8 @@ class MetricSpecTest {
         assertThat(spec.windows()).isEqualTo(TumblingWindows.of(Duration.ofMinutes(1)));
         assertThat(spec.allowedLateness()).isEqualTo(Duration.ofSeconds(5));
         assertThat(spec.aggregates()).extracting(Aggregate::name).containsExactly("count");
+        assertThat(spec.dedupField()).isEqualTo("event_id");
+        assertThat(MetricSpec.builder("m").build().dedupField()).as("builder default").isNull();
     }
 
     @Test

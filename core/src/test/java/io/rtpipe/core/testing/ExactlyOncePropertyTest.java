@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * The two metrics differ in window size, lateness and group-by field, and some events are valid for only one of
  * them: that is what makes the restored per-metric highest event time matter on replay.
+ * <p>
+ * Producer retries are modelled by re-sending a recent event's exact payload to the same shard (and a few unrelated
+ * events reuse an id): a metric with a dedup field must count each id once per window, the reference de-duplicates
+ * by id per window on its own.
  */
 class ExactlyOncePropertyTest {
     private static final int ITERATIONS = 200;
@@ -36,15 +42,19 @@ class ExactlyOncePropertyTest {
             "{\"ts\":1.5e12,\"type\":\"view\"}", ""};
 
     /** A metric as the reference sees it. */
-    private record Metric(String name, long windowMillis, long latenessMillis, String groupField) {
+    private record Metric(String name, long windowMillis, long latenessMillis, String groupField, boolean dedup) {
         MetricSpec spec() {
             return MetricSpec.builder(name).groupBy(groupField).windows(TumblingWindows.of(Duration.ofMillis(
-                    windowMillis))).allowedLateness(Duration.ofMillis(latenessMillis)).build();
+                    windowMillis))).allowedLateness(Duration.ofMillis(latenessMillis))
+                    .dedup(dedup ? "event_id" : null).build();
         }
     }
 
-    /** One generated event: its payload and, if well-formed, its fields (null when absent or not a string). */
-    private record Event(String payload, Long ts, Map<String, String> fields) {
+    /**
+     * One generated event: its payload and, if well-formed, its fields (null when absent or not a string) and
+     * event id (null if it has none).
+     */
+    private record Event(String payload, Long ts, Map<String, String> fields, String id) {
         String keyFor(Metric metric) {
             return ts == null ? null : fields.get(metric.groupField());
         }
@@ -60,6 +70,7 @@ class ExactlyOncePropertyTest {
     private int totalDeadLetters;
     private int totalRestarts;
     private int totalCheckpoints;
+    private int totalDuplicates;
 
     @Test
     void mergedResultsMatchTheReferenceAndEveryRecordIsArchivedOnce() {
@@ -71,13 +82,15 @@ class ExactlyOncePropertyTest {
         assertThat(totalDeadLetters).as("dead letters over all runs").isGreaterThan(1_000);
         assertThat(totalRestarts).as("restarts over all runs").isGreaterThan(1_000);
         assertThat(totalCheckpoints).as("checkpoints over all runs").isGreaterThan(500);
+        assertThat(totalDuplicates).as("duplicates dropped by the reference over all runs").isGreaterThan(1_000);
     }
 
     private void runOnce(long seed) {
         Random random = new Random(seed);
         List<Metric> metrics = List.of(
-                new Metric("per_minute_by_type", 60_000, new long[]{0, 5_000, 30_000}[random.nextInt(3)], "type"),
-                new Metric("per_10s_by_user", 10_000, new long[]{0, 2_000, 120_000}[random.nextInt(3)], "user_id"));
+                new Metric("per_minute_by_type", 60_000, new long[]{0, 5_000, 30_000}[random.nextInt(3)], "type", true),
+                new Metric("per_10s_by_user", 10_000, new long[]{0, 2_000, 120_000}[random.nextInt(3)], "user_id",
+                        random.nextBoolean()));
         EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder()
                 .metrics(metrics.stream().map(Metric::spec).toList()).build());
 
@@ -92,7 +105,10 @@ class ExactlyOncePropertyTest {
             int s = random.nextInt(shardCount);
             String shard = "shard-" + s;
             clocks[s] += random.nextInt(4_000);
-            Event event = nextEvent(random, clocks[s]);
+            List<Event> sent = events.getOrDefault(shard, List.of());
+            Event event = !sent.isEmpty() && random.nextInt(100) < 20
+                    ? sent.get(sent.size() - 1 - random.nextInt(Math.min(sent.size(), 8))) // a producer retry
+                    : nextEvent(random, clocks[s], sent);
             events.computeIfAbsent(shard, k -> new ArrayList<>()).add(event);
             driver.send(shard, event.payload());
             randomOperation(random, driver, shard);
@@ -111,6 +127,8 @@ class ExactlyOncePropertyTest {
         Map<String, List<Late>> expectedLate = new HashMap<>();
         events.forEach((shard, shardEvents) ->
                 expectedLate.put(shard, reference(metrics, shardEvents, expected)));
+        totalDuplicates += duplicatesDropped;
+        duplicatesDropped = 0;
         Map<WindowKey, Long> actual = new HashMap<>();
         for (MergedResult result : driver.mergedResults()) {
             Metric metric = metrics.stream().filter(m -> m.name().equals(result.metric())).findFirst().orElseThrow();
@@ -146,9 +164,9 @@ class ExactlyOncePropertyTest {
         }
     }
 
-    private static Event nextEvent(Random random, long clock) {
+    private static Event nextEvent(Random random, long clock, List<Event> sent) {
         if (random.nextInt(100) < 3) {
-            return new Event(MALFORMED[random.nextInt(MALFORMED.length)], null, Map.of());
+            return new Event(MALFORMED[random.nextInt(MALFORMED.length)], null, Map.of(), null);
         }
         long ts = clock;
         int disorder = random.nextInt(100);
@@ -158,7 +176,12 @@ class ExactlyOncePropertyTest {
             ts -= random.nextInt(150_000);      // far behind: often late
         }
         Map<String, String> fields = new HashMap<>();
-        StringBuilder json = new StringBuilder("{\"event_id\":\"" + random.nextLong() + "\",\"ts\":" + ts);
+        int idDice = random.nextInt(100);
+        String id = idDice < 5 ? null                            // no id: never de-duplicated
+                : idDice < 8 && !sent.isEmpty() ? sent.get(random.nextInt(sent.size())).id() // an unrelated event reusing an id
+                : Long.toString(random.nextLong());
+        StringBuilder json = new StringBuilder(id == null ? "{" : "{\"event_id\":\"" + id + "\",");
+        json.append("\"ts\":").append(ts);
         if (random.nextInt(100) >= 4) {          // some events lack the type: valid for the per-user metric only
             fields.put("type", TYPES[random.nextInt(TYPES.length)]);
             json.append(",\"type\":\"").append(fields.get("type")).append('"');
@@ -168,7 +191,7 @@ class ExactlyOncePropertyTest {
             json.append(",\"user_id\":\"").append(fields.get("user_id")).append('"');
         }
         json.append(",\"amount\":").append(random.nextInt(100)).append(".5}");
-        return new Event(json.toString(), ts, fields);
+        return new Event(json.toString(), ts, fields, id);
     }
 
     private void randomOperation(Random random, EngineTestDriver driver, String shard) {
@@ -190,14 +213,18 @@ class ExactlyOncePropertyTest {
         return CheckpointStep.values()[random.nextInt(CheckpointStep.values().length)];
     }
 
+    private int duplicatesDropped;
+
     /**
      * Per metric, counts the shard's events valid for it per (window, key) unless late, where late means: the
      * event's window ends at or before the highest earlier event time of that metric on the shard minus the metric's
-     * allowed lateness. Adds the counts to {@code counts}; returns the late events, in record then metric order.
+     * allowed lateness, or unless the metric de-duplicates and the window already counted the event's id.
+     * Adds the counts to {@code counts}; returns the late events, in record then metric order.
      */
-    private static List<Late> reference(List<Metric> metrics, List<Event> events, Map<WindowKey, Long> counts) {
+    private List<Late> reference(List<Metric> metrics, List<Event> events, Map<WindowKey, Long> counts) {
         List<Late> late = new ArrayList<>();
         Map<String, Long> highest = new HashMap<>();
+        Map<String, Set<String>> idsPerWindow = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             for (Metric metric : metrics) {
@@ -210,6 +237,9 @@ class ExactlyOncePropertyTest {
                 Long high = highest.get(metric.name());
                 if (high != null && start + size <= high - metric.latenessMillis()) {
                     late.add(new Late(i, metric.name(), start));
+                } else if (metric.dedup() && event.id() != null && !idsPerWindow
+                        .computeIfAbsent(metric.name() + "@" + start, w -> new HashSet<>()).add(event.id())) {
+                    duplicatesDropped++;
                 } else {
                     counts.merge(new WindowKey(metric.name(), start, key), 1L, Long::sum);
                 }
