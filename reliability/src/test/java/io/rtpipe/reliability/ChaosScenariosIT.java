@@ -104,7 +104,7 @@ class ChaosScenariosIT {
 
             run.pause(0.1);
             Instant dynamoFaultsFrom = Instant.now();
-            proxy.startFaults(0.3);
+            proxy.startFaults(0.5);
             run.pause(0.2);
             proxy.stopFaults();
             Instant dynamoFaultsTo = Instant.now();
