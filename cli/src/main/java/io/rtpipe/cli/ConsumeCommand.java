@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.core.engine.EngineConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +54,68 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "How often to log a status line (default ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
+    @Option(names = "--worker-id", description = "This worker's id in the lease table (default <application>-<UUID>).")
+    String workerId;
+
+    @ArgGroup(exclusive = false, heading = "%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n")
+    Timing timing = new Timing();
+
+    /** KCL intervals; unset ones keep {@link ConsumerConfig}'s documented defaults. */
+    static final class Timing {
+        @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
+                description = "How often a shard plans a checkpoint (default 10s).")
+        Duration checkpointInterval;
+
+        @Option(names = "--failover-time", converter = DurationConverter.class,
+                description = "A lease not renewed for this long may be taken by another worker (default 10s).")
+        Duration failoverTime;
+
+        @Option(names = "--idle-time-between-reads", converter = DurationConverter.class,
+                description = "Pause between GetRecords calls per shard when polling (default 1s).")
+        Duration idleTimeBetweenReads;
+
+        @Option(names = "--shard-sync-interval", converter = DurationConverter.class,
+                description = "How often the worker looks for new shards (default 60s).")
+        Duration shardSyncInterval;
+
+        @Option(names = "--parent-shard-poll-interval", converter = DurationConverter.class,
+                description = "How often a child shard checks whether its parents finished (default 10s).")
+        Duration parentShardPollInterval;
+
+        @Option(names = "--dispatch-interval", converter = DurationConverter.class,
+                description = "How often the worker advances its shard consumers (default 1s).")
+        Duration dispatchInterval;
+
+        @Option(names = "--graceful-shutdown-timeout", converter = DurationConverter.class,
+                description = "How long a graceful stop may take before the worker stops without final checkpoints "
+                        + "(default 20s).")
+        Duration gracefulShutdownTimeout;
+
+        void applyTo(ConsumerConfig.Builder config) {
+            if (checkpointInterval != null) {
+                config.checkpointInterval(checkpointInterval);
+            }
+            if (failoverTime != null) {
+                config.failoverTime(failoverTime);
+            }
+            if (idleTimeBetweenReads != null) {
+                config.idleTimeBetweenReads(idleTimeBetweenReads);
+            }
+            if (shardSyncInterval != null) {
+                config.shardSyncInterval(shardSyncInterval);
+            }
+            if (parentShardPollInterval != null) {
+                config.parentShardPollInterval(parentShardPollInterval);
+            }
+            if (dispatchInterval != null) {
+                config.dispatchInterval(dispatchInterval);
+            }
+            if (gracefulShutdownTimeout != null) {
+                config.gracefulShutdownTimeout(gracefulShutdownTimeout);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         EngineConfig engine = MetricsFile.load(metricsFile);
@@ -67,8 +130,18 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (progressTable != null) {
             config.progressTableName(progressTable);
         }
+        if (workerId != null) {
+            config.workerId(workerId);
+        }
+        timing.applyTo(config);
+        ConsumerConfig built;
+        try {
+            built = config.build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
-        KclConsumer consumer = new KclConsumer(config.build(), clients);
+        KclConsumer consumer = new KclConsumer(built, clients);
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);
