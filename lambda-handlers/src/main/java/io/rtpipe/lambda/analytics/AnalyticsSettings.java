@@ -16,6 +16,8 @@ import java.util.Optional;
  *       between invocations (Lambda's limit is 1 MB per shard)</td></tr>
  *   <tr><td>{@code AWS_REGION}</td><td>set by Lambda</td></tr>
  *   <tr><td>{@code AWS_ENDPOINT_URL}</td><td>unset in AWS; LocalStack sets it for its Lambdas</td></tr>
+ *   <tr><td>{@code METRICS_FILE}</td><td>optional: a metric spec file; default: the built-in events_per_minute
+ *       (read by {@code KinesisAnalyticsHandler}, not part of these settings)</td></tr>
  * </table>
  *
  * @param streamName null to take it from each event's source ARN

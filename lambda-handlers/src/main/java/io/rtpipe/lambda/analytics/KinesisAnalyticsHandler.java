@@ -12,9 +12,11 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.spec.SpecLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +51,19 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
-        this(settings, new AwsClients(awsConfig(settings)), EngineConfig.defaults(), RetryPolicy.defaults());
+        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv("METRICS_FILE")),
+                RetryPolicy.defaults());
+    }
+
+    /**
+     * The metrics the consumer would run: the spec file named by {@code METRICS_FILE} (e.g. one shipped in a layer
+     * under /opt), or the built-in {@code events_per_minute}. A mistake in it fails the cold start with its located
+     * sentence.
+     */
+    static EngineConfig metrics(String metricsFile) {
+        return metricsFile == null || metricsFile.isBlank()
+                ? EngineConfig.defaults()
+                : SpecLoader.standard().load(Path.of(metricsFile.trim()));
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
