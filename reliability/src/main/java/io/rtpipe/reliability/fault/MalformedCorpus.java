@@ -29,8 +29,12 @@ public final class MalformedCorpus {
     private MalformedCorpus() {
     }
 
-    /** Every entry, stamped with event time {@code ts} where it has one (so valid ones are not late). */
-    public static List<Entry> entries(long ts) {
+    /**
+     * Every entry, stamped with event time {@code ts} where it has one (so valid ones are not late).
+     *
+     * @param huge include the two records of about 1 MB (they take the emulator seconds each)
+     */
+    public static List<Entry> entries(long ts, boolean huge) {
         List<Entry> e = new ArrayList<>();
         e.add(text("truncated object", "{\"ts\":" + ts + ",\"type\":\"click\"", NOT_JSON));
         e.add(text("content after the object", "{\"ts\":" + ts + ",\"type\":\"click\"} {}", NOT_JSON));
@@ -58,11 +62,13 @@ public final class MalformedCorpus {
         e.add(text("nested 5,000 levels in a field", "{\"ts\":" + ts + ",\"type\":\"click\",\"deep\":"
                 + "[".repeat(5_000) + "]".repeat(5_000) + "}", NOT_JSON));
         e.add(text("nested 5,000 levels", "[".repeat(5_000) + "]".repeat(5_000), NOT_OBJECT));
-        e.add(text("huge broken record", "{\"ts\":" + ts + ",\"type\":\"click\",\"pad\":\"" + "x".repeat(HUGE),
-                NOT_JSON));
+        if (huge) {
+            e.add(text("huge broken record", "{\"ts\":" + ts + ",\"type\":\"click\",\"pad\":\"" + "x".repeat(HUGE),
+                    NOT_JSON));
+            e.add(text("huge valid record", "{\"ts\":" + ts + ",\"type\":\"huge\",\"pad\":\"" + "x".repeat(HUGE)
+                    + "\"}", null));
+        }
         // Valid events that a careless parser would reject: they must be counted, not dead-lettered.
-        e.add(text("huge valid record", "{\"ts\":" + ts + ",\"type\":\"huge\",\"pad\":\"" + "x".repeat(HUGE) + "\"}",
-                null));
         e.add(text("1e400 in a field no metric reads", "{\"ts\":" + ts + ",\"type\":\"odd\",\"amount\":1e400}", null));
         e.add(text("nested 50 levels in a field", "{\"ts\":" + ts + ",\"type\":\"odd\",\"deep\":"
                 + "[".repeat(50) + "]".repeat(50) + "}", null));

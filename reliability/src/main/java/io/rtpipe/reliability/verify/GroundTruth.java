@@ -55,6 +55,7 @@ public final class GroundTruth {
 
     private final Map<Cell, Set<String>> countedIds = new HashMap<>();
     private final Set<String> eventIds = new HashSet<>();
+    private long copies;
     private final Set<StoredRecord.Address> invalid = new HashSet<>();
     private final Set<StoredRecord.Address> late = new HashSet<>();
     private final Map<StoredRecord.Address, byte[]> all = new LinkedHashMap<>();
@@ -69,8 +70,8 @@ public final class GroundTruth {
                 invalid.add(record.address());
                 continue;
             }
-            if (event.id != null) {
-                eventIds.add(event.id);
+            if (event.id != null && !eventIds.add(event.id)) {
+                copies++;
             }
             long windowEnd = Math.floorDiv(event.ts, MINUTE) * MINUTE + MINUTE;
             Long highest = highestTsPerShard.get(record.shardId());
@@ -134,6 +135,11 @@ public final class GroundTruth {
     /** The {@code event_id} of every valid record of the stream. */
     public Set<String> eventIds() {
         return eventIds;
+    }
+
+    /** Valid records whose {@code event_id} an earlier record already had (copies from retried puts). */
+    public long copies() {
+        return copies;
     }
 
     public Map<StoredRecord.Address, byte[]> records() {

@@ -94,15 +94,22 @@ public final class LeaseWatch implements AutoCloseable {
 
     /**
      * How long after {@code from} every one of {@code shards} had a checkpoint other than the one it had at
-     * {@code from}; empty if that never happened.
+     * {@code from} (a shard without a lease then: a checkpoint at a record, not TRIM_HORIZON); empty if that never
+     * happened.
      */
     public Optional<Duration> untilCheckpointsMoved(Instant from, Set<String> shards) {
         Map<String, Lease> before = at(from);
         return firstAfter(from, leases -> shards.stream().allMatch(shard -> {
             Lease now = leases.get(shard);
             Lease then = before.get(shard);
-            return now != null && (then == null || !now.checkpoint().equals(then.checkpoint()));
+            return now != null && (then == null ? atRecord(now.checkpoint())
+                    : !now.checkpoint().equals(then.checkpoint()));
         }));
+    }
+
+    /** A checkpoint at a sequence number (or SHARD_END), not one of KCL's starting positions. */
+    private static boolean atRecord(String checkpoint) {
+        return !checkpoint.isEmpty() && (Character.isDigit(checkpoint.charAt(0)) || checkpoint.startsWith("SHARD_END"));
     }
 
     /** How long after {@code from} every one of {@code shards} was owned by a worker other than {@code formerOwner}. */

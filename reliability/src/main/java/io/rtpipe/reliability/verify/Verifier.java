@@ -100,7 +100,7 @@ public final class Verifier {
             exactlyOnce(late, truth.late(), "late/", problems, line -> null);
 
             long countedTotal = counted.values().stream().mapToLong(Long::longValue).sum();
-            return new Verdict(producedRecords, countedTotal, lost, doubled, deadLetters.size(), late.size(),
+            return new Verdict(producedRecords, truth.copies(), countedTotal, lost, doubled, deadLetters.size(), late.size(),
                     List.copyOf(problems));
         }
     }
