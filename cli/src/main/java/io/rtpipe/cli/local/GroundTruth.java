@@ -1,9 +1,5 @@
 package io.rtpipe.cli.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,8 +12,7 @@ import java.util.TreeMap;
  * What the built-in {@code events_per_minute} metric should report for the records a stream holds, worked out with
  * plain code of its own (not the engine's) so {@code rtpipe local} can check the pipeline against it.
  *
- * <p>An event is valid when it is a JSON object with an integral {@code ts} (epoch millis, years 0001 to 9999) and a
- * string {@code type}. Copies of one event (same {@code event_id}, as producer retries make them) count once; an
+ * <p>Which records are valid events: {@link BuiltinEventRules}. Copies of one event (same {@code event_id}, as producer retries make them) count once; an
  * event counts in its type's one-minute window unless every copy of it arrived late.
  */
 final class GroundTruth {
@@ -35,9 +30,6 @@ final class GroundTruth {
     record Event(Cell cell, String id) {}
 
     private static final long MINUTE = 60_000L;
-    private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
-    private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private GroundTruth() {
     }
@@ -48,27 +40,12 @@ final class GroundTruth {
      * @param fallbackId identifies the event when it has no string {@code event_id} (then it has no copies)
      */
     static Event parse(byte[] record, String fallbackId) {
-        JsonNode node;
-        try {
-            node = JSON.readTree(record);
-        } catch (IOException e) {
+        BuiltinEventRules.ValidEvent event = BuiltinEventRules.parse(record);
+        if (event == null) {
             return null;
         }
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        JsonNode ts = node.get("ts");
-        JsonNode type = node.get("type");
-        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || type == null || !type.isTextual()) {
-            return null;
-        }
-        long millis = ts.longValue();
-        if (millis < MIN_TS || millis > MAX_TS) {
-            return null;
-        }
-        JsonNode id = node.get("event_id");
-        Cell cell = new Cell(type.textValue(), Instant.ofEpochMilli(Math.floorDiv(millis, MINUTE) * MINUTE));
-        return new Event(cell, id != null && id.isTextual() ? id.textValue() : fallbackId);
+        Cell cell = new Cell(event.type(), Instant.ofEpochMilli(Math.floorDiv(event.ts(), MINUTE) * MINUTE));
+        return new Event(cell, event.id() != null ? event.id() : fallbackId);
     }
 
     /**

@@ -1,17 +1,9 @@
 package io.rtpipe.reliability.verify;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.rtpipe.cli.local.BuiltinEventRules;
+import io.rtpipe.cli.local.BuiltinEventRules.ValidEvent;
+
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,9 +17,7 @@ import java.util.Set;
  * 5 s allowed lateness, copies of one {@code event_id} counted once) must report for the records a stream holds,
  * worked out with code of its own from the documented rules (docs/ENGINE.md), not with the engine.
  *
- * <p>A record is a valid event when its bytes are UTF-8, it is one JSON object (nothing after it, nested at most
- * 1,000 levels), {@code ts} is a JSON integer of epoch millis in years 0001 to 9999 and {@code type} is a string.
- * Every other record must be dead-lettered. A valid record is late when, on its shard and in the shard's order, the
+ * <p>Which records are valid events: {@link BuiltinEventRules} (every other record must be dead-lettered). A valid record is late when, on its shard and in the shard's order, the
  * highest {@code ts} of the valid records before it minus 5 s has reached its window's end.
  */
 public final class GroundTruth {
@@ -43,15 +33,6 @@ public final class GroundTruth {
 
     private static final long MINUTE = 60_000L;
     private static final long ALLOWED_LATENESS = 5_000L;
-    private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
-    private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-    private static final int MAX_DEPTH = 1_000;
-    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_DEPTH).maxStringLength(Integer.MAX_VALUE).build())
-                    .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
 
     private final Map<Cell, Set<String>> countedIds = new HashMap<>();
     private final Set<String> eventIds = new HashSet<>();
@@ -65,64 +46,30 @@ public final class GroundTruth {
         Map<String, Long> highestTsPerShard = new HashMap<>();
         for (StoredRecord record : records) {
             all.put(record.address(), record.data());
-            Event event = parse(record.data());
+            ValidEvent event = BuiltinEventRules.parse(record.data());
             if (event == null) {
                 invalid.add(record.address());
                 continue;
             }
-            if (event.id != null && !eventIds.add(event.id)) {
+            if (event.id() != null && !eventIds.add(event.id())) {
                 copies++;
             }
-            long windowEnd = Math.floorDiv(event.ts, MINUTE) * MINUTE + MINUTE;
+            long windowEnd = Math.floorDiv(event.ts(), MINUTE) * MINUTE + MINUTE;
             Long highest = highestTsPerShard.get(record.shardId());
             if (highest != null && windowEnd <= highest - ALLOWED_LATENESS) {
                 late.add(record.address());
             } else {
-                Cell cell = new Cell(event.type, Instant.ofEpochMilli(windowEnd - MINUTE));
+                Cell cell = new Cell(event.type(), Instant.ofEpochMilli(windowEnd - MINUTE));
                 countedIds.computeIfAbsent(cell, c -> new HashSet<>())
-                        .add(event.id != null ? event.id : record.address().toString());
+                        .add(event.id() != null ? event.id() : record.address().toString());
             }
-            highestTsPerShard.merge(record.shardId(), event.ts, Math::max);
+            highestTsPerShard.merge(record.shardId(), event.ts(), Math::max);
         }
-    }
-
-    private record Event(long ts, String type, String id) {}
-
-    /** The valid event in {@code data}, or null when the record must be dead-lettered. */
-    private static Event parse(byte[] data) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data));
-        } catch (CharacterCodingException e) {
-            return null;
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(data);
-        } catch (IOException e) {
-            return null;
-        }
-        if (node == null || !node.isObject()) {
-            return null;
-        }
-        JsonNode ts = node.get("ts");
-        JsonNode type = node.get("type");
-        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || type == null || !type.isTextual()) {
-            return null;
-        }
-        long millis = ts.longValue();
-        if (millis < MIN_TS || millis > MAX_TS) {
-            return null;
-        }
-        JsonNode id = node.get("event_id");
-        return new Event(millis, type.textValue(), id != null && id.isTextual() ? id.textValue() : null);
     }
 
     /** Whether {@code data} is a valid event by these rules (for checking a corpus's own labels). */
     public static boolean isValid(byte[] data) {
-        return parse(data) != null;
+        return BuiltinEventRules.parse(data) != null;
     }
 
     /** Expected count per cell. */

@@ -1,0 +1,75 @@
+package io.rtpipe.cli.local;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Which records the built-in {@code events_per_minute} metric counts, by the rules docs/ENGINE.md documents, written
+ * with plain Jackson rather than the engine's decoder so that audits (the {@code rtpipe local} audit, the chaos
+ * suite's verifier) check the engine against an independent reading.
+ *
+ * <p>A record is a valid event when its bytes are UTF-8, it is one JSON object (nothing after it, nested at most
+ * 1,000 levels), {@code ts} is a JSON integer of epoch millis in years 0001 to 9999 and {@code type} is a string.
+ * Every other record must be dead-lettered.
+ */
+public final class BuiltinEventRules {
+
+    /** A valid event; {@code id} is its string {@code event_id}, or null when it has none. */
+    public record ValidEvent(long ts, String type, String id) {}
+
+    private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
+    private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    private static final int MAX_DEPTH = 1_000;
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_DEPTH).maxStringLength(Integer.MAX_VALUE).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private BuiltinEventRules() {
+    }
+
+    /** The valid event in {@code data}, or null when the record must be dead-lettered. */
+    public static ValidEvent parse(byte[] data) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data));
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(data);
+        } catch (IOException e) {
+            return null;
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode ts = node.get("ts");
+        JsonNode type = node.get("type");
+        if (ts == null || !ts.isIntegralNumber() || !ts.canConvertToLong() || type == null || !type.isTextual()) {
+            return null;
+        }
+        long millis = ts.longValue();
+        if (millis < MIN_TS || millis > MAX_TS) {
+            return null;
+        }
+        JsonNode id = node.get("event_id");
+        return new ValidEvent(millis, type.textValue(), id != null && id.isTextual() ? id.textValue() : null);
+    }
+}

@@ -1,0 +1,35 @@
+package io.rtpipe.cli.local;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BuiltinEventRulesTest {
+
+    private static BuiltinEventRules.ValidEvent parse(String json) {
+        return BuiltinEventRules.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aValidEventGivesItsTimeTypeAndId() {
+        assertThat(parse("{\"event_id\":\"e1\",\"ts\":60000,\"type\":\"click\",\"x\":1e400}"))
+                .isEqualTo(new BuiltinEventRules.ValidEvent(60_000, "click", "e1"));
+        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":7}").id()).isNull();
+    }
+
+    @Test
+    void recordsTheEngineDeadLettersAreInvalid() {
+        assertThat(parse("{\"ts\":1,\"type\":\"a\"} trailing")).isNull();
+        assertThat(parse("[{\"ts\":1,\"type\":\"a\"}]")).isNull();
+        assertThat(parse("{\"ts\":1.5,\"type\":\"a\"}")).isNull();
+        assertThat(parse("{\"ts\":\"1\",\"type\":\"a\"}")).isNull();
+        assertThat(parse("{\"ts\":1,\"type\":3}")).isNull();
+        assertThat(parse("{\"ts\":253402300800000,\"type\":\"a\"}")).isNull(); // year 10000
+        assertThat(parse("{\"ts\":1,\"type\":\"a\",\"deep\":" + "[".repeat(1_001) + "]".repeat(1_001) + "}")).isNull();
+        byte[] badUtf8 = "{\"ts\":1,\"type\":\"a\",\"n\":\"?\"}".getBytes(StandardCharsets.UTF_8);
+        badUtf8[badUtf8.length - 3] = (byte) 0xC3;
+        assertThat(BuiltinEventRules.parse(badUtf8)).isNull();
+    }
+}
