@@ -11,7 +11,10 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /** {@code rtpipe consume}: runs a KCL worker that computes the metrics until it is stopped (SIGTERM, Ctrl-C). */
 @Command(name = "consume",
@@ -60,59 +63,55 @@ public final class ConsumeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n")
     Timing timing = new Timing();
 
-    /** KCL intervals; unset ones keep {@link ConsumerConfig}'s documented defaults. */
+    /** KCL intervals; each given one is recorded as a setting, so unset ones keep {@link ConsumerConfig}'s defaults. */
     static final class Timing {
+        private final List<Consumer<ConsumerConfig.Builder>> settings = new ArrayList<>();
+
         @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
                 description = "How often a shard plans a checkpoint (default 10s).")
-        Duration checkpointInterval;
+        void checkpointInterval(Duration value) {
+            settings.add(config -> config.checkpointInterval(value));
+        }
 
         @Option(names = "--failover-time", converter = DurationConverter.class,
                 description = "A lease not renewed for this long may be taken by another worker (default 10s).")
-        Duration failoverTime;
+        void failoverTime(Duration value) {
+            settings.add(config -> config.failoverTime(value));
+        }
 
         @Option(names = "--idle-time-between-reads", converter = DurationConverter.class,
                 description = "Pause between GetRecords calls per shard when polling (default 1s).")
-        Duration idleTimeBetweenReads;
+        void idleTimeBetweenReads(Duration value) {
+            settings.add(config -> config.idleTimeBetweenReads(value));
+        }
 
         @Option(names = "--shard-sync-interval", converter = DurationConverter.class,
                 description = "How often the worker looks for new shards (default 60s).")
-        Duration shardSyncInterval;
+        void shardSyncInterval(Duration value) {
+            settings.add(config -> config.shardSyncInterval(value));
+        }
 
         @Option(names = "--parent-shard-poll-interval", converter = DurationConverter.class,
                 description = "How often a child shard checks whether its parents finished (default 10s).")
-        Duration parentShardPollInterval;
+        void parentShardPollInterval(Duration value) {
+            settings.add(config -> config.parentShardPollInterval(value));
+        }
 
         @Option(names = "--dispatch-interval", converter = DurationConverter.class,
                 description = "How often the worker advances its shard consumers (default 1s).")
-        Duration dispatchInterval;
+        void dispatchInterval(Duration value) {
+            settings.add(config -> config.dispatchInterval(value));
+        }
 
         @Option(names = "--graceful-shutdown-timeout", converter = DurationConverter.class,
                 description = "How long a graceful stop may take before the worker stops without final checkpoints "
                         + "(default 20s).")
-        Duration gracefulShutdownTimeout;
+        void gracefulShutdownTimeout(Duration value) {
+            settings.add(config -> config.gracefulShutdownTimeout(value));
+        }
 
         void applyTo(ConsumerConfig.Builder config) {
-            if (checkpointInterval != null) {
-                config.checkpointInterval(checkpointInterval);
-            }
-            if (failoverTime != null) {
-                config.failoverTime(failoverTime);
-            }
-            if (idleTimeBetweenReads != null) {
-                config.idleTimeBetweenReads(idleTimeBetweenReads);
-            }
-            if (shardSyncInterval != null) {
-                config.shardSyncInterval(shardSyncInterval);
-            }
-            if (parentShardPollInterval != null) {
-                config.parentShardPollInterval(parentShardPollInterval);
-            }
-            if (dispatchInterval != null) {
-                config.dispatchInterval(dispatchInterval);
-            }
-            if (gracefulShutdownTimeout != null) {
-                config.gracefulShutdownTimeout(gracefulShutdownTimeout);
-            }
+            settings.forEach(setting -> setting.accept(config));
         }
     }
 
