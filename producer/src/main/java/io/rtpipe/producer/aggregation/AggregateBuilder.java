@@ -164,13 +164,14 @@ final class AggregateBuilder<T> {
     }
 
     /**
-     * Partition key to its index in the key table (indices in insertion order): open addressing with linear probing
-     * over arrays, so a key costs no allocation and a lookup compares stored hashes before touching a key.
+     * Partition key to its index in the key table (indices in insertion order): open addressing with linear probing.
+     * A slot's hash and index sit side by side in one int array, so a probe reads one cache line and touches a key
+     * only when the hashes match; a key costs no allocation.
      */
     private static final class KeyIndex {
+        /** Slot i: {@code [2i]} the key's hash, {@code [2i + 1]} its index + 1 (0: empty slot). */
+        private int[] slots = new int[2 * 64];
         private String[] keys = new String[64];
-        private int[] hashes = new int[64];
-        private int[] indices = new int[64];
         private int size;
 
         int size() {
@@ -182,7 +183,7 @@ final class AggregateBuilder<T> {
             int hash = key.hashCode();
             int mask = keys.length - 1;
             int i = mix(hash) & mask;
-            while (keys[i] != null && (hashes[i] != hash || !keys[i].equals(key))) {
+            while (slots[2 * i + 1] != 0 && (slots[2 * i] != hash || !keys[i].equals(key))) {
                 i = (i + 1) & mask;
             }
             return i;
@@ -190,7 +191,7 @@ final class AggregateBuilder<T> {
 
         /** The index of the key in {@code slot}, or -1 if the slot is empty. */
         int indexAt(int slot) {
-            return keys[slot] != null ? indices[slot] : -1;
+            return slots[2 * slot + 1] - 1;
         }
 
         /** Adds a key absent so far at the slot {@link #slotOf} gave; its index is the previous size. */
@@ -200,34 +201,33 @@ final class AggregateBuilder<T> {
                 slot = slotOf(key);
             }
             keys[slot] = key;
-            hashes[slot] = key.hashCode();
-            indices[slot] = size++;
+            slots[2 * slot] = key.hashCode();
+            slots[2 * slot + 1] = ++size;
         }
 
         void clear() {
             if (size > 0) {
+                Arrays.fill(slots, 0);
                 Arrays.fill(keys, null);
                 size = 0;
             }
         }
 
         private void grow() {
+            int[] oldSlots = slots;
             String[] oldKeys = keys;
-            int[] oldHashes = hashes;
-            int[] oldIndices = indices;
             keys = new String[oldKeys.length * 2];
-            hashes = new int[keys.length];
-            indices = new int[keys.length];
+            slots = new int[2 * keys.length];
             int mask = keys.length - 1;
             for (int j = 0; j < oldKeys.length; j++) {
-                if (oldKeys[j] != null) {
-                    int i = mix(oldHashes[j]) & mask;
-                    while (keys[i] != null) {
+                if (oldSlots[2 * j + 1] != 0) {
+                    int i = mix(oldSlots[2 * j]) & mask;
+                    while (slots[2 * i + 1] != 0) {
                         i = (i + 1) & mask;
                     }
                     keys[i] = oldKeys[j];
-                    hashes[i] = oldHashes[j];
-                    indices[i] = oldIndices[j];
+                    slots[2 * i] = oldSlots[2 * j];
+                    slots[2 * i + 1] = oldSlots[2 * j + 1];
                 }
             }
         }
