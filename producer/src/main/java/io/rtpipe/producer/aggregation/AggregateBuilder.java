@@ -10,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The open aggregate of one hash key: encodes each added record straight into reused buffers with protobuf's
@@ -37,7 +35,7 @@ final class AggregateBuilder<T> {
     private final int ehkTableBytes;
     private final MessageDigest md5;
 
-    private final Map<String, Integer> partitionKeyIndex = new HashMap<>();
+    private final KeyIndex partitionKeyIndex = new KeyIndex();
     private final Buffer partitionKeyTable = new Buffer();
     private final Buffer records = new Buffer();
     private List<T> members = new ArrayList<>();
@@ -80,9 +78,10 @@ final class AggregateBuilder<T> {
      * @return false, adding nothing, if it would not fit (the caller completes this aggregate and tries again)
      */
     boolean tryAdd(String partitionKey, byte[] data, T member, long nowNanos, int maxRecordBytes) {
-        Integer known = partitionKeyIndex.get(partitionKey);
-        int pkIndex = known != null ? known : partitionKeyIndex.size();
-        int pkEntryBytes = known != null ? 0 : CodedOutputStream.computeStringSize(
+        int slot = partitionKeyIndex.slotOf(partitionKey);
+        int known = partitionKeyIndex.indexAt(slot);
+        int pkIndex = known >= 0 ? known : partitionKeyIndex.size();
+        int pkEntryBytes = known >= 0 ? 0 : CodedOutputStream.computeStringSize(
                 AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey);
         int bodyBytes = recordBodySize(pkIndex, data.length);
         int recordFieldBytes = RECORDS_TAG_BYTES
@@ -93,8 +92,8 @@ final class AggregateBuilder<T> {
             return false;
         }
         try {
-            if (known == null) {
-                partitionKeyIndex.put(partitionKey, pkIndex);
+            if (known < 0) {
+                partitionKeyIndex.insertAt(slot, partitionKey);
                 partitionKeyTable.ensureRoom(pkEntryBytes)
                         .writeString(AggregatedRecord.PARTITION_KEY_TABLE_FIELD_NUMBER, partitionKey);
                 partitionKeyTable.length += pkEntryBytes;
@@ -162,6 +161,82 @@ final class AggregateBuilder<T> {
                 + EHK_INDEX_FIELD_BYTES
                 + CodedOutputStream.computeTagSize(Record.DATA_FIELD_NUMBER)
                 + CodedOutputStream.computeUInt32SizeNoTag(dataBytes) + dataBytes;
+    }
+
+    /**
+     * Partition key to its index in the key table (indices in insertion order): open addressing with linear probing.
+     * A slot's hash and index sit side by side in one int array, so a probe reads one cache line and touches a key
+     * only when the hashes match; a key costs no allocation.
+     */
+    private static final class KeyIndex {
+        /** Slot i: {@code [2i]} the key's hash, {@code [2i + 1]} its index + 1 (0: empty slot). */
+        private int[] slots = new int[2 * 64];
+        private String[] keys = new String[64];
+        private int size;
+
+        int size() {
+            return size;
+        }
+
+        /** The slot holding {@code key}, or the empty slot where it would go. */
+        int slotOf(String key) {
+            int hash = key.hashCode();
+            int mask = keys.length - 1;
+            int i = mix(hash) & mask;
+            while (slots[2 * i + 1] != 0 && (slots[2 * i] != hash || !keys[i].equals(key))) {
+                i = (i + 1) & mask;
+            }
+            return i;
+        }
+
+        /** The index of the key in {@code slot}, or -1 if the slot is empty. */
+        int indexAt(int slot) {
+            return slots[2 * slot + 1] - 1;
+        }
+
+        /** Adds a key absent so far at the slot {@link #slotOf} gave; its index is the previous size. */
+        void insertAt(int slot, String key) {
+            if (2 * (size + 1) > keys.length) {
+                grow();
+                slot = slotOf(key);
+            }
+            keys[slot] = key;
+            slots[2 * slot] = key.hashCode();
+            slots[2 * slot + 1] = ++size;
+        }
+
+        void clear() {
+            if (size > 0) {
+                Arrays.fill(slots, 0);
+                Arrays.fill(keys, null);
+                size = 0;
+            }
+        }
+
+        private void grow() {
+            int[] oldSlots = slots;
+            String[] oldKeys = keys;
+            keys = new String[oldKeys.length * 2];
+            slots = new int[2 * keys.length];
+            int mask = keys.length - 1;
+            for (int j = 0; j < oldKeys.length; j++) {
+                if (oldSlots[2 * j + 1] != 0) {
+                    int i = mix(oldSlots[2 * j]) & mask;
+                    while (slots[2 * i + 1] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = oldKeys[j];
+                    slots[2 * i] = oldSlots[2 * j];
+                    slots[2 * i + 1] = oldSlots[2 * j + 1];
+                }
+            }
+        }
+
+        /** Spreads the high bits of String hashes (similar keys differ in their last characters) over the mask. */
+        private static int mix(int hash) {
+            int h = hash * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
     }
 
     /** A growable byte array with a protobuf encoder positioned at its end. */

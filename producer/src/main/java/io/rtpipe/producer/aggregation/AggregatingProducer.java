@@ -10,20 +10,22 @@ import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
-import io.rtpipe.producer.partition.RandomPartitionKey;
+import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -36,27 +38,41 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Order: records of one partition key go to one bucket's aggregates, which are handed over in order; with
  * {@link AggregationConfig#orderedPerBucket()} (the default) the next aggregate of a bucket is handed over only once
  * the previous one is acknowledged or failed, so a key's records reach the stream in {@code send} order whatever the
- * inner producer's requests in flight and retries. Backpressure: completed aggregates wait here (they already hold
- * accepted records), at most {@code 2 × hashBuckets} of them; beyond that, or when the inner producer fails fast with
- * a full buffer, {@code send} blocks or fails fast as the inner producer's policy says. One lock serialises
- * {@code send}; a linger thread sends aggregates that stayed open for {@link AggregationConfig#linger()} and hands
- * over aggregates whose bucket became free.
+ * inner producer's requests in flight and retries: a bucket's later aggregates are parked in a queue of that bucket
+ * and move on one at a time, each when the previous one's completion has been processed. Backpressure: completed
+ * aggregates wait here (they already hold accepted records), at most {@code 2 × hashBuckets} of them; beyond that, or
+ * when the inner producer fails fast with a full buffer, {@code send} blocks or fails fast as the inner producer's
+ * policy says. One lock serialises {@code send}; a linger thread sends aggregates that stayed open for
+ * {@link AggregationConfig#linger()} and hands over aggregates whose bucket became free.
  */
 public final class AggregatingProducer implements RecordProducer {
 
     private static final long HANDOFF_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final RecordProducer inner;
-    private final PartitionKeySelector partitionKeys;
+    private final PartitionKeyWithFallback partitionKeys;
     private final Duration closeTimeout;
     private final long lingerNanos;
     private final RecordAggregator<Member> aggregator;
     private final boolean failFast;
-    /** Completed aggregates the inner producer has not accepted yet, in order. */
-    private final ArrayDeque<PackedRecord<Member>> handOff = new ArrayDeque<>();
+    /** Completed aggregates the inner producer may take now (their bucket is free, or order is not kept), in order. */
+    private final ArrayDeque<PackedRecord<Member>> ready = new ArrayDeque<>();
+    /**
+     * Ordered per bucket only (else null): per bucket, true while one of its aggregates is in {@link #ready} or with
+     * the inner producer, whose completion has not been taken from {@link #freed} yet. Guarded by the lock.
+     */
+    private final boolean[] bucketBusy;
+    /** Per bucket, its completed aggregates waiting while the bucket is busy, in order; null unless ordered. */
+    private final ArrayDeque<PackedRecord<Member>>[] parked;
+    /**
+     * Buckets whose aggregate the inner producer completed: completion threads add here without the lock, the next
+     * hand-over (under the lock) frees the bucket or moves its next parked aggregate to {@link #ready}.
+     */
+    private final Queue<Integer> freed = new ConcurrentLinkedQueue<>();
+    private final Consumer<PackedRecord<Member>> enqueue = this::enqueue;
+    /** Aggregates in {@link #ready} and {@link #parked}. Guarded by the lock. */
+    private int waiting;
     private final int maxWaitingAggregates;
-    /** Per bucket, 1 while one of its aggregates is with the inner producer; null unless ordered per bucket. */
-    private final AtomicIntegerArray bucketBusy;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition opened = lock.newCondition();
     private final Thread lingerThread;
@@ -67,7 +83,6 @@ public final class AggregatingProducer implements RecordProducer {
     private final LongAdder bytesAccepted = new LongAdder();
     private final LongAdder bytesAcknowledged = new LongAdder();
     private final LongAdder bufferFullRejections = new LongAdder();
-    private final LongAdder keyFallbacks = new LongAdder();
     private final Map<FailureReason, LongAdder> failures = new EnumMap<>(FailureReason.class);
 
     /** A user record: its future, and what a failure report needs. */
@@ -100,13 +115,23 @@ public final class AggregatingProducer implements RecordProducer {
      * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
      *                 producer's policy)
      */
+    @SuppressWarnings("unchecked")
     public AggregatingProducer(RecordProducer inner, PartitionKeySelector partitionKeys, AggregationConfig config,
                                Duration closeTimeout, ProducerConfig.BufferFullPolicy whenFull) {
         this.inner = inner;
         this.failFast = whenFull == ProducerConfig.BufferFullPolicy.FAIL_FAST;
         this.maxWaitingAggregates = 2 * config.hashBuckets();
-        this.bucketBusy = config.orderedPerBucket() ? new AtomicIntegerArray(config.hashBuckets()) : null;
-        this.partitionKeys = partitionKeys;
+        if (config.orderedPerBucket()) {
+            this.bucketBusy = new boolean[config.hashBuckets()];
+            this.parked = new ArrayDeque[config.hashBuckets()];
+            for (int i = 0; i < parked.length; i++) {
+                parked[i] = new ArrayDeque<>();
+            }
+        } else {
+            this.bucketBusy = null;
+            this.parked = null;
+        }
+        this.partitionKeys = new PartitionKeyWithFallback(partitionKeys);
         this.closeTimeout = closeTimeout;
         this.lingerNanos = config.linger().toNanos();
         this.aggregator = new RecordAggregator<>(config);
@@ -120,12 +145,7 @@ public final class AggregatingProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(byte[] data) throws InterruptedException {
-        String key = partitionKeys.partitionKey(data);
-        if (key == null) {
-            keyFallbacks.increment();
-            key = RandomPartitionKey.next();
-        }
-        return send(key, data);
+        return send(partitionKeys.keyFor(data), data);
     }
 
     @Override
@@ -144,7 +164,7 @@ public final class AggregatingProducer implements RecordProducer {
             if (closed) {
                 throw new IllegalStateException("the producer is closed and accepts no more records");
             }
-            while (!handOver() || handOff.size() >= maxWaitingAggregates) {
+            while (!handOver() || waiting >= maxWaitingAggregates) {
                 if (failFast) {
                     bufferFullRejections.increment();
                     throw new BufferFullException("the producer buffer is full: aggregated records wait for space; "
@@ -155,9 +175,9 @@ public final class AggregatingProducer implements RecordProducer {
                     throw new IllegalStateException("the producer is closed and accepts no more records");
                 }
             }
-            boolean wasIdle = aggregator.oldestOpenNanos().isEmpty();
+            boolean wasIdle = !aggregator.hasOpenAggregates();
             try {
-                aggregator.add(partitionKey, data, member, System.nanoTime(), handOff::add);
+                aggregator.add(partitionKey, data, member, System.nanoTime(), enqueue);
             } catch (IllegalArgumentException tooLarge) {
                 fail(member, FailureReason.RECORD_TOO_LARGE, tooLarge.getMessage(), 0);
                 return member;
@@ -174,32 +194,52 @@ public final class AggregatingProducer implements RecordProducer {
         return member;
     }
 
+    /** The aggregator's sink: a completed aggregate goes to {@link #ready}, or is parked while its bucket is busy. */
+    private void enqueue(PackedRecord<Member> packed) {
+        waiting++;
+        if (bucketBusy != null) {
+            int bucket = packed.bucket();
+            if (bucketBusy[bucket]) {
+                parked[bucket].add(packed);
+                return;
+            }
+            bucketBusy[bucket] = true;
+        }
+        ready.add(packed);
+    }
+
     /**
-     * Hands completed aggregates to the inner producer in order, skipping (and keeping) those whose bucket has one
-     * with the inner producer already; false if the inner producer refused one for a full buffer.
+     * Takes the completions reported since the last call (each frees its bucket or readies the bucket's next parked
+     * aggregate), then hands the ready aggregates to the inner producer in order; false if the inner producer refused
+     * one for a full buffer (it stays first in line).
      */
     private boolean handOver() throws InterruptedException {
-        Iterator<PackedRecord<Member>> waiting = handOff.iterator();
-        while (waiting.hasNext()) {
-            PackedRecord<Member> packed = waiting.next();
-            int bucket = packed.bucket();
-            if (bucketBusy != null && bucketBusy.get(bucket) != 0) {
-                continue;
+        if (bucketBusy != null) {
+            for (Integer bucket = freed.poll(); bucket != null; bucket = freed.poll()) {
+                PackedRecord<Member> next = parked[bucket].poll();
+                if (next == null) {
+                    bucketBusy[bucket] = false;
+                } else {
+                    ready.add(next);
+                }
             }
+        }
+        while (!ready.isEmpty()) {
+            PackedRecord<Member> packed = ready.peek();
             CompletableFuture<PutResult> put;
             try {
                 put = inner.send(packed.partitionKey(), packed.data());
             } catch (BufferFullException full) {
                 return false;
             }
-            waiting.remove();
-            if (bucketBusy != null) {
-                bucketBusy.set(bucket, 1); // before whenComplete: a record failed at once completes inside it
-            }
+            // Out of the queue before whenComplete: a record failed at once completes inside it, and a caller's
+            // callback may send (this lock is reentrant).
+            ready.poll();
+            waiting--;
             put.whenComplete((result, error) -> {
                 complete(packed.members(), result, error);
                 if (bucketBusy != null) {
-                    bucketBusy.set(bucket, 0);
+                    freed.add(packed.bucket());
                     wakeHandOver();
                 }
             });
@@ -224,11 +264,18 @@ public final class AggregatingProducer implements RecordProducer {
 
     private void complete(List<Member> members, PutResult result, Throwable error) {
         if (error == null) {
+            // Counters first, so a caller woken by its future sees them; two adds per aggregate, not per record.
+            long bytes = 0;
+            for (Member m : members) {
+                bytes += m.data.length;
+            }
+            acknowledged.add(members.size());
+            bytesAcknowledged.add(bytes);
+            String shardId = result.shardId();
+            String sequenceNumber = result.sequenceNumber();
+            int attempts = result.attempts();
             for (int i = 0; i < members.size(); i++) {
-                Member m = members.get(i);
-                acknowledged.increment();
-                bytesAcknowledged.add(m.data.length);
-                m.complete(new PutResult(result.shardId(), result.sequenceNumber(), i, result.attempts()));
+                members.get(i).complete(new PutResult(shardId, sequenceNumber, i, attempts));
             }
             return;
         }
@@ -257,11 +304,11 @@ public final class AggregatingProducer implements RecordProducer {
                 try {
                     handOver();
                     long now = System.nanoTime();
-                    aggregator.drainOlderThan(now - lingerNanos, handOff::add);
+                    aggregator.drainOlderThan(now - lingerNanos, enqueue);
                     handOver();
                     OptionalLong oldest = aggregator.oldestOpenNanos();
                     long waitNanos = oldest.isPresent() ? oldest.getAsLong() + lingerNanos - now : Long.MAX_VALUE;
-                    if (!handOff.isEmpty()) {
+                    if (waiting > 0) {
                         waitNanos = Math.min(waitNanos, HANDOFF_RETRY_NANOS);
                     }
                     if (waitNanos > 0) {
@@ -282,8 +329,8 @@ public final class AggregatingProducer implements RecordProducer {
         while (true) {
             lock.lockInterruptibly();
             try {
-                aggregator.drainAll(handOff::add);
-                if (handOver() && handOff.isEmpty()) {
+                aggregator.drainAll(enqueue);
+                if (handOver() && waiting == 0) {
                     return true;
                 }
             } finally {
@@ -316,7 +363,7 @@ public final class AggregatingProducer implements RecordProducer {
     public long kinesisRecords() {
         lock.lock();
         try {
-            return aggregator.kinesisRecords() - handOff.size();
+            return aggregator.kinesisRecords() - waiting;
         } finally {
             lock.unlock();
         }
@@ -339,7 +386,7 @@ public final class AggregatingProducer implements RecordProducer {
         long accepts = accepted.sum();
         return new ProducerMetrics(accepts, acked, failed, byReason, bytesAccepted.sum(), bytesAcknowledged.sum(),
                 k.putRequests(), k.failedPutRequests(), k.recordRetries(),
-                bufferFullRejections.sum() + k.bufferFullRejections(), keyFallbacks.sum(),
+                bufferFullRejections.sum() + k.bufferFullRejections(), partitionKeys.fallbacks(),
                 Math.max(0, accepts - acked - failed), k.bufferedBytes(), k.inFlightRequests(), k.putLatency(),
                 k.recordLatency());
     }
@@ -361,14 +408,22 @@ public final class AggregatingProducer implements RecordProducer {
         inner.close();
         lock.lock();
         try {
-            aggregator.drainAll(handOff::add);
-            for (PackedRecord<Member> left : handOff) {
-                for (Member m : left.members()) {
+            aggregator.drainAll(enqueue);
+            List<PackedRecord<Member>> left = new ArrayList<>(ready);
+            ready.clear();
+            if (parked != null) {
+                for (ArrayDeque<PackedRecord<Member>> bucket : parked) {
+                    left.addAll(bucket);
+                    bucket.clear();
+                }
+            }
+            waiting = 0;
+            for (PackedRecord<Member> aggregate : left) {
+                for (Member m : aggregate.members()) {
                     fail(m, FailureReason.PRODUCER_CLOSED, "the producer was closed before the record's aggregate "
                             + "could be handed to Kinesis", 0);
                 }
             }
-            handOff.clear();
         } finally {
             lock.unlock();
         }

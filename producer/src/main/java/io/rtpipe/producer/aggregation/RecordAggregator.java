@@ -27,6 +27,8 @@ public final class RecordAggregator<T> {
     private final List<AggregateBuilder<T>> aggregates;
     private long userRecords;
     private long kinesisRecords;
+    /** Aggregates holding at least one record. */
+    private int open;
 
     public RecordAggregator(AggregationConfig config) {
         this.config = config;
@@ -60,24 +62,34 @@ public final class RecordAggregator<T> {
                     + partitionKey.length() + ".");
         }
         AggregateBuilder<T> aggregate = aggregates.get(buckets.bucketOf(partitionKey));
-        if (aggregate.tryAdd(partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
-            userRecords++;
+        if (tryAdd(aggregate, partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
             return;
         }
         if (!aggregate.isEmpty()) {
             emit(aggregate, sink);
-            if (aggregate.tryAdd(partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
-                userRecords++;
+            if (tryAdd(aggregate, partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
                 return;
             }
         }
-        if (!aggregate.tryAdd(partitionKey, data, member, nowNanos, AggregationConfig.KINESIS_MAX_RECORD_BYTES)) {
+        if (!tryAdd(aggregate, partitionKey, data, member, nowNanos, AggregationConfig.KINESIS_MAX_RECORD_BYTES)) {
             throw new IllegalArgumentException("A record of " + data.length + " bytes with partition key '"
                     + partitionKey + "' exceeds Kinesis' limit of 1 MiB per record once framed as an aggregated"
                     + " record (" + AggregateBuilder.maxDataBytes(partitionKey, aggregate) + " bytes at most).");
         }
-        userRecords++;
         emit(aggregate, sink);
+    }
+
+    private boolean tryAdd(AggregateBuilder<T> aggregate, String partitionKey, byte[] data, T member, long nowNanos,
+                           int maxRecordBytes) {
+        boolean opens = aggregate.isEmpty();
+        if (!aggregate.tryAdd(partitionKey, data, member, nowNanos, maxRecordBytes)) {
+            return false;
+        }
+        if (opens) {
+            open++;
+        }
+        userRecords++;
+        return true;
     }
 
     /** Completes every open aggregate whose first record was added at or before {@code cutoffNanos}. */
@@ -96,6 +108,11 @@ public final class RecordAggregator<T> {
                 emit(aggregate, sink);
             }
         }
+    }
+
+    /** Whether any aggregate holds records not yet handed to a sink (cheaper than {@link #oldestOpenNanos()}). */
+    public boolean hasOpenAggregates() {
+        return open > 0;
     }
 
     /** The {@link System#nanoTime()} at which the oldest open aggregate was started, or empty if none is open. */
@@ -122,6 +139,7 @@ public final class RecordAggregator<T> {
 
     private void emit(AggregateBuilder<T> aggregate, Consumer<? super PackedRecord<T>> sink) {
         kinesisRecords++;
+        open--;
         sink.accept(aggregate.complete());
     }
 }

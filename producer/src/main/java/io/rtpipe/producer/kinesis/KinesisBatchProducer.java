@@ -9,7 +9,7 @@ import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.partition.PartitionKeySelector;
-import io.rtpipe.producer.partition.RandomPartitionKey;
+import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -48,6 +48,7 @@ public final class KinesisBatchProducer implements RecordProducer {
     private static final String CLOSED_MESSAGE = "the producer was closed before the record was acknowledged";
 
     private final ProducerConfig config;
+    private final PartitionKeyWithFallback partitionKeys;
     private final KinesisAsyncClient client;
     private final boolean ownsClient;
     private final Accumulator accumulator;
@@ -61,6 +62,7 @@ public final class KinesisBatchProducer implements RecordProducer {
 
     private KinesisBatchProducer(KinesisAsyncClient client, boolean ownsClient, ProducerConfig config) {
         this.config = config;
+        this.partitionKeys = new PartitionKeyWithFallback(config.partitionKeys());
         this.client = client;
         this.ownsClient = ownsClient;
         this.accumulator = new Accumulator(config, System::nanoTime);
@@ -99,12 +101,7 @@ public final class KinesisBatchProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(byte[] data) throws InterruptedException {
-        String key = config.partitionKeys().partitionKey(data);
-        if (key == null) {
-            metrics.partitionKeyFallbacks.increment();
-            key = RandomPartitionKey.next();
-        }
-        return send(key, data);
+        return send(partitionKeys.keyFor(data), data);
     }
 
     @Override
@@ -158,7 +155,7 @@ public final class KinesisBatchProducer implements RecordProducer {
     @Override
     public ProducerMetrics metrics() {
         return metrics.snapshot(accumulator.bufferedRecords(), accumulator.bufferedBytes(),
-                config.maxInFlightRequests() - inFlight.availablePermits());
+                config.maxInFlightRequests() - inFlight.availablePermits(), partitionKeys.fallbacks());
     }
 
     @Override

@@ -21,7 +21,6 @@ final class MetricsRecorder {
     final LongAdder failedPutRequests = new LongAdder();
     final LongAdder recordRetries = new LongAdder();
     final LongAdder bufferFullRejections = new LongAdder();
-    final LongAdder partitionKeyFallbacks = new LongAdder();
     private final LongAdder[] failures = new LongAdder[FailureReason.values().length];
     private final Histogram putLatencyMicros = new ConcurrentHistogram(3);
     private final Histogram recordLatencyMicros = new ConcurrentHistogram(3);
@@ -44,7 +43,8 @@ final class MetricsRecorder {
         recordLatencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(Math.max(0, nanos)));
     }
 
-    ProducerMetrics snapshot(long bufferedRecords, long bufferedBytes, int inFlightRequests) {
+    ProducerMetrics snapshot(long bufferedRecords, long bufferedBytes, int inFlightRequests,
+                             long partitionKeyFallbacks) {
         Map<FailureReason, Long> byReason = new EnumMap<>(FailureReason.class);
         long failed = 0;
         for (FailureReason reason : FailureReason.values()) {
@@ -56,7 +56,7 @@ final class MetricsRecorder {
                 recordsAccepted.sum(), recordsAcknowledged.sum(), failed, byReason,
                 bytesAccepted.sum(), bytesAcknowledged.sum(),
                 putRequests.sum(), failedPutRequests.sum(), recordRetries.sum(),
-                bufferFullRejections.sum(), partitionKeyFallbacks.sum(),
+                bufferFullRejections.sum(), partitionKeyFallbacks,
                 bufferedRecords, bufferedBytes, inFlightRequests,
                 latency(putLatencyMicros), latency(recordLatencyMicros));
     }

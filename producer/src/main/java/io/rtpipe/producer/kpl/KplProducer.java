@@ -12,7 +12,7 @@ import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig.BufferFullPolicy;
 import io.rtpipe.producer.partition.PartitionKeySelector;
-import io.rtpipe.producer.partition.RandomPartitionKey;
+import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import software.amazon.kinesis.producer.Attempt;
@@ -77,7 +77,7 @@ public final class KplProducer implements RecordProducer {
     private final LongAdder bytesAcknowledged = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder bufferFullRejections = new LongAdder();
-    private final LongAdder keyFallbacks = new LongAdder();
+    private final PartitionKeyWithFallback partitionKeys;
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final Map<FailureReason, LongAdder> failures = new EnumMap<>(FailureReason.class);
     private final Histogram recordLatencyMicros = new ConcurrentHistogram(3);
@@ -99,6 +99,7 @@ public final class KplProducer implements RecordProducer {
 
     private KplProducer(KplConfig config, KinesisProducer kpl, Set<Long> daemonPids) {
         this.config = config;
+        this.partitionKeys = new PartitionKeyWithFallback(config.partitionKeys());
         this.kpl = kpl;
         this.daemonPids = daemonPids;
         this.permits = new Semaphore(config.maxOutstandingRecords());
@@ -159,12 +160,7 @@ public final class KplProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(byte[] data) throws InterruptedException {
-        String key = config.partitionKeys().partitionKey(data);
-        if (key == null) {
-            keyFallbacks.increment();
-            key = RandomPartitionKey.next();
-        }
-        return send(key, data);
+        return send(partitionKeys.keyFor(data), data);
     }
 
     @Override
@@ -345,7 +341,7 @@ public final class KplProducer implements RecordProducer {
             failed += e.getValue().sum();
         }
         return new ProducerMetrics(accepted.sum(), acknowledged.sum(), failed, byReason, bytesAccepted.sum(),
-                bytesAcknowledged.sum(), 0, 0, retries.sum(), bufferFullRejections.sum(), keyFallbacks.sum(),
+                bytesAcknowledged.sum(), 0, 0, retries.sum(), bufferFullRejections.sum(), partitionKeys.fallbacks(),
                 pending.size(), bufferedBytes.get(), 0, new ProducerMetrics.Latency(0, 0, 0, 0, 0),
                 latency(recordLatencyMicros));
     }

@@ -1,5 +1,6 @@
 package io.rtpipe.producer.partition;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RandomPartitionKey implements PartitionKeySelector {
 
     static final RandomPartitionKey INSTANCE = new RandomPartitionKey();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private RandomPartitionKey() {
     }
@@ -22,11 +23,12 @@ public final class RandomPartitionKey implements PartitionKeySelector {
     /** A fresh random key. */
     public static String next() {
         long bits = ThreadLocalRandom.current().nextLong();
-        char[] chars = new char[16];
+        // Latin-1 bytes become the String's own compact representation: one copy, no char[] to compress.
+        byte[] digits = new byte[16];
         for (int i = 15; i >= 0; i--) {
-            chars[i] = HEX[(int) (bits & 0xF)];
+            digits[i] = HEX[(int) (bits & 0xF)];
             bits >>>= 4;
         }
-        return new String(chars);
+        return new String(digits, StandardCharsets.ISO_8859_1);
     }
 }

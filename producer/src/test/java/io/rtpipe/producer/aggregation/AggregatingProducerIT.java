@@ -10,7 +10,6 @@ import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkRequest;
@@ -90,8 +89,6 @@ class AggregatingProducerIT {
      * requests in flight even when every third PutRecords call fails and is retried (its aggregates would otherwise
      * land after later ones of their key).
      */
-    // Quarantined: failed once in a full verify (an aggregate of user-1 stored after a later one): a real ordering race in orderedPerBucket to fix.
-    @Tag("quarantined")
     @Test
     void orderedPerBucketKeepsKeyOrderWithManyRequestsInFlightAndRetries() throws Exception {
         String stream = "aggregation-it-" + UUID.randomUUID().toString().substring(0, 8);

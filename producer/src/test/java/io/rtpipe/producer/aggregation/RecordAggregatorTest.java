@@ -115,6 +115,30 @@ class RecordAggregatorTest {
     }
 
     @Test
+    void bucketOfIsTheBucketHoldingMd5OfTheKeyWhetherOrNotTheKeyWasSeenRecently() throws Exception {
+        int count = 32;
+        HashKeyBuckets buckets = new HashKeyBuckets(count);
+        // More distinct keys than the cache has slots, each seen many times, interleaved: hits, misses and evictions;
+        // ASCII, non-ASCII, a surrogate pair and keys longer than the reused encoding buffer.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            keys.add(switch (i % 4) {
+                case 0 -> "user-" + i;
+                case 1 -> "k\u00fcy-" + i;
+                case 2 -> "\uD83D\uDE00-" + i;
+                default -> "long-".repeat(30) + i;
+            });
+        }
+        Random random = new Random(5);
+        for (int i = 0; i < 30_000; i++) {
+            String key = keys.get(random.nextInt(keys.size()));
+            // A fresh String each time too: equal keys must hit whether or not they are the same instance.
+            String probe = i % 2 == 0 ? key : new String(key.toCharArray());
+            assertThat(buckets.bucketOf(probe)).as(key).isEqualTo(bucketOf(new BigInteger(1, md5(key)), count));
+        }
+    }
+
+    @Test
     void encodingEqualsTheGeneratedProtobufSerialization() {
         RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
         List<Input> inputs = randomInputs(new Random(3), 3_000, 200);
@@ -193,6 +217,7 @@ class RecordAggregatorTest {
         RecordAggregator<Integer> aggregator = new RecordAggregator<>(
                 AggregationConfig.builder().hashBuckets(1024).build());
         List<PackedRecord<Integer>> packed = new ArrayList<>();
+        assertThat(aggregator.hasOpenAggregates()).isFalse();
         aggregator.add("early", new byte[1], 0, 100L, packed::add);
         aggregator.add("late", new byte[1], 1, 200L, packed::add);
         assertThat(aggregator.oldestOpenNanos()).hasValue(100L);
@@ -200,8 +225,14 @@ class RecordAggregatorTest {
         aggregator.drainOlderThan(150L, packed::add);
         assertThat(packed).extracting(PackedRecord::members).containsExactly(List.of(0));
         assertThat(aggregator.oldestOpenNanos()).hasValue(200L);
+        assertThat(aggregator.hasOpenAggregates()).isTrue();
         aggregator.drainOlderThan(200L, packed::add);
         assertThat(aggregator.oldestOpenNanos()).isEmpty();
+        assertThat(aggregator.hasOpenAggregates()).isFalse();
+        // A record too large for the size target leaves in an aggregate of its own: nothing stays open.
+        aggregator.add("early", new byte[AggregationConfig.DEFAULT_MAX_RECORD_BYTES], 2, 300L, packed::add);
+        assertThat(packed).hasSize(3);
+        assertThat(aggregator.hasOpenAggregates()).isFalse();
     }
 
     @Test

@@ -86,11 +86,13 @@ public final class ProducerRun {
             Map<String, Long> statsBefore = counters(stats);
             long ackedBefore = acknowledged.sum();
             double cpuBefore = ProcCpu.seconds(pids);
+            ProcCpu.VmThreads vmBefore = ProcCpu.vmThreadsOfThisProcess();
             long start = System.nanoTime();
             long sent = sendFor(producer, events, seconds, acknowledged, failed);
             producer.flush();
             double elapsed = (System.nanoTime() - start) / 1e9;
             double cpu = ProcCpu.seconds(pids) - cpuBefore;
+            ProcCpu.VmThreads vm = ProcCpu.vmThreadsOfThisProcess().minus(vmBefore);
             Map<String, Long> statsAfter = counters(stats);
 
             long records = statsAfter.get("records") - statsBefore.get("records");
@@ -98,9 +100,11 @@ public final class ProducerRun {
             long wire = statsAfter.get("wireBytes") - statsBefore.get("wireBytes");
             System.out.printf(Locale.ROOT, "RESULT producer=%s eventBytes=%d events=%d acknowledged=%d "
                             + "failed=%d seconds=%.2f eventsPerSecond=%.0f kinesisRecords=%d putRequests=%d "
-                            + "eventsPerRecord=%.1f cpuSeconds=%.2f cpuSecondsPerMillion=%.2f wireBytesPerEvent=%.1f%n",
+                            + "eventsPerRecord=%.1f cpuSeconds=%.2f cpuSecondsPerMillion=%.2f wireBytesPerEvent=%.1f "
+                            + "ofWhichJitSeconds=%.2f ofWhichGcSeconds=%.2f%n",
                     kind, eventBytes, sent, acknowledged.sum() - ackedBefore, failed.sum(), elapsed, sent / elapsed,
-                    records, requests, (double) sent / records, cpu, cpu / sent * 1e6, (double) wire / sent);
+                    records, requests, (double) sent / records, cpu, cpu / sent * 1e6, (double) wire / sent,
+                    vm.jitSeconds(), vm.gcSeconds());
         } finally {
             if (client != null) {
                 client.close();

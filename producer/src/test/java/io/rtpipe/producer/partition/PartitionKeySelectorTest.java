@@ -47,6 +47,18 @@ class PartitionKeySelectorTest {
     }
 
     @Test
+    void theFallbackUsesTheSelectorsKeyOrARandomOneAndCountsOnlyTheRandomOnes() {
+        PartitionKeyWithFallback keys = new PartitionKeyWithFallback(userId);
+        assertThat(keys.keyFor(json("{\"user_id\":\"u7\"}"))).isEqualTo("u7");
+        String first = keys.keyFor(json("{\"page\":\"/p/1\"}"));
+        String second = keys.keyFor(json("not json"));
+        assertThat(first).matches("[0-9a-f]{16}");
+        assertThat(second).matches("[0-9a-f]{16}").isNotEqualTo(first);
+        assertThat(keys.fallbacks()).isEqualTo(2);
+        assertThat(new PartitionKeyWithFallback(PartitionKeySelector.random()).fallbacks()).isZero();
+    }
+
+    @Test
     void randomKeysAreSixteenHexDigitsAndDistinct() {
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
