@@ -34,7 +34,6 @@ final class DistinctAggregator implements Aggregator {
     static final int MAX_LG_K = 21;
     static final byte EXACT_FORMAT = (byte) 0xE5;
     static final byte EXACT_VERSION = 1;
-    private static final int EXACT_HEADER_BYTES = 6;
 
     private final int lgK;
     /**
@@ -82,20 +81,9 @@ final class DistinctAggregator implements Aggregator {
     }
 
     private State fromExactForm(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        buffer.get();
-        byte version = buffer.get();
-        if (version != EXACT_VERSION) {
-            throw new IllegalArgumentException("not a partial of distinct: exact form version " + version
-                    + " is unknown (this build reads version " + EXACT_VERSION + ")");
-        }
-        int n = bytes.length >= EXACT_HEADER_BYTES ? buffer.getInt() : -1;
-        if (n < 0 || bytes.length != EXACT_HEADER_BYTES + 8L * n) {
-            throw new IllegalArgumentException("not a partial of distinct: exact form of " + bytes.length
-                    + " bytes is truncated or too long");
-        }
+        ByteBuffer buffer = Partials.exactFormValues(fn(), bytes, EXACT_VERSION);
         State state = new State(new ExactLongSet(), null); // promoted as it is read if written with a larger limit
-        for (int i = 0; i < n; i++) {
+        while (buffer.hasRemaining()) {
             state.add(buffer.getLong());
         }
         return state;
@@ -191,8 +179,7 @@ final class DistinctAggregator implements Aggregator {
                 return sketch.toCompactByteArray();
             }
             long[] items = exact.sortedValues();
-            ByteBuffer out = ByteBuffer.allocate(EXACT_HEADER_BYTES + 8 * items.length)
-                    .put(EXACT_FORMAT).put(EXACT_VERSION).putInt(items.length);
+            ByteBuffer out = Partials.newExactForm(EXACT_FORMAT, EXACT_VERSION, items.length);
             for (long item : items) {
                 out.putLong(item);
             }

@@ -41,7 +41,6 @@ final class QuantileAggregator implements Aggregator {
     static final int EXACT_LIMIT = 128;
     static final byte EXACT_FORMAT = (byte) 0xE6;
     static final byte EXACT_VERSION = 1;
-    private static final int EXACT_HEADER_BYTES = 6;
     private static final int EXACT_INITIAL_CAPACITY = 8;
 
     private final double q;
@@ -85,20 +84,9 @@ final class QuantileAggregator implements Aggregator {
     }
 
     private State fromExactForm(byte[] bytes) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        buffer.get();
-        byte version = buffer.get();
-        if (version != EXACT_VERSION) {
-            throw new IllegalArgumentException("not a partial of quantile: exact form version " + version
-                    + " is unknown (this build reads version " + EXACT_VERSION + ")");
-        }
-        int n = bytes.length >= EXACT_HEADER_BYTES ? buffer.getInt() : -1;
-        if (n < 0 || bytes.length != EXACT_HEADER_BYTES + 8L * n) {
-            throw new IllegalArgumentException("not a partial of quantile: exact form of " + bytes.length
-                    + " bytes is truncated or too long");
-        }
+        ByteBuffer buffer = Partials.exactFormValues(fn(), bytes, EXACT_VERSION);
         State state = new State();
-        for (int i = 0; i < n; i++) {
+        while (buffer.hasRemaining()) {
             state.add(buffer.getDouble());
         }
         return state;
@@ -184,8 +172,7 @@ final class QuantileAggregator implements Aggregator {
         public Object partial() {
             if (values != null) {
                 double[] sorted = sortedValues();
-                ByteBuffer out = ByteBuffer.allocate(EXACT_HEADER_BYTES + 8 * count)
-                        .put(EXACT_FORMAT).put(EXACT_VERSION).putInt(count);
+                ByteBuffer out = Partials.newExactForm(EXACT_FORMAT, EXACT_VERSION, count);
                 for (double value : sorted) {
                     out.putDouble(value);
                 }
