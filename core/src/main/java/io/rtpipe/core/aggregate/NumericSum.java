@@ -4,8 +4,9 @@ package io.rtpipe.core.aggregate;
  * A sum that stays an exact long while every value is an integer and the total fits in 64 bits, and becomes a double
  * from the first non-integral value (or on overflow) on. Floating-point addition is not associative, so a double sum
  * can differ in its last bits with the order of additions and merges: at most about n·2⁻⁵³·Σ|x|.
+ * Not final: the state of sum and avg extends it, saving an object per window and key.
  */
-final class NumericSum {
+class NumericSum {
     private boolean integral = true;
     private long longSum;
     private double doubleSum;

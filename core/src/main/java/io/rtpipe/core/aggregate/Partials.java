@@ -1,6 +1,7 @@
 package io.rtpipe.core.aggregate;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.math.BigInteger;
 
 /** Reading partial values back from a store, where numbers may come back as any {@link Number} type. */
@@ -42,6 +43,37 @@ final class Partials {
             return bytes;
         }
         throw notAPartial(fn, partial);
+    }
+
+    /** Bytes before the values of an exact form: format, version, int count. */
+    private static final int EXACT_HEADER_BYTES = 6;
+
+    /**
+     * A buffer for an exact form, the partial distinct and quantile write while they hold their values themselves:
+     * {@code [format, version, int n, n 8-byte values]}; the caller puts the n values.
+     */
+    static ByteBuffer newExactForm(byte format, byte version, int n) {
+        return ByteBuffer.allocate(EXACT_HEADER_BYTES + 8 * n).put(format).put(version).putInt(n);
+    }
+
+    /**
+     * Checks the header of an exact form (whose first byte the caller has recognised) and returns a buffer at its
+     * first value; {@code remaining() / 8} values follow.
+     */
+    static ByteBuffer exactFormValues(String fn, byte[] bytes, byte version) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        buffer.get();
+        byte found = buffer.get();
+        if (found != version) {
+            throw new IllegalArgumentException("not a partial of " + fn + ": exact form version " + found
+                    + " is unknown (this build reads version " + version + ")");
+        }
+        int n = bytes.length >= EXACT_HEADER_BYTES ? buffer.getInt() : -1;
+        if (n < 0 || bytes.length != EXACT_HEADER_BYTES + 8L * n) {
+            throw new IllegalArgumentException("not a partial of " + fn + ": exact form of " + bytes.length
+                    + " bytes is truncated or too long");
+        }
+        return buffer;
     }
 
     static IllegalArgumentException notAPartial(String fn, Object partial) {
