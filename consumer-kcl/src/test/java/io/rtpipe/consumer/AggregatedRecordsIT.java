@@ -1,6 +1,7 @@
 package io.rtpipe.consumer;
 
-import io.rtpipe.consumer.testing.Archive;
+import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
 import io.rtpipe.consumer.testing.TestEvents;
@@ -9,7 +10,10 @@ import io.rtpipe.producer.aggregation.AggregatingProducer;
 import io.rtpipe.producer.aggregation.AggregationConfig;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Duration;
@@ -30,13 +34,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * count, and the raw archive holds every user record once, keyed by shard, sequence and sub-sequence number as the
  * producer reported them.
  */
+@ExtendWith(SandboxExtension.class)
 class AggregatedRecordsIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
     @Test
-    void aggregatedEventsAreCountedOnceAcrossARestartInsideAnAggregate() throws Exception {
-        try (var fx = new ConsumerFixture(2)) {
+    void aggregatedEventsAreCountedOnceAcrossARestartInsideAnAggregate(LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
             // 7 minutes of events; the first worker sees 3.5 minutes, so a window is open when it stops.
             List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofSeconds(420), 8000, 11);
             List<PutResult> puts = new ArrayList<>();
@@ -72,9 +77,8 @@ class AggregatedRecordsIT {
             assertThat(second.drainAndStop(Duration.ofSeconds(20))).isTrue();
 
             List<String> archived = new ArrayList<>();
-            for (Archive.Line line : fx.archive("raw")) {
-                archived.add(line.shardId() + "/" + line.json().get("sequence_number").asText() + "/"
-                        + line.json().get("sub_sequence_number").asLong());
+            for (IntervalReader.Line line : fx.archive(IntervalKind.RAW)) {
+                archived.add(line.shardId() + "/" + line.sequenceNumber() + "/" + line.subSequenceNumber());
             }
             assertThat(archived).as("every user record archived once at the position the producer reported")
                     .containsExactlyInAnyOrderElementsOf(puts.stream()

@@ -1,11 +1,15 @@
 package io.rtpipe.consumer;
 
-import io.rtpipe.consumer.testing.Archive;
+import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
 import io.rtpipe.consumer.testing.StreamFeeder;
 import io.rtpipe.consumer.testing.TestEvents;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Generated events through a 2-shard stream and one consumer, drained at the end; results, archive and dead letters
  * compared with what the test itself put.
  */
+@ExtendWith(SandboxExtension.class)
 class ConsumerEndToEndIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
@@ -29,13 +34,13 @@ class ConsumerEndToEndIT {
         return put.shardId() + "/" + put.sequenceNumber();
     }
 
-    private static String position(Archive.Line line) {
-        return line.shardId() + "/" + line.json().get("sequence_number").asText();
+    private static String position(IntervalReader.Line line) {
+        return line.shardId() + "/" + line.sequenceNumber();
     }
 
     @Test
-    void countsPerTypeAndMinuteEqualGroundTruthAndArchiveHoldsEveryRecordOnce() throws Exception {
-        try (var fx = new ConsumerFixture(2)) {
+    void countsPerTypeAndMinuteEqualGroundTruthAndArchiveHoldsEveryRecordOnce(LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
             List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofMinutes(6), 3000, 42);
             List<StreamFeeder.Put> puts = fx.put(TestEvents.payloads(events));
 
@@ -54,16 +59,16 @@ class ConsumerEndToEndIT {
 
             assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
                     .isEqualTo(TestEvents.countsPerMinute(events));
-            assertThat(fx.archive("raw")).map(ConsumerEndToEndIT::position)
+            assertThat(fx.archive(IntervalKind.RAW)).map(ConsumerEndToEndIT::position)
                     .containsExactlyInAnyOrderElementsOf(puts.stream().map(ConsumerEndToEndIT::position).toList());
-            assertThat(fx.archive("deadletter")).isEmpty();
-            assertThat(fx.archive("late")).isEmpty();
+            assertThat(fx.archive(IntervalKind.DEADLETTER)).isEmpty();
+            assertThat(fx.archive(IntervalKind.LATE)).isEmpty();
         }
     }
 
     @Test
-    void malformedRecordsGoToDeadLettersWithReasonsAreNotCountedAndDoNotStallTheShard() throws Exception {
-        try (var fx = new ConsumerFixture(2)) {
+    void malformedRecordsGoToDeadLettersWithReasonsAreNotCountedAndDoNotStallTheShard(LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
             List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofMinutes(3), 600, 3);
             List<byte[]> malformed = List.of(
                     utf8("{\"type\":\"click\",\"ts\":"),                  // truncated JSON
@@ -97,7 +102,7 @@ class ConsumerEndToEndIT {
                     expectedDead.add(position(puts.get(i)));
                 }
             }
-            List<Archive.Line> dead = fx.archive("deadletter");
+            List<IntervalReader.Line> dead = fx.archive(IntervalKind.DEADLETTER);
             assertThat(dead).map(ConsumerEndToEndIT::position).containsExactlyInAnyOrderElementsOf(expectedDead);
             assertThat(dead).allSatisfy(line -> assertThat(line.json().path("reason").asText()).isNotBlank());
             Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
@@ -105,7 +110,7 @@ class ConsumerEndToEndIT {
             System.out.println("dead-letter reasons: " + new java.util.TreeSet<>(reasons.values()));
             assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
                     .isEqualTo(TestEvents.countsPerMinute(events));
-            assertThat(fx.archive("raw")).hasSize(puts.size());
+            assertThat(fx.archive(IntervalKind.RAW)).hasSize(puts.size());
         }
     }
 }

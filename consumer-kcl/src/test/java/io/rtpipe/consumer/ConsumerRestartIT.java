@@ -1,9 +1,13 @@
 package io.rtpipe.consumer;
 
+import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
 import io.rtpipe.consumer.testing.StreamFeeder;
 import io.rtpipe.consumer.testing.TestEvents;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,14 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * results equal the ground truth and the raw archive holds every record exactly once, whether the first worker
  * handed off gracefully or was shut down abruptly without a final checkpoint.
  */
+@ExtendWith(SandboxExtension.class)
 class ConsumerRestartIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"graceful", "abrupt"})
-    void newWorkerContinuesExactlyWhereTheOldOneLeftOff(String stop) throws Exception {
-        try (var fx = new ConsumerFixture(2)) {
+    void newWorkerContinuesExactlyWhereTheOldOneLeftOff(String stop, LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
             // 7 minutes of events; the first worker sees 3.5 minutes of them, so minute 3 is open when it stops.
             List<TestEvents.Event> events = TestEvents.generate(T0, Duration.ofSeconds(420), 1400, 7);
             List<TestEvents.Event> firstHalf = events.subList(0, 700);
@@ -59,8 +64,8 @@ class ConsumerRestartIT {
             assertThat(second.awaitCaughtUp(allPut, Duration.ofSeconds(60))).isTrue();
             assertThat(second.drainAndStop(Duration.ofSeconds(20))).isTrue();
 
-            List<String> archived = fx.archive("raw").stream()
-                    .map(l -> l.shardId() + "/" + l.json().get("sequence_number").asText()).toList();
+            List<String> archived = fx.archive(IntervalKind.RAW).stream()
+                    .map(l -> l.shardId() + "/" + l.sequenceNumber()).toList();
             assertThat(archived).containsExactlyInAnyOrderElementsOf(
                     puts.stream().map(p -> p.shardId() + "/" + p.sequenceNumber()).toList());
             assertThat(Results.countsPerMinute(fx, T0, T0.plusSeconds(600)))

@@ -1,10 +1,14 @@
 package io.rtpipe.consumer;
 
+import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
 import io.rtpipe.consumer.testing.StreamFeeder;
 import io.rtpipe.consumer.testing.TestEvents;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -25,14 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its end and every child from its start, so the merged results equal the ground truth and the raw archive holds
  * every record of every shard (closed ones included, read back from the stream itself) exactly once.
  */
+@ExtendWith(SandboxExtension.class)
 class ReshardIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     private static final int CHUNKS = 24;
 
     @Test
-    void reshardingWhileConsumingLosesNoEventAndCountsNoneTwice() throws Exception {
-        try (var fx = new ConsumerFixture(2)) {
+    void reshardingWhileConsumingLosesNoEventAndCountsNoneTwice(LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
             var consumer = fx.consumer(fx.config().build());
             long started = System.nanoTime();
             consumer.start();
@@ -68,10 +73,10 @@ class ReshardIT {
             List<String> inStream = everyRecordOfEveryShard(fx.kinesis, fx.stream);
             assertThat(inStream).containsExactlyInAnyOrderElementsOf(
                     puts.stream().map(p -> p.shardId() + "/" + p.sequenceNumber()).toList());
-            assertThat(fx.archive("raw")).map(l -> l.shardId() + "/" + l.json().get("sequence_number").asText())
+            assertThat(fx.archive(IntervalKind.RAW)).map(l -> l.shardId() + "/" + l.sequenceNumber())
                     .containsExactlyInAnyOrderElementsOf(inStream);
-            assertThat(fx.archive("late")).isEmpty();
-            assertThat(fx.archive("deadletter")).isEmpty();
+            assertThat(fx.archive(IntervalKind.LATE)).isEmpty();
+            assertThat(fx.archive(IntervalKind.DEADLETTER)).isEmpty();
             assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
                     .isEqualTo(TestEvents.countsPerMinute(events));
         }

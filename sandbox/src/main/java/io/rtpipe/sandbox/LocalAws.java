@@ -1,5 +1,6 @@
 package io.rtpipe.sandbox;
 
+import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 
 import java.net.URI;
@@ -8,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A running set of AWS services (Kinesis, DynamoDB, S3, CloudWatch) for a test or {@code rtpipe local}. Build clients
- * from {@link #awsConfig()} with {@code AwsClients}. Close it to stop everything it started.
+ * with {@link #clients()}. Close it to stop everything it started.
  */
 public interface LocalAws extends AutoCloseable {
 
@@ -19,6 +20,11 @@ public interface LocalAws extends AutoCloseable {
      * {@link Backend#AWS}, which has no endpoint overrides and the configured profile or default chain.
      */
     AwsConfig awsConfig();
+
+    /** Clients of these services, built from {@link #awsConfig()}; each client it makes is the caller's to close. */
+    default AwsClients clients() {
+        return new AwsClients(awsConfig());
+    }
 
     /**
      * Kinesis over TLS with a self-signed certificate, for clients that speak only TLS (the KPL's native daemon);

@@ -23,8 +23,9 @@ final class LocalStackLocalAws extends ProvisionedLocalAws {
 
     static LocalStackLocalAws start(SandboxConfig config) {
         if (!DockerClientFactory.instance().isDockerAvailable()) {
-            throw new SandboxUnavailableException("The localstack sandbox needs a running Docker engine and none "
-                    + "was found; start Docker or use the default emulators backend (-Drtpipe.sandbox=emulators).");
+            throw new SandboxUnavailableException("The localstack sandbox needs a running Docker engine and "
+                    + "Testcontainers found none; start Docker or choose the emulators backend ("
+                    + Backend.ENV + "=emulators or -D" + Backend.PROPERTY + "=emulators).");
         }
         var container = new LocalStackContainer(DockerImageName.parse(config.localStackImage()))
                 .withServices(Service.KINESIS, Service.DYNAMODB, Service.S3, Service.CLOUDWATCH)

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * <pre>{@code
  * try (LocalAws aws = Sandbox.start(SandboxConfig.defaults())) {
  *     aws.createStream("orders", 2);
- *     var clients = new AwsClients(aws.awsConfig());
+ *     var clients = aws.clients();
  *     ...
  * }
  * }</pre>

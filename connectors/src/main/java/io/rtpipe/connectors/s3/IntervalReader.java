@@ -55,18 +55,25 @@ public final class IntervalReader {
         List<Line> lines = new ArrayList<>();
         String prefix = kind.prefix() + "/" + stream + "/";
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-            String[] parts = object.key().split("/");
-            String shardId = parts[parts.length - 2];
-            byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key())).asByteArray();
-            try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-                for (String text : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                    if (!text.isEmpty()) {
-                        lines.add(new Line(shardId, object.key(), JSON.readTree(text)));
-                    }
+            lines.addAll(object(object.key()));
+        }
+        return lines;
+    }
+
+    /** Every line of the one interval object at {@code key} (as {@link S3IntervalSink#write} returns them). */
+    public List<Line> object(String key) {
+        String[] parts = key.split("/");
+        String shardId = parts[parts.length - 2];
+        byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+        List<Line> lines = new ArrayList<>();
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            for (String text : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!text.isEmpty()) {
+                    lines.add(new Line(shardId, key, JSON.readTree(text)));
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable interval object s3://" + bucket + "/" + object.key(), e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable interval object s3://" + bucket + "/" + key, e);
         }
         return lines;
     }

@@ -1,13 +1,15 @@
 package io.rtpipe.connectors.dynamodb;
 
 import io.rtpipe.connectors.sink.RetryPolicy;
-import io.rtpipe.consumer.testing.SharedLocalAws;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Instant;
@@ -15,17 +17,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Results sink, results query and progress store against the DynamoDB emulator. */
+/** Results sink, results query and progress store against the sandbox's DynamoDB (dynalite by default). */
+@ExtendWith(SandboxExtension.class)
 class DynamoSinksIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     private static DynamoDbClient dynamoDb;
 
     @BeforeAll
-    static void setUp() {
-        dynamoDb = SharedLocalAws.clients().dynamoDb();
+    static void setUp(LocalAws aws) {
+        dynamoDb = aws.clients().dynamoDb();
     }
 
     @AfterAll
@@ -41,7 +45,7 @@ class DynamoSinksIT {
 
     @Test
     void writesManyBatchesIdempotentlyAndQueriesAHalfOpenRangeWithAKeyFilter() {
-        String table = SharedLocalAws.unique("results");
+        String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
         ResultsTable.createIfMissing(dynamoDb, table); // idempotent
         var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults());
@@ -73,7 +77,7 @@ class DynamoSinksIT {
 
     @Test
     void progressStoreLoadsByExactCheckpointAndPrunesOlderEntries() {
-        String table = SharedLocalAws.unique("progress");
+        String table = unique("progress");
         ProgressStore.createTableIfMissing(dynamoDb, table);
         var store = new ProgressStore(dynamoDb, table, "app", "stream");
         var other = new ProgressStore(dynamoDb, table, "other-app", "stream");

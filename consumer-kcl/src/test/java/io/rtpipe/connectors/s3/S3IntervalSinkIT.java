@@ -1,46 +1,49 @@
 package io.rtpipe.connectors.s3;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
-import io.rtpipe.consumer.testing.SharedLocalAws;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The S3 interval sink against the S3 emulator (lives here because connectors cannot depend on the sandbox). */
+/**
+ * The S3 interval sink against the sandbox's S3 (S3Mock by default), read back with {@link IntervalReader} (lives here
+ * because connectors cannot depend on the sandbox).
+ */
+@ExtendWith(SandboxExtension.class)
 class S3IntervalSinkIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long ARRIVAL = 1_714_567_890_123L; // 2024-05-01T12:51:30.123Z
     private static S3Client s3;
     private static String bucket;
+    private static IntervalReader reader;
 
     @BeforeAll
-    static void setUp() {
-        s3 = SharedLocalAws.clients().s3();
-        bucket = SharedLocalAws.unique("sink-it");
-        SharedLocalAws.get().createBucket(bucket);
+    static void setUp(LocalAws aws) {
+        s3 = aws.clients().s3();
+        bucket = unique("sink-it");
+        aws.createBucket(bucket);
+        reader = new IntervalReader(s3, bucket);
     }
 
     @AfterAll
@@ -57,19 +60,8 @@ class S3IntervalSinkIT {
                 deadLetters, List.of(), new ShardProgress(archive.get(archive.size() - 1).position(), Map.of(), Map.of()));
     }
 
-    private static List<JsonNode> readLines(String key) throws IOException {
-        byte[] gz = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
-        List<JsonNode> lines = new ArrayList<>();
-        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                lines.add(JSON.readTree(line));
-            }
-        }
-        return lines;
-    }
-
     @Test
-    void writesRawAndDeadLetterObjectsAndARewriteOverwritesTheSameKey() throws IOException {
+    void writesRawAndDeadLetterObjectsAndARewriteOverwritesTheSameKey() {
         var sink = new S3IntervalSink(s3, bucket, "orders", RetryPolicy.defaults());
         List<InputRecord> archive = List.of(record(100, "{\"type\":\"a\"}"), record(101, "{bad"), record(102, "{}"));
 
@@ -86,14 +78,14 @@ class S3IntervalSinkIT {
         List<S3Object> objects = s3.listObjectsV2(b -> b.bucket(bucket)).contents();
         assertThat(objects).extracting(S3Object::key).filteredOn(key -> key.contains("/orders/"))
                 .containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(readLines(keys.get(0))).extracting(n -> n.get("sequence_number").asText())
+        assertThat(reader.object(keys.get(0))).extracting(IntervalReader.Line::sequenceNumber)
                 .containsExactly("100", "101", "102", "103");
-        assertThat(readLines(keys.get(1))).singleElement()
-                .satisfies(n -> assertThat(n.get("reason").asText()).isEqualTo("not JSON"));
+        assertThat(reader.object(keys.get(1))).singleElement()
+                .satisfies(line -> assertThat(line.json().get("reason").asText()).isEqualTo("not JSON"));
     }
 
     @Test
-    void aShorterReplayOfTheSameIntervalRemovesTheDeadLettersItNoLongerHas() throws IOException {
+    void aShorterReplayOfTheSameIntervalRemovesTheDeadLettersItNoLongerHas() {
         // Before a crash the interval ran to 201 and held a dead letter; the replay after the restart plans a
         // shorter interval from the same first record, whose dead letter now belongs to the next interval.
         var sink = new S3IntervalSink(s3, bucket, "replays", RetryPolicy.defaults());
@@ -107,7 +99,7 @@ class S3IntervalSinkIT {
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket)).contents()).extracting(S3Object::key)
                 .filteredOn(key -> key.contains("/replays/"))
                 .containsExactly(keys.get(0));
-        assertThat(readLines(keys.get(0))).extracting(n -> n.get("sequence_number").asText()).containsExactly("200");
+        assertThat(reader.object(keys.get(0))).extracting(IntervalReader.Line::sequenceNumber).containsExactly("200");
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.rtpipe.consumer.testing;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.sandbox.LocalAws;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -10,23 +13,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
+
 /**
- * One test's stream, bucket and application on the shared emulators, with the fast KCL settings that work here
+ * One test's stream, bucket and application on the sandbox the test was given (by
+ * {@link io.rtpipe.sandbox.junit.SandboxExtension}), with the fast KCL settings that work here
  * (TRIM_HORIZON, failover 1 s, idle 200 ms, shard sync and parent poll 1 s, dispatch 200 ms). Stops every consumer it started.
  */
 public final class ConsumerFixture implements AutoCloseable {
 
-    public final AwsClients clients = SharedLocalAws.clients();
-    public final String stream = SharedLocalAws.unique("stream");
-    public final String bucket = SharedLocalAws.unique("bucket");
-    public final String application = SharedLocalAws.unique("app");
-    public final KinesisAsyncClient kinesis = clients.kinesisAsync();
-    public final S3Client s3 = clients.s3();
+    public final AwsClients clients;
+    public final String stream = unique("stream");
+    public final String bucket = unique("bucket");
+    public final String application = unique("app");
+    public final KinesisAsyncClient kinesis;
+    public final S3Client s3;
     private final List<KclConsumer> consumers = new ArrayList<>();
 
-    public ConsumerFixture(int shards) {
-        SharedLocalAws.get().createStream(stream, shards);
-        SharedLocalAws.get().createBucket(bucket);
+    public ConsumerFixture(LocalAws aws, int shards) {
+        aws.createStream(stream, shards);
+        aws.createBucket(bucket);
+        clients = aws.clients();
+        kinesis = clients.kinesisAsync();
+        s3 = clients.s3();
     }
 
     public ConsumerConfig.Builder config() {
@@ -50,8 +59,9 @@ public final class ConsumerFixture implements AutoCloseable {
         return StreamFeeder.put(kinesis, stream, payloads, 64);
     }
 
-    public List<Archive.Line> archive(String kind) {
-        return Archive.lines(s3, bucket, kind, stream);
+    /** What the consumer wrote to S3 for this stream under {@code kind}'s prefix. */
+    public List<IntervalReader.Line> archive(IntervalKind kind) {
+        return new IntervalReader(s3, bucket).lines(kind, stream);
     }
 
     /** Waits until {@code condition} holds, polling every 50 ms; returns the elapsed time. */

@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.TimeWindow;
-import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.IntervalKind;
@@ -36,14 +35,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The handler on the emulators, invoked the way Lambda's event source mapping would: real records put into
- * kinesis-mock (a quarter of the events KPL-aggregated by rtpipe's producer) and read back per shard, delivered in batches of 100 within two tumbling windows per shard, one batch
- * delivered twice (a retry after a lost response). Results in DynamoDB and the archive in S3 are compared with what
+ * The handler on the sandbox (the emulators by default), invoked the way Lambda's event source mapping would: real
+ * records put into the stream (a quarter of the events KPL-aggregated by rtpipe's producer) and read back per shard,
+ * delivered in batches of 100 within two tumbling windows per shard, one batch delivered twice (a retry after a lost response). Results in DynamoDB and the archive in S3 are compared with what
  * the test itself put.
  */
 @ExtendWith(SandboxExtension.class)
@@ -57,13 +56,12 @@ class KinesisAnalyticsHandlerIT {
     @Test
     void batchesOfRealRecordsOverTwoWindowsPerShardGiveExactResultsAndAnExactlyOnceArchive(LocalAws aws)
             throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String stream = "lambda-" + suffix;
-        String bucket = "lambda-" + suffix;
-        String table = "lambda-results-" + suffix;
+        String stream = unique("lambda");
+        String bucket = unique("lambda");
+        String table = unique("lambda-results");
         aws.createStream(stream, 2);
         aws.createBucket(bucket);
-        var clients = new AwsClients(aws.awsConfig());
+        var clients = aws.clients();
         try (var dynamoDb = clients.dynamoDb(); var s3 = clients.s3(); var kinesis = clients.kinesisAsync()) {
             ResultsTable.createIfMissing(dynamoDb, table);
 

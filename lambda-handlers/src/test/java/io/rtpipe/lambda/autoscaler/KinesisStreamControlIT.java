@@ -1,6 +1,5 @@
 package io.rtpipe.lambda.autoscaler;
 
-import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -16,8 +15,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The autoscaler's Kinesis calls against the sandbox's Kinesis (kinesis-mock by default). */
@@ -29,7 +28,7 @@ class KinesisStreamControlIT {
 
     @BeforeAll
     static void clients(LocalAws aws) {
-        kinesis = new AwsClients(aws.awsConfig()).kinesisAsync();
+        kinesis = aws.clients().kinesisAsync();
         control = new KinesisStreamControl(kinesis);
     }
 
@@ -39,7 +38,7 @@ class KinesisStreamControlIT {
     }
 
     private static String newStream(LocalAws aws, int shards) {
-        String name = "autoscaler-" + UUID.randomUUID();
+        String name = unique("autoscaler");
         aws.createStream(name, shards);
         return name;
     }

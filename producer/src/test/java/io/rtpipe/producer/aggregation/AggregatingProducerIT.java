@@ -1,16 +1,13 @@
 package io.rtpipe.producer.aggregation;
 
-import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
-import io.rtpipe.sandbox.Backend;
+import io.rtpipe.producer.testing.StreamContents;
 import io.rtpipe.sandbox.LocalAws;
-import io.rtpipe.sandbox.Sandbox;
-import io.rtpipe.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -19,10 +16,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -30,38 +23,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Aggregated records through the real producer into kinesis-mock, read back shard by shard and de-aggregated with
- * KCL's own code using each shard's hash range, as a KCL worker does.
+ * Aggregated records through the real producer into the sandbox's Kinesis (kinesis-mock by default), read back shard
+ * by shard and de-aggregated with KCL's own code using each shard's hash range, as a KCL worker does.
  */
+@ExtendWith(SandboxExtension.class)
 class AggregatingProducerIT {
 
-    private static LocalAws aws;
-    private static AwsClients clients;
-
-    @BeforeAll
-    static void start() {
-        aws = Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).build());
-        clients = new AwsClients(aws.awsConfig());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (aws != null) {
-            aws.close();
-        }
-    }
-
     @Test
-    void everyEventArrivesOnceOnItsKeysShardInOrder() throws Exception {
-        String stream = "aggregation-it-" + UUID.randomUUID().toString().substring(0, 8);
+    void everyEventArrivesOnceOnItsKeysShardInOrder(LocalAws aws) throws Exception {
+        String stream = unique("aggregation-it");
         aws.createStream(stream, 3);
         int events = 6_000;
         List<CompletableFuture<PutResult>> futures = new ArrayList<>();
@@ -69,7 +47,8 @@ class AggregatingProducerIT {
         // and across sequential ones, so concurrent PutRecords calls may interleave a key's aggregates (seen here with
         // 16 in flight); without retries, one request at a time keeps them in order.
         AggregatingProducer producer = AggregatingProducer.wrap(
-                KinesisBatchProducer.create(clients, ProducerConfig.builder(stream).maxInFlightRequests(1).build()),
+                KinesisBatchProducer.create(aws.clients(),
+                        ProducerConfig.builder(stream).maxInFlightRequests(1).build()),
                 AggregationConfig.builder().hashBuckets(8).maxRecordBytes(16 * 1024).orderedPerBucket(false).build());
         long retries;
         try (producer) {
@@ -81,7 +60,7 @@ class AggregatingProducerIT {
         }
         // A retried aggregate may land after later ones (and twice): order is only promised without retries here.
         assertThat(retries).as("PutRecords retries (the emulator should need none)").isZero();
-        assertExactlyOnceInOrder(stream, events, futures);
+        assertExactlyOnceInOrder(aws, stream, events, futures);
     }
 
     /**
@@ -90,8 +69,8 @@ class AggregatingProducerIT {
      * land after later ones of their key).
      */
     @Test
-    void orderedPerBucketKeepsKeyOrderWithManyRequestsInFlightAndRetries() throws Exception {
-        String stream = "aggregation-it-" + UUID.randomUUID().toString().substring(0, 8);
+    void orderedPerBucketKeepsKeyOrderWithManyRequestsInFlightAndRetries(LocalAws aws) throws Exception {
+        String stream = unique("aggregation-it");
         aws.createStream(stream, 3);
         int events = 6_000;
         AtomicInteger calls = new AtomicInteger();
@@ -106,7 +85,7 @@ class AggregatingProducerIT {
         };
         List<CompletableFuture<PutResult>> futures = new ArrayList<>();
         long retries;
-        try (KinesisAsyncClient client = clients.kinesisAsync(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+        try (KinesisAsyncClient client = aws.clients().kinesisAsync(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                 .addExecutionInterceptor(failEveryThirdCall));
              AggregatingProducer producer = AggregatingProducer.wrap(
                      KinesisBatchProducer.create(client, ProducerConfig.builder(stream).maxInFlightRequests(16)
@@ -118,7 +97,7 @@ class AggregatingProducerIT {
             retries = producer.metrics().recordRetries();
         }
         assertThat(retries).as("aggregates retried after injected failures").isPositive();
-        assertExactlyOnceInOrder(stream, events, futures);
+        assertExactlyOnceInOrder(aws, stream, events, futures);
     }
 
     private static void send(AggregatingProducer producer, int events, List<CompletableFuture<PutResult>> futures)
@@ -133,7 +112,8 @@ class AggregatingProducerIT {
      * Reads every shard, de-aggregates with KCL's code and checks: each event once, on one shard per key, in send
      * order per key, at the shard, sequence and sub-sequence number its future reported.
      */
-    private static void assertExactlyOnceInOrder(String stream, int events, List<CompletableFuture<PutResult>> futures) {
+    private static void assertExactlyOnceInOrder(LocalAws aws, String stream, int events,
+                                                 List<CompletableFuture<PutResult>> futures) {
         Map<String, Integer> eventAt = new HashMap<>();
         for (int i = 0; i < futures.size(); i++) {
             assertThat(futures.get(i)).isCompleted().isNotCompletedExceptionally();
@@ -144,21 +124,10 @@ class AggregatingProducerIT {
         Map<String, List<Integer>> seenPerKey = new HashMap<>();
         Map<String, String> shardOfKey = new HashMap<>();
         int total = 0;
-        try (KinesisAsyncClient kinesis = clients.kinesisAsync()) {
-            for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).join().shards()) {
-                List<KinesisClientRecord> read = new ArrayList<>();
-                String iterator = kinesis.getShardIterator(r -> r.streamName(stream).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-                while (iterator != null) {
-                    String it = iterator;
-                    GetRecordsResponse response = kinesis.getRecords(r -> r.shardIterator(it).limit(10_000)).join();
-                    response.records().forEach(r -> read.add(KinesisClientRecord.fromRecord(r)));
-                    iterator = response.records().isEmpty() ? null : response.nextShardIterator();
-                }
-                // KCL drops a whole aggregate if any member is outside the shard's range: nothing may be dropped here.
-                List<KinesisClientRecord> users = new AggregatorUtil().deaggregate(read,
-                        shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey());
-                for (KinesisClientRecord user : users) {
+        try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync()) {
+            // Nothing may be missing, including whole aggregates KCL would drop for a member outside the shard's range.
+            for (StreamContents.ShardContents shard : StreamContents.read(kinesis, stream)) {
+                for (KinesisClientRecord user : shard.userRecords()) {
                     String[] parts = StandardCharsets.UTF_8.decode(user.data()).toString().split("\\|");
                     assertThat(user.partitionKey()).isEqualTo(parts[0]);
                     int index = Integer.parseInt(parts[1]);

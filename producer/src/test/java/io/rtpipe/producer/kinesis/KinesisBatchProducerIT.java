@@ -1,7 +1,5 @@
 package io.rtpipe.producer.kinesis;
 
-import io.rtpipe.connectors.aws.AwsClients;
-import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.producer.BufferFullException;
 import io.rtpipe.producer.FailureReason;
 import io.rtpipe.producer.ProducerMetrics;
@@ -11,21 +9,14 @@ import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.source.GeneratorConfig;
 import io.rtpipe.producer.source.GeneratorSource;
 import io.rtpipe.sandbox.LocalAws;
-import io.rtpipe.sandbox.Sandbox;
-import io.rtpipe.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 
@@ -37,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -47,47 +37,25 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The producer against kinesis-mock (via the sandbox), with interceptors only for faults the emulator cannot make. */
+/**
+ * The producer against the sandbox's Kinesis (kinesis-mock by default), with interceptors only for faults the
+ * emulator cannot make.
+ */
+@ExtendWith(SandboxExtension.class)
 class KinesisBatchProducerIT {
 
-    private static LocalAws aws;
-
-    @BeforeAll
-    static void startSandbox() {
-        aws = Sandbox.start(SandboxConfig.defaults());
-    }
-
-    @AfterAll
-    static void stopSandbox() {
-        if (aws != null) {
-            aws.close();
-        }
-    }
-
-    private static String uniqueStream(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    /** A client like production's, plus interceptors, with the SDK's own retries off so every fault reaches us. */
-    private static KinesisAsyncClient clientWith(ExecutionInterceptor... interceptors) {
-        AwsConfig config = aws.awsConfig();
-        AwsConfig.StaticKeys keys = (AwsConfig.StaticKeys) config.credentials();
-        return KinesisAsyncClient.builder()
-                .region(Region.of(config.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
-                .endpointOverride(config.kinesisEndpoint().orElseThrow())
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
-                .overrideConfiguration(o -> {
-                    for (ExecutionInterceptor interceptor : interceptors) {
-                        o.addExecutionInterceptor(interceptor);
-                    }
-                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
-                })
-                .build();
+    /** Production's client plus interceptors, with the SDK's own retries off so every fault reaches us. */
+    private static KinesisAsyncClient clientWith(LocalAws aws, ExecutionInterceptor... interceptors) {
+        return aws.clients().kinesisAsync(o -> {
+            for (ExecutionInterceptor interceptor : interceptors) {
+                o.addExecutionInterceptor(interceptor);
+            }
+            o.retryStrategy(AwsRetryStrategy.doNotRetry());
+        });
     }
 
     private static List<byte[]> events(long seed, int n) {
@@ -104,8 +72,8 @@ class KinesisBatchProducerIT {
     }
 
     @Test
-    void everyGeneratedEventArrivesExactlyOnceAcrossShards() throws Exception {
-        String stream = uniqueStream("producer-it");
+    void everyGeneratedEventArrivesExactlyOnceAcrossShards(LocalAws aws) throws Exception {
+        String stream = unique("producer-it");
         aws.createStream(stream, 4);
         int n = 2_000;
         List<byte[]> events = events(1, n);
@@ -115,7 +83,7 @@ class KinesisBatchProducerIT {
         List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
         long start = System.nanoTime();
         ProducerMetrics metrics;
-        try (KinesisBatchProducer producer = KinesisBatchProducer.create(new AwsClients(aws.awsConfig()),
+        try (KinesisBatchProducer producer = KinesisBatchProducer.create(aws.clients(),
                 ProducerConfig.builder(stream).partitionKeyField("user_id").build())) {
             for (byte[] event : events) {
                 futures.add(producer.send(event));
@@ -136,7 +104,7 @@ class KinesisBatchProducerIT {
         assertThat(metrics.putRequests()).as("batched: at most 500 per request").isBetween(4L, (long) n);
         assertThat(metrics.bufferedRecords()).isZero();
 
-        try (KinesisAsyncClient reader = clientWith()) {
+        try (KinesisAsyncClient reader = clientWith(aws)) {
             List<String> stored = StreamReader.eventIds(reader, stream, n, Duration.ofSeconds(30));
             assertThat(stored).hasSize(n);
             assertThat(new HashSet<>(stored)).isEqualTo(sentIds);
@@ -144,8 +112,9 @@ class KinesisBatchProducerIT {
     }
 
     @Test
-    void retriesOnlyFailedEntriesAndStoresEveryEventWithDuplicatesOnlyForLostAcknowledgements() throws Exception {
-        String stream = uniqueStream("producer-retry-it");
+    void retriesOnlyFailedEntriesAndStoresEveryEventWithDuplicatesOnlyForLostAcknowledgements(LocalAws aws)
+            throws Exception {
+        String stream = unique("producer-retry-it");
         aws.createStream(stream, 2);
         int n = 600;
         List<byte[]> events = events(2, n);
@@ -167,7 +136,7 @@ class KinesisBatchProducerIT {
 
         Map<String, CompletableFuture<PutResult>> futures = new LinkedHashMap<>();
         ProducerMetrics metrics;
-        try (KinesisAsyncClient client = clientWith(faults);
+        try (KinesisAsyncClient client = clientWith(aws, faults);
              KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder(stream)
                      .maxBatchRecords(100).linger(Duration.ofMillis(20)).maxInFlightRequests(4)
                      .backoffBase(Duration.ofMillis(10)).backoffMax(Duration.ofMillis(100)).build())) {
@@ -200,14 +169,14 @@ class KinesisBatchProducerIT {
         futures.keySet().forEach(id -> expectedCopies.put(id,
                 1L + faults.lostAcks.getOrDefault(id, new AtomicInteger()).get()));
         long expectedTotal = expectedCopies.values().stream().mapToLong(Long::longValue).sum();
-        try (KinesisAsyncClient reader = clientWith()) {
+        try (KinesisAsyncClient reader = clientWith(aws)) {
             List<String> stored = StreamReader.eventIds(reader, stream, (int) expectedTotal, Duration.ofSeconds(30));
             assertThat(countById(stored)).isEqualTo(expectedCopies);
         }
     }
 
     @Test
-    void recordsFailWithTheirTtlWhenEveryAttemptFails() throws Exception {
+    void recordsFailWithTheirTtlWhenEveryAttemptFails(LocalAws aws) throws Exception {
         FaultInjector alwaysFails = new FaultInjector(new FaultInjector.Plan() {
             @Override
             public FaultInjector.RequestFault forRequest(int index) {
@@ -225,7 +194,7 @@ class KinesisBatchProducerIT {
         List<CompletableFuture<PutResult>> futures = new ArrayList<>();
         ProducerMetrics metrics;
         double seconds;
-        try (KinesisAsyncClient client = clientWith(alwaysFails)) {
+        try (KinesisAsyncClient client = clientWith(aws, alwaysFails)) {
             client.listStreams().join(); // warm the client up so its first-call cost does not eat the TTL
             long start = System.nanoTime();
             try (KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder("unused")
@@ -254,10 +223,10 @@ class KinesisBatchProducerIT {
     }
 
     @Test
-    void aMissingStreamFailsRecordsAtOnceWithTheReason() throws Exception {
+    void aMissingStreamFailsRecordsAtOnceWithTheReason(LocalAws aws) throws Exception {
         List<RecordFailure> failures = new CopyOnWriteArrayList<>();
-        try (KinesisBatchProducer producer = KinesisBatchProducer.create(new AwsClients(aws.awsConfig()),
-                ProducerConfig.builder(uniqueStream("missing")).failureListener(failures::add).build())) {
+        try (KinesisBatchProducer producer = KinesisBatchProducer.create(aws.clients(),
+                ProducerConfig.builder(unique("missing")).failureListener(failures::add).build())) {
             var future = producer.send(events(4, 1).get(0));
             assertThat(producer.flush(Duration.ofSeconds(10))).isTrue();
             assertThat(future).isCompletedExceptionally();
@@ -287,14 +256,14 @@ class KinesisBatchProducerIT {
     }
 
     @Test
-    void aFullBufferFailsFastOrBlocksUntilSpaceFrees() throws Exception {
-        String stream = uniqueStream("producer-bp-it");
+    void aFullBufferFailsFastOrBlocksUntilSpaceFrees(LocalAws aws) throws Exception {
+        String stream = unique("producer-bp-it");
         aws.createStream(stream, 1);
         ProducerConfig.Builder config = ProducerConfig.builder(stream).maxInFlightRequests(1).maxBufferedRecords(20)
                 .linger(Duration.ZERO);
 
         Gate failFastGate = new Gate();
-        try (KinesisAsyncClient client = clientWith(failFastGate);
+        try (KinesisAsyncClient client = clientWith(aws, failFastGate);
              KinesisBatchProducer producer = KinesisBatchProducer.create(client,
                      config.whenBufferFull(ProducerConfig.BufferFullPolicy.FAIL_FAST).build())) {
             List<CompletableFuture<PutResult>> accepted = new ArrayList<>();
@@ -311,7 +280,7 @@ class KinesisBatchProducerIT {
         }
 
         Gate blockingGate = new Gate();
-        try (KinesisAsyncClient client = clientWith(blockingGate);
+        try (KinesisAsyncClient client = clientWith(aws, blockingGate);
              KinesisBatchProducer producer = KinesisBatchProducer.create(client,
                      config.whenBufferFull(ProducerConfig.BufferFullPolicy.BLOCK).build())) {
             for (byte[] event : events(7, 20)) {

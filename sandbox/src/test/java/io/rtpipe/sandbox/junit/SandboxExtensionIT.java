@@ -55,7 +55,11 @@ class SandboxExtensionIT {
                 .selectors(selectClass(ConstructorInjected.class), selectClass(MethodInjectedAndFailing.class))
                 .execute();
 
-        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1).skipped(1));
+        results.testEvents().skipped().assertThatEvents().singleElement().satisfies(event ->
+                assertThat(event.getPayload(String.class)).hasValue("skippedOnEmulators(LocalAws) needs the "
+                        + "localstack sandbox backend (it uses a LocalStack-only API) but emulators is selected "
+                        + "(-Drtpipe.sandbox / RTPIPE_SANDBOX)."));
         assertThat(seen).hasSize(2);
         assertThat(seen.get(0)).isSameAs(seen.get(1));
         assertThat(pidsSeen).hasSize(3).allSatisfy(pid ->
@@ -101,6 +105,34 @@ class SandboxExtensionIT {
             seen.add(aws);
             throw new AssertionError("failing on purpose: the sandbox must still be stopped");
         }
+
+        @Test
+        @RequiresBackend(value = Backend.LOCALSTACK, reason = "uses a LocalStack-only API")
+        void skippedOnEmulators(LocalAws aws) {
+            seen.add(aws);
+        }
+    }
+
+    @Test
+    void aClassThatRequiresAnotherBackendIsSkippedWithItsReasonWithoutStartingTheSelectedOne() {
+        var results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(NeedsEmulatorsOnLocalStack.class))
+                .execute();
+
+        // Skipped by the condition, not aborted by the missing Docker engine: LocalStack was never tried.
+        results.containerEvents().assertStatistics(stats -> stats.skipped(1).aborted(0).failed(0));
+        results.containerEvents().skipped().assertThatEvents().singleElement().satisfies(event ->
+                assertThat(event.getPayload(String.class)).hasValue("SandboxExtensionIT$NeedsEmulatorsOnLocalStack "
+                        + "needs the emulators sandbox backend (it stops the S3 emulator) but localstack is selected "
+                        + "(-Drtpipe.sandbox / RTPIPE_SANDBOX)."));
+        results.testEvents().assertStatistics(stats -> stats.started(0));
+        assertThat(seen).isEmpty();
+    }
+
+    /** {@link OnLocalStack}'s extension and test, on a class that needs the emulators. */
+    @EnabledIf("io.rtpipe.sandbox.junit.SandboxExtensionIT#inTestKit")
+    @RequiresBackend(value = Backend.EMULATORS, reason = "stops the S3 emulator")
+    static class NeedsEmulatorsOnLocalStack extends OnLocalStack {
     }
 
     @EnabledIf("io.rtpipe.sandbox.junit.SandboxExtensionIT#inTestKit")
