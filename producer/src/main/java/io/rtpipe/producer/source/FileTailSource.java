@@ -61,6 +61,9 @@ public final class FileTailSource implements AcknowledgingSource {
     }
 
     private final ArrayDeque<Sent> unacknowledged = new ArrayDeque<>();
+    /** Just after the last line of the unbroken run of acknowledged lines; written to the state file when due. */
+    private TailPosition acknowledged;
+    /** What the state file holds. */
     private TailPosition committed;
     private long lastCommitNanos;
 
@@ -86,6 +89,7 @@ public final class FileTailSource implements AcknowledgingSource {
     public long run(AcknowledgingSink sink) throws Exception {
         Optional<TailPosition> saved = TailPosition.load(stateFile);
         committed = saved.orElse(null);
+        acknowledged = committed;
         long delivered = 0;
         Tailed current = openAtStart(saved);
         try {
@@ -211,9 +215,8 @@ public final class FileTailSource implements AcknowledgingSource {
         unacknowledged.add(new Sent(sink.send(event), new TailPosition(fileKey, truncations, end)));
     }
 
-    /** Advances the committed position over acknowledged lines and writes it when due (or when forced). */
+    /** Advances the acknowledged position over acknowledged lines and writes it when due (or when forced). */
     private void commit(boolean force) throws IOException {
-        TailPosition advanced = committed;
         while (!unacknowledged.isEmpty() && unacknowledged.peek().outcome().isDone()) {
             Sent head = unacknowledged.peek();
             if (head.outcome().isCompletedExceptionally()) {
@@ -224,16 +227,16 @@ public final class FileTailSource implements AcknowledgingSource {
                 } catch (ExecutionException | InterruptedException e) {
                     why = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e);
                 }
-                storeIfChanged(advanced);
+                storeIfChanged(acknowledged);
                 throw new IOException("The line of " + file + " ending at offset " + head.end().offset() + " was not delivered ("
                         + why + "); the position stays before it, restart to send it again.");
             }
             unacknowledged.poll();
-            advanced = head.end();
+            acknowledged = head.end();
         }
         long now = System.nanoTime();
         if (force || now - lastCommitNanos >= commitIntervalNanos) {
-            storeIfChanged(advanced);
+            storeIfChanged(acknowledged);
             lastCommitNanos = now;
         }
     }
