@@ -13,7 +13,6 @@ import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -68,8 +67,10 @@ class KplProducerIT {
                 .tempDirectory(KPL_TEMP);
     }
 
-    // Quarantined: failed once in a full verify (2,999 of 3,000 events arrived through the KPL daemon): cause not found yet.
-    @Tag("quarantined")
+    /**
+     * Every event is acknowledged and in the stream; an event is there more than once only if the KPL reported
+     * retrying it (a timed-out attempt the stream had stored: at-least-once, as documented).
+     */
     @Test
     void everyEventArrivesOnceAndTheDaemonIsGoneAfterClose() throws Exception {
         String stream = "kpl-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -133,11 +134,20 @@ class KplProducerIT {
                 }
             }
         }
-        Map<String, Integer> expected = new HashMap<>();
+        int copies = 0;
         for (int i = 0; i < events; i++) {
-            expected.put("user-" + (i % 53) + "|" + i, 1);
+            String event = "user-" + (i % 53) + "|" + i;
+            int times = seen.getOrDefault(event, 0);
+            assertThat(times).as("times event %d is in the stream", i).isPositive();
+            if (times > 1) {
+                assertThat(futures.get(i).join().attempts()).as("attempts of event %d, in the stream %d times", i,
+                        times).isGreaterThan(1);
+                copies += times - 1;
+            }
         }
-        assertThat(seen).isEqualTo(expected);
+        assertThat(seen).as("events in the stream").hasSize(events);
+        System.out.printf("KPL: %d events in %d Kinesis records, %d copies from retried attempts%n", events,
+                kinesisRecords, copies);
         assertThat(kinesisRecords).as("Kinesis records (the KPL aggregates)").isLessThan(events / 10);
     }
 
