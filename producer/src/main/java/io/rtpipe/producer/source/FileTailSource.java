@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * offset where the line starts): a line sent again gets the same id and the same bytes, and the consumer's event-id
  * de-duplication counts it once. A line that is one JSON object without the event-id field (default
  * {@value MetricSpec#DEFAULT_DEDUP_FIELD}, the consumer's default) gets the field inserted after its opening brace;
- * other lines are sent unchanged (see {@link LineEventIds}), so only JSON lines are delivered exactly once.
+ * other lines are sent unchanged (see {@link LineEventIds}), so only JSON lines are delivered exactly once. The
+ * consumer de-duplicates per shard: route lines by a key derived from them, such as the event id
+ * ({@code ProducerConfig.partitionKeyField}), never a random one, so a copy lands on its original's shard.
  * After a restart it finds a file that was rotated meanwhile by its file key among the files next to it whose names
  * start with the tailed file's name (for example {@code app.log.1}), finishes it, then continues with the new file.
  * Limits: files rotated more than once while the source was down are skipped except the one it was reading; with
@@ -228,8 +230,8 @@ public final class FileTailSource implements AcknowledgingSource {
                     why = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e);
                 }
                 storeIfChanged(acknowledged);
-                throw new IOException("The line of " + file + " ending at offset " + head.end().offset() + " was not delivered ("
-                        + why + "); the position stays before it, restart to send it again.");
+                throw new IOException("The line of " + file + " ending at offset " + head.end().offset()
+                        + " was not delivered (" + why + "); the position stays before it, restart to send it again.");
             }
             unacknowledged.poll();
             acknowledged = head.end();

@@ -91,7 +91,7 @@ class FileTailSourceKillTest {
                 runResumes.add(TailPosition.load(state));
                 process = start(log, state, sink);
             }
-            // The writer outlasts the kills, so rotations happen around them; then it stops and the last run catches up.
+            // The writer outlasts the kills, so rotations happen around them; then it stops, the last run catches up.
             stopWriting.set(true);
             writer.join(TimeUnit.SECONDS.toMillis(60));
             assertThat(writer.isAlive()).isFalse();
