@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.aggregation.AggregatingProducer;
@@ -77,7 +78,8 @@ public final class ProduceCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--partition-key-field", paramLabel = "FIELD",
-            description = "Top-level JSON field to use as partition key (default: a random key per record).")
+            description = "Top-level JSON field to use as partition key (default: a random key per record; for "
+                    + "file: the event id, so a line sent again lands on the shard of its first copy).")
     String partitionKeyField;
 
     @Option(names = "--no-aggregation", negatable = false,
@@ -116,6 +118,9 @@ public final class ProduceCommand implements Callable<Integer> {
         ProducerConfig.Builder config = ProducerConfig.builder(stream);
         if (partitionKeyField != null) {
             config.partitionKeyField(partitionKeyField);
+        } else if (source.startsWith("file:")) {
+            // A line sent again after a crash must reach the shard of its first copy: event-id dedup is per shard.
+            config.partitionKeyField(MetricSpec.DEFAULT_DEDUP_FIELD);
         }
         KinesisBatchProducer kinesis = KinesisBatchProducer.create(clients, config.build());
         RecordProducer producer = noAggregation ? kinesis

@@ -229,18 +229,24 @@ public final class KplProducer implements RecordProducer {
         if (!end(record)) {
             return;
         }
-        int attempts = Math.max(1, result.getAttempts().size());
-        acknowledged.increment();
-        bytesAcknowledged.add(record.data.length);
-        retries.add(attempts - 1L);
-        recordLatencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - record.sentNanos));
-        record.complete(new PutResult(result.getShardId(), result.getSequenceNumber(), attempts));
+        settle(record, () -> {
+            int attempts = Math.max(1, result.getAttempts().size());
+            acknowledged.increment();
+            bytesAcknowledged.add(record.data.length);
+            retries.add(attempts - 1L);
+            recordLatencyMicros.recordValue(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - record.sentNanos));
+            record.complete(new PutResult(result.getShardId(), result.getSequenceNumber(), attempts));
+        });
     }
 
     private void failed(Pending record, Throwable error) {
         if (!end(record)) {
             return;
         }
+        settle(record, () -> reportFailure(record, error));
+    }
+
+    private void reportFailure(Pending record, Throwable error) {
         if (error instanceof UserRecordFailedException rejected) {
             List<Attempt> attempts = rejected.getResult().getAttempts();
             retries.add(Math.max(0, attempts.size() - 1L));
@@ -268,18 +274,32 @@ public final class KplProducer implements RecordProducer {
 
     /** Marks a buffered record ended; false if it already was (a late KPL callback after {@link #close()}). */
     private boolean end(Pending record) {
-        if (!record.ended.compareAndSet(false, true)) {
-            return false;
-        }
-        pending.remove(record);
+        return record.ended.compareAndSet(false, true);
+    }
+
+    /**
+     * Gives an ended record's place back, then counts it and completes its future ({@code outcome}), and only then
+     * drops it from the pending set: {@link #flush} returns once that set is empty, and its callers read
+     * {@link #metrics()} and the futures right after (counting before the drop closes a race where flush returned
+     * with the last acknowledgement not yet counted). The permit goes back first so a future's callback may send.
+     */
+    private void settle(Pending record, Runnable outcome) {
         bufferedBytes.addAndGet(-record.size);
         permits.release();
+        try {
+            outcome.run();
+        } finally {
+            drop(record);
+        }
+    }
+
+    private void drop(Pending record) {
+        pending.remove(record);
         if (pending.isEmpty()) {
             synchronized (idle) {
                 idle.notifyAll();
             }
         }
-        return true;
     }
 
     private void report(Pending record, FailureReason reason, String message, int attempts) {

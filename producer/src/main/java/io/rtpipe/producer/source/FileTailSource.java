@@ -1,5 +1,6 @@
 package io.rtpipe.producer.source;
 
+import io.rtpipe.core.metric.MetricSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Its position (file key and offset, see {@link TailPosition}) is written to the state file only after every line
  * before that offset was acknowledged, so after a crash it resumes where the acknowledged lines end: nothing is lost.
- * Lines acknowledged after the last state write are sent again (at-least-once; consumers de-duplicate by event id).
+ * Lines acknowledged after the last state write are sent again: no write order can avoid that (the process can die
+ * between Kinesis' acknowledgement and the state write). So every line carries an event id derived from where it is,
+ * {@code <fileKey>:<truncations>:<offset>} (the file's key, how often the source saw that file truncated, the byte
+ * offset where the line starts): a line sent again gets the same id and the same bytes, and the consumer's event-id
+ * de-duplication counts it once. A line that is one JSON object without the event-id field (default
+ * {@value MetricSpec#DEFAULT_DEDUP_FIELD}, the consumer's default) gets the field inserted after its opening brace;
+ * other lines are sent unchanged (see {@link LineEventIds}), so only JSON lines are delivered exactly once. The
+ * consumer de-duplicates per shard: route lines by a key derived from them, such as the event id
+ * ({@code ProducerConfig.partitionKeyField}), never a random one, so a copy lands on its original's shard.
  * After a restart it finds a file that was rotated meanwhile by its file key among the files next to it whose names
  * start with the tailed file's name (for example {@code app.log.1}), finishes it, then continues with the new file.
  * Limits: files rotated more than once while the source was down are skipped except the one it was reading; with
@@ -46,13 +55,17 @@ public final class FileTailSource implements AcknowledgingSource {
     private final long pollNanos;
     private final long commitIntervalNanos;
     private final int maxLineBytes;
+    private final LineEventIds eventIds;
     private volatile boolean closed;
 
     /** A line handed to the sink: its outcome and the position just after it. */
-    private record Sent(CompletableFuture<?> outcome, String fileKey, long end) {
+    private record Sent(CompletableFuture<?> outcome, TailPosition end) {
     }
 
     private final ArrayDeque<Sent> unacknowledged = new ArrayDeque<>();
+    /** Just after the last line of the unbroken run of acknowledged lines; written to the state file when due. */
+    private TailPosition acknowledged;
+    /** What the state file holds. */
     private TailPosition committed;
     private long lastCommitNanos;
 
@@ -62,11 +75,13 @@ public final class FileTailSource implements AcknowledgingSource {
         this.pollNanos = b.pollInterval.toNanos();
         this.commitIntervalNanos = b.commitInterval.toNanos();
         this.maxLineBytes = b.maxLineBytes;
+        this.eventIds = b.eventIdField == null ? null : new LineEventIds(b.eventIdField);
     }
 
     /**
      * Defaults: poll every 100 ms at the end of the file, write the state at most every 200 ms (and at close), lines
-     * of at most 1,000,000 bytes (longer ones are skipped with a warning: they could not be one Kinesis record).
+     * of at most 1,000,000 bytes (longer ones are skipped with a warning: they could not be one Kinesis record), event
+     * ids in the field {@value MetricSpec#DEFAULT_DEDUP_FIELD} of JSON-object lines.
      */
     public static Builder builder(Path file, Path stateFile) {
         return new Builder(file, stateFile);
@@ -76,12 +91,13 @@ public final class FileTailSource implements AcknowledgingSource {
     public long run(AcknowledgingSink sink) throws Exception {
         Optional<TailPosition> saved = TailPosition.load(stateFile);
         committed = saved.orElse(null);
+        acknowledged = committed;
         long delivered = 0;
         Tailed current = openAtStart(saved);
         try {
             while (!closed && !Thread.currentThread().isInterrupted()) {
                 if (current == null) {
-                    current = openIfPresent(file, 0);
+                    current = openIfPresent(file, 0, 0);
                     if (current == null) {
                         commit(false);
                         TimeUnit.NANOSECONDS.sleep(pollNanos);
@@ -104,7 +120,7 @@ public final class FileTailSource implements AcknowledgingSource {
                     delivered += current.sendPartialLine(sink);
                     LOG.info("{} was rotated; finished the old file at offset {}", file, current.offset);
                     current.close();
-                    current = openIfPresent(file, 0);
+                    current = openIfPresent(file, 0, 0);
                 } else if (pathKey != null && Files.size(file) < current.offset) {
                     LOG.info("{} shrank below offset {} (copytruncate); reading it from the start", file,
                             current.offset);
@@ -133,17 +149,22 @@ public final class FileTailSource implements AcknowledgingSource {
     /** Where to start: the saved position in the saved file (found by key, also after a rotation), else the start. */
     private Tailed openAtStart(Optional<TailPosition> saved) throws IOException {
         if (saved.isEmpty()) {
-            return openIfPresent(file, 0);
+            return openIfPresent(file, 0, 0);
         }
         TailPosition position = saved.get();
         Path holder = findByKey(position.fileKey());
         if (holder == null) {
             LOG.warn("the file {} was reading ({}) is gone; starting {} from the beginning", stateFile,
                     position.fileKey(), file);
-            return openIfPresent(file, 0);
+            return openIfPresent(file, 0, 0);
         }
         long size = Files.size(holder);
-        return openIfPresent(holder, size < position.offset() ? 0 : position.offset());
+        if (size < position.offset()) {
+            LOG.info("{} shrank below the saved offset {} while stopped (copytruncate); reading it from the start",
+                    holder, position.offset());
+            return openIfPresent(holder, position.truncations() + 1, 0);
+        }
+        return openIfPresent(holder, position.truncations(), position.offset());
     }
 
     private Path findByKey(String fileKey) throws IOException {
@@ -161,7 +182,7 @@ public final class FileTailSource implements AcknowledgingSource {
         return null;
     }
 
-    private Tailed openIfPresent(Path path, long offset) throws IOException {
+    private Tailed openIfPresent(Path path, long truncations, long offset) throws IOException {
         try {
             FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
             // The key of the opened file: read through the path right after opening, then kept with the channel.
@@ -170,7 +191,7 @@ public final class FileTailSource implements AcknowledgingSource {
                 channel.close();
                 return null;
             }
-            return new Tailed(channel, key, offset);
+            return new Tailed(channel, key, truncations, offset);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -189,13 +210,15 @@ public final class FileTailSource implements AcknowledgingSource {
         }
     }
 
-    private void send(AcknowledgingSink sink, byte[] line, String fileKey, long end) throws InterruptedException {
-        unacknowledged.add(new Sent(sink.send(line), fileKey, end));
+    /** Sends the line {@code [start, end)} of the file with its event id. */
+    private void send(AcknowledgingSink sink, byte[] line, String fileKey, long truncations, long start, long end)
+            throws InterruptedException {
+        byte[] event = eventIds == null ? line : eventIds.stamp(line, fileKey + ":" + truncations + ":" + start);
+        unacknowledged.add(new Sent(sink.send(event), new TailPosition(fileKey, truncations, end)));
     }
 
-    /** Advances the committed position over acknowledged lines and writes it when due (or when forced). */
+    /** Advances the acknowledged position over acknowledged lines and writes it when due (or when forced). */
     private void commit(boolean force) throws IOException {
-        TailPosition advanced = committed;
         while (!unacknowledged.isEmpty() && unacknowledged.peek().outcome().isDone()) {
             Sent head = unacknowledged.peek();
             if (head.outcome().isCompletedExceptionally()) {
@@ -206,16 +229,16 @@ public final class FileTailSource implements AcknowledgingSource {
                 } catch (ExecutionException | InterruptedException e) {
                     why = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e);
                 }
-                storeIfChanged(advanced);
-                throw new IOException("The line of " + file + " ending at offset " + head.end() + " was not delivered ("
-                        + why + "); the position stays before it, restart to send it again.");
+                storeIfChanged(acknowledged);
+                throw new IOException("The line of " + file + " ending at offset " + head.end().offset()
+                        + " was not delivered (" + why + "); the position stays before it, restart to send it again.");
             }
             unacknowledged.poll();
-            advanced = new TailPosition(head.fileKey(), head.end());
+            acknowledged = head.end();
         }
         long now = System.nanoTime();
         if (force || now - lastCommitNanos >= commitIntervalNanos) {
-            storeIfChanged(advanced);
+            storeIfChanged(acknowledged);
             lastCommitNanos = now;
         }
     }
@@ -244,15 +267,17 @@ public final class FileTailSource implements AcknowledgingSource {
     private final class Tailed {
         private final FileChannel channel;
         private final String fileKey;
+        private long truncations;
         private final ByteBuffer buffer = ByteBuffer.allocate(READ_BYTES);
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
         private long offset;
         private boolean skippingLongLine;
         boolean readSomething;
 
-        Tailed(FileChannel channel, String fileKey, long offset) {
+        Tailed(FileChannel channel, String fileKey, long truncations, long offset) {
             this.channel = channel;
             this.fileKey = fileKey;
+            this.truncations = truncations;
             this.offset = offset;
         }
 
@@ -274,7 +299,7 @@ public final class FileTailSource implements AcknowledgingSource {
                 long end = offset + partial.size() + (i + 1 - lineStart);
                 byte[] line = lineBytes(bytes, lineStart, i);
                 if (line != null && line.length > 0) {
-                    send(sink, line, fileKey, end);
+                    send(sink, line, fileKey, truncations, offset, end);
                     sent++;
                 }
                 offset = end;
@@ -328,13 +353,14 @@ public final class FileTailSource implements AcknowledgingSource {
                 return 0;
             }
             long end = offset + partial.size();
-            send(sink, partial.toByteArray(), fileKey, end);
+            send(sink, partial.toByteArray(), fileKey, truncations, offset, end);
             offset = end;
             partial.reset();
             return 1;
         }
 
         void restartFromZero() {
+            truncations++;
             offset = 0;
             partial.reset();
             skippingLongLine = false;
@@ -355,6 +381,7 @@ public final class FileTailSource implements AcknowledgingSource {
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration commitInterval = Duration.ofMillis(200);
         private int maxLineBytes = 1_000_000;
+        private String eventIdField = MetricSpec.DEFAULT_DEDUP_FIELD;
 
         private Builder(Path file, Path stateFile) {
             this.file = file;
@@ -373,6 +400,22 @@ public final class FileTailSource implements AcknowledgingSource {
 
         public Builder maxLineBytes(int bytes) {
             this.maxLineBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The top-level field that carries each JSON line's event id (the consumer's dedup field); null sends every
+         * line unchanged (then lines sent again after a crash are counted again).
+         *
+         * @throws IllegalArgumentException for a nested path or a name with whitespace
+         */
+        public Builder eventIdField(String field) {
+            if (field != null && (field.isEmpty() || field.contains(".")
+                    || field.chars().anyMatch(Character::isWhitespace))) {
+                throw new IllegalArgumentException("The event-id field must be one top-level field name (no dots, no"
+                        + " whitespace), got '" + field + "'.");
+            }
+            this.eventIdField = field;
             return this;
         }
 

@@ -16,11 +16,13 @@ import java.util.Optional;
 
 /**
  * How far a tailed file has been delivered: the file's identity (its file key, inode and device on Linux, which
- * survives a rename) and the byte offset just after the last acknowledged line. Stored as a small JSON file, replaced
- * atomically (write a temporary file, force it to disk, rename it over the old one), so a crash leaves the old or the
- * new position, never a torn one.
+ * survives a rename), how many times the source saw that file truncated (copytruncate; part of the lines' event ids,
+ * so lines written after a truncation never share an id with lines read before it) and the byte offset just after the
+ * last acknowledged line. Stored as a small JSON file, replaced atomically (write a temporary file, force it to disk,
+ * rename it over the old one), so a crash leaves the old or the new position, never a torn one. A state file without
+ * {@code truncations} (written before it existed) reads as 0.
  */
-record TailPosition(String fileKey, long offset) {
+record TailPosition(String fileKey, long truncations, long offset) {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -29,6 +31,7 @@ record TailPosition(String fileKey, long offset) {
             return Optional.empty();
         }
         String fileKey = null;
+        long truncations = 0;
         long offset = -1;
         try (JsonParser p = JSON.createParser(stateFile.toFile())) {
             while (p.nextToken() != null) {
@@ -37,17 +40,19 @@ record TailPosition(String fileKey, long offset) {
                     p.nextToken();
                     if ("fileKey".equals(field)) {
                         fileKey = p.getText();
+                    } else if ("truncations".equals(field)) {
+                        truncations = p.getLongValue();
                     } else if ("offset".equals(field)) {
                         offset = p.getLongValue();
                     }
                 }
             }
         }
-        if (fileKey == null || offset < 0) {
+        if (fileKey == null || offset < 0 || truncations < 0) {
             throw new IOException("The tail state file " + stateFile + " lacks fileKey or offset; delete it to start"
                     + " from the beginning of the file.");
         }
-        return Optional.of(new TailPosition(fileKey, offset));
+        return Optional.of(new TailPosition(fileKey, truncations, offset));
     }
 
     void store(Path stateFile) throws IOException {
@@ -59,6 +64,7 @@ record TailPosition(String fileKey, long offset) {
                 g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
                 g.writeStartObject();
                 g.writeStringField("fileKey", fileKey);
+                g.writeNumberField("truncations", truncations);
                 g.writeNumberField("offset", offset);
                 g.writeEndObject();
             }

@@ -11,7 +11,6 @@ import io.rtpipe.sandbox.Backend;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.RequiresBackend;
 import io.rtpipe.sandbox.junit.SandboxExtension;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -49,10 +48,12 @@ class KplProducerIT {
                 .tempDirectory(KPL_TEMP);
     }
 
-    // Quarantined: failed once in a full verify (2,999 of 3,000 events arrived through the KPL daemon): cause not found yet.
-    @Tag("quarantined")
+    /**
+     * Every event is acknowledged and in the stream; an event is there more than once only if the KPL reported
+     * retrying it (a timed-out attempt the stream had stored: at-least-once, as documented).
+     */
     @Test
-    void everyEventArrivesOnceAndTheDaemonIsGoneAfterClose(LocalAws aws) throws Exception {
+    void everyEventArrivesOnceUnlessRetriedAndTheDaemonIsGoneAfterClose(LocalAws aws) throws Exception {
         String stream = unique("kpl-it");
         aws.createStream(stream, 2);
         int events = 3_000;
@@ -104,11 +105,20 @@ class KplProducerIT {
                 }
             }
         }
-        Map<String, Integer> expected = new HashMap<>();
+        int copies = 0;
         for (int i = 0; i < events; i++) {
-            expected.put("user-" + (i % 53) + "|" + i, 1);
+            String event = "user-" + (i % 53) + "|" + i;
+            int times = seen.getOrDefault(event, 0);
+            assertThat(times).as("times event %d is in the stream", i).isPositive();
+            if (times > 1) {
+                assertThat(futures.get(i).join().attempts()).as("attempts of event %d, in the stream %d times", i,
+                        times).isGreaterThan(1);
+                copies += times - 1;
+            }
         }
-        assertThat(seen).isEqualTo(expected);
+        assertThat(seen).as("events in the stream").hasSize(events);
+        System.out.printf("KPL: %d events in %d Kinesis records, %d copies from retried attempts%n", events,
+                kinesisRecords, copies);
         assertThat(kinesisRecords).as("Kinesis records (the KPL aggregates)").isLessThan(events / 10);
     }
 

@@ -13,7 +13,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The file tail in a process of its own, for tests that kill it with SIGKILL. Delivers to a durable sink: each line is
- * appended to a file and forced to disk before it is acknowledged, as Kinesis stores a record before acknowledging it.
+ * appended to a file and forced to disk before it is acknowledged, as Kinesis stores a record before acknowledging it;
+ * a batch takes about 30 ms like a PutRecords round trip, half before it is stored and half after (the answer's way
+ * back), so kills catch lines both not yet stored and stored but not yet acknowledged (those are sent again).
  * Arguments: tailed file, state file, sink file.
  */
 public final class FileTailProcess {
@@ -29,6 +31,8 @@ public final class FileTailProcess {
 
     /** Appends lines and acknowledges them after forcing them to disk, in batches every few milliseconds. */
     static final class DurableSink {
+        private static final long HALF_ROUND_TRIP_MILLIS = 15;
+
         private final FileChannel channel;
         private final List<byte[]> lines = new ArrayList<>();
         private final List<CompletableFuture<Void>> outcomes = new ArrayList<>();
@@ -74,6 +78,7 @@ public final class FileTailProcess {
                         Thread.sleep(2);
                         continue;
                     }
+                    Thread.sleep(HALF_ROUND_TRIP_MILLIS);
                     for (byte[] line : batch) {
                         ByteBuffer buffer = ByteBuffer.allocate(line.length + 1).put(line).put((byte) '\n').flip();
                         while (buffer.hasRemaining()) {
@@ -81,6 +86,7 @@ public final class FileTailProcess {
                         }
                     }
                     channel.force(false);
+                    Thread.sleep(HALF_ROUND_TRIP_MILLIS);
                     acks.forEach(a -> a.complete(null));
                 }
             } catch (IOException | InterruptedException e) {
