@@ -2,13 +2,10 @@ package io.rtpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.connectors.aws.AwsClients;
-import io.rtpipe.sandbox.Backend;
 import io.rtpipe.sandbox.LocalAws;
-import io.rtpipe.sandbox.Sandbox;
-import io.rtpipe.sandbox.SandboxConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -25,32 +22,28 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
+
+import static io.rtpipe.sandbox.UniqueNames.unique;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code rtpipe produce} against the emulators: stdin aggregated and not, and a missing stream. */
+/** {@code rtpipe produce} on the sandbox (RTPIPE_SANDBOX): stdin aggregated and not, and a missing stream. */
+@ExtendWith(SandboxExtension.class)
 class ProduceCommandIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static LocalAws aws;
 
-    @BeforeAll
-    static void start() {
-        aws = Sandbox.start(SandboxConfig.builder().backend(Backend.EMULATORS).build());
-    }
+    private final LocalAws aws;
 
-    @AfterAll
-    static void stop() {
-        if (aws != null) {
-            aws.close();
-        }
+    ProduceCommandIT(LocalAws aws) {
+        this.aws = aws;
     }
 
     private record Run(int exit, String stderr) {
     }
 
-    private static Run produce(String stdin, String... args) {
+    private Run produce(String stdin, String... args) {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         StringWriter picocliErr = new StringWriter();
         CommandLine cli = Main.commandLine();
@@ -59,20 +52,25 @@ class ProduceCommandIT {
         command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
         command.stderr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
         var config = aws.awsConfig();
-        List<String> all = new ArrayList<>(List.of("produce", "--region", config.region(),
-                "--kinesis-endpoint", config.kinesisEndpoint().orElseThrow().toString(),
-                "--dynamodb-endpoint", config.dynamoDbEndpoint().orElseThrow().toString(),
-                "--s3-endpoint", config.s3Endpoint().orElseThrow().toString(),
-                "--cloudwatch-endpoint", config.cloudWatchEndpoint().orElseThrow().toString()));
+        List<String> all = new ArrayList<>(List.of("produce", "--region", config.region()));
+        endpoint(all, "--kinesis-endpoint", config.kinesisEndpoint());
+        endpoint(all, "--dynamodb-endpoint", config.dynamoDbEndpoint());
+        endpoint(all, "--s3-endpoint", config.s3Endpoint());
+        endpoint(all, "--cloudwatch-endpoint", config.cloudWatchEndpoint());
         all.addAll(List.of(args));
         int exit = cli.execute(all.toArray(String[]::new));
         return new Run(exit, stderr.toString(StandardCharsets.UTF_8) + picocliErr);
     }
 
+    /** A local backend's endpoint as a flag; on AWS there is none and the SDK's regional endpoint applies. */
+    private static void endpoint(List<String> args, String flag, Optional<?> endpoint) {
+        endpoint.ifPresent(uri -> args.addAll(List.of(flag, uri.toString())));
+    }
+
     @Test
     void stdinLinesAreInTheStreamOnceAggregatedOrNot() throws Exception {
         for (boolean aggregated : new boolean[] {true, false}) {
-            String stream = "produce-it-" + UUID.randomUUID().toString().substring(0, 8);
+            String stream = unique("produce-it");
             aws.createStream(stream, 2);
             StringBuilder input = new StringBuilder();
             for (int i = 0; i < 1_500; i++) {
@@ -109,7 +107,7 @@ class ProduceCommandIT {
     }
 
     /** Reads the stream, de-aggregating as KCL does; adds each event's id; returns the Kinesis record count. */
-    private static int read(String stream, List<Integer> ids) throws Exception {
+    private int read(String stream, List<Integer> ids) throws Exception {
         int kinesisRecords = 0;
         try (KinesisAsyncClient kinesis = new AwsClients(aws.awsConfig()).kinesisAsync()) {
             for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).join().shards()) {
