@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.rtpipe.producer.aggregation.proto.KplMessages.AggregatedRecord;
 import io.rtpipe.producer.aggregation.proto.KplMessages.Record;
+import io.rtpipe.producer.partition.Utf8;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
+import io.rtpipe.producer.partition.Utf8;
+
 import java.util.List;
 
 /**

@@ -9,6 +9,7 @@ import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.partition.PartitionKeySelector;
+import io.rtpipe.producer.partition.Utf8;
 import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,7 +119,7 @@ public final class KinesisBatchProducer implements RecordProducer {
                     "a partition key must have 1 to " + PartitionKeySelector.MAX_KEY_LENGTH + " characters, got "
                             + (partitionKey == null ? "none" : partitionKey.length() + " characters"));
         }
-        int size = data.length + PendingRecord.utf8Length(partitionKey);
+        int size = data.length + Utf8.length(partitionKey);
         if (size > config.maxRecordBytes()) {
             return rejected(data, partitionKey, FailureReason.RECORD_TOO_LARGE,
                     "the record has " + size + " bytes (data " + data.length + " + partition key), above the limit of "

@@ -3,6 +3,7 @@ package io.rtpipe.producer.kinesis;
 import io.rtpipe.producer.FailureReason;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
+import io.rtpipe.producer.partition.Utf8;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -67,9 +68,9 @@ class RecordValidationTest {
 
     @Test
     void countsMultiByteKeyCharactersAsUtf8Bytes() {
-        assertThat(PendingRecord.utf8Length("abc")).isEqualTo("abc".getBytes(StandardCharsets.UTF_8).length);
+        assertThat(Utf8.length("abc")).isEqualTo("abc".getBytes(StandardCharsets.UTF_8).length);
         for (String s : List.of("caf\u00e9", "\u20ac100", new String(Character.toChars(0x1F600)) + "x", "\u00e9\u00e9")) {
-            assertThat(PendingRecord.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(Utf8.length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
         }
     }
 }

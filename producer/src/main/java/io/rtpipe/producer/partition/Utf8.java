@@ -1,12 +1,12 @@
-package io.rtpipe.producer.aggregation;
+package io.rtpipe.producer.partition;
 
 /** UTF-8 encoded length of a string without encoding it (partition keys are counted on every record). */
-final class Utf8 {
+public final class Utf8 {
 
     private Utf8() {
     }
 
-    static int length(CharSequence s) {
+    public static int length(CharSequence s) {
         int n = s.length();
         int bytes = n;
         for (int i = 0; i < n; i++) {
