@@ -3,6 +3,8 @@ package io.rtpipe.reliability.verify;
 
 import io.rtpipe.cli.local.BuiltinEventRules;
 import io.rtpipe.cli.local.BuiltinEventRules.ValidEvent;
+import io.rtpipe.cli.local.StreamReader.Address;
+import io.rtpipe.cli.local.StreamReader.StoredRecord;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,9 +39,9 @@ public final class GroundTruth {
     private final Map<Cell, Set<String>> countedIds = new HashMap<>();
     private final Set<String> eventIds = new HashSet<>();
     private long copies;
-    private final Set<StoredRecord.Address> invalid = new HashSet<>();
-    private final Set<StoredRecord.Address> late = new HashSet<>();
-    private final Map<StoredRecord.Address, byte[]> all = new LinkedHashMap<>();
+    private final Set<Address> invalid = new HashSet<>();
+    private final Set<Address> late = new HashSet<>();
+    private final Map<Address, byte[]> all = new LinkedHashMap<>();
 
     /** @param records every record of the stream, each shard's records in sequence order */
     public GroundTruth(List<StoredRecord> records) {
@@ -55,7 +57,7 @@ public final class GroundTruth {
                 copies++;
             }
             long windowEnd = Math.floorDiv(event.ts(), MINUTE) * MINUTE + MINUTE;
-            Long highest = highestTsPerShard.get(record.shardId());
+            Long highest = highestTsPerShard.get(record.address().shardId());
             if (highest != null && windowEnd <= highest - ALLOWED_LATENESS) {
                 late.add(record.address());
             } else {
@@ -63,7 +65,7 @@ public final class GroundTruth {
                 countedIds.computeIfAbsent(cell, c -> new HashSet<>())
                         .add(event.id() != null ? event.id() : record.address().toString());
             }
-            highestTsPerShard.merge(record.shardId(), event.ts(), Math::max);
+            highestTsPerShard.merge(record.address().shardId(), event.ts(), Math::max);
         }
     }
 
@@ -89,15 +91,15 @@ public final class GroundTruth {
         return copies;
     }
 
-    public Map<StoredRecord.Address, byte[]> records() {
+    public Map<Address, byte[]> records() {
         return all;
     }
 
-    public Set<StoredRecord.Address> invalid() {
+    public Set<Address> invalid() {
         return invalid;
     }
 
-    public Set<StoredRecord.Address> late() {
+    public Set<Address> late() {
         return late;
     }
 }

@@ -1,5 +1,7 @@
 package io.rtpipe.reliability.verify;
 
+import io.rtpipe.cli.local.StreamReader;
+import io.rtpipe.cli.local.StreamReader.Address;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
@@ -51,7 +53,7 @@ public final class Verifier {
         try (KinesisAsyncClient kinesis = clients.kinesisAsync();
              DynamoDbClient dynamoDb = clients.dynamoDb();
              S3Client s3 = clients.s3()) {
-            GroundTruth truth = new GroundTruth(StreamContents.readAll(kinesis, stream));
+            GroundTruth truth = new GroundTruth(StreamReader.readAll(kinesis, stream));
             List<WindowResult> partials = new ResultsQuery(dynamoDb, resultsTable).partials(METRIC,
                     Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:00Z"), Map.of());
             IntervalReader reader = new IntervalReader(s3, bucket);
@@ -83,7 +85,7 @@ public final class Verifier {
             Set<String> inStream = truth.eventIds();
             acknowledgedEventIds.stream().filter(id -> !inStream.contains(id)).sorted().limit(MAX_PROBLEMS)
                     .forEach(id -> problems.add("acknowledged event " + id + " is not in the stream"));
-            Map<StoredRecord.Address, byte[]> records = truth.records();
+            Map<Address, byte[]> records = truth.records();
             exactlyOnce(raw, records.keySet(), "raw/", problems, line -> {
                 byte[] data = records.get(address(line));
                 return Arrays.equals(data, line.data()) ? null : "archived with different bytes";
@@ -105,12 +107,12 @@ public final class Verifier {
         }
     }
 
-    private static void exactlyOnce(List<IntervalReader.Line> lines, Set<StoredRecord.Address> expected, String prefix,
+    private static void exactlyOnce(List<IntervalReader.Line> lines, Set<Address> expected, String prefix,
                                     List<String> problems, Function<IntervalReader.Line, String> lineProblem) {
         List<String> found = new ArrayList<>();
-        Set<StoredRecord.Address> seen = new HashSet<>();
+        Set<Address> seen = new HashSet<>();
         for (IntervalReader.Line line : lines) {
-            StoredRecord.Address address = address(line);
+            Address address = address(line);
             if (!expected.contains(address)) {
                 found.add("record " + address + " should not be in " + prefix + " (" + line.key() + ")");
             } else if (!seen.add(address)) {
@@ -130,7 +132,7 @@ public final class Verifier {
         }
     }
 
-    private static StoredRecord.Address address(IntervalReader.Line line) {
-        return new StoredRecord.Address(line.shardId(), line.sequenceNumber());
+    private static Address address(IntervalReader.Line line) {
+        return new Address(line.shardId(), line.sequenceNumber());
     }
 }
