@@ -20,6 +20,7 @@ import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
 import software.amazon.kinesis.metrics.MetricsLevel;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.processor.SingleStreamTracker;
 import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
 import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
@@ -135,8 +136,9 @@ public final class KclConsumer implements AutoCloseable {
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry()),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
-        var factory = new AnalyticsProcessorFactory(config.engine(), outputs, stats, config.checkpointInterval(),
-                drainRequested::get, Clock.systemUTC());
+        // One processor per shard lease; all share the sinks, stats and drain switch.
+        ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,
+                config.checkpointInterval(), drainRequested::get, Clock.systemUTC());
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
                 .tableName(config.leaseTableName());
