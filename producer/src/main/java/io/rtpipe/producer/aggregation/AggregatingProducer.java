@@ -155,8 +155,7 @@ public final class AggregatingProducer implements RecordProducer {
         }
         Member member = new Member(partitionKey, data);
         if (!PartitionKeySelector.isValid(partitionKey)) {
-            fail(member, FailureReason.INVALID_PARTITION_KEY, "a partition key must have 1 to "
-                    + PartitionKeySelector.MAX_KEY_LENGTH + " characters", 0);
+            fail(member, FailureReason.INVALID_PARTITION_KEY, PartitionKeySelector.invalidKeyMessage(partitionKey), 0);
             return member;
         }
         lock.lockInterruptibly();

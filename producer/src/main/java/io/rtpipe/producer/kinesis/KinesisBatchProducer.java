@@ -116,8 +116,7 @@ public final class KinesisBatchProducer implements RecordProducer {
         long now = System.nanoTime();
         if (!PartitionKeySelector.isValid(partitionKey)) {
             return rejected(data, partitionKey, FailureReason.INVALID_PARTITION_KEY,
-                    "a partition key must have 1 to " + PartitionKeySelector.MAX_KEY_LENGTH + " characters, got "
-                            + (partitionKey == null ? "none" : partitionKey.length() + " characters"));
+                    PartitionKeySelector.invalidKeyMessage(partitionKey));
         }
         int size = data.length + Utf8.length(partitionKey);
         if (size > config.maxRecordBytes()) {

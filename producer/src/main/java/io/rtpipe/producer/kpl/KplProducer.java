@@ -172,9 +172,8 @@ public final class KplProducer implements RecordProducer {
             throw new IllegalStateException("the producer is closed and accepts no more records");
         }
         if (!PartitionKeySelector.isValid(partitionKey)) {
-            return rejected(data, partitionKey, FailureReason.INVALID_PARTITION_KEY, "a partition key must have 1 to "
-                    + PartitionKeySelector.MAX_KEY_LENGTH + " characters, got "
-                    + (partitionKey == null ? "none" : partitionKey.length() + " characters"));
+            return rejected(data, partitionKey, FailureReason.INVALID_PARTITION_KEY,
+                    PartitionKeySelector.invalidKeyMessage(partitionKey));
         }
         int size = data.length + partitionKey.getBytes(StandardCharsets.UTF_8).length;
         if (size > MAX_RECORD_BYTES) {

@@ -36,4 +36,10 @@ public interface PartitionKeySelector {
         }
         return key.length() <= MAX_KEY_LENGTH || key.codePointCount(0, key.length()) <= MAX_KEY_LENGTH;
     }
+
+    /** Why Kinesis refuses {@code key} (for a key {@link #isValid} rejects): one sentence for the failure report. */
+    static String invalidKeyMessage(String key) {
+        return "a partition key must have 1 to " + MAX_KEY_LENGTH + " characters, got "
+                + (key == null ? "none" : key.length() + " characters");
+    }
 }
