@@ -1,5 +1,7 @@
 package io.rtpipe.producer;
 
+import org.HdrHistogram.Histogram;
+
 import java.util.Map;
 
 /**
@@ -51,5 +53,19 @@ public record ProducerMetrics(
      *
      * @param count how many values were recorded
      */
-    public record Latency(long count, long p50Micros, long p99Micros, long maxMicros, double meanMicros) {}
+    public record Latency(long count, long p50Micros, long p99Micros, long maxMicros, double meanMicros) {
+
+        /** No latency recorded (also what a producer reports for a latency it does not measure). */
+        public static final Latency NONE = new Latency(0, 0, 0, 0, 0);
+
+        /** The figures of a histogram of microseconds, read from a copy (writers may go on recording). */
+        public static Latency of(Histogram micros) {
+            Histogram copy = micros.copy();
+            if (copy.getTotalCount() == 0) {
+                return NONE;
+            }
+            return new Latency(copy.getTotalCount(), copy.getValueAtPercentile(50), copy.getValueAtPercentile(99),
+                    copy.getMaxValue(), copy.getMean());
+        }
+    }
 }

@@ -58,15 +58,6 @@ final class MetricsRecorder {
                 putRequests.sum(), failedPutRequests.sum(), recordRetries.sum(),
                 bufferFullRejections.sum(), partitionKeyFallbacks,
                 bufferedRecords, bufferedBytes, inFlightRequests,
-                latency(putLatencyMicros), latency(recordLatencyMicros));
-    }
-
-    private static ProducerMetrics.Latency latency(Histogram histogram) {
-        Histogram copy = histogram.copy();
-        if (copy.getTotalCount() == 0) {
-            return new ProducerMetrics.Latency(0, 0, 0, 0, 0);
-        }
-        return new ProducerMetrics.Latency(copy.getTotalCount(), copy.getValueAtPercentile(50),
-                copy.getValueAtPercentile(99), copy.getMaxValue(), copy.getMean());
+                ProducerMetrics.Latency.of(putLatencyMicros), ProducerMetrics.Latency.of(recordLatencyMicros));
     }
 }

@@ -361,17 +361,8 @@ public final class KplProducer implements RecordProducer {
         }
         return new ProducerMetrics(accepted.sum(), acknowledged.sum(), failed, byReason, bytesAccepted.sum(),
                 bytesAcknowledged.sum(), 0, 0, retries.sum(), bufferFullRejections.sum(), partitionKeys.fallbacks(),
-                pending.size(), bufferedBytes.get(), 0, new ProducerMetrics.Latency(0, 0, 0, 0, 0),
-                latency(recordLatencyMicros));
-    }
-
-    private static ProducerMetrics.Latency latency(Histogram histogram) {
-        Histogram copy = histogram.copy();
-        if (copy.getTotalCount() == 0) {
-            return new ProducerMetrics.Latency(0, 0, 0, 0, 0);
-        }
-        return new ProducerMetrics.Latency(copy.getTotalCount(), copy.getValueAtPercentile(50),
-                copy.getValueAtPercentile(99), copy.getMaxValue(), copy.getMean());
+                pending.size(), bufferedBytes.get(), 0, ProducerMetrics.Latency.NONE,
+                ProducerMetrics.Latency.of(recordLatencyMicros));
     }
 
     /**
