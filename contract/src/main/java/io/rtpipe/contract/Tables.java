@@ -1,0 +1,20 @@
+package io.rtpipe.contract;
+
+/** Every DynamoDB table rtpipe writes, by role, and the attributes the CDK app must know about. */
+public final class Tables {
+
+    /** Window partials, one item per (metric, window, key, shard): see connectors' {@code ResultsTable}. */
+    public static final TableSchema RESULTS = new TableSchema("metric", "sk");
+
+    /** Shard progress (watermark state at a checkpoint): see connectors' {@code ProgressStore}. */
+    public static final TableSchema PROGRESS = new TableSchema("shard", "checkpoint");
+
+    /** KCL's lease table, as KCL 2.x creates it. */
+    public static final TableSchema LEASES = new TableSchema("leaseKey", null);
+
+    /** Results-table attribute holding an item's expiry in epoch seconds; the table's TTL attribute. */
+    public static final String RESULTS_TTL_ATTRIBUTE = "expiresAt";
+
+    private Tables() {
+    }
+}
