@@ -7,6 +7,7 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.result.MergedResult;
@@ -84,9 +85,12 @@ public final class EngineTestDriver {
         this.merger = new ResultMerger(config);
     }
 
-    /** Appends a UTF-8 payload with arrival time 0 to the shard (created on first use) and processes it. */
+    /**
+     * Appends a UTF-8 payload to the shard (created on first use) and processes it. It arrives at the end of the
+     * supported time range, so no event time lies ahead of its arrival; arrival-time metrics want the other overload.
+     */
     public InputRecord send(String shardId, String payload) {
-        return send(shardId, payload.getBytes(StandardCharsets.UTF_8), 0);
+        return send(shardId, payload.getBytes(StandardCharsets.UTF_8), MetricSpec.MAX_EVENT_TIME);
     }
 
     /**
