@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.Tables;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
 import software.amazon.awssdk.core.SdkBytes;
@@ -40,8 +41,9 @@ import java.util.TreeMap;
  */
 public final class ResultsTable {
 
-    public static final String METRIC = "metric";
-    public static final String SORT_KEY = "sk";
+    /** Key attributes as the CDK app declares the table ({@link Tables#RESULTS}). */
+    public static final String METRIC = Tables.RESULTS.partitionKey();
+    public static final String SORT_KEY = Tables.RESULTS.sortKey();
     static final String WINDOW_START = "window_start";
     static final String WINDOW_END = "window_end";
     static final String KEY = "key";
@@ -59,9 +61,13 @@ public final class ResultsTable {
     private ResultsTable() {
     }
 
-    /** Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE. */
+    /**
+     * Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE.
+     *
+     * @throws KeySchemaMismatchException if it exists keyed otherwise than {@link Tables#RESULTS}
+     */
     public static void createIfMissing(DynamoDbClient dynamoDb, String tableName) {
-        TableProvisioner.createIfMissing(dynamoDb, tableName, METRIC, SORT_KEY);
+        TableProvisioner.createIfMissing(dynamoDb, tableName, Tables.RESULTS);
     }
 
     static String sortKey(WindowResult result) {
