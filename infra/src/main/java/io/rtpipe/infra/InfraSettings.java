@@ -166,6 +166,14 @@ public final class InfraSettings {
         return prefix;
     }
 
+    /**
+     * KCL application name of the consumer service, {@code <prefix>-consumer}: also the name of its lease table and
+     * the CloudWatch namespace of its metrics.
+     */
+    public String consumerApplication() {
+        return prefix + "-consumer";
+    }
+
     /** Default {@code provisioned} (with the autoscaler). */
     public StreamMode streamMode() {
         return streamMode;
