@@ -55,6 +55,12 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "YAML metric spec file (env RTPIPE_METRICS_FILE; default: the built-in events_per_minute).")
     Path metricsFile;
 
+    @Option(names = "--result-retention", defaultValue = "${env:RTPIPE_RESULT_RETENTION}",
+            converter = DurationConverter.class,
+            description = "How long DynamoDB keeps a window result after the window's end (env RTPIPE_RESULT_RETENTION; "
+                    + "default 30d).")
+    Duration resultRetention;
+
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
     boolean fanOut;
 
@@ -136,6 +142,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         if (leaseTable != null) {
             config.leaseTableName(leaseTable);
+        }
+        if (resultRetention != null) {
+            config.resultRetention(resultRetention);
         }
         if (workerId != null) {
             config.workerId(workerId);

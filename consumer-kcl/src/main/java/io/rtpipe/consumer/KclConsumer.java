@@ -139,7 +139,7 @@ public final class KclConsumer implements AutoCloseable {
     private Scheduler newScheduler() {
         var outputs = new ShardOutputs(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
-                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry()),
+                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,

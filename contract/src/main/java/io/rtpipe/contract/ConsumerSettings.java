@@ -23,9 +23,12 @@ public final class ConsumerSettings {
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
             "YAML metric spec file (default: the built-in events_per_minute).");
 
+    public static final Setting RESULT_RETENTION = new Setting("result-retention", "RTPIPE_RESULT_RETENTION", "30d",
+            "How long DynamoDB keeps a window result after the window's end (its expiresAt, the table's TTL).");
+
     /** Every consumer setting, in help order. */
     public static final List<Setting> ALL = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
-            LEASE_TABLE, METRICS_FILE);
+            LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
 
     private ConsumerSettings() {
     }

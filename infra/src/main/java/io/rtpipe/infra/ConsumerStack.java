@@ -1,6 +1,7 @@
 package io.rtpipe.infra;
 
 import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Durations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.Stack;
@@ -99,7 +100,8 @@ public final class ConsumerStack extends Stack {
                         ConsumerSettings.APPLICATION, application,
                         ConsumerSettings.RESULTS_TABLE, results.getTableName(),
                         ConsumerSettings.PROGRESS_TABLE, progress.getTableName(),
-                        ConsumerSettings.LEASE_TABLE, leases.getTableName())))
+                        ConsumerSettings.LEASE_TABLE, leases.getTableName(),
+                        ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()))))
                 .build());
         Nag.suppress(task, "AwsSolutions-ECS2",
                 "The environment holds resource names only (stream, bucket, tables, KCL application), no secrets.");

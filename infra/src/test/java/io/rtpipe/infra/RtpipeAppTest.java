@@ -2,6 +2,7 @@ package io.rtpipe.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.AnalyticsLambdaSettings;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
 import io.rtpipe.contract.TableSchema;
@@ -156,7 +157,8 @@ class RtpipeAppTest {
         assertThat(byName.keySet()).contains(ConsumerSettings.STREAM.env(), ConsumerSettings.BUCKET.env(),
                 ConsumerSettings.APPLICATION.env(), ConsumerSettings.RESULTS_TABLE.env(),
                 ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.LEASE_TABLE.env());
-        assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer");
+        assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer")
+                .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d");
         // Each table name is an import of the storage stack's table of that role (export names hold its logical id).
         assertThat(byName.get(ConsumerSettings.RESULTS_TABLE.env()).toString()).contains("RefResults");
         assertThat(byName.get(ConsumerSettings.PROGRESS_TABLE.env()).toString()).contains("RefProgress");
@@ -259,6 +261,19 @@ class RtpipeAppTest {
                                 "kinesis:AddTagsToStream", "kinesis:UpdateShardCount"),
                         "Resource", Match.objectLike(Map.of("Fn::ImportValue", Match.anyValue()))))),
                 "Version", "2012-10-17")));
+    }
+
+    @Test
+    void analyticsEnvironmentIsTheContractsLambdaSettings() {
+        Capture env = new Capture();
+        Template.fromStack(stacks.functions()).hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.rtpipe.lambda.analytics.KinesisAnalyticsHandler::handleRequest",
+                "Environment", Map.of("Variables", env)));
+        Set<String> declared = AnalyticsLambdaSettings.ALL.stream().map(Setting::env).collect(Collectors.toSet());
+        assertThat(declared).containsAll(env.asObject().keySet());
+        assertThat(env.asObject()).containsKeys(AnalyticsLambdaSettings.RESULTS_TABLE.env(),
+                        AnalyticsLambdaSettings.BUCKET.env())
+                .containsEntry(AnalyticsLambdaSettings.RESULT_RETENTION.env(), "30d");
     }
 
     @Test
