@@ -2,6 +2,7 @@ package io.rtpipe.connectors.dynamodb;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.Tables;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.record.RecordPosition;
 import org.slf4j.Logger;
@@ -28,8 +29,9 @@ import java.util.Optional;
 public final class ProgressStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStore.class);
-    static final String SHARD = "shard";
-    static final String CHECKPOINT = "checkpoint";
+    /** Key attributes as the CDK app declares the table ({@link Tables#PROGRESS}). */
+    static final String SHARD = Tables.PROGRESS.partitionKey();
+    static final String CHECKPOINT = Tables.PROGRESS.sortKey();
     private static final String SEQUENCE = "sequence_number";
     private static final String SUB_SEQUENCE = "sub_sequence_number";
     private static final String PROGRESS = "progress";
@@ -50,9 +52,13 @@ public final class ProgressStore {
         this.clock = Clock.systemUTC();
     }
 
-    /** Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE. */
+    /**
+     * Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE.
+     *
+     * @throws KeySchemaMismatchException if it exists keyed otherwise than {@link Tables#PROGRESS}
+     */
     public static void createTableIfMissing(DynamoDbClient dynamoDb, String tableName) {
-        TableProvisioner.createIfMissing(dynamoDb, tableName, SHARD, CHECKPOINT);
+        TableProvisioner.createIfMissing(dynamoDb, tableName, Tables.PROGRESS);
     }
 
     /** Stores {@code progress} under its own checkpoint, which must be a record position (not the shard start). */

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,17 +35,26 @@ public final class ResultsSink {
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final RetryPolicy retry;
+    private final Duration retention;
     private final Clock clock;
 
-    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry) {
-        this(dynamoDb, table, retry, Clock.systemUTC());
+    /**
+     * @param retention how long after its window's end a result may be deleted by the table's TTL (each item's
+     *                  {@code expiresAt})
+     */
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention) {
+        this(dynamoDb, table, retry, retention, Clock.systemUTC());
     }
 
-    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Clock clock) {
+    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.retention = Objects.requireNonNull(retention, "retention");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("the result retention must be positive, got " + retention);
+        }
     }
 
     /**
@@ -57,7 +67,7 @@ public final class ResultsSink {
         Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
         var now = clock.instant();
         for (WindowResult result : results) {
-            Map<String, AttributeValue> item = ResultsTable.toItem(result, now);
+            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention);
             bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
                     WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }

@@ -9,6 +9,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.contract.AnalyticsLambdaSettings;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
@@ -51,12 +52,12 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
-        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv("METRICS_FILE")),
+        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),
                 RetryPolicy.defaults());
     }
 
     /**
-     * The metrics the consumer would run: the spec file named by {@code METRICS_FILE} (e.g. one shipped in a layer
+     * The metrics the consumer would run: the spec file named by {@code RTPIPE_METRICS_FILE} (e.g. one shipped in a layer
      * under /opt), or the built-in {@code events_per_minute}. A mistake in it fails the cold start with its located
      * sentence.
      */
@@ -69,7 +70,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
-                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry), retry));
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()), retry));
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings, EngineConfig engine, AnalyticsOutputs outputs) {
@@ -141,7 +142,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         int slash = arn == null ? -1 : arn.lastIndexOf(":stream/");
         if (slash < 0) {
             throw new IllegalArgumentException("cannot tell the stream name from event source ARN '" + arn
-                    + "'; set STREAM_NAME");
+                    + "'; set " + AnalyticsLambdaSettings.STREAM.env());
         }
         return arn.substring(slash + ":stream/".length());
     }
