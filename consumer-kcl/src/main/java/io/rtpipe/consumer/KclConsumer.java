@@ -7,6 +7,7 @@ import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.contract.Tables;
+import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkClient;
@@ -137,7 +138,7 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private Scheduler newScheduler() {
-        var outputs = new ShardOutputs(
+        var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));

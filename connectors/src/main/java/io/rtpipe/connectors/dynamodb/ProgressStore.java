@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.contract.Tables;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.ProgressPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,7 +27,7 @@ import java.util.Optional;
  * {@code checkpoint} (S) = the position as {@code <sequence>} or {@code <sequence>/<subSequence>}; attributes
  * {@code sequence_number} (S), {@code sub_sequence_number} (N), {@code progress} (S, JSON), {@code saved_at} (S).
  */
-public final class ProgressStore {
+public final class ProgressStore implements ProgressPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStore.class);
     /** Key attributes as the CDK app declares the table ({@link Tables#PROGRESS}). */
@@ -62,6 +63,7 @@ public final class ProgressStore {
     }
 
     /** Stores {@code progress} under its own checkpoint, which must be a record position (not the shard start). */
+    @Override
     public void save(String shardId, ShardProgress progress) {
         RecordPosition checkpoint = progress.checkpoint();
         if (checkpoint == null) {
@@ -77,6 +79,7 @@ public final class ProgressStore {
     }
 
     /** The progress stored for exactly {@code checkpoint}, if any (strongly consistent read). */
+    @Override
     public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
         var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
                 SHARD, AttributeValue.fromS(partitionKey(shardId)),
@@ -103,6 +106,7 @@ public final class ProgressStore {
      * Deletes the entries of checkpoints before {@code keepFrom} (call with the previous checkpoint after a new one
      * succeeded, so the newest two entries survive).
      */
+    @Override
     public void deleteBefore(String shardId, RecordPosition keepFrom) {
         for (RecordPosition old : checkpoints(shardId)) {
             if (old.compareTo(keepFrom) >= 0) {

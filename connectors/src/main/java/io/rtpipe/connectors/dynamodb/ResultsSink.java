@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.task.ResultsPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * replayed write leaves the same item. Uses BatchWriteItem, 25 items per call; unprocessed items are retried with
  * backoff. Thread-safe (the client is).
  */
-public final class ResultsSink {
+public final class ResultsSink implements ResultsPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultsSink.class);
     /** BatchWriteItem's limit per request. */
@@ -62,6 +63,7 @@ public final class ResultsSink {
      *
      * @throws SinkWriteException when some items are still unwritten after the retry policy is exhausted
      */
+    @Override
     public void write(List<WindowResult> results) {
         // One request may not name the same item twice; the last value for an item wins, as it would in sequence.
         Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
