@@ -1,6 +1,6 @@
 package io.rtpipe.cli;
 
-import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code rtpipe query}: reads a metric's window results from DynamoDB, merging the partials of every shard. */
@@ -73,8 +74,10 @@ public final class QueryCommand implements Callable<Integer> {
             throw new CliException("--from must be before --to, got " + start + " and " + end);
         }
         List<MergedResult> results;
-        try (DynamoDbClient dynamoDb = new AwsClients(aws.toConfig()).dynamoDb()) {
-            results = new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter);
+        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB));
+        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb()) {
+            results = calls.run(AwsConfig.Service.DYNAMODB,
+                    () -> new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter));
         } catch (ResourceNotFoundException e) {
             throw new CliException("results table '" + resultsTable + "' does not exist");
         }
