@@ -3,6 +3,8 @@ package io.rtpipe.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.Map;
+
 /** The {@code rtpipe} command. Each subcommand lives in its own class; errors a user can cause end in one sentence. */
 @Command(name = "rtpipe",
         mixinStandardHelpOptions = true,
@@ -13,6 +15,9 @@ import picocli.CommandLine.Command;
                 ProduceCommand.class,
                 ConsumeCommand.class,
                 QueryCommand.class,
+                CheckCommand.class,
+                PreviewCommand.class,
+                TailCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -24,7 +29,20 @@ public final class Main {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return commandLine(System.getenv());
+    }
+
+    /** The command line with AWS settings read from {@code env} instead of the process environment (tests). */
+    static CommandLine commandLine(Map<String, String> env) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == AwsOptions.class ? (K) new AwsOptions(env, System.err) : defaults.create(cls);
+            }
+        };
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setExecutionExceptionHandler(new UserErrors());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
