@@ -11,6 +11,7 @@ import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -187,7 +188,11 @@ public final class AwsOptions {
             }
         }
         String profileName = present(profileName()) ? profileName() : "default";
+        String configFile = env.get("AWS_CONFIG_FILE");
         try {
+            if (present(configFile) && !Files.isRegularFile(Path.of(configFile))) {
+                throw SdkClientException.create("no config file " + configFile);
+            }
             Region fromProfile = new AwsProfileRegionProvider(this::profileFile, profileName).getRegion();
             if (fromProfile != null) {
                 return fromProfile.id();
@@ -202,10 +207,9 @@ public final class AwsOptions {
     /** The config file the SDK would read, following {@code AWS_CONFIG_FILE} of this environment. */
     private ProfileFile profileFile() {
         String configFile = env.get("AWS_CONFIG_FILE");
-        if (!present(configFile)) {
-            return ProfileFile.defaultProfileFile();
-        }
-        return ProfileFile.builder().content(Path.of(configFile)).type(ProfileFile.Type.CONFIGURATION).build();
+        return present(configFile)
+                ? ProfileFile.builder().content(Path.of(configFile)).type(ProfileFile.Type.CONFIGURATION).build()
+                : ProfileFile.defaultProfileFile();
     }
 
     private String profileName() {

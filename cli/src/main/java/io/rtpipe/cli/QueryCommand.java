@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
@@ -67,6 +68,14 @@ public final class QueryCommand implements Callable<Integer> {
         if (engine.metrics().stream().noneMatch(spec -> spec.name().equals(metric))) {
             throw new CliException("unknown metric '" + metric + "'; the spec defines "
                     + engine.metrics().stream().map(MetricSpec::name).toList());
+        }
+        List<String> keyFields = engine.metric(metric).groupBy().stream().map(FieldPath::toString).toList();
+        for (String field : keyFilter.keySet()) {
+            if (!keyFields.contains(field)) {
+                throw new CliException("--key " + field + ": metric '" + metric + "' has no key field '" + field
+                        + "'; its key fields are" + (keyFields.isEmpty() ? " none (one key for all events)"
+                        : ": " + String.join(", ", keyFields)));
+            }
         }
         Instant start = instant("--from", from, Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME));
         Instant end = instant("--to", to, Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME));
