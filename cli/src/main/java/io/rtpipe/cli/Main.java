@@ -1,7 +1,10 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.cli.logging.Logging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.util.Map;
 
@@ -22,6 +25,12 @@ import java.util.Map;
                 CommandLine.HelpCommand.class
         })
 public final class Main {
+
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Logs on stderr as text (default: ISO-8601 times) or json (one object per line).")
+    void logFormat(Logging.Format format) {
+        Logging.use(format);
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
