@@ -129,8 +129,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineConfig engine = MetricsFile.load(metricsFile);
-        AwsClients clients = new AwsClients(aws.toConfig());
-        ProduceCommand.requireStream(clients, stream);
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        calls.requireStream(stream);
+        AwsClients clients = calls.clients();
         ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
                 .engine(engine)
                 .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);

@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.cli.local.LocalRun;
+import io.rtpipe.cli.logging.Logging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ public final class LocalCommand implements Callable<Integer> {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
-        System.setProperty("org.slf4j.simpleLogger.log.io.rtpipe", "warn");
+        Logging.level("io.rtpipe", "WARN");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
                 MetricsFile.load(metrics), metrics == null);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;

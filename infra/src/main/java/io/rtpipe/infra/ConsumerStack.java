@@ -88,6 +88,7 @@ public final class ConsumerStack extends Stack {
         task.addContainer("consumer", ContainerDefinitionOptions.builder()
                 .image(ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
                         .file(settings.consumerDockerfile())
+                        .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_AMD64) // Fargate's x86
                         // Docker build context is the repository root; send only the Dockerfile and the cli jar.
                         .ignoreMode(IgnoreMode.DOCKER)
                         .exclude(List.of("**", "!" + settings.consumerDockerfile(), "!cli/target/rtpipe.jar"))

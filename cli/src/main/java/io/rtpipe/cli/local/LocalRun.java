@@ -1,5 +1,6 @@
 package io.rtpipe.cli.local;
 
+import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
@@ -168,10 +169,9 @@ public final class LocalRun {
 
     private void keepRunning(LocalAws aws) throws InterruptedException {
         out.println();
-        out.println("The emulators keep running (Ctrl-C stops them). Point rtpipe or the AWS CLI at:");
-        out.println("  " + aws.awsConfig());
-        out.println("  stream " + STREAM + ", bucket " + BUCKET + ", results table " + APPLICATION + "-results,"
-                + " credentials test/test");
+        out.println("The emulators keep running (Ctrl-C stops them). Point rtpipe or the AWS CLI at them with:");
+        AwsOptions.exportLines(aws.awsConfig()).forEach(out::println);
+        out.println("# stream " + STREAM + ", bucket " + BUCKET + ", results table " + APPLICATION + "-results");
         CountDownLatch forever = new CountDownLatch(1);
         forever.await();
     }
