@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ConsumeCommand.class,
                 QueryCommand.class,
                 BenchCommand.class,
+                ConsoleCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main {
