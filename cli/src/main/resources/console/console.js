@@ -62,7 +62,7 @@ function draw(id, xs, series, opts) {
       width: Math.max(320, el.clientWidth),
       height: 240,
       cursor: {drag: {x: false, y: false}},
-      legend: {live: true},
+      legend: {live: false},
       scales: {x: {time: true}, y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
       axes: [{stroke: "#6b7587", grid: {stroke: "#eef1f5"}},
              {stroke: "#6b7587", grid: {stroke: "#eef1f5"}, size: 60}],
@@ -112,7 +112,7 @@ async function refreshOverview() {
     const tr = document.createElement("tr");
     tr.dataset.shard = s.shardId;
     tr.append(cell(s.shardId), cell(s.open ? "open" : "closed", s.open ? "state-open" : "state-closed"),
-      cell(s.owner || "–"), cell(rate(s.inPerSecond), "num"), cell(duration(s.lagMillis), "num"),
+      cell(s.owner || "–", "owner"), cell(rate(s.inPerSecond), "num"), cell(duration(s.lagMillis), "num"),
       cell(time(s.firedUpTo)));
     return tr;
   }));
@@ -204,7 +204,10 @@ document.querySelectorAll(".tabs button").forEach((button) => button.addEventLis
 
 async function refreshAll() {
   const o = await refreshOverview();
-  await Promise.all([...o.metrics.map((m) => refreshMetric(m.name)), refreshRecords()]);
+  const [views] = await Promise.all([Promise.all(o.metrics.map((m) => refreshMetric(m.name))), refreshRecords()]);
+  // The tile shows the worst metric's median: a slow metric is what an operator needs to see.
+  const latencies = views.filter((v) => v.latencyMillis != null).map((v) => v.latencyMillis);
+  $("latency").textContent = latencies.length ? duration(Math.max(...latencies)) : "–";
 }
 
 async function loop() {

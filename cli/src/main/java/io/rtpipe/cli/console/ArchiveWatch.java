@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The archive side of the console: what the consumer wrote under {@code raw/}, {@code deadletter/} and {@code late/}.
@@ -42,12 +43,9 @@ final class ArchiveWatch {
     private final S3Client s3;
     private final IntervalReader reader;
     private final Set<String> seenRaw = new HashSet<>();
-    private final Map<IntervalKind, Map<String, Browsed>> browsed = new EnumMap<>(IntervalKind.class);
+    private final Map<IntervalKind, Map<String, List<ArchivedRecord>>> browsed = new EnumMap<>(IntervalKind.class);
     private final Map<IntervalKind, RateWindow> rates = new EnumMap<>(IntervalKind.class);
     private volatile Map<IntervalKind, List<ArchivedRecord>> recent = Map.of();
-
-    /** One dead-letter or late-record object: when it was written, and its lines. */
-    private record Browsed(Instant written, List<ArchivedRecord> records) {}
 
     ArchiveWatch(ConsoleConfig config, S3Client s3, long startedMillis) {
         this.config = config;
@@ -92,26 +90,30 @@ final class ArchiveWatch {
     }
 
     private List<ArchivedRecord> sampleBrowsed(IntervalKind kind, Instant now) {
-        Map<String, Browsed> objects = browsed.get(kind);
+        Map<String, List<ArchivedRecord>> objects = browsed.get(kind);
         Set<String> listed = new HashSet<>();
         for (S3Object object : list(kind, now.minus(BROWSE_SPAN))) {
             listed.add(object.key());
             if (!objects.containsKey(object.key())) {
                 List<ArchivedRecord> records = reader.object(object.key()).stream()
                         .map(line -> record(kind, line)).toList();
-                objects.put(object.key(), new Browsed(object.lastModified(), records));
+                objects.put(object.key(), records);
                 if (isRecent(object, now)) {
                     rates.get(kind).add(now.toEpochMilli(), records.size());
                 }
             }
         }
         objects.keySet().retainAll(listed);
-        return objects.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<String, Browsed> e) -> e.getValue().written())
-                        .thenComparing(Map.Entry::getKey).reversed())
-                .flatMap(e -> e.getValue().records().stream())
+        List<ArchivedRecord> newest = objects.values().stream()
+                .flatMap(List::stream)
+                .sorted(Comparator.comparing((ArchivedRecord r) -> Instant.parse(r.arrival()))
+                        .thenComparing(r -> new java.math.BigInteger(r.sequenceNumber())).reversed())
                 .limit(BROWSE_LIMIT)
                 .toList();
+        // Memory stays bounded by what is listed: older objects are remembered as read, without their lines.
+        Set<String> shown = newest.stream().map(ArchivedRecord::object).collect(Collectors.toSet());
+        objects.replaceAll((key, records) -> shown.contains(key) ? records : List.of());
+        return newest;
     }
 
     private static boolean isRecent(S3Object object, Instant now) {
