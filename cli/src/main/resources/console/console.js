@@ -63,14 +63,14 @@ function draw(id, xs, series, opts) {
       height: 240,
       cursor: {drag: {x: false, y: false}},
       legend: {live: false},
-      scales: {x: {time: true}, y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
+      // One window alone would stretch the time axis over years: give it a minute each side.
+      scales: {x: {time: true, range: (u, min, max) => min === max ? [min - 60, max + 60] : [min, max]},
+               y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]}},
       axes: [{stroke: "#6b7587", grid: {stroke: "#eef1f5"}},
              {stroke: "#6b7587", grid: {stroke: "#eef1f5"}, size: 60}],
       series: [{}, ...series.map((s, i) => ({
         label: s.label, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false,
         points: {show: opts.points, size: 6, fill: COLORS[i % COLORS.length]},
-        paths: opts.bars ? uPlot.paths.bars({size: [0.8, 40]}) : undefined,
-        fill: opts.bars ? COLORS[i % COLORS.length] + "cc" : undefined,
         value: (u, v) => v == null ? "–" : value(v),
       }))],
     }, data, el);
@@ -91,7 +91,8 @@ async function refreshOverview() {
   const o = await api("api/overview");
   $("stream").textContent = "stream " + o.stream + " · application " + o.application;
   $("sampled").textContent = o.sampledAt ? "sampled " + time(o.sampledAt) + " UTC" : "";
-  showError(o.error);
+  const age = o.sampledAt ? Date.now() - Date.parse(o.sampledAt) : 0;
+  showError(o.error || (age > 15000 ? "no fresh sample for " + duration(age) + ": AWS is slow to answer" : null));
   $("rate-in").textContent = rate(o.rates.in);
   $("rate-out").textContent = rate(o.rates.out);
   $("rate-late").textContent = rate(o.rates.late);
@@ -157,7 +158,7 @@ async function refreshMetric(name) {
   }
   select.value = v.aggregate || "";
   draw("chart-" + name, v.windowStarts.map((t) => t / 1000),
-    v.series.map((s) => ({label: s.key, values: s.values})), {points: true, bars: v.windowStarts.length <= 3});
+    v.series.map((s) => ({label: s.key, values: s.values})), {points: true});
   section.querySelector(".other").textContent = v.otherKeys > 0 ? v.otherKeys + " more keys not drawn" : "";
   section.querySelector(".latency").textContent = v.latencyMillis == null ? ""
     : "median window end → result " + duration(v.latencyMillis);

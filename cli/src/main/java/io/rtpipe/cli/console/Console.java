@@ -43,6 +43,7 @@ public final class Console implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.time.Duration KINESIS_CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** The files the page consists of, by URL path: nothing else under / is served. */
     private static final Map<String, String> STATIC = Map.of(
             "/", "index.html",
@@ -81,7 +82,8 @@ public final class Console implements AutoCloseable {
      */
     public static Console start(ConsoleConfig config, AwsClients aws) throws IOException {
         HttpServer server = HttpServer.create(config.address(), 0);
-        KinesisAsyncClient kinesis = aws.kinesisAsync();
+        // A bounded call: an overloaded Kinesis (or emulator) must fail a sample, not stall the sampler for good.
+        KinesisAsyncClient kinesis = aws.kinesisAsync(o -> o.apiCallTimeout(KINESIS_CALL_TIMEOUT));
         DynamoDbClient dynamoDb = aws.dynamoDb();
         S3Client s3 = aws.s3();
         long started = System.currentTimeMillis();

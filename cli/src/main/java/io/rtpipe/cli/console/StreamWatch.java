@@ -34,7 +34,7 @@ import java.util.concurrent.CompletionException;
  *   <li>records in: the console follows every open shard from LATEST (from TRIM_HORIZON for shards born after it
  *       started) with one GetRecords call per shard and refresh, and counts user records (KPL aggregates unpacked);</li>
  *   <li>lag: the age of the first record after the lease's checkpoint (one GetShardIterator and a GetRecords of one
- *       record). rtpipe checkpoints just before the oldest open window, so this includes the windows still open.</li>
+ *       record, asked again only when the checkpoint moved or no record followed it). rtpipe checkpoints just before the oldest open window, so this includes the windows still open.</li>
  * </ul>
  * Not thread-safe: one sampler thread calls {@link #sample}.
  */
@@ -52,9 +52,13 @@ final class StreamWatch {
     private final Map<String, String> iterators = new HashMap<>();
     private final Map<String, RateWindow> inRates = new HashMap<>();
     private final Set<String> followed = new HashSet<>();
+    private final Map<String, OldestPending> oldestPending = new HashMap<>();
     private final RateWindow streamIn;
     private final long startedMillis;
     private boolean firstSample = true;
+
+    /** The arrival time of the first record after a shard's checkpoint. */
+    private record OldestPending(String checkpoint, long arrivalMillis) {}
 
     StreamWatch(ConsoleConfig config, KinesisAsyncClient kinesis, DynamoDbClient dynamoDb, long startedMillis) {
         this.config = config;
@@ -149,6 +153,11 @@ final class StreamWatch {
         if (checkpoint == null) {
             return null;
         }
+        // While the checkpoint stays, so does the first record after it: its arrival is asked for once.
+        OldestPending pending = oldestPending.get(shardId);
+        if (pending != null && pending.checkpoint().equals(checkpoint)) {
+            return Math.max(0, nowMillis - pending.arrivalMillis());
+        }
         String iterator = switch (checkpoint) {
             case "SHARD_END", "LATEST" -> null;
             case "TRIM_HORIZON" -> iterator(shardId, ShardIteratorType.TRIM_HORIZON, null);
@@ -163,7 +172,9 @@ final class StreamWatch {
         }
         GetRecordsResponse page = join(kinesis.getRecords(b -> b.shardIterator(iterator).limit(1)));
         if (!page.records().isEmpty()) {
-            return Math.max(0, nowMillis - page.records().get(0).approximateArrivalTimestamp().toEpochMilli());
+            long arrival = page.records().get(0).approximateArrivalTimestamp().toEpochMilli();
+            oldestPending.put(shardId, new OldestPending(checkpoint, arrival));
+            return Math.max(0, nowMillis - arrival);
         }
         return page.millisBehindLatest() == null ? 0L : page.millisBehindLatest();
     }

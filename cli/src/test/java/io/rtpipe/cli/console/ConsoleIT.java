@@ -111,6 +111,8 @@ class ConsoleIT {
             long deadLetters = events.stream().filter(e -> !e.valid()).count();
             awaitRecords(console.uri(), deadLetters, truth.late);
 
+            assertLatencyIsBetweenWindowEndAndNow(console.uri());
+
             String dom = chromium.get().dumpDom(console.uri());
             assertThat(dom).contains("data-rendered=");
             assertThat(chartPoints(dom, "events_per_minute")).isEqualTo(truth.points());
@@ -247,6 +249,17 @@ class ConsoleIT {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** Each window was written after it ended (its events lie in the past) and before now. */
+    private static void assertLatencyIsBetweenWindowEndAndNow(URI console) throws Exception {
+        JsonNode view = JSON.readTree(get(HttpClient.newHttpClient(), console.resolve("api/metric?name=events_per_minute")));
+        assertThat(view.get("latest")).isNotEmpty();
+        long now = System.currentTimeMillis();
+        view.get("latest").forEach(row -> {
+            long end = Instant.parse(row.get("windowEnd").asText()).toEpochMilli();
+            assertThat(row.get("latencyMillis").asLong()).as("latency of %s", row).isBetween(0L, now - end);
+        });
     }
 
     private static String get(HttpClient http, URI uri) throws IOException, InterruptedException {
