@@ -22,6 +22,7 @@ import java.util.Map;
                 PreviewCommand.class,
                 TailCommand.class,
                 BenchCommand.class,
+                ConsoleCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main {
