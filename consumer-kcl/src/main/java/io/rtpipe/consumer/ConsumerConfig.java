@@ -37,7 +37,8 @@ import java.util.function.Function;
  *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
  *   <li>lease table = application name; results table {@code <application>-results}; progress table
  *       {@code <application>-progress}</li>
- *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus this</li>
+ *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus
+ *       this</li>
  *   <li>engine: {@link EngineConfig#builder()}'s defaults; sink retries {@link RetryPolicy#defaults()}</li>
  *   <li>worker id {@code <application>-<random UUID>}</li>
  * </ul>
