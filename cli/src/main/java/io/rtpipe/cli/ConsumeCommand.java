@@ -4,62 +4,45 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Durations;
+import io.rtpipe.contract.Setting;
 import io.rtpipe.core.engine.EngineConfig;
-import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgGroupSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** {@code rtpipe consume}: runs a KCL worker that computes the metrics until it is stopped (SIGTERM, Ctrl-C). */
+/**
+ * {@code rtpipe consume}: runs a KCL worker that computes the metrics until it is stopped (SIGTERM, Ctrl-C).
+ *
+ * <p>The options of the pipeline's resources and KCL timing are not declared here but derived from
+ * {@link ConsumerSettings} ({@link SettingOptions}), which the CDK app also sets as environment variables; each is
+ * read as its flag if given, else its variable, else {@link ConsumerConfig}'s default (parsed from the same
+ * declaration).
+ */
 @Command(name = "consume",
         mixinStandardHelpOptions = true,
+        modelTransformer = ConsumeCommand.SettingOptions.class,
         description = "Runs a KCL consumer worker: metrics to DynamoDB, raw archive and dead letters to S3. "
-                + "Stops gracefully on SIGTERM or Ctrl-C.")
+                + "Stops gracefully on SIGTERM or Ctrl-C. Every setting option below can also be given as the "
+                + "environment variable it names; a flag beats its variable.")
 public final class ConsumeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     AwsOptions aws;
-
-    @Option(names = "--stream", required = true, defaultValue = "${env:RTPIPE_STREAM_NAME}",
-            description = "The Kinesis stream (env RTPIPE_STREAM_NAME).")
-    String stream;
-
-    @Option(names = "--application", defaultValue = "${env:RTPIPE_KCL_APPLICATION:-rtpipe}",
-            description = "KCL application name: names the lease table (env RTPIPE_KCL_APPLICATION; default rtpipe).")
-    String application;
-
-    @Option(names = "--bucket", required = true, defaultValue = "${env:RTPIPE_ARCHIVE_BUCKET}",
-            description = "S3 bucket for the raw archive, dead letters and late records (env RTPIPE_ARCHIVE_BUCKET).")
-    String bucket;
-
-    @Option(names = "--results-table", defaultValue = "${env:RTPIPE_RESULTS_TABLE}",
-            description = "DynamoDB results table (env RTPIPE_RESULTS_TABLE; default <application>-results).")
-    String resultsTable;
-
-    @Option(names = "--progress-table", defaultValue = "${env:RTPIPE_PROGRESS_TABLE}",
-            description = "DynamoDB shard-progress table (env RTPIPE_PROGRESS_TABLE; default <application>-progress).")
-    String progressTable;
-
-    @Option(names = "--lease-table", defaultValue = "${env:RTPIPE_LEASE_TABLE}",
-            description = "DynamoDB lease table of KCL (env RTPIPE_LEASE_TABLE; default <application>).")
-    String leaseTable;
-
-    @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "${env:RTPIPE_METRICS_FILE}",
-            description = "YAML metric spec file (env RTPIPE_METRICS_FILE; default: the built-in events_per_minute).")
-    Path metricsFile;
-
-    @Option(names = "--result-retention", defaultValue = "${env:RTPIPE_RESULT_RETENTION}",
-            converter = DurationConverter.class,
-            description = "How long DynamoDB keeps a window result after the window's end (env RTPIPE_RESULT_RETENTION; "
-                    + "default 30d).")
-    Duration resultRetention;
 
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
     boolean fanOut;
@@ -71,97 +54,93 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--worker-id", description = "This worker's id in the lease table (default <application>-<UUID>).")
     String workerId;
 
-    @ArgGroup(exclusive = false, heading = "%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n")
-    Timing timing = new Timing();
+    /** Where a setting not given as a flag is looked up; tests replace it. */
+    Function<String, String> environment = System::getenv;
 
-    /** KCL intervals; each given one is recorded as a setting, so unset ones keep {@link ConsumerConfig}'s defaults. */
-    static final class Timing {
-        private final List<Consumer<ConsumerConfig.Builder>> settings = new ArrayList<>();
-
-        @Option(names = "--checkpoint-interval", converter = DurationConverter.class,
-                description = "How often a shard plans a checkpoint (default 10s).")
-        void checkpointInterval(Duration value) {
-            settings.add(config -> config.checkpointInterval(value));
+    /** Adds one option per {@link ConsumerSettings} setting; the KCL timing ones under their own heading. */
+    static final class SettingOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            ConsumerSettings.RESOURCES.forEach(setting -> command.addOption(option(setting)));
+            ArgGroupSpec.Builder timing = ArgGroupSpec.builder()
+                    .exclusive(false)
+                    .heading("%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n");
+            ConsumerSettings.KCL_TIMING.forEach(setting -> timing.addArg(option(setting)));
+            command.addArgGroup(timing.build());
+            return command;
         }
 
-        @Option(names = "--failover-time", converter = DurationConverter.class,
-                description = "A lease not renewed for this long may be taken by another worker (default 10s).")
-        void failoverTime(Duration value) {
-            settings.add(config -> config.failoverTime(value));
+        private static OptionSpec option(Setting setting) {
+            String help = setting.description() + " Env " + setting.env()
+                    + setting.defaultIfAny().map(d -> ", default " + d).orElse("") + ".";
+            return OptionSpec.builder(setting.option())
+                    .paramLabel(label(setting))
+                    .type(String.class)
+                    .description(help)
+                    .build();
         }
 
-        @Option(names = "--idle-time-between-reads", converter = DurationConverter.class,
-                description = "Pause between GetRecords calls per shard when polling (default 1s).")
-        void idleTimeBetweenReads(Duration value) {
-            settings.add(config -> config.idleTimeBetweenReads(value));
+        private static String label(Setting setting) {
+            if (setting == ConsumerSettings.METRICS_FILE) {
+                return "FILE";
+            }
+            return setting.defaultIfAny().filter(ConsumeCommand::isDuration).isPresent() ? "DURATION" : "NAME";
         }
+    }
 
-        @Option(names = "--shard-sync-interval", converter = DurationConverter.class,
-                description = "How often the worker looks for new shards (default 60s).")
-        void shardSyncInterval(Duration value) {
-            settings.add(config -> config.shardSyncInterval(value));
+    private static boolean isDuration(String text) {
+        try {
+            Durations.parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
+    }
 
-        @Option(names = "--parent-shard-poll-interval", converter = DurationConverter.class,
-                description = "How often a child shard checks whether its parents finished (default 10s).")
-        void parentShardPollInterval(Duration value) {
-            settings.add(config -> config.parentShardPollInterval(value));
+    /** The setting's flag value if given, else its environment variable, else null (its default applies). */
+    String value(Setting setting) {
+        String flag = spec.commandLine().getParseResult().matchedOptionValue(setting.option(), null);
+        if (flag != null) {
+            return flag;
         }
+        String env = environment.apply(setting.env());
+        return env == null || env.isBlank() ? null : env.trim();
+    }
 
-        @Option(names = "--dispatch-interval", converter = DurationConverter.class,
-                description = "How often the worker advances its shard consumers (default 1s).")
-        void dispatchInterval(Duration value) {
-            settings.add(config -> config.dispatchInterval(value));
-        }
-
-        @Option(names = "--graceful-shutdown-timeout", converter = DurationConverter.class,
-                description = "How long a graceful stop may take before the worker stops without final checkpoints "
-                        + "(default 20s).")
-        void gracefulShutdownTimeout(Duration value) {
-            settings.add(config -> config.gracefulShutdownTimeout(value));
-        }
-
-        void applyTo(ConsumerConfig.Builder config) {
-            settings.forEach(setting -> setting.accept(config));
+    /** The consumer configuration of the parsed command line (without its metric spec). */
+    ConsumerConfig.Builder config() {
+        try {
+            ConsumerConfig.Builder config = ConsumerConfig.fromSettings(this::value)
+                    .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);
+            if (workerId != null) {
+                config.workerId(workerId);
+            }
+            return config;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        EngineConfig engine = MetricsFile.load(metricsFile);
-        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
-        calls.requireStream(stream);
-        AwsClients clients = calls.clients();
-        ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
-                .engine(engine)
-                .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);
-        if (resultsTable != null) {
-            config.resultsTableName(resultsTable);
-        }
-        if (progressTable != null) {
-            config.progressTableName(progressTable);
-        }
-        if (leaseTable != null) {
-            config.leaseTableName(leaseTable);
-        }
-        if (resultRetention != null) {
-            config.resultRetention(resultRetention);
-        }
-        if (workerId != null) {
-            config.workerId(workerId);
-        }
-        timing.applyTo(config);
+        ConsumerConfig.Builder config = config();
+        String metricsFile = value(ConsumerSettings.METRICS_FILE);
+        EngineConfig engine = MetricsFile.load(metricsFile == null ? null : Path.of(metricsFile));
         ConsumerConfig built;
         try {
-            built = config.build();
+            built = config.engine(engine).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        calls.requireStream(built.streamName());
+        AwsClients clients = calls.clients();
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
         KclConsumer consumer = new KclConsumer(built, clients);
         try {
             consumer.start();
-            System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);
+            System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on "
+                    + built.streamName());
             if (!consumer.awaitReady(Duration.ofMinutes(2))) {
                 System.err.println("rtpipe consume: no lease held after 2 minutes (other workers may hold them all);"
                         + " waiting");

@@ -5,7 +5,10 @@ import picocli.CommandLine;
 
 import java.time.Duration;
 
-/** Reads durations in the contract's format ({@link Durations}): {@code 500ms}, {@code 30s}, {@code 2m}, {@code 30d}, ISO-8601. */
+/**
+ * Reads durations in the contract's format ({@link Durations}): {@code 500ms}, {@code 30s}, {@code 2m}, {@code 30d},
+ * ISO-8601.
+ */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
     @Override

@@ -36,8 +36,10 @@ class ConsumeCommandIT {
             // The key schema the CDK app used to deploy.
             dynamoDb.createTable(b -> b.tableName(results).billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S)
+                                    .build())
                     .keySchema(
                             KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
                             KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));

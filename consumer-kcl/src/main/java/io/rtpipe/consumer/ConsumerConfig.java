@@ -3,6 +3,7 @@ package io.rtpipe.consumer;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Durations;
+import io.rtpipe.contract.Setting;
 import io.rtpipe.core.engine.EngineConfig;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
@@ -13,11 +14,15 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Everything a {@link KclConsumer} needs besides AWS access. Immutable; build with {@link #builder(String, String, String)}.
  *
- * <p>Defaults (production-minded; tests shorten the intervals):
+ * <p>Defaults (production-minded; tests shorten the intervals), each that is a setting of {@code rtpipe consume}
+ * parsed from its declaration in {@link ConsumerSettings} (flag, variable and default declared once; see
+ * {@link #fromSettings}):
  * <ul>
  *   <li>initial position {@code TRIM_HORIZON}: a new application reads the stream's whole retention</li>
  *   <li>retrieval {@link Retrieval#POLLING}; {@link Retrieval#FAN_OUT} registers an enhanced fan-out consumer named
@@ -32,7 +37,8 @@ import java.util.UUID;
  *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
  *   <li>lease table = application name; results table {@code <application>-results}; progress table
  *       {@code <application>-progress}</li>
- *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus this</li>
+ *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus
+ *       this</li>
  *   <li>engine: {@link EngineConfig#builder()}'s defaults; sink retries {@link RetryPolicy#defaults()}</li>
  *   <li>worker id {@code <application>-<random UUID>}</li>
  * </ul>
@@ -96,6 +102,63 @@ public final class ConsumerConfig {
      */
     public static Builder builder(String applicationName, String streamName, String bucket) {
         return new Builder(applicationName, streamName, bucket);
+    }
+
+    /**
+     * A builder from the values of {@link ConsumerSettings}, as a command line or an environment gives them:
+     * {@code value} returns null for a setting not given, which then keeps its default. {@link
+     * ConsumerSettings#METRICS_FILE} is not read here (loading a spec is the caller's, see {@link Builder#engine}).
+     *
+     * @throws IllegalArgumentException one sentence naming the flag and variable of a missing required setting or an
+     *                                  unreadable value
+     */
+    public static Builder fromSettings(Function<Setting, String> value) {
+        String application = value.apply(ConsumerSettings.APPLICATION);
+        Builder b = builder(application != null ? application : ConsumerSettings.APPLICATION.defaultValue(),
+                required(value, ConsumerSettings.STREAM), required(value, ConsumerSettings.BUCKET));
+        given(value, ConsumerSettings.RESULTS_TABLE, b::resultsTableName);
+        given(value, ConsumerSettings.PROGRESS_TABLE, b::progressTableName);
+        given(value, ConsumerSettings.LEASE_TABLE, b::leaseTableName);
+        givenDuration(value, ConsumerSettings.RESULT_RETENTION, b::resultRetention);
+        givenDuration(value, ConsumerSettings.CHECKPOINT_INTERVAL, b::checkpointInterval);
+        givenDuration(value, ConsumerSettings.FAILOVER_TIME, b::failoverTime);
+        givenDuration(value, ConsumerSettings.IDLE_TIME_BETWEEN_READS, b::idleTimeBetweenReads);
+        givenDuration(value, ConsumerSettings.SHARD_SYNC_INTERVAL, b::shardSyncInterval);
+        givenDuration(value, ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, b::parentShardPollInterval);
+        givenDuration(value, ConsumerSettings.DISPATCH_INTERVAL, b::dispatchInterval);
+        givenDuration(value, ConsumerSettings.GRACEFUL_SHUTDOWN_TIMEOUT, b::gracefulShutdownTimeout);
+        return b;
+    }
+
+    private static String required(Function<Setting, String> value, Setting setting) {
+        String given = value.apply(setting);
+        if (given == null || given.isBlank()) {
+            throw new IllegalArgumentException("missing " + setting.option() + " (or " + setting.env() + "): "
+                    + setting.description());
+        }
+        return given;
+    }
+
+    private static void given(Function<Setting, String> value, Setting setting, Consumer<String> set) {
+        String given = value.apply(setting);
+        if (given != null) {
+            set.accept(given);
+        }
+    }
+
+    private static void givenDuration(Function<Setting, String> value, Setting setting, Consumer<Duration> set) {
+        given(value, setting, text -> {
+            try {
+                set.accept(Durations.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): "
+                        + e.getMessage());
+            }
+        });
+    }
+
+    private static Duration defaultOf(Setting setting) {
+        return Durations.parse(setting.defaultValue());
     }
 
     public Builder toBuilder() {
@@ -238,17 +301,17 @@ public final class ConsumerConfig {
         private InitialPositionInStreamExtended initialPosition =
                 InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON);
         private Retrieval retrieval = Retrieval.POLLING;
-        private Duration checkpointInterval = Duration.ofSeconds(10);
-        private Duration failoverTime = Duration.ofSeconds(10);
-        private Duration idleTimeBetweenReads = Duration.ofSeconds(1);
-        private Duration shardSyncInterval = Duration.ofSeconds(60);
-        private Duration parentShardPollInterval = Duration.ofSeconds(10);
-        private Duration dispatchInterval = Duration.ofSeconds(1);
-        private Duration gracefulShutdownTimeout = Duration.ofSeconds(20);
+        private Duration checkpointInterval = defaultOf(ConsumerSettings.CHECKPOINT_INTERVAL);
+        private Duration failoverTime = defaultOf(ConsumerSettings.FAILOVER_TIME);
+        private Duration idleTimeBetweenReads = defaultOf(ConsumerSettings.IDLE_TIME_BETWEEN_READS);
+        private Duration shardSyncInterval = defaultOf(ConsumerSettings.SHARD_SYNC_INTERVAL);
+        private Duration parentShardPollInterval = defaultOf(ConsumerSettings.PARENT_SHARD_POLL_INTERVAL);
+        private Duration dispatchInterval = defaultOf(ConsumerSettings.DISPATCH_INTERVAL);
+        private Duration gracefulShutdownTimeout = defaultOf(ConsumerSettings.GRACEFUL_SHUTDOWN_TIMEOUT);
         private String leaseTableName;
         private String resultsTableName;
         private String progressTableName;
-        private Duration resultRetention = Durations.parse(ConsumerSettings.RESULT_RETENTION.defaultValue());
+        private Duration resultRetention = defaultOf(ConsumerSettings.RESULT_RETENTION);
         private String workerId;
         private EngineConfig engine;
         private RetryPolicy sinkRetry = RetryPolicy.defaults();

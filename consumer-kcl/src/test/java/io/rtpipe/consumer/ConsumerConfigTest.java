@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.common.InitialPositionInStream;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,8 +27,46 @@ class ConsumerConfigTest {
         assertThat(config.leaseTableName()).isEqualTo("clicks-app");
         assertThat(config.resultsTableName()).isEqualTo("clicks-app-results");
         assertThat(config.progressTableName()).isEqualTo("clicks-app-progress");
+        assertThat(config.resultRetention()).isEqualTo(Duration.ofDays(30));
         assertThat(config.workerId()).startsWith("clicks-app-");
         assertThat(config.engine().metrics()).extracting(m -> m.name()).containsExactly("events_per_minute");
+    }
+
+    @Test
+    void fromSettingsTakesEveryGivenValueAndDefaultsTheRest() {
+        Map<String, String> given = Map.of("stream", "clicks", "bucket", "archive", "application", "app",
+                "results-table", "r", "progress-table", "p", "lease-table", "l", "result-retention", "7d",
+                "checkpoint-interval", "2s", "failover-time", "3s", "graceful-shutdown-timeout", "15s");
+        ConsumerConfig config = ConsumerConfig.fromSettings(s -> given.get(s.flag())).build();
+
+        assertThat(config.streamName()).isEqualTo("clicks");
+        assertThat(config.bucket()).isEqualTo("archive");
+        assertThat(config.applicationName()).isEqualTo("app");
+        assertThat(config.resultsTableName()).isEqualTo("r");
+        assertThat(config.progressTableName()).isEqualTo("p");
+        assertThat(config.leaseTableName()).isEqualTo("l");
+        assertThat(config.resultRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.failoverTime()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.gracefulShutdownTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.idleTimeBetweenReads()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.shardSyncInterval()).isEqualTo(Duration.ofSeconds(60));
+
+        ConsumerConfig minimal = ConsumerConfig.fromSettings(
+                s -> Map.of("stream", "clicks", "bucket", "archive").get(s.flag())).build();
+        assertThat(minimal.applicationName()).isEqualTo("rtpipe");
+        assertThat(minimal.leaseTableName()).isEqualTo("rtpipe");
+        assertThat(minimal.resultsTableName()).isEqualTo("rtpipe-results");
+    }
+
+    @Test
+    void fromSettingsNamesFlagAndVariableOfAMistake() {
+        assertThatThrownBy(() -> ConsumerConfig.fromSettings(s -> Map.of("bucket", "b").get(s.flag())))
+                .hasMessage("missing --stream (or RTPIPE_STREAM_NAME): The Kinesis stream to consume (required).");
+        assertThatThrownBy(() -> ConsumerConfig.fromSettings(
+                s -> Map.of("stream", "s", "bucket", "b", "failover-time", "soon").get(s.flag())))
+                .hasMessage("--failover-time (or RTPIPE_FAILOVER_TIME): 'soon' is not a duration; write it like "
+                        + "500ms, 30s, 2m, 1h or 30d");
     }
 
     @Test

@@ -91,10 +91,21 @@ class ConsumerEndToEndIT {
             }
             List<StreamFeeder.Put> puts = fx.put(payloads);
 
-            var consumer = fx.consumer(fx.config().build());
+            ConsumerConfig config = fx.config().resultRetention(Duration.ofDays(2)).build();
+            var consumer = fx.consumer(config);
             consumer.start();
             assertThat(consumer.awaitCaughtUp(Instant.now(), Duration.ofSeconds(60))).isTrue();
             assertThat(consumer.drainAndStop(Duration.ofSeconds(20))).isTrue();
+
+            // Every result item expires (the table's TTL) 2 days after its one-minute window ends; the window start
+            // is the sort key's first part.
+            try (var dynamoDb = fx.clients.dynamoDb()) {
+                var items = dynamoDb.scanPaginator(b -> b.tableName(config.resultsTableName())).items().stream()
+                        .toList();
+                assertThat(items).isNotEmpty().allSatisfy(item -> assertThat(Long.parseLong(item.get("expiresAt").n()))
+                        .isEqualTo(Instant.parse(item.get("sk").s().substring(0, 24)).plus(Duration.ofMinutes(1))
+                                .plus(Duration.ofDays(2)).getEpochSecond()));
+            }
 
             List<String> expectedDead = new ArrayList<>();
             for (int i = 0; i < puts.size(); i++) {

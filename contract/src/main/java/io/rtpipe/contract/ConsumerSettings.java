@@ -1,10 +1,12 @@
 package io.rtpipe.contract;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The settings of {@code rtpipe consume}, the process the ECS task runs. Each is a flag, an environment variable of
- * the same meaning (a flag beats the variable) and a default.
+ * the same meaning (a flag beats the variable) and a default. The cli derives its options from these, the consumer's
+ * {@code ConsumerConfig} its defaults, worker launchers their argv and the CDK app the container environment.
  */
 public final class ConsumerSettings {
 
@@ -22,13 +24,37 @@ public final class ConsumerSettings {
             "DynamoDB lease table of KCL (default <application>).");
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
             "YAML metric spec file (default: the built-in events_per_minute).");
-
     public static final Setting RESULT_RETENTION = new Setting("result-retention", "RTPIPE_RESULT_RETENTION", "30d",
             "How long DynamoDB keeps a window result after the window's end (its expiresAt, the table's TTL).");
 
-    /** Every consumer setting, in help order. */
-    public static final List<Setting> ALL = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
+    // KCL timing: defaults suit production (most are KCL's own); tests and chaos runs shorten them.
+    public static final Setting CHECKPOINT_INTERVAL = new Setting("checkpoint-interval", "RTPIPE_CHECKPOINT_INTERVAL",
+            "10s", "How often a shard plans a checkpoint (writes its interval objects and progress).");
+    public static final Setting FAILOVER_TIME = new Setting("failover-time", "RTPIPE_FAILOVER_TIME", "10s",
+            "A lease not renewed for this long may be taken by another worker.");
+    public static final Setting IDLE_TIME_BETWEEN_READS = new Setting("idle-time-between-reads",
+            "RTPIPE_IDLE_TIME_BETWEEN_READS", "1s",
+            "Pause between GetRecords calls per shard when polling (one read/s leaves room for a second consumer).");
+    public static final Setting SHARD_SYNC_INTERVAL = new Setting("shard-sync-interval", "RTPIPE_SHARD_SYNC_INTERVAL",
+            "60s", "How often the worker looks for new shards.");
+    public static final Setting PARENT_SHARD_POLL_INTERVAL = new Setting("parent-shard-poll-interval",
+            "RTPIPE_PARENT_SHARD_POLL_INTERVAL", "10s", "How often a child shard checks whether its parents finished.");
+    public static final Setting DISPATCH_INTERVAL = new Setting("dispatch-interval", "RTPIPE_DISPATCH_INTERVAL", "1s",
+            "How often the worker advances its shard consumers (each lifecycle step takes one pass).");
+    public static final Setting GRACEFUL_SHUTDOWN_TIMEOUT = new Setting("graceful-shutdown-timeout",
+            "RTPIPE_GRACEFUL_SHUTDOWN_TIMEOUT", "20s",
+            "How long a graceful stop may take before the worker stops without final checkpoints.");
+
+    /** Where the pipeline reads and writes, in help order. */
+    public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
             LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
+
+    /** KCL's intervals and timeouts (durations), in help order. */
+    public static final List<Setting> KCL_TIMING = List.of(CHECKPOINT_INTERVAL, FAILOVER_TIME, IDLE_TIME_BETWEEN_READS,
+            SHARD_SYNC_INTERVAL, PARENT_SHARD_POLL_INTERVAL, DISPATCH_INTERVAL, GRACEFUL_SHUTDOWN_TIMEOUT);
+
+    /** Every consumer setting, in help order. */
+    public static final List<Setting> ALL = Stream.concat(RESOURCES.stream(), KCL_TIMING.stream()).toList();
 
     private ConsumerSettings() {
     }

@@ -122,8 +122,7 @@ public final class ConsumerStack extends Stack {
                 .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", application)))
                 .build());
         Nag.suppress(task, "AwsSolutions-IAM5",
-                "PutMetricData has no resource type and is limited by namespace condition. Table index grants "
-                        + "(…/index/*) come from CDK's grant methods, scoped to the three declared tables. "
+                "PutMetricData has no resource type and is limited by namespace condition. "
                         + "Bucket object grants (…/*) and KMS GenerateDataKey* come from CDK's grant methods, scoped "
                         + "to this stream's key and this bucket. ECR GetAuthorizationToken has no resource type.");
 

@@ -48,7 +48,8 @@ class InfraSettingsTest {
         assertThatThrownBy(() -> InfraSettings.fromContext(
                 Map.<String, Object>of("rtpipe:minShards", "8", "rtpipe:maxShards", "4")::get))
                 .hasMessageContaining("minShards <= maxShards");
-        assertThatThrownBy(() -> InfraSettings.fromContext(Map.<String, Object>of("rtpipe:resultRetentionDays", "0")::get))
+        assertThatThrownBy(() -> InfraSettings.fromContext(
+                Map.<String, Object>of("rtpipe:resultRetentionDays", "0")::get))
                 .hasMessage("Invalid CDK context: resultRetentionDays must be at least 1.");
     }
 }

@@ -182,8 +182,9 @@ class RtpipeAppTest {
                 "dynamodb:BatchWriteItem");
         assertThat(actions).doesNotContain("dynamodb:CreateTable", "dynamodb:UpdateContinuousBackups",
                 "dynamodb:TagResource");
-        // Every DynamoDB resource of the task role is one of the storage stack's tables (an import), no name pattern.
-        assertThat(policies.toString()).doesNotContain("table/rtpipe-consumer*");
+        // Every DynamoDB resource of the task role is one of the storage stack's tables (an import): no name
+        // pattern, and no index wildcard (the tables have no indexes).
+        assertThat(policies.toString()).doesNotContain("table/rtpipe-consumer*").doesNotContain("/index/*");
     }
 
     @Test

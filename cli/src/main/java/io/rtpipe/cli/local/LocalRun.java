@@ -7,6 +7,8 @@ import io.rtpipe.cli.console.ConsoleConfig;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Setting;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
@@ -27,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +49,17 @@ public final class LocalRun {
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
     static final String BUCKET = "rtpipe-local-data";
+    /** Short intervals: a local run should see results and checkpoints within seconds, not minutes. */
+    private static final Map<Setting, String> LOCAL_SETTINGS = Map.of(
+            ConsumerSettings.APPLICATION, APPLICATION,
+            ConsumerSettings.STREAM, STREAM,
+            ConsumerSettings.BUCKET, BUCKET,
+            ConsumerSettings.CHECKPOINT_INTERVAL, "2s",
+            ConsumerSettings.FAILOVER_TIME, "5s",
+            ConsumerSettings.IDLE_TIME_BETWEEN_READS, "200ms",
+            ConsumerSettings.SHARD_SYNC_INTERVAL, "1s",
+            ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, "1s",
+            ConsumerSettings.DISPATCH_INTERVAL, "200ms");
     /** Generated events lie up to this far in the past: well inside the default allowed lateness (5 s). */
     private static final Duration GENERATOR_DISORDER = Duration.ofSeconds(2);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -131,14 +145,8 @@ public final class LocalRun {
     }
 
     private ConsumerConfig localConsumerConfig() {
-        // Short intervals: a local run should see results and checkpoints within seconds, not minutes.
-        return ConsumerConfig.builder(APPLICATION, STREAM, BUCKET)
-                .checkpointInterval(Duration.ofSeconds(2))
-                .failoverTime(Duration.ofSeconds(5))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
+        // The same settings `rtpipe consume` takes, so a local run is configured like a deployed worker.
+        return ConsumerConfig.fromSettings(LOCAL_SETTINGS::get)
                 .engine(options.engine())
                 .build();
     }

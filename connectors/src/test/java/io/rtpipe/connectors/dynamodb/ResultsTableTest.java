@@ -50,7 +50,8 @@ class ResultsTableTest {
         WindowResult result = result(START, Map.of("type", "click"), "shardId-1", Map.of("count", 1L));
         long windowEndPlus30Days = Instant.parse("2024-05-31T12:01:00Z").getEpochSecond();
 
-        for (Instant writtenAt : List.of(Instant.parse("2024-05-01T12:01:05Z"), Instant.parse("2026-01-01T00:00:00Z"))) {
+        for (Instant writtenAt : List.of(Instant.parse("2024-05-01T12:01:05Z"),
+                Instant.parse("2026-01-01T00:00:00Z"))) {
             assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30)).get("expiresAt").n())
                     .isEqualTo(Long.toString(windowEndPlus30Days));
         }

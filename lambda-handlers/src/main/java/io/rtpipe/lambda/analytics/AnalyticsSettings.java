@@ -15,10 +15,14 @@ import java.util.Optional;
  * {@link AnalyticsLambdaSettings}; those that mean what they mean for {@code rtpipe consume} have its names.
  *
  * <table>
- *   <tr><td>{@code RTPIPE_RESULTS_TABLE}</td><td>required: the DynamoDB results table (layout of {@code ResultsTable})</td></tr>
- *   <tr><td>{@code RTPIPE_ARCHIVE_BUCKET}</td><td>required: the S3 bucket of raw archive, dead letters and late records</td></tr>
- *   <tr><td>{@code RTPIPE_STREAM_NAME}</td><td>optional: the stream name in S3 keys; default: from the event source ARN</td></tr>
- *   <tr><td>{@code RTPIPE_RESULT_RETENTION}</td><td>30d: a result item expires (TTL) this long after its window's end</td></tr>
+ *   <tr><td>{@code RTPIPE_RESULTS_TABLE}</td><td>required: the DynamoDB results table (layout of
+ *       {@code ResultsTable})</td></tr>
+ *   <tr><td>{@code RTPIPE_ARCHIVE_BUCKET}</td><td>required: the S3 bucket of raw archive, dead letters and late
+ *       records</td></tr>
+ *   <tr><td>{@code RTPIPE_STREAM_NAME}</td><td>optional: the stream name in S3 keys; default: from the event source
+ *       ARN</td></tr>
+ *   <tr><td>{@code RTPIPE_RESULT_RETENTION}</td><td>30d: a result item expires (TTL) this long after its window's
+ *       end</td></tr>
  *   <tr><td>{@code RTPIPE_MAX_STATE_BYTES}</td><td>1000000: the largest window state carried between invocations
  *       (Lambda's limit is 1 MB per shard)</td></tr>
  *   <tr><td>{@code AWS_REGION}</td><td>set by Lambda</td></tr>

@@ -53,7 +53,8 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
-        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),
+        this(settings, new AwsClients(awsConfig(settings)),
+                metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),
                 RetryPolicy.defaults());
     }
 
@@ -71,7 +72,8 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
-                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()), retry));
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()),
+                retry));
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings, EngineConfig engine, AnalyticsOutputs outputs) {

@@ -1,13 +1,17 @@
 package io.rtpipe.reliability.worker;
 
 import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Setting;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -89,21 +93,26 @@ public final class WorkerSettings {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Daws.ec2MetadataServiceEndpoint=http://127.0.0.1:1",
                 "-jar", jar.toString(), "consume",
-                "--stream", stream, "--bucket", bucket, "--application", application, "--worker-id", workerId,
+                "--worker-id", workerId, "--status-every", "5s",
                 "--region", aws.region(),
                 "--kinesis-endpoint", endpoint(aws.kinesisEndpoint().map(URI::toString).orElse(null)),
                 "--dynamodb-endpoint", endpoint(dynamoDbEndpoint != null ? dynamoDbEndpoint.toString()
                         : aws.dynamoDbEndpoint().map(URI::toString).orElse(null)),
                 "--s3-endpoint", endpoint(aws.s3Endpoint().map(URI::toString).orElse(null)),
-                "--cloudwatch-endpoint", endpoint(aws.cloudWatchEndpoint().map(URI::toString).orElse(null)),
-                "--checkpoint-interval", millis(checkpointInterval),
-                "--failover-time", millis(failoverTime),
-                "--idle-time-between-reads", "200ms",
-                "--shard-sync-interval", "2s",
-                "--parent-shard-poll-interval", "1s",
-                "--dispatch-interval", "200ms",
-                "--graceful-shutdown-timeout", millis(gracefulShutdownTimeout),
-                "--status-every", "5s"));
+                "--cloudwatch-endpoint", endpoint(aws.cloudWatchEndpoint().map(URI::toString).orElse(null))));
+        // Consumer settings by their declared flags (ConsumerSettings), as the CDK app sets their variables.
+        Map<Setting, String> settings = new LinkedHashMap<>();
+        settings.put(ConsumerSettings.STREAM, stream);
+        settings.put(ConsumerSettings.BUCKET, bucket);
+        settings.put(ConsumerSettings.APPLICATION, application);
+        settings.put(ConsumerSettings.CHECKPOINT_INTERVAL, millis(checkpointInterval));
+        settings.put(ConsumerSettings.FAILOVER_TIME, millis(failoverTime));
+        settings.put(ConsumerSettings.IDLE_TIME_BETWEEN_READS, "200ms");
+        settings.put(ConsumerSettings.SHARD_SYNC_INTERVAL, "2s");
+        settings.put(ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, "1s");
+        settings.put(ConsumerSettings.DISPATCH_INTERVAL, "200ms");
+        settings.put(ConsumerSettings.GRACEFUL_SHUTDOWN_TIMEOUT, millis(gracefulShutdownTimeout));
+        settings.forEach((setting, value) -> command.addAll(List.of(setting.option(), value)));
         return command;
     }
 
