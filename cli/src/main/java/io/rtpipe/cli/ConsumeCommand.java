@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.ReportConfig;
 import io.rtpipe.core.engine.EngineConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,6 +50,16 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "${env:RTPIPE_METRICS_FILE}",
             description = "YAML metric spec file (env RTPIPE_METRICS_FILE; default: the built-in events_per_minute).")
     Path metricsFile;
+
+    @Option(names = "--metrics-namespace", defaultValue = "${env:RTPIPE_METRICS_NAMESPACE}",
+            description = "CloudWatch namespace of the metrics printed to stdout in embedded metric format once a "
+                    + "minute (env RTPIPE_METRICS_NAMESPACE; default: none printed).")
+    String metricsNamespace;
+
+    @Option(names = "--health-file", paramLabel = "FILE", defaultValue = "${env:RTPIPE_HEALTH_FILE}",
+            description = "File rewritten once a minute while the worker is healthy, deleted when it is not "
+                    + "(env RTPIPE_HEALTH_FILE; default: none).")
+    Path healthFile;
 
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
     boolean fanOut;
@@ -140,7 +151,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
-        KclConsumer consumer = new KclConsumer(built, clients);
+        KclConsumer consumer = new KclConsumer(built, clients, ReportConfig.of(metricsNamespace, healthFile));
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);

@@ -172,6 +172,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         try {
             outputs.results().write(unwrittenResults);
         } catch (RuntimeException e) {
+            stats.writeFailed();
             LOG.warn("Shard {}: could not write {} window results, keeping them for the next attempt: {}", shardId,
                     unwrittenResults.size(), e.getMessage());
             return false;
@@ -209,6 +210,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
                 outputs.intervals().write(shardId, plan);
                 outputs.progress().save(shardId, plan.progress());
             } catch (RuntimeException e) {
+                stats.writeFailed();
                 LOG.warn("Shard {}: could not store the interval starting at {}, not checkpointing; retrying later: {}",
                         shardId, plan.firstPosition(), e.getMessage());
                 return false;
@@ -252,6 +254,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
 
     private void stall(String during, RuntimeException e) {
         stalled = true;
+        stats.shardStalled(shardId);
         LOG.error("Shard {} stopped advancing after an unexpected error while {}; no further checkpoints until the "
                 + "worker restarts and replays from the last one", shardId, during, e);
     }

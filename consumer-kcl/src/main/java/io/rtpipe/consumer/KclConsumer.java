@@ -32,6 +32,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,6 +66,8 @@ public final class KclConsumer implements AutoCloseable {
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
     private final Thread shutdownHook;
+    private final ReportConfig reports;
+    private ScheduledExecutorService reporter;
 
     private KinesisAsyncClient kinesis;
     private DynamoDbAsyncClient dynamoDbAsync;
@@ -75,8 +80,14 @@ public final class KclConsumer implements AutoCloseable {
     private boolean stopped;
 
     public KclConsumer(ConsumerConfig config, AwsClients clients) {
+        this(config, clients, ReportConfig.NONE);
+    }
+
+    /** A worker that also reports its metrics and health as {@code reports} says. */
+    public KclConsumer(ConsumerConfig config, AwsClients clients, ReportConfig reports) {
         this.config = config;
         this.clients = clients;
+        this.reports = reports;
         this.shutdownHook = new Thread(() -> stopGracefully(config.gracefulShutdownTimeout()),
                 "rtpipe-consumer-shutdown");
     }
@@ -114,8 +125,61 @@ public final class KclConsumer implements AutoCloseable {
         schedulerThread = new Thread(scheduler, "rtpipe-kcl-scheduler-" + config.streamName());
         schedulerThread.setDaemon(true);
         schedulerThread.start();
+        startReporter();
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
+    }
+
+    /** One timer thread: an EMF line and a health-file update per interval, each only if configured. */
+    private void startReporter() {
+        if (!reports.reportsAnything()) {
+            return;
+        }
+        EmfPublisher emf = reports.metricsNamespaceIfAny()
+                .map(ns -> new EmfPublisher(ns, config.applicationName(), config.workerId(), System.out))
+                .orElse(null);
+        HealthFile health = reports.healthFileIfAny().map(HealthFile::new).orElse(null);
+        reporter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rtpipe-consumer-report");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = reports.interval().toMillis();
+        reporter.scheduleAtFixedRate(() -> report(emf, health), 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void report(EmfPublisher emf, HealthFile health) {
+        // A failed report is logged, never thrown: an exception would cancel every later run of the timer.
+        try {
+            ConsumerStats.Snapshot snapshot = stats.snapshot();
+            if (emf != null) {
+                emf.publish(snapshot, Instant.now());
+            }
+            if (health != null) {
+                boolean kclRunning = initializationFailure.get() == null && schedulerThread.isAlive();
+                WorkerHealth.Status status = WorkerHealth.of(snapshot, kclRunning, reports.maxUncheckpointedAge());
+                if (!status.healthy()) {
+                    LOG.warn("Worker unhealthy ({}): {}", status.state(), status.reason());
+                }
+                health.write(status);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not report the worker's metrics or health: {}", e.getMessage());
+        }
+    }
+
+    private void stopReporter() {
+        if (reporter == null) {
+            return;
+        }
+        reporter.shutdownNow();
+        reports.healthFileIfAny().map(HealthFile::new).ifPresent(h -> {
+            try {
+                h.delete();
+            } catch (RuntimeException e) {
+                LOG.debug("Could not delete the health file: {}", e.getMessage());
+            }
+        });
     }
 
     private void requireBucket() {
@@ -318,6 +382,7 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private void finish(Duration shutdownTook) {
+        stopReporter();
         try {
             schedulerThread.join(config.gracefulShutdownTimeout().toMillis());
         } catch (InterruptedException e) {

@@ -21,9 +21,16 @@ public final class ConsumerSettings {
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
             "YAML metric spec file (default: the built-in events_per_minute).");
 
+    public static final Setting METRICS_NAMESPACE = new Setting("metrics-namespace", "RTPIPE_METRICS_NAMESPACE", null,
+            "CloudWatch namespace of the worker's metrics, printed to stdout in embedded metric format once per "
+                    + "report interval (default: none printed).");
+    public static final Setting HEALTH_FILE = new Setting("health-file", "RTPIPE_HEALTH_FILE", null,
+            "File the worker rewrites once per report interval while it is healthy and deletes when it is not, for "
+                    + "a container health check (default: none written).");
+
     /** Every consumer setting, in help order. */
     public static final List<Setting> ALL = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
-            METRICS_FILE);
+            METRICS_FILE, METRICS_NAMESPACE, HEALTH_FILE);
 
     private ConsumerSettings() {
     }
