@@ -191,9 +191,10 @@ class RtpipeAppTest {
     }
 
     @Test
-    void analyticsMappingBisectsReportsPartialFailuresAndDeadLetters() {
+    void analyticsMappingHoldsTheShardUntilTheRecordAgeLimitThenRecordsTheRangeInAnEncryptedQueue() {
         Template t = Template.fromStack(stacks.functions());
         t.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        Capture queueRef = new Capture();
         t.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "BatchSize", 500,
                 "MaximumBatchingWindowInSeconds", 5,
@@ -201,16 +202,36 @@ class RtpipeAppTest {
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "TumblingWindowInSeconds", 60,
                 "StartingPosition", "TRIM_HORIZON",
-                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(
-                        Map.of("Fn::GetAtt", Match.arrayWith(List.of("Arn")))))))); 
+                // Absent = Lambda's default -1: retried without a count limit, given up only by record age,
+                // which is the 24 h retention less the hour left for a replay.
+                "MaximumRetryAttempts", Match.absent(),
+                "MaximumRecordAgeInSeconds", 23 * 3600,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(queueRef, "Arn"))))));
+        // The destination is the stack's one queue: SSE, TLS only, messages kept 14 days.
+        t.resourceCountIs("AWS::SQS::Queue", 1);
+        Map<String, Map<String, Object>> queues = t.findResources("AWS::SQS::Queue");
+        assertThat(queues).containsOnlyKeys(queueRef.asString());
         t.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
+        t.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))),
+                "Version", "2012-10-17")));
+    }
+
+    @Test
+    void analyticsRecordAgeLimitStaysWithinLambdasSevenDays() {
+        assertThat(FunctionsStack.analyticsMaxRecordAge(24).toSeconds()).isEqualTo(23 * 3600);
+        assertThat(FunctionsStack.analyticsMaxRecordAge(169).toSeconds()).isEqualTo(168 * 3600);
+        assertThat(FunctionsStack.analyticsMaxRecordAge(8760).toSeconds()).isEqualTo(604_800);
     }
 
     @Test
     void monitoringAlarmsOnLagThrottlesDeadLettersAndAutoscalerErrors() {
         Template t = Template.fromStack(stacks.monitoring());
-        t.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        t.resourceCountIs("AWS::CloudWatch::Alarm", 9);
         t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "GetRecords.IteratorAgeMilliseconds", "Threshold", 60000,
