@@ -16,7 +16,9 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecs.AssetImageProps;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.HealthCheck;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
@@ -35,6 +37,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
+import io.rtpipe.contract.ConsumerSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +58,15 @@ public final class ConsumerStack extends Stack {
     public static final String ENV_BUCKET = "RTPIPE_ARCHIVE_BUCKET";
     public static final String ENV_TABLE = "RTPIPE_RESULTS_TABLE";
     public static final String ENV_APPLICATION = "RTPIPE_KCL_APPLICATION";
+
+    /** Where the worker keeps its health file inside the container (/tmp is writable by the image's user). */
+    static final String HEALTH_FILE = "/tmp/rtpipe-health";
+
+    /**
+     * Minutes within which the health file must have been rewritten: the worker rewrites it every minute while
+     * healthy, so three tolerate one late report and still catch a hung JVM.
+     */
+    static final int HEALTH_FILE_MAX_AGE_MINUTES = 3;
 
     private final FargateService service;
 
@@ -88,8 +100,8 @@ public final class ConsumerStack extends Stack {
                 .memoryLimitMiB(settings.consumerMemoryMiB())
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
-        String application = settings.prefix() + "-consumer";
-        task.addContainer("consumer", ContainerDefinitionOptions.builder()
+        String application = application(settings);
+        ContainerDefinition container = task.addContainer("consumer", ContainerDefinitionOptions.builder()
                 .image(ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
                         .file(settings.consumerDockerfile())
                         // Docker build context is the repository root; send only the Dockerfile and the cli jar.
@@ -102,12 +114,25 @@ public final class ConsumerStack extends Stack {
                         ENV_BUCKET, archive.getBucketName(),
                         ENV_TABLE, results.getTableName(),
                         ENV_APPLICATION, application))
+                .healthCheck(HealthCheck.builder()
+                        .command(List.of("CMD-SHELL", healthCheckCommand()))
+                        .interval(Duration.seconds(30))
+                        .timeout(Duration.seconds(5))
+                        .retries(3)
+                        // Table checks and lease preparation come before the first report.
+                        .startPeriod(Duration.seconds(120))
+                        .build())
                 .build());
+        container.addEnvironment(ConsumerSettings.METRICS_NAMESPACE.env(), metricsNamespace(settings));
+        container.addEnvironment(ConsumerSettings.HEALTH_FILE.env(), HEALTH_FILE);
+        Nag.suppress(task.obtainExecutionRole(), "AwsSolutions-IAM5",
+                "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
+                List.of("Resource::*"));
         Nag.suppress(task, "AwsSolutions-ECS2",
                 "The environment holds resource names only (stream, bucket, table, KCL application), no secrets.");
 
         stream.grantRead(task.getTaskRole());
-        archive.grantReadWrite(task.getTaskRole());
+        ArchiveGrants.writeIntervals(task.getTaskRole(), archive);
         results.grantReadWriteData(task.getTaskRole());
         // KCL creates and owns its lease (and coordinator) tables, all named after the application.
         task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
@@ -120,17 +145,11 @@ public final class ConsumerStack extends Stack {
                         "arn:" + getPartition() + ":dynamodb:" + getRegion() + ":" + getAccount() + ":table/"
                                 + application + "*"))
                 .build());
-        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(List.of("cloudwatch:PutMetricData"))
-                .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", application)))
-                .build());
-        Nag.suppress(task, "AwsSolutions-IAM5",
-                "KCL creates its lease tables at start-up, named '<application>...': the grant is limited to that "
-                        + "name prefix. PutMetricData has no resource type and is limited by namespace condition. "
-                        + "Bucket object grants (…/*) and KMS GenerateDataKey* come from CDK's grant methods, scoped "
-                        + "to this stream's key and this bucket. ECR GetAuthorizationToken has no resource type.");
+        Nag.suppress(task.getTaskRole(), "AwsSolutions-IAM5",
+                "KCL creates its lease (and coordinator) tables at start-up, all named after the application: the "
+                        + "grant covers that name prefix only.",
+                List.of(Nag.regex("^Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/"
+                        + application + "\\*$")));
 
         SecurityGroup noInbound = SecurityGroup.Builder.create(this, "ConsumerSg")
                 .vpc(vpc)
@@ -187,6 +206,24 @@ public final class ConsumerStack extends Stack {
                                                 .build())
                                 .build())
                 .build();
+    }
+
+    /** KCL application name of the consumer service: names its lease table. */
+    static String application(InfraSettings settings) {
+        return settings.prefix() + "-consumer";
+    }
+
+    /** CloudWatch namespace of the consumer's embedded-metric-format lines (the alarms read it). */
+    static String metricsNamespace(InfraSettings settings) {
+        return application(settings);
+    }
+
+    /**
+     * The container health check: healthy while the worker keeps its health file fresh (it deletes the file when
+     * unhealthy). A shell test and find, because the image has no tool that could ask the JVM.
+     */
+    static String healthCheckCommand() {
+        return "test -n \"$(find " + HEALTH_FILE + " -mmin -" + HEALTH_FILE_MAX_AGE_MINUTES + " 2>/dev/null)\"";
     }
 
     private static CfnScalingPolicy.TargetTrackingMetricDataQueryProperty metricQuery(String id, String namespace,
