@@ -244,6 +244,108 @@ class RtpipeAppTest {
     }
 
     @Test
+    void monitoringAlarmsOnTheConsumersOwnFiguresAndShowsEveryAlarmOnTheDashboard() {
+        Template t = Template.fromStack(stacks.monitoring());
+        Map<String, Object> service = Map.of("Name", "Application", "Value", "rtpipe-consumer");
+        Capture topic = new Capture();
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "WriteFailures", "Statistic", "Sum",
+                "Dimensions", List.of(service), "Period", 60, "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold", "EvaluationPeriods", 1,
+                "AlarmActions", List.of(Map.of("Ref", topic))));
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "OldestUncheckpointedAgeMillis",
+                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 5 * 60_000,
+                "ComparisonOperator", "GreaterThanThreshold", "AlarmActions", List.of(Match.anyValue())));
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "MillisBehindLatest",
+                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 120_000,
+                "ComparisonOperator", "GreaterThanThreshold", "AlarmActions", List.of(Match.anyValue())));
+        // Every alarm notifies the one topic.
+        assertThat(t.findResources("AWS::SNS::Topic")).containsOnlyKeys(topic.asString());
+        t.allResourcesProperties("AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of("AlarmActions", List.of(Map.of("Ref", topic.asString())))));
+
+        // The dashboard graphs the consumer's figures and lists all nine alarms.
+        ObjectMapper json = new ObjectMapper();
+        JsonNode dashboards = json.valueToTree(t.findResources("AWS::CloudWatch::Dashboard"));
+        String body = dashboards.findValue("DashboardBody").toString();
+        for (String metric : List.of("RecordsProcessed", "ResultsWritten", "WriteFailures", "DeadLetters",
+                "LateRecords", "OldestUncheckpointedAgeMillis", "MillisBehindLatest")) {
+            assertThat(body).as(metric).contains("\\\"" + metric + "\\\"");
+        }
+        for (String alarm : t.findResources("AWS::CloudWatch::Alarm").keySet()) {
+            assertThat(body).as(alarm).contains(alarm);
+        }
+    }
+
+    @Test
+    void consumerAlarmThresholdsComeFromContext() {
+        InfraSettings s = InfraSettings.fromContext(Map.of("rtpipe:uncheckpointedAgeAlarmMinutes", "7",
+                "rtpipe:behindLatestAlarmSeconds", "30")::get);
+        assertThat(s.uncheckpointedAgeAlarmMinutes()).isEqualTo(7);
+        assertThat(s.behindLatestAlarmSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void consumerTaskPublishesMetricsThroughItsLogsAndIsHealthCheckedOnItsHealthFile() {
+        Template t = Template.fromStack(stacks.consumer());
+        t.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Environment", Match.arrayWith(List.of(
+                                Map.of("Name", "RTPIPE_METRICS_NAMESPACE", "Value", "rtpipe-consumer"),
+                                Map.of("Name", "RTPIPE_HEALTH_FILE", "Value", "/tmp/rtpipe-health"))),
+                        "HealthCheck", Map.of(
+                                "Command", List.of("CMD-SHELL",
+                                        "test -n \"$(find /tmp/rtpipe-health -mmin -3 2>/dev/null)\""),
+                                "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 120),
+                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))));
+    }
+
+    @Test
+    void consumerWritesOnlyUnderTheArchivePrefixesAndReadsNoObjects() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode policies = json.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        List<String> s3Statements = new ArrayList<>();
+        policies.findValues("Statement").forEach(statements -> statements.forEach(st -> {
+            if (st.get("Action").toString().contains("s3:")) {
+                s3Statements.add(st.get("Action").toString() + " on " + st.get("Resource").toString());
+            }
+        }));
+        assertThat(s3Statements).hasSize(3);
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\""));
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:PutObject\" on [")
+                .contains("/raw/*").contains("/deadletter/*").contains("/late/*"));
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:DeleteObject\" on [")
+                .doesNotContain("/raw/*").contains("/deadletter/*").contains("/late/*"));
+        // No other object access (GetObject*, Abort…, the bucket-wide "/*" of grantReadWrite), no PutMetricData.
+        assertThat(policies.toString()).doesNotContain("s3:GetObject").doesNotContain("s3:Abort")
+                .doesNotContain("\"/*\"").doesNotContain("cloudwatch:PutMetricData");
+    }
+
+    @Test
+    void consumerIam5SuppressionsNameTheFindingsTheyCover() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode resources = json.valueToTree(Template.fromStack(stacks.consumer()).toJSON().get("Resources"));
+        List<JsonNode> iam5 = new ArrayList<>();
+        resources.forEach(r -> {
+            JsonNode rules = r.path("Metadata").path("cdk_nag").path("rules_to_suppress");
+            rules.forEach(rule -> {
+                if (rule.path("id").asText().equals("AwsSolutions-IAM5")) {
+                    iam5.add(rule);
+                }
+            });
+        });
+        assertThat(iam5).isNotEmpty();
+        // Each names the findings it applies to; none suppresses the rule wholesale or still cites KMS.
+        assertThat(iam5).allSatisfy(rule -> {
+            assertThat(rule.path("applies_to").isArray()).as(rule.toString()).isTrue();
+            assertThat(rule.path("applies_to")).as(rule.toString()).isNotEmpty();
+            assertThat(rule.path("reason").asText()).doesNotContain("KMS");
+        });
+    }
+
+    @Test
     void noIamPolicyGrantsAllActionsOfAService() {
         ObjectMapper json = new ObjectMapper();
         for (Stack stack : all()) {
