@@ -27,9 +27,12 @@ public final class ConsumerStats {
      * @param oldestCheckpointAge the longest time since a held shard last checkpointed (or started)
      * @param millisBehindLatest  the largest lag behind the stream's tip reported by the held shards
      * @param writeFailures       writes to S3 or DynamoDB that failed after the sink's retries (kept and tried again)
-     * @param oldestUncheckpointedAge how long the oldest record not yet covered by a checkpoint has waited, over the
-     *                            held shards (zero when every consumed record is checkpointed): counted from when it
-     *                            was read, or from the last checkpoint that advanced past older records
+     * @param oldestUncheckpointedAge over the held shards, the age the oldest record not covered by a checkpoint had
+     *                            when the shard's newest record was read (zero when every consumed record is
+     *                            checkpointed). Measured at the newest read, not now, so it grows only while records
+     *                            keep arriving without the checkpoint advancing, never on a quiet shard whose last
+     *                            window is merely still open. "Oldest" counts from when that record was read, or from
+     *                            the last checkpoint that advanced past older ones
      * @param stalledShards       held shards that stopped advancing after an unexpected engine error
      */
     public record Snapshot(long recordsConsumed, long deadLetters, long lateRecords, long windowsWritten,
@@ -53,6 +56,8 @@ public final class ConsumerStats {
         volatile Instant caughtUpAt;
         /** When the oldest record not covered by a checkpoint was read; null when there is none. */
         volatile Instant pendingSince;
+        /** When the shard's newest record was read. */
+        volatile Instant lastRecordAt;
         volatile boolean stalled;
 
         ShardState(Instant now) {
@@ -96,8 +101,12 @@ public final class ConsumerStats {
         if (shard == null) {
             return;
         }
-        if (records > 0 && shard.pendingSince == null) {
-            shard.pendingSince = clock.instant();
+        if (records > 0) {
+            Instant now = clock.instant();
+            shard.lastRecordAt = now;
+            if (shard.pendingSince == null) {
+                shard.pendingSince = now;
+            }
         }
         shard.consumedSinceCheckpoint += records;
         shard.millisBehindLatest = millisBehindLatest == null ? 0 : millisBehindLatest;
@@ -179,8 +188,9 @@ public final class ConsumerStats {
             behind = Math.max(behind, s.millisBehindLatest);
             oldest = max(oldest, Duration.between(s.lastCheckpoint, now));
             Instant pendingSince = s.pendingSince;
-            if (pendingSince != null) {
-                oldestPending = max(oldestPending, Duration.between(pendingSince, now));
+            Instant lastRecordAt = s.lastRecordAt;
+            if (pendingSince != null && lastRecordAt != null && lastRecordAt.isAfter(pendingSince)) {
+                oldestPending = max(oldestPending, Duration.between(pendingSince, lastRecordAt));
             }
             stalled += s.stalled ? 1 : 0;
         }

@@ -26,15 +26,13 @@ import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
 import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -67,7 +65,8 @@ public final class KclConsumer implements AutoCloseable {
     private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
     private final Thread shutdownHook;
     private final ReportConfig reports;
-    private ScheduledExecutorService reporter;
+    private final PrintStream metricsOut;
+    private WorkerReporter reporter;
 
     private KinesisAsyncClient kinesis;
     private DynamoDbAsyncClient dynamoDbAsync;
@@ -83,11 +82,17 @@ public final class KclConsumer implements AutoCloseable {
         this(config, clients, ReportConfig.NONE);
     }
 
-    /** A worker that also reports its metrics and health as {@code reports} says. */
+    /** A worker that also reports its metrics (on stdout) and health as {@code reports} says. */
     public KclConsumer(ConsumerConfig config, AwsClients clients, ReportConfig reports) {
+        this(config, clients, reports, System.out);
+    }
+
+    /** As above with the EMF lines going to {@code metricsOut} (tests read them there). */
+    KclConsumer(ConsumerConfig config, AwsClients clients, ReportConfig reports, PrintStream metricsOut) {
         this.config = config;
         this.clients = clients;
         this.reports = reports;
+        this.metricsOut = metricsOut;
         this.shutdownHook = new Thread(() -> stopGracefully(config.gracefulShutdownTimeout()),
                 "rtpipe-consumer-shutdown");
     }
@@ -125,61 +130,13 @@ public final class KclConsumer implements AutoCloseable {
         schedulerThread = new Thread(scheduler, "rtpipe-kcl-scheduler-" + config.streamName());
         schedulerThread.setDaemon(true);
         schedulerThread.start();
-        startReporter();
+        if (reports.reportsAnything()) {
+            reporter = new WorkerReporter(reports, stats,
+                    () -> initializationFailure.get() == null && schedulerThread.isAlive(),
+                    config.applicationName(), config.workerId(), metricsOut);
+        }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
-    }
-
-    /** One timer thread: an EMF line and a health-file update per interval, each only if configured. */
-    private void startReporter() {
-        if (!reports.reportsAnything()) {
-            return;
-        }
-        EmfPublisher emf = reports.metricsNamespaceIfAny()
-                .map(ns -> new EmfPublisher(ns, config.applicationName(), config.workerId(), System.out))
-                .orElse(null);
-        HealthFile health = reports.healthFileIfAny().map(HealthFile::new).orElse(null);
-        reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "rtpipe-consumer-report");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = reports.interval().toMillis();
-        reporter.scheduleAtFixedRate(() -> report(emf, health), 0, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void report(EmfPublisher emf, HealthFile health) {
-        // A failed report is logged, never thrown: an exception would cancel every later run of the timer.
-        try {
-            ConsumerStats.Snapshot snapshot = stats.snapshot();
-            if (emf != null) {
-                emf.publish(snapshot, Instant.now());
-            }
-            if (health != null) {
-                boolean kclRunning = initializationFailure.get() == null && schedulerThread.isAlive();
-                WorkerHealth.Status status = WorkerHealth.of(snapshot, kclRunning, reports.maxUncheckpointedAge());
-                if (!status.healthy()) {
-                    LOG.warn("Worker unhealthy ({}): {}", status.state(), status.reason());
-                }
-                health.write(status);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not report the worker's metrics or health: {}", e.getMessage());
-        }
-    }
-
-    private void stopReporter() {
-        if (reporter == null) {
-            return;
-        }
-        reporter.shutdownNow();
-        reports.healthFileIfAny().map(HealthFile::new).ifPresent(h -> {
-            try {
-                h.delete();
-            } catch (RuntimeException e) {
-                LOG.debug("Could not delete the health file: {}", e.getMessage());
-            }
-        });
     }
 
     private void requireBucket() {
@@ -382,7 +339,9 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private void finish(Duration shutdownTook) {
-        stopReporter();
+        if (reporter != null) {
+            reporter.close();
+        }
         try {
             schedulerThread.join(config.gracefulShutdownTimeout().toMillis());
         } catch (InterruptedException e) {

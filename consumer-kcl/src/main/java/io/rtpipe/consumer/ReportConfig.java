@@ -13,12 +13,14 @@ import java.util.Optional;
  * @param metricsNamespace      CloudWatch namespace of the EMF lines, or null for none
  * @param healthFile            the health file, or null for none
  * @param interval              time between reports; default 60 s (one EMF line per worker per minute)
- * @param maxUncheckpointedAge  a worker whose oldest uncheckpointed record waited longer is unhealthy; default 10 min
+ * @param maxUncheckpointedAge  a worker whose {@link ConsumerStats.Snapshot#oldestUncheckpointedAge()} exceeds this is
+ *                              unhealthy; default 30 min. Must exceed the longest window plus its allowed lateness:
+ *                              the records of an open window are not checkpointed before it fires
  */
 public record ReportConfig(String metricsNamespace, Path healthFile, Duration interval, Duration maxUncheckpointedAge) {
 
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_MAX_UNCHECKPOINTED_AGE = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_MAX_UNCHECKPOINTED_AGE = Duration.ofMinutes(30);
 
     /** No metrics, no health file. */
     public static final ReportConfig NONE = of(null, null);

@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Whether a worker is doing its job, judged from its counters: a pure function, so the rules are testable without
  * KCL. A worker that holds no lease is healthy (more workers than shards is normal); one is unhealthy when KCL is
- * not running, when a held shard stalled on an engine error, or when records have waited longer than the limit
- * without a checkpoint covering them (sinks failing, or a processor stuck).
+ * not running, when a held shard stalled on an engine error, or when records kept arriving for longer than the limit
+ * without the checkpoint advancing past them (sinks failing).
  */
 final class WorkerHealth {
 
@@ -25,8 +25,8 @@ final class WorkerHealth {
                     + "engine error; a restart replays them from their last checkpoint");
         }
         if (stats.oldestUncheckpointedAge().compareTo(maxUncheckpointedAge) > 0) {
-            return new Status(false, "not-checkpointing", "records have waited "
-                    + stats.oldestUncheckpointedAge().toSeconds() + " s without a checkpoint (limit "
+            return new Status(false, "not-checkpointing", "records kept arriving for "
+                    + stats.oldestUncheckpointedAge().toSeconds() + " s without a checkpoint covering the oldest (limit "
                     + maxUncheckpointedAge.toSeconds() + " s)");
         }
         if (stats.shardsHeld() == 0) {

@@ -63,29 +63,35 @@ class WorkerHealthTest {
     }
 
     @Test
-    void recordsWaitingWithoutACheckpointTurnTheWorkerUnhealthyOnlyPastTheLimit() {
+    void recordsArrivingWithoutTheCheckpointAdvancingTurnTheWorkerUnhealthyOnlyPastTheLimit() {
         stats.shardStarted("shard-1");
         clock.advance(Duration.ofHours(1)); // an idle shard that never checkpointed is fine: nothing waits
         assertThat(health(true).state()).isEqualTo("processing");
 
         stats.batchProcessed("shard-1", 50, 0L);
         clock.advance(LIMIT);
+        // Measured at the newest read: records waiting on a quiet shard (an open window) do not age it.
+        assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
+        stats.batchProcessed("shard-1", 0, 0L);
+        assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
+        stats.batchProcessed("shard-1", 50, 0L); // records still arrive, the checkpoint has not moved
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(LIMIT);
         assertThat(health(true).healthy()).isTrue();
-        stats.batchProcessed("shard-1", 50, 0L); // later records do not reset the age of the oldest
         clock.advance(Duration.ofSeconds(1));
+        stats.batchProcessed("shard-1", 1, 0L);
         assertThat(health(true).healthy()).isFalse();
         assertThat(health(true).state()).isEqualTo("not-checkpointing");
 
-        // A checkpoint covering some records: the rest count from that checkpoint.
+        // A checkpoint covering some records: the rest count from that checkpoint, once more records arrive.
         stats.checkpointed("shard-1", 60, 0, 0);
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
         assertThat(health(true).healthy()).isTrue();
         clock.advance(Duration.ofMinutes(3));
+        stats.batchProcessed("shard-1", 5, 0L);
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ofMinutes(3));
 
         // Covering all of them clears it.
-        stats.checkpointed("shard-1", 40, 0, 0);
+        stats.checkpointed("shard-1", 46, 0, 0);
         clock.advance(Duration.ofMinutes(30));
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
         assertThat(health(true).healthy()).isTrue();

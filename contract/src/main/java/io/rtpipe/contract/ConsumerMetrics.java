@@ -23,7 +23,10 @@ public final class ConsumerMetrics {
     public static final String DEAD_LETTERS = "DeadLetters";
     /** Count: late records written with a committed checkpoint. */
     public static final String LATE_RECORDS = "LateRecords";
-    /** Milliseconds: how long the oldest record not covered by a checkpoint has waited (0 when none waits). */
+    /**
+     * Milliseconds: the age the oldest record not covered by a checkpoint had when the newest record was read (0 when
+     * none waits): grows while records arrive and the checkpoint does not advance.
+     */
     public static final String OLDEST_UNCHECKPOINTED_AGE = "OldestUncheckpointedAgeMillis";
     /** Milliseconds: the largest millisBehindLatest KCL reported for the worker's shards. */
     public static final String MILLIS_BEHIND_LATEST = "MillisBehindLatest";
