@@ -280,9 +280,10 @@ public final class InfraSettings {
     }
 
     /**
-     * Alarm when a consumer's oldest record not covered by a checkpoint has waited this long (records arrive but
-     * checkpoints do not advance: sinks failing or a shard stuck). Default 5 min; a worker turns unhealthy, and is
-     * replaced, at 10.
+     * Alarm when records have kept arriving at a consumer this long without its checkpoint advancing past the oldest
+     * (sinks failing): its OldestUncheckpointedAgeMillis. Must exceed the longest metric window plus its allowed
+     * lateness (an open window's records wait for it to fire). Default 10 min; a worker turns unhealthy, and is
+     * replaced, at 30.
      */
     public int uncheckpointedAgeAlarmMinutes() {
         return uncheckpointedAgeAlarmMinutes;
@@ -321,7 +322,7 @@ public final class InfraSettings {
         private int batchingWindowSeconds = 5;
         private int tumblingWindowSeconds = 60;
         private int iteratorAgeAlarmSeconds = 60;
-        private int uncheckpointedAgeAlarmMinutes = 5;
+        private int uncheckpointedAgeAlarmMinutes = 10;
         private int behindLatestAlarmSeconds = 120;
         private String alarmEmail;
 

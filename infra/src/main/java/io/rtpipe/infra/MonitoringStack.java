@@ -94,8 +94,8 @@ public final class MonitoringStack extends Stack {
                         + "(it keeps the data and retries)."));
         all.add(alarm("ConsumerNotCheckpointing", uncheckpointedAge,
                 settings.uncheckpointedAgeAlarmMinutes() * 60_000.0, 3, 3,
-                "Records have waited more than " + settings.uncheckpointedAgeAlarmMinutes() + " min without a "
-                        + "checkpoint: the consumer reads but does not make results durable."));
+                "Records kept arriving for more than " + settings.uncheckpointedAgeAlarmMinutes() + " min without "
+                        + "the consumer's checkpoint advancing: it reads but does not make results durable."));
         all.add(alarm("ConsumerBehindLatest", behindLatest, settings.behindLatestAlarmSeconds() * 1000.0, 5, 5,
                 "A consumer worker is more than " + settings.behindLatestAlarmSeconds() + " s behind the tip of "
                         + "one of its shards."));

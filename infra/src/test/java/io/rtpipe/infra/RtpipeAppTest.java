@@ -255,7 +255,7 @@ class RtpipeAppTest {
                 "AlarmActions", List.of(Map.of("Ref", topic))));
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "rtpipe-consumer", "MetricName", "OldestUncheckpointedAgeMillis",
-                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 5 * 60_000,
+                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 10 * 60_000,
                 "ComparisonOperator", "GreaterThanThreshold", "AlarmActions", List.of(Match.anyValue())));
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "rtpipe-consumer", "MetricName", "MillisBehindLatest",
