@@ -126,6 +126,11 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
+    /** What the worker reports: EMF lines and a health file, each only if named. */
+    ReportConfig reports() {
+        return ReportConfig.of(metricsNamespace, healthFile);
+    }
+
     @Override
     public Integer call() throws Exception {
         EngineConfig engine = MetricsFile.load(metricsFile);
@@ -151,7 +156,7 @@ public final class ConsumeCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
-        KclConsumer consumer = new KclConsumer(built, clients, ReportConfig.of(metricsNamespace, healthFile));
+        KclConsumer consumer = new KclConsumer(built, clients, reports());
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on " + stream);

@@ -37,6 +37,15 @@ class ConsumeCommandTest {
     }
 
     @Test
+    void metricsNamespaceAndHealthFileReachTheReportConfig() {
+        ConsumeCommand command = new ConsumeCommand();
+        new CommandLine(command).parseArgs("--stream", "s", "--bucket", "b", "--metrics-namespace", "rtpipe-consumer",
+                "--health-file", "/tmp/rtpipe-health");
+        assertThat(command.reports().metricsNamespaceIfAny()).contains("rtpipe-consumer");
+        assertThat(command.reports().healthFileIfAny()).contains(java.nio.file.Path.of("/tmp/rtpipe-health"));
+    }
+
+    @Test
     void unsetTimingOptionsKeepTheConfigDefaults() {
         ConsumerConfig defaults = ConsumerConfig.builder("app", "s", "b").build();
         ConsumerConfig config = timingOf("--failover-time", "3s");
