@@ -129,7 +129,8 @@ public final class ConsumerStack extends Stack {
                 "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
                 List.of("Resource::*"));
         Nag.suppress(task, "AwsSolutions-ECS2",
-                "The environment holds resource names only (stream, bucket, table, KCL application), no secrets.");
+                "The environment holds resource names only (stream, bucket, table, KCL application, metrics namespace, "
+                        + "health-file path), no secrets.");
 
         stream.grantRead(task.getTaskRole());
         ArchiveGrants.writeIntervals(task.getTaskRole(), archive);
@@ -220,7 +221,7 @@ public final class ConsumerStack extends Stack {
 
     /**
      * The container health check: healthy while the worker keeps its health file fresh (it deletes the file when
-     * unhealthy). A shell test and find, because the image has no tool that could ask the JVM.
+     * unhealthy). The base image's shell and find: no JVM started per check, no port opened in the task.
      */
     static String healthCheckCommand() {
         return "test -n \"$(find " + HEALTH_FILE + " -mmin -" + HEALTH_FILE_MAX_AGE_MINUTES + " 2>/dev/null)\"";
