@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.ReportConfig;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Durations;
 import io.rtpipe.contract.Setting;
@@ -62,6 +63,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             ConsumerSettings.RESOURCES.forEach(setting -> command.addOption(option(setting)));
+            ConsumerSettings.REPORTS.forEach(setting -> command.addOption(option(setting)));
             ArgGroupSpec.Builder timing = ArgGroupSpec.builder()
                     .exclusive(false)
                     .heading("%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n");
@@ -121,6 +123,13 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
+    /** What the worker reports: EMF lines and a health file, each only if named. */
+    ReportConfig reports() {
+        String healthFile = value(ConsumerSettings.HEALTH_FILE);
+        return ReportConfig.of(value(ConsumerSettings.METRICS_NAMESPACE),
+                healthFile == null ? null : Path.of(healthFile));
+    }
+
     @Override
     public Integer call() throws Exception {
         ConsumerConfig.Builder config = config();
@@ -136,7 +145,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         calls.requireStream(built.streamName());
         AwsClients clients = calls.clients();
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
-        KclConsumer consumer = new KclConsumer(built, clients);
+        KclConsumer consumer = new KclConsumer(built, clients, reports());
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on "

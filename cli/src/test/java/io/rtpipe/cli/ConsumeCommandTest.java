@@ -44,6 +44,14 @@ class ConsumeCommandTest {
     }
 
     @Test
+    void metricsNamespaceAndHealthFileReachTheReportConfig() {
+        ConsumeCommand command = parse(Map.of("RTPIPE_HEALTH_FILE", "/tmp/rtpipe-health"), "--stream", "s",
+                "--bucket", "b", "--metrics-namespace", "rtpipe-consumer");
+        assertThat(command.reports().metricsNamespaceIfAny()).contains("rtpipe-consumer");
+        assertThat(command.reports().healthFileIfAny()).contains(java.nio.file.Path.of("/tmp/rtpipe-health"));
+    }
+
+    @Test
     void givenResourceOptionsReachTheConsumerConfig() {
         ConsumerConfig config = configOf("--application", "app", "--results-table", "r", "--progress-table", "p",
                 "--lease-table", "l", "--result-retention", "7d", "--worker-id", "w-1");

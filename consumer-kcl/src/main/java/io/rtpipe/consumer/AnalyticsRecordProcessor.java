@@ -176,12 +176,14 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
 
         @Override
         public void resultsWriteFailed(int count, RuntimeException cause) {
+            stats.writeFailed();
             LOG.warn("Shard {}: could not write {} window results, keeping them for the next attempt: {}", shardId,
                     count, cause.getMessage());
         }
 
         @Override
         public void intervalWriteFailed(CheckpointPlan plan, RuntimeException cause) {
+            stats.writeFailed();
             LOG.warn("Shard {}: could not store the interval starting at {}, not checkpointing; retrying later: {}",
                     shardId, plan.firstPosition(), cause.getMessage());
         }
@@ -199,6 +201,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
 
         @Override
         public void stalled(String during, RuntimeException cause) {
+            stats.shardStalled(shardId);
             LOG.error("Shard {} stopped advancing after an unexpected error while {}; no further checkpoints until "
                     + "the worker restarts and replays from the last one", shardId, during, cause);
         }

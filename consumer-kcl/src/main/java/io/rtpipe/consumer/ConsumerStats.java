@@ -26,10 +26,19 @@ public final class ConsumerStats {
      * @param uncheckpointedRecords records consumed but not yet covered by a checkpoint, over all held shards
      * @param oldestCheckpointAge the longest time since a held shard last checkpointed (or started)
      * @param millisBehindLatest  the largest lag behind the stream's tip reported by the held shards
+     * @param writeFailures       writes to S3 or DynamoDB that failed after the sink's retries (kept and tried again)
+     * @param oldestUncheckpointedAge over the held shards, the age the oldest record not covered by a checkpoint had
+     *                            when the shard's newest record was read (zero when every consumed record is
+     *                            checkpointed). Measured at the newest read, not now, so it grows only while records
+     *                            keep arriving without the checkpoint advancing, never on a quiet shard whose last
+     *                            window is merely still open. "Oldest" counts from when that record was read, or from
+     *                            the last checkpoint that advanced past older ones
+     * @param stalledShards       held shards that stopped advancing after an unexpected engine error
      */
     public record Snapshot(long recordsConsumed, long deadLetters, long lateRecords, long windowsWritten,
                            long checkpoints, int shardsHeld, long uncheckpointedRecords, Duration oldestCheckpointAge,
-                           long millisBehindLatest) {
+                           long millisBehindLatest, long writeFailures, Duration oldestUncheckpointedAge,
+                           int stalledShards) {
 
         /** One line for a terminal progress display. */
         public String progressLine() {
@@ -45,6 +54,11 @@ public final class ConsumerStats {
         volatile Instant lastCheckpoint;
         volatile long millisBehindLatest;
         volatile Instant caughtUpAt;
+        /** When the oldest record not covered by a checkpoint was read; null when there is none. */
+        volatile Instant pendingSince;
+        /** When the shard's newest record was read. */
+        volatile Instant lastRecordAt;
+        volatile boolean stalled;
 
         ShardState(Instant now) {
             this.lastCheckpoint = now;
@@ -58,6 +72,7 @@ public final class ConsumerStats {
     private final AtomicLong windowsWritten = new AtomicLong();
     private final AtomicLong checkpoints = new AtomicLong();
     private final AtomicLong failedHandOffs = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
     private final Map<String, ShardState> shards = new ConcurrentHashMap<>();
 
     ConsumerStats(Clock clock) {
@@ -86,6 +101,13 @@ public final class ConsumerStats {
         if (shard == null) {
             return;
         }
+        if (records > 0) {
+            Instant now = clock.instant();
+            shard.lastRecordAt = now;
+            if (shard.pendingSince == null) {
+                shard.pendingSince = now;
+            }
+        }
         shard.consumedSinceCheckpoint += records;
         shard.millisBehindLatest = millisBehindLatest == null ? 0 : millisBehindLatest;
         if (records == 0 && shard.millisBehindLatest == 0) {
@@ -102,6 +124,19 @@ public final class ConsumerStats {
         return failedHandOffs.get();
     }
 
+    /** A sink write failed after its retries; the processor keeps the data and tries again later. */
+    void writeFailed() {
+        writeFailures.incrementAndGet();
+    }
+
+    /** The shard stopped advancing (see AnalyticsRecordProcessor): only a restart and replay moves it on. */
+    void shardStalled(String shardId) {
+        ShardState shard = shards.get(shardId);
+        if (shard != null) {
+            shard.stalled = true;
+        }
+    }
+
     void windowsWritten(int count) {
         windowsWritten.addAndGet(count);
     }
@@ -114,6 +149,12 @@ public final class ConsumerStats {
         if (shard != null) {
             shard.consumedSinceCheckpoint = Math.max(0, shard.consumedSinceCheckpoint - archived);
             shard.lastCheckpoint = clock.instant();
+            if (shard.consumedSinceCheckpoint == 0) {
+                shard.pendingSince = null;
+            } else if (archived > 0) {
+                // The records still uncovered were read after the ones this checkpoint covered, at the latest now.
+                shard.pendingSince = shard.lastCheckpoint;
+            }
         }
     }
 
@@ -140,15 +181,25 @@ public final class ConsumerStats {
         long uncheckpointed = 0;
         long behind = 0;
         Duration oldest = Duration.ZERO;
+        Duration oldestPending = Duration.ZERO;
+        int stalled = 0;
         for (ShardState s : shards.values()) {
             uncheckpointed += s.consumedSinceCheckpoint;
             behind = Math.max(behind, s.millisBehindLatest);
-            Duration age = Duration.between(s.lastCheckpoint, now);
-            if (age.compareTo(oldest) > 0) {
-                oldest = age;
+            oldest = max(oldest, Duration.between(s.lastCheckpoint, now));
+            Instant pendingSince = s.pendingSince;
+            Instant lastRecordAt = s.lastRecordAt;
+            if (pendingSince != null && lastRecordAt != null && lastRecordAt.isAfter(pendingSince)) {
+                oldestPending = max(oldestPending, Duration.between(pendingSince, lastRecordAt));
             }
+            stalled += s.stalled ? 1 : 0;
         }
         return new Snapshot(recordsConsumed.get(), deadLetters.get(), lateRecords.get(), windowsWritten.get(),
-                checkpoints.get(), shards.size(), uncheckpointed, oldest, behind);
+                checkpoints.get(), shards.size(), uncheckpointed, oldest, behind, writeFailures.get(), oldestPending,
+                stalled);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -29,6 +29,7 @@ import software.amazon.kinesis.retrieval.RetrievalSpecificConfig;
 import software.amazon.kinesis.retrieval.fanout.FanOutConfig;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,9 @@ public final class KclConsumer implements AutoCloseable {
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
     private final Thread shutdownHook;
+    private final ReportConfig reports;
+    private final PrintStream metricsOut;
+    private WorkerReporter reporter;
 
     private KinesisAsyncClient kinesis;
     private DynamoDbAsyncClient dynamoDbAsync;
@@ -79,8 +83,20 @@ public final class KclConsumer implements AutoCloseable {
     private boolean stopped;
 
     public KclConsumer(ConsumerConfig config, AwsClients clients) {
+        this(config, clients, ReportConfig.NONE);
+    }
+
+    /** A worker that also reports its metrics (on stdout) and health as {@code reports} says. */
+    public KclConsumer(ConsumerConfig config, AwsClients clients, ReportConfig reports) {
+        this(config, clients, reports, System.out);
+    }
+
+    /** As above with the EMF lines going to {@code metricsOut} (tests read them there). */
+    KclConsumer(ConsumerConfig config, AwsClients clients, ReportConfig reports, PrintStream metricsOut) {
         this.config = config;
         this.clients = clients;
+        this.reports = reports;
+        this.metricsOut = metricsOut;
         this.shutdownHook = new Thread(() -> stopGracefully(config.gracefulShutdownTimeout()),
                 "rtpipe-consumer-shutdown");
     }
@@ -120,6 +136,11 @@ public final class KclConsumer implements AutoCloseable {
         schedulerThread = new Thread(scheduler, "rtpipe-kcl-scheduler-" + config.streamName());
         schedulerThread.setDaemon(true);
         schedulerThread.start();
+        if (reports.reportsAnything()) {
+            reporter = new WorkerReporter(reports, stats,
+                    () -> initializationFailure.get() == null && schedulerThread.isAlive(),
+                    config.applicationName(), config.workerId(), metricsOut);
+        }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
     }
@@ -324,6 +345,9 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private void finish(Duration shutdownTook) {
+        if (reporter != null) {
+            reporter.close();
+        }
         try {
             schedulerThread.join(config.gracefulShutdownTimeout().toMillis());
         } catch (InterruptedException e) {

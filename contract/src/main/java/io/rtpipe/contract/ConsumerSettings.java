@@ -53,8 +53,18 @@ public final class ConsumerSettings {
     public static final List<Setting> KCL_TIMING = List.of(CHECKPOINT_INTERVAL, FAILOVER_TIME, IDLE_TIME_BETWEEN_READS,
             SHARD_SYNC_INTERVAL, PARENT_SHARD_POLL_INTERVAL, DISPATCH_INTERVAL, GRACEFUL_SHUTDOWN_TIMEOUT);
 
+    public static final Setting METRICS_NAMESPACE = new Setting("metrics-namespace", "RTPIPE_METRICS_NAMESPACE", null,
+            "CloudWatch namespace of the worker's metrics, printed to stdout in embedded metric format once per "
+                    + "report interval (default: none printed).");
+    public static final Setting HEALTH_FILE = new Setting("health-file", "RTPIPE_HEALTH_FILE", null,
+            "File the worker rewrites once per report interval while it is healthy and deletes when it is not, for "
+                    + "a container health check (default: none written).");
+
     /** Every consumer setting, in help order. */
-    public static final List<Setting> ALL = Stream.concat(RESOURCES.stream(), KCL_TIMING.stream()).toList();
+    /** What the worker reports for monitoring: EMF metric lines and a health file, each only if named. */
+    public static final List<Setting> REPORTS = List.of(METRICS_NAMESPACE, HEALTH_FILE);
+
+    public static final List<Setting> ALL = Stream.of(RESOURCES, REPORTS, KCL_TIMING).flatMap(List::stream).toList();
 
     private ConsumerSettings() {
     }

@@ -18,7 +18,9 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecs.AssetImageProps;
 import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinition;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.HealthCheck;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.CpuUtilizationScalingProps;
@@ -37,6 +39,7 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
+import io.rtpipe.contract.ConsumerSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +54,15 @@ import java.util.Map;
  * the idle cost of NAT gateways or interface endpoints (see README, idle cost).
  */
 public final class ConsumerStack extends Stack {
+
+    /** Where the worker keeps its health file inside the container (/tmp is writable by the image's user). */
+    static final String HEALTH_FILE = "/tmp/rtpipe-health";
+
+    /**
+     * Minutes within which the health file must have been rewritten: the worker rewrites it every minute while
+     * healthy, so three tolerate one late report and still catch a hung JVM.
+     */
+    static final int HEALTH_FILE_MAX_AGE_MINUTES = 3;
 
     private final FargateService service;
 
@@ -85,7 +97,7 @@ public final class ConsumerStack extends Stack {
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
         String application = settings.consumerApplication();
-        task.addContainer("consumer", ContainerDefinitionOptions.builder()
+        ContainerDefinition container = task.addContainer("consumer", ContainerDefinitionOptions.builder()
                 .image(ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
                         .file(settings.consumerDockerfile())
                         .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_AMD64) // Fargate's x86
@@ -103,28 +115,32 @@ public final class ConsumerStack extends Stack {
                         ConsumerSettings.PROGRESS_TABLE, progress.getTableName(),
                         ConsumerSettings.LEASE_TABLE, leases.getTableName(),
                         ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()))))
+                .healthCheck(HealthCheck.builder()
+                        .command(List.of("CMD-SHELL", healthCheckCommand()))
+                        .interval(Duration.seconds(30))
+                        .timeout(Duration.seconds(5))
+                        .retries(3)
+                        // Table checks and lease preparation come before the first report.
+                        .startPeriod(Duration.seconds(120))
+                        .build())
                 .build());
+        container.addEnvironment(ConsumerSettings.METRICS_NAMESPACE.env(), metricsNamespace(settings));
+        container.addEnvironment(ConsumerSettings.HEALTH_FILE.env(), HEALTH_FILE);
+        Nag.suppress(task.obtainExecutionRole(), "AwsSolutions-IAM5",
+                "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
+                List.of("Resource::*"));
         Nag.suppress(task, "AwsSolutions-ECS2",
-                "The environment holds resource names only (stream, bucket, tables, KCL application), no secrets.");
+                "The environment holds resource names only (stream, bucket, tables, KCL application, metrics "
+                        + "namespace, health-file path), no secrets.");
 
         stream.grantRead(task.getTaskRole());
-        archive.grantReadWrite(task.getTaskRole());
+        ArchiveGrants.writeIntervals(task.getTaskRole(), archive);
         // KCL 2.7.2 uses one table, the lease table (no coordinator-state or worker-metrics tables: those are KCL
         // 3.x); it only calls CreateTable when the table is missing, and UpdateContinuousBackups when asked to turn
         // PITR on, which the consumer never does. So data access to the three declared tables is all it needs.
         for (ITable table : List.of(results, progress, leases)) {
             table.grantReadWriteData(task.getTaskRole());
         }
-        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(List.of("cloudwatch:PutMetricData"))
-                .resources(List.of("*"))
-                .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", application)))
-                .build());
-        Nag.suppress(task, "AwsSolutions-IAM5",
-                "PutMetricData has no resource type and is limited by namespace condition. "
-                        + "Bucket object grants (…/*) and KMS GenerateDataKey* come from CDK's grant methods, scoped "
-                        + "to this stream's key and this bucket. ECR GetAuthorizationToken has no resource type.");
 
         SecurityGroup noInbound = SecurityGroup.Builder.create(this, "ConsumerSg")
                 .vpc(vpc)
@@ -181,6 +197,19 @@ public final class ConsumerStack extends Stack {
                                                 .build())
                                 .build())
                 .build();
+    }
+
+    /** CloudWatch namespace of the consumer's embedded-metric-format lines (the alarms read it). */
+    static String metricsNamespace(InfraSettings settings) {
+        return settings.consumerApplication();
+    }
+
+    /**
+     * The container health check: healthy while the worker keeps its health file fresh (it deletes the file when
+     * unhealthy). The base image's shell and find: no JVM started per check, no port opened in the task.
+     */
+    static String healthCheckCommand() {
+        return "test -n \"$(find " + HEALTH_FILE + " -mmin -" + HEALTH_FILE_MAX_AGE_MINUTES + " 2>/dev/null)\"";
     }
 
     private static CfnScalingPolicy.TargetTrackingMetricDataQueryProperty metricQuery(String id, String namespace,

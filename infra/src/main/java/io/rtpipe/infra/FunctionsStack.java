@@ -46,6 +46,9 @@ public final class FunctionsStack extends Stack {
     /** The handlers are Java 17 bytecode; Java 21 is the LTS runtime they are deployed on (see the L1 suppression). */
     static final Runtime RUNTIME = Runtime.JAVA_21;
 
+    /** Lambda's upper bound of an event source mapping's MaximumRecordAgeInSeconds (604,800 s). */
+    static final int MAX_RECORD_AGE_HOURS = 7 * 24;
+
     private final Function autoscaler;
     private final Function analytics;
     private final Queue analyticsFailures;
@@ -108,27 +111,35 @@ public final class FunctionsStack extends Stack {
             this.analytics = function("Analytics", settings.analyticsHandler(), code, analyticsEnv,
                     Duration.minutes(2));
             results.grantReadWriteData(analytics);
-            archive.grantReadWrite(analytics);
+            ArchiveGrants.writeIntervals(analytics.getRole(), archive);
             var source = software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps.builder()
                     .startingPosition(StartingPosition.TRIM_HORIZON)
                     .batchSize(settings.batchSize())
                     .maxBatchingWindow(Duration.seconds(settings.batchingWindowSeconds()))
+                    // A failing batch holds its shard: no retryAttempts (MaximumRetryAttempts stays at Lambda's
+                    // default -1, unlimited, which tumbling windows support), so a batch is only given up when its
+                    // records reach maxRecordAge, and then its shard and sequence range go to the on-failure queue.
                     .bisectBatchOnError(true)
                     .reportBatchItemFailures(true)
-                    .retryAttempts(10)
-                    .maxRecordAge(Duration.hours(settings.retentionHours()))
+                    .maxRecordAge(analyticsMaxRecordAge(settings.retentionHours()))
                     .onFailure(new SqsDlq(analyticsFailures));
             if (settings.tumblingWindowSeconds() > 0) {
                 source.tumblingWindow(Duration.seconds(settings.tumblingWindowSeconds()));
             }
             analytics.addEventSource(new KinesisEventSource(stream, source.build()));
-            Nag.suppress(analytics.getRole(), "AwsSolutions-IAM5",
-                    "Wildcards come from CDK grant methods scoped to this bucket's objects (…/*), the stream's KMS "
-                            + "key (GenerateDataKey*, ReEncrypt*) and the results table's indexes.");
         } else {
             this.analytics = null;
             this.analyticsFailures = null;
         }
+    }
+
+    /**
+     * How old a record may get while its batch is retried: an hour less than the stream retention, at most Lambda's
+     * limit of 7 days. The hour is the point: a batch given up on is named in the on-failure queue while its records
+     * are still in the stream, so they can be read back and replayed (lambda-handlers/README.md, Failures).
+     */
+    static Duration analyticsMaxRecordAge(int retentionHours) {
+        return Duration.hours(Math.min(retentionHours - 1, MAX_RECORD_AGE_HOURS));
     }
 
     private Function function(String id, String handler, Code code, Map<String, String> env, Duration timeout) {

@@ -39,6 +39,8 @@ public final class InfraSettings {
     private final int batchingWindowSeconds;
     private final int tumblingWindowSeconds;
     private final int iteratorAgeAlarmSeconds;
+    private final int uncheckpointedAgeAlarmMinutes;
+    private final int behindLatestAlarmSeconds;
     private final String alarmEmail;
 
     private InfraSettings(Builder b) {
@@ -65,6 +67,8 @@ public final class InfraSettings {
         this.batchingWindowSeconds = b.batchingWindowSeconds;
         this.tumblingWindowSeconds = b.tumblingWindowSeconds;
         this.iteratorAgeAlarmSeconds = b.iteratorAgeAlarmSeconds;
+        this.uncheckpointedAgeAlarmMinutes = b.uncheckpointedAgeAlarmMinutes;
+        this.behindLatestAlarmSeconds = b.behindLatestAlarmSeconds;
         this.alarmEmail = b.alarmEmail;
         require(prefix.matches("[a-z][a-z0-9-]{0,19}"), "prefix must be 1-20 lowercase letters, digits or dashes");
         require(minShards >= 1 && minShards <= maxShards, "shard bounds must satisfy 1 <= minShards <= maxShards");
@@ -81,6 +85,8 @@ public final class InfraSettings {
         require(batchingWindowSeconds >= 0 && batchingWindowSeconds <= 300, "batchingWindowSeconds must be 0-300");
         require(tumblingWindowSeconds >= 0 && tumblingWindowSeconds <= 900, "tumblingWindowSeconds must be 0-900");
         require(iteratorAgeAlarmSeconds >= 1, "iteratorAgeAlarmSeconds must be at least 1");
+        require(uncheckpointedAgeAlarmMinutes >= 1, "uncheckpointedAgeAlarmMinutes must be at least 1");
+        require(behindLatestAlarmSeconds >= 1, "behindLatestAlarmSeconds must be at least 1");
     }
 
     private static void require(boolean condition, String message) {
@@ -126,6 +132,8 @@ public final class InfraSettings {
         applyInt(get, "batchingWindowSeconds", v -> b.batchingWindowSeconds = v);
         applyInt(get, "tumblingWindowSeconds", v -> b.tumblingWindowSeconds = v);
         applyInt(get, "iteratorAgeAlarmSeconds", v -> b.iteratorAgeAlarmSeconds = v);
+        applyInt(get, "uncheckpointedAgeAlarmMinutes", v -> b.uncheckpointedAgeAlarmMinutes = v);
+        applyInt(get, "behindLatestAlarmSeconds", v -> b.behindLatestAlarmSeconds = v);
         apply(get, "alarmEmail", v -> b.alarmEmail = v.isEmpty() ? null : v);
         return b.build();
     }
@@ -291,6 +299,21 @@ public final class InfraSettings {
         return iteratorAgeAlarmSeconds;
     }
 
+    /**
+     * Alarm when records have kept arriving at a consumer this long without its checkpoint advancing past the oldest
+     * (sinks failing): its OldestUncheckpointedAgeMillis. Must exceed the longest metric window plus its allowed
+     * lateness (an open window's records wait for it to fire). Default 10 min; a worker turns unhealthy, and is
+     * replaced, at 30.
+     */
+    public int uncheckpointedAgeAlarmMinutes() {
+        return uncheckpointedAgeAlarmMinutes;
+    }
+
+    /** Alarm when a consumer's largest millisBehindLatest over its shards exceeds this. Default 120 s. */
+    public int behindLatestAlarmSeconds() {
+        return behindLatestAlarmSeconds;
+    }
+
     /** E-mail subscribed to the alarm topic; none by default. */
     public java.util.Optional<String> alarmEmail() {
         return java.util.Optional.ofNullable(alarmEmail);
@@ -320,6 +343,8 @@ public final class InfraSettings {
         private int batchingWindowSeconds = 5;
         private int tumblingWindowSeconds = 60;
         private int iteratorAgeAlarmSeconds = 60;
+        private int uncheckpointedAgeAlarmMinutes = 10;
+        private int behindLatestAlarmSeconds = 120;
         private String alarmEmail;
 
         private Builder() {

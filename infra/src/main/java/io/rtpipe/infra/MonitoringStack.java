@@ -3,7 +3,9 @@ package io.rtpipe.infra;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
+import io.rtpipe.contract.ConsumerMetrics;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.AlarmStatusWidget;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
@@ -29,9 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One dashboard and the alarms that mean someone should look: consumers falling behind (iterator age), producers
- * or consumers throttled, records given up on (dead-letter depth), the autoscaler failing. Alarms notify an
- * encrypted SNS topic.
+ * One dashboard and the alarms that mean someone should look: consumers falling behind (iterator age, and each
+ * worker's own behind-latest figure), producers or consumers throttled, the consumer failing to write or to
+ * checkpoint (its embedded-metric-format figures), records given up on (dead-letter depth), the autoscaler failing.
+ * Alarms notify an encrypted SNS topic; the dashboard shows every alarm's state.
  */
 public final class MonitoringStack extends Stack {
 
@@ -80,6 +83,22 @@ public final class MonitoringStack extends Stack {
                 .statistic("Maximum").period(Duration.minutes(1)).build(),
                 settings.iteratorAgeAlarmSeconds() * 1000.0, 5, 5,
                 "The analytics Lambda is more than " + settings.iteratorAgeAlarmSeconds() + " s behind.")));
+        // The consumer's own figures (embedded-metric-format lines in its logs), over all its workers.
+        Map<String, String> service = Map.of(ConsumerMetrics.APPLICATION, settings.consumerApplication());
+        Metric writeFailures = consumerMetric(settings, ConsumerMetrics.WRITE_FAILURES, service, "Sum");
+        Metric uncheckpointedAge = consumerMetric(settings, ConsumerMetrics.OLDEST_UNCHECKPOINTED_AGE, service,
+                "Maximum");
+        Metric behindLatest = consumerMetric(settings, ConsumerMetrics.MILLIS_BEHIND_LATEST, service, "Maximum");
+        all.add(alarm("ConsumerWriteFailures", writeFailures, 0, 1, 1,
+                "The consumer could not write to S3 or DynamoDB after retries: results are delayed until it can "
+                        + "(it keeps the data and retries)."));
+        all.add(alarm("ConsumerNotCheckpointing", uncheckpointedAge,
+                settings.uncheckpointedAgeAlarmMinutes() * 60_000.0, 3, 3,
+                "Records kept arriving for more than " + settings.uncheckpointedAgeAlarmMinutes() + " min without "
+                        + "the consumer's checkpoint advancing: it reads but does not make results durable."));
+        all.add(alarm("ConsumerBehindLatest", behindLatest, settings.behindLatestAlarmSeconds() * 1000.0, 5, 5,
+                "A consumer worker is more than " + settings.behindLatestAlarmSeconds() + " s behind the tip of "
+                        + "one of its shards."));
         all.forEach(a -> a.addAlarmAction(notify));
 
         Metric openShards = Metric.Builder.create().namespace("rtpipe").metricName("OpenShardCount")
@@ -96,6 +115,16 @@ public final class MonitoringStack extends Stack {
                 graph("Open shards", openShards),
                 graph("Consumer CPU %", consumer.metricCpuUtilization()),
                 graph("Autoscaler errors", autoscaler.metricErrors()));
+        dashboard.addWidgets(
+                graph("Consumer records processed / results written",
+                        consumerMetric(settings, ConsumerMetrics.RECORDS_PROCESSED, service, "Sum"),
+                        consumerMetric(settings, ConsumerMetrics.RESULTS_WRITTEN, service, "Sum")),
+                graph("Consumer write failures, dead letters, late records", writeFailures,
+                        consumerMetric(settings, ConsumerMetrics.DEAD_LETTERS, service, "Sum"),
+                        consumerMetric(settings, ConsumerMetrics.LATE_RECORDS, service, "Sum")),
+                graph("Consumer oldest uncheckpointed / behind latest (ms)", uncheckpointedAge, behindLatest));
+        dashboard.addWidgets(AlarmStatusWidget.Builder.create().title("Alarms").alarms(List.copyOf(all))
+                .width(24).build());
         deadLetters.ifPresent(queue -> dashboard.addWidgets(
                 graph("Dead letters", queue.metricApproximateNumberOfMessagesVisible())));
     }
@@ -110,6 +139,17 @@ public final class MonitoringStack extends Stack {
                 .datapointsToAlarm(datapoints)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .alarmDescription(description)
+                .build();
+    }
+
+    private static Metric consumerMetric(InfraSettings settings, String name, Map<String, String> dimensions,
+                                         String statistic) {
+        return Metric.Builder.create()
+                .namespace(ConsumerStack.metricsNamespace(settings))
+                .metricName(name)
+                .dimensionsMap(dimensions)
+                .statistic(statistic)
+                .period(Duration.minutes(1))
                 .build();
     }
 

@@ -62,7 +62,8 @@ class OnDemandAppTest {
         assertThat(t.toJSON().toString()).doesNotContain("kinesis:UpdateShardCount");
         t.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
         t.resourceCountIs("AWS::SQS::Queue", 0);
-        Template.fromStack(stacks.monitoring()).resourceCountIs("AWS::CloudWatch::Alarm", 4);
+        // Stream and autoscaler alarms (4) and the consumer's own three; none of the analytics Lambda's.
+        Template.fromStack(stacks.monitoring()).resourceCountIs("AWS::CloudWatch::Alarm", 7);
         Template.fromStack(stacks.monitoring()).hasResourceProperties("AWS::CloudWatch::Dashboard",
                 Map.of("DashboardName", "odm-pipeline"));
     }

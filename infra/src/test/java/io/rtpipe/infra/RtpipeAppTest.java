@@ -278,9 +278,10 @@ class RtpipeAppTest {
     }
 
     @Test
-    void analyticsMappingBisectsReportsPartialFailuresAndDeadLetters() {
+    void analyticsMappingHoldsTheShardUntilTheRecordAgeLimitThenRecordsTheRangeInAnEncryptedQueue() {
         Template t = Template.fromStack(stacks.functions());
         t.resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        Capture queueRef = new Capture();
         t.hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
                 "BatchSize", 500,
                 "MaximumBatchingWindowInSeconds", 5,
@@ -288,16 +289,36 @@ class RtpipeAppTest {
                 "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
                 "TumblingWindowInSeconds", 60,
                 "StartingPosition", "TRIM_HORIZON",
-                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.objectLike(
-                        Map.of("Fn::GetAtt", Match.arrayWith(List.of("Arn")))))))); 
+                // Absent = Lambda's default -1: retried without a count limit, given up only by record age,
+                // which is the 24 h retention less the hour left for a replay.
+                "MaximumRetryAttempts", Match.absent(),
+                "MaximumRecordAgeInSeconds", 23 * 3600,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(queueRef, "Arn"))))));
+        // The destination is the stack's one queue: SSE, TLS only, messages kept 14 days.
+        t.resourceCountIs("AWS::SQS::Queue", 1);
+        Map<String, Map<String, Object>> queues = t.findResources("AWS::SQS::Queue");
+        assertThat(queues).containsOnlyKeys(queueRef.asString());
         t.hasResourceProperties("AWS::SQS::Queue", Map.of("SqsManagedSseEnabled", true,
                 "MessageRetentionPeriod", 14 * 24 * 3600));
+        t.hasResourceProperties("AWS::SQS::QueuePolicy", Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))),
+                "Version", "2012-10-17")));
+    }
+
+    @Test
+    void analyticsRecordAgeLimitStaysWithinLambdasSevenDays() {
+        assertThat(FunctionsStack.analyticsMaxRecordAge(24).toSeconds()).isEqualTo(23 * 3600);
+        assertThat(FunctionsStack.analyticsMaxRecordAge(169).toSeconds()).isEqualTo(168 * 3600);
+        assertThat(FunctionsStack.analyticsMaxRecordAge(8760).toSeconds()).isEqualTo(604_800);
     }
 
     @Test
     void monitoringAlarmsOnLagThrottlesDeadLettersAndAutoscalerErrors() {
         Template t = Template.fromStack(stacks.monitoring());
-        t.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        t.resourceCountIs("AWS::CloudWatch::Alarm", 9);
         t.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "GetRecords.IteratorAgeMilliseconds", "Threshold", 60000,
@@ -307,6 +328,108 @@ class RtpipeAppTest {
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "ApproximateNumberOfMessagesVisible"));
         t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda"));
         t.hasResourceProperties("AWS::SNS::Topic", Map.of("KmsMasterKeyId", Match.anyValue()));
+    }
+
+    @Test
+    void monitoringAlarmsOnTheConsumersOwnFiguresAndShowsEveryAlarmOnTheDashboard() {
+        Template t = Template.fromStack(stacks.monitoring());
+        Map<String, Object> service = Map.of("Name", "Application", "Value", "rtpipe-consumer");
+        Capture topic = new Capture();
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "WriteFailures", "Statistic", "Sum",
+                "Dimensions", List.of(service), "Period", 60, "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold", "EvaluationPeriods", 1,
+                "AlarmActions", List.of(Map.of("Ref", topic))));
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "OldestUncheckpointedAgeMillis",
+                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 10 * 60_000,
+                "ComparisonOperator", "GreaterThanThreshold", "AlarmActions", List.of(Match.anyValue())));
+        t.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "rtpipe-consumer", "MetricName", "MillisBehindLatest",
+                "Statistic", "Maximum", "Dimensions", List.of(service), "Threshold", 120_000,
+                "ComparisonOperator", "GreaterThanThreshold", "AlarmActions", List.of(Match.anyValue())));
+        // Every alarm notifies the one topic.
+        assertThat(t.findResources("AWS::SNS::Topic")).containsOnlyKeys(topic.asString());
+        t.allResourcesProperties("AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of("AlarmActions", List.of(Map.of("Ref", topic.asString())))));
+
+        // The dashboard graphs the consumer's figures and lists all nine alarms.
+        ObjectMapper json = new ObjectMapper();
+        JsonNode dashboards = json.valueToTree(t.findResources("AWS::CloudWatch::Dashboard"));
+        String body = dashboards.findValue("DashboardBody").toString();
+        for (String metric : List.of("RecordsProcessed", "ResultsWritten", "WriteFailures", "DeadLetters",
+                "LateRecords", "OldestUncheckpointedAgeMillis", "MillisBehindLatest")) {
+            assertThat(body).as(metric).contains("\\\"" + metric + "\\\"");
+        }
+        for (String alarm : t.findResources("AWS::CloudWatch::Alarm").keySet()) {
+            assertThat(body).as(alarm).contains(alarm);
+        }
+    }
+
+    @Test
+    void consumerAlarmThresholdsComeFromContext() {
+        InfraSettings s = InfraSettings.fromContext(Map.of("rtpipe:uncheckpointedAgeAlarmMinutes", "7",
+                "rtpipe:behindLatestAlarmSeconds", "30")::get);
+        assertThat(s.uncheckpointedAgeAlarmMinutes()).isEqualTo(7);
+        assertThat(s.behindLatestAlarmSeconds()).isEqualTo(30);
+    }
+
+    @Test
+    void consumerTaskPublishesMetricsThroughItsLogsAndIsHealthCheckedOnItsHealthFile() {
+        Template t = Template.fromStack(stacks.consumer());
+        t.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of(
+                        "Environment", Match.arrayWith(List.of(
+                                Map.of("Name", "RTPIPE_METRICS_NAMESPACE", "Value", "rtpipe-consumer"),
+                                Map.of("Name", "RTPIPE_HEALTH_FILE", "Value", "/tmp/rtpipe-health"))),
+                        "HealthCheck", Map.of(
+                                "Command", List.of("CMD-SHELL",
+                                        "test -n \"$(find /tmp/rtpipe-health -mmin -3 2>/dev/null)\""),
+                                "Interval", 30, "Timeout", 5, "Retries", 3, "StartPeriod", 120),
+                        "LogConfiguration", Match.objectLike(Map.of("LogDriver", "awslogs")))))));
+    }
+
+    @Test
+    void consumerWritesOnlyUnderTheArchivePrefixesAndReadsNoObjects() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode policies = json.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        List<String> s3Statements = new ArrayList<>();
+        policies.findValues("Statement").forEach(statements -> statements.forEach(st -> {
+            if (st.get("Action").toString().contains("s3:")) {
+                s3Statements.add(st.get("Action").toString() + " on " + st.get("Resource").toString());
+            }
+        }));
+        assertThat(s3Statements).hasSize(3);
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\""));
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:PutObject\" on [")
+                .contains("/raw/*").contains("/deadletter/*").contains("/late/*"));
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:DeleteObject\" on [")
+                .doesNotContain("/raw/*").contains("/deadletter/*").contains("/late/*"));
+        // No other object access (GetObject*, Abort…, the bucket-wide "/*" of grantReadWrite), no PutMetricData.
+        assertThat(policies.toString()).doesNotContain("s3:GetObject").doesNotContain("s3:Abort")
+                .doesNotContain("\"/*\"").doesNotContain("cloudwatch:PutMetricData");
+    }
+
+    @Test
+    void consumerIam5SuppressionsNameTheFindingsTheyCover() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode resources = json.valueToTree(Template.fromStack(stacks.consumer()).toJSON().get("Resources"));
+        List<JsonNode> iam5 = new ArrayList<>();
+        resources.forEach(r -> {
+            JsonNode rules = r.path("Metadata").path("cdk_nag").path("rules_to_suppress");
+            rules.forEach(rule -> {
+                if (rule.path("id").asText().equals("AwsSolutions-IAM5")) {
+                    iam5.add(rule);
+                }
+            });
+        });
+        assertThat(iam5).isNotEmpty();
+        // Each names the findings it applies to; none suppresses the rule wholesale or still cites KMS.
+        assertThat(iam5).allSatisfy(rule -> {
+            assertThat(rule.path("applies_to").isArray()).as(rule.toString()).isTrue();
+            assertThat(rule.path("applies_to")).as(rule.toString()).isNotEmpty();
+            assertThat(rule.path("reason").asText()).doesNotContain("KMS");
+        });
     }
 
     @Test

@@ -1,13 +1,15 @@
 package io.rtpipe.connectors.s3;
 
-/** The three object families of a checkpoint interval, each under its own top-level prefix. */
+import io.rtpipe.contract.ArchivePrefixes;
+
+/** The three object families of a checkpoint interval, each under its own top-level prefix (declared in the contract). */
 public enum IntervalKind {
     /** Every record of the interval, as received. */
-    RAW("raw"),
+    RAW(ArchivePrefixes.RAW),
     /** Records that could not be decoded or failed a check, each with its reason. */
-    DEADLETTER("deadletter"),
+    DEADLETTER(ArchivePrefixes.DEADLETTER),
     /** Records that arrived after their window had fired, with the metric and window. */
-    LATE("late");
+    LATE(ArchivePrefixes.LATE);
 
     private final String prefix;
 

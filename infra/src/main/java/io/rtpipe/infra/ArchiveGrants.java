@@ -1,0 +1,41 @@
+package io.rtpipe.infra;
+
+import io.rtpipe.contract.ArchivePrefixes;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.IBucket;
+
+import java.util.List;
+
+/**
+ * The archive-bucket rights of a writer of checkpoint intervals (the consumer task and the analytics Lambda, both
+ * through connectors' {@code S3IntervalSink}): PutObject under the contract's prefixes, DeleteObject of the
+ * dead-letter and late keys an interval turned out not to need, and s3:ListBucket on the bucket itself (HeadBucket,
+ * the consumer's start-up check, needs it). No object is read. Narrower than CDK's {@code grantReadWrite}, which
+ * allows every object action on the whole bucket.
+ */
+final class ArchiveGrants {
+
+    private ArchiveGrants() {
+    }
+
+    static void writeIntervals(IRole role, IBucket archive) {
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(archive.getBucketArn()))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:PutObject"))
+                .resources(ArchivePrefixes.ALL.stream().map(p -> archive.arnForObjects(p + "/*")).toList())
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:DeleteObject"))
+                .resources(List.of(archive.arnForObjects(ArchivePrefixes.DEADLETTER + "/*"),
+                        archive.arnForObjects(ArchivePrefixes.LATE + "/*")))
+                .build());
+        Nag.suppress(role, "AwsSolutions-IAM5",
+                "Interval object keys are made at run time (stream, date, hour, shard, first sequence number): the "
+                        + "object grants cover the archive's raw/, deadletter/ and late/ prefixes only.",
+                List.of(Nag.regex("^Resource::.+/(" + String.join("|", ArchivePrefixes.ALL) + ")/\\*$")));
+    }
+}
