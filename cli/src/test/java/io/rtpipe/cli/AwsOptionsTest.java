@@ -68,6 +68,17 @@ class AwsOptionsTest {
     }
 
     @Test
+    void noRegionOnTheCommandLineIsExitCode2() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(env);
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute("tail", "--stream", "s")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("rtpipe: no AWS region is set: pass --region, set AWS_REGION or "
+                + "AWS_DEFAULT_REGION, or add region to profile 'default' in the AWS config file"
+                + System.lineSeparator());
+    }
+
+    @Test
     void endpointsFromFlagsBeatTheEnvironmentServiceByService() {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");

@@ -56,4 +56,11 @@ class LoggingTest {
         assertThat(logged(Logging.Format.text, "software.amazon.kinesis.coordinator.Scheduler",
                 "Worker shutdown requested.")).contains("WARN  Scheduler - Worker shutdown requested.");
     }
+
+    @Test
+    void nettysPerConnectionWarningsStayOffTheConsole() {
+        // A dead or wrong endpoint: rtpipe says so in one sentence (EndpointProblem), Netty's stack traces are noise.
+        assertThat(logged(Logging.Format.text, "io.netty.channel.DefaultChannelPipeline",
+                "An exceptionCaught() event was fired, and it reached at the tail of the pipeline.")).isEmpty();
+    }
 }
