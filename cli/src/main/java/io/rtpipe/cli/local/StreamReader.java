@@ -1,5 +1,6 @@
 package io.rtpipe.cli.local;
 
+import io.rtpipe.connectors.kpl.AggregatedRecordFormat;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -11,22 +12,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads every record a stream holds, straight from Kinesis with GetRecords over every shard, closed ones (after a
- * reshard) included, each shard in sequence order: the audits' ground truth (the {@code rtpipe local} audit, the chaos
- * suite's verifier) for what the consumer should have archived and counted, including the copies producer retries put
- * there.
+ * Reads every user record a stream holds, straight from Kinesis with GetRecords over every shard, closed ones (after
+ * a reshard) included, each shard in sequence order, aggregated records unpacked by the format's owner
+ * ({@link AggregatedRecordFormat}) as KCL unpacks them for the consumer: the audits' ground truth (the
+ * {@code rtpipe local} audit, the chaos suite's verifier) for what the consumer should have archived and counted,
+ * including the copies producer retries put there.
  */
 public final class StreamReader {
 
-    /** Where Kinesis stored a record: identifies it in the archive, dead letters and late records. */
-    public record Address(String shardId, String sequenceNumber) {
+    /**
+     * Where Kinesis stored a user record: identifies it in the archive, dead letters and late records.
+     *
+     * @param subSequenceNumber its index in the aggregated Kinesis record it travelled in; 0 for a record of its own
+     */
+    public record Address(String shardId, String sequenceNumber, long subSequenceNumber) {
         @Override
         public String toString() {
-            return shardId + "/" + sequenceNumber;
+            return shardId + "/" + sequenceNumber + (subSequenceNumber == 0 ? "" : "/" + subSequenceNumber);
         }
     }
 
-    /** A record as Kinesis stored it. */
+    /** A user record as Kinesis stored it (de-aggregated). */
     public record StoredRecord(Address address, byte[] data) {}
 
     private StreamReader() {
@@ -41,8 +47,11 @@ public final class StreamReader {
                 String current = iterator;
                 GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000)).join();
                 for (Record r : page.records()) {
-                    records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber()),
-                            r.data().asByteArray()));
+                    List<AggregatedRecordFormat.UserRecord> members = AggregatedRecordFormat.decode(r.data().asByteArray());
+                    for (int i = 0; i < members.size(); i++) {
+                        records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber(), i),
+                                members.get(i).data()));
+                    }
                 }
                 // An open shard has no end: stop at its tip. A closed shard ends with no next iterator.
                 boolean atTip = page.records().isEmpty() && Long.valueOf(0).equals(page.millisBehindLatest());

@@ -2,8 +2,10 @@ package io.rtpipe.producer.kinesis;
 
 import io.rtpipe.producer.FailureListener;
 import io.rtpipe.producer.partition.PartitionKeySelector;
+import io.rtpipe.producer.partition.PartitionRule;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,7 +25,8 @@ import java.util.Objects;
  *       most {@code requestTimeout} after the TTL;</li>
  *   <li>{@code requestTimeout} 10 s per PutRecords call (the SDK's own retries included);</li>
  *   <li>{@code backoffBase} 100 ms, {@code backoffMax} 5 s: exponential backoff with full jitter between attempts;</li>
- *   <li>{@code partitionKeys} {@link PartitionKeySelector#random()};</li>
+ *   <li>{@code partitionKeys} the field {@code event_id} ({@link io.rtpipe.producer.partition.PartitionRule}: copies
+ *       of an event meet on one shard, where de-duplication works), a random key for records without it;</li>
  *   <li>{@code failureListener} logs failures (rate-limited) at WARN;</li>
  *   <li>{@code closeTimeout} 30 s: how long {@code close()} flushes before failing what is left.</li>
  * </ul>
@@ -176,7 +179,7 @@ public final class ProducerConfig {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration backoffBase = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
-        private PartitionKeySelector partitionKeys = PartitionKeySelector.random();
+        private PartitionKeySelector partitionKeys = PartitionRule.selector(null, false, List.of());
         private FailureListener failureListener;
         private Duration closeTimeout = Duration.ofSeconds(30);
 
