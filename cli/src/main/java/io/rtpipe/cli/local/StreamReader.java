@@ -35,6 +35,12 @@ public final class StreamReader {
     /** A user record as Kinesis stored it (de-aggregated). */
     public record StoredRecord(Address address, byte[] data) {}
 
+    /** Kinesis' own limits for one GetRecords call: 10,000 records, 10 MB; pages here aim at 8 MB. */
+    private static final int MAX_PAGE_RECORDS = 10_000;
+    private static final long PAGE_BYTES = 8L * 1024 * 1024;
+    /** Until the records' size is known: 8 aggregates of the largest size fit in a page. */
+    private static final int FIRST_PAGE_RECORDS = 8;
+
     private StreamReader() {
     }
 
@@ -43,9 +49,12 @@ public final class StreamReader {
         for (Shard shard : listShards(kinesis, stream)) {
             String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
+            int limit = FIRST_PAGE_RECORDS;
             while (iterator != null) {
                 String current = iterator;
-                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000)).join();
+                int pageLimit = limit;
+                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(pageLimit)).join();
+                limit = nextLimit(page);
                 for (Record r : page.records()) {
                     List<AggregatedRecordFormat.UserRecord> members = AggregatedRecordFormat.decode(r.data().asByteArray());
                     for (int i = 0; i < members.size(); i++) {
@@ -59,6 +68,23 @@ public final class StreamReader {
             }
         }
         return records;
+    }
+
+    /**
+     * Records per GetRecords call so a page stays near {@link #PAGE_BYTES}, as Kinesis caps it at 10 MB and
+     * kinesis-mock does not: an aggregated record may hold 1 MiB, and an emulator asked for 10,000 of them at once
+     * chokes on the answer.
+     */
+    private static int nextLimit(GetRecordsResponse page) {
+        long bytes = 0;
+        for (Record r : page.records()) {
+            bytes += r.data().asByteArrayUnsafe().length;
+        }
+        if (page.records().isEmpty() || bytes == 0) {
+            return MAX_PAGE_RECORDS;
+        }
+        long perRecord = Math.max(1, bytes / page.records().size());
+        return (int) Math.max(1, Math.min(MAX_PAGE_RECORDS, PAGE_BYTES / perRecord));
     }
 
     private static List<Shard> listShards(KinesisAsyncClient kinesis, String stream) {
