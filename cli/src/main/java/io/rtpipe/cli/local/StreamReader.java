@@ -54,7 +54,7 @@ public final class StreamReader {
                 String current = iterator;
                 int pageLimit = limit;
                 GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(pageLimit)).join();
-                limit = nextLimit(page);
+                limit = nextLimit(page, pageLimit);
                 for (Record r : page.records()) {
                     List<AggregatedRecordFormat.UserRecord> members = AggregatedRecordFormat.decode(r.data().asByteArray());
                     for (int i = 0; i < members.size(); i++) {
@@ -75,13 +75,13 @@ public final class StreamReader {
      * kinesis-mock does not: an aggregated record may hold 1 MiB, and an emulator asked for 10,000 of them at once
      * chokes on the answer.
      */
-    private static int nextLimit(GetRecordsResponse page) {
+    private static int nextLimit(GetRecordsResponse page, int current) {
         long bytes = 0;
         for (Record r : page.records()) {
             bytes += r.data().asByteArrayUnsafe().length;
         }
-        if (page.records().isEmpty() || bytes == 0) {
-            return MAX_PAGE_RECORDS;
+        if (bytes == 0) {
+            return current; // nothing learned about the size
         }
         long perRecord = Math.max(1, bytes / page.records().size());
         return (int) Math.max(1, Math.min(MAX_PAGE_RECORDS, PAGE_BYTES / perRecord));
