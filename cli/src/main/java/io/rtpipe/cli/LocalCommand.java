@@ -2,7 +2,9 @@ package io.rtpipe.cli;
 
 import io.rtpipe.cli.local.LocalRun;
 import io.rtpipe.cli.logging.Logging;
+import io.rtpipe.core.engine.EngineConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -17,7 +19,7 @@ import java.util.concurrent.Callable;
                 "Starts local AWS emulators, then runs generator (or --input) -> producer -> Kinesis -> KCL consumer "
                         + "-> S3 + DynamoDB, shows live progress, prints the results and checks that every event was "
                         + "counted exactly once and archived exactly once.",
-                "Exit code 0 only if those checks pass."})
+                "Exit code 0 only if those checks pass and every event was acknowledged by Kinesis."})
 public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--duration", defaultValue = "30s", converter = DurationConverter.class,
@@ -45,6 +47,9 @@ public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    ProducerOptions producing;
 
     @Option(names = "--keep-running",
             description = "Leave the emulators running after the run (until Ctrl-C) and print their endpoints.")
@@ -74,8 +79,9 @@ public final class LocalCommand implements Callable<Integer> {
         }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
         Logging.level("io.rtpipe", "WARN");
+        EngineConfig engine = MetricsFile.load(metrics);
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
-                MetricsFile.load(metrics), metrics == null, ui);
+                engine, metrics == null, ui, producing.selector(engine.metrics()), !producing.noAggregation);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }
 }

@@ -5,10 +5,10 @@ import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.RecordProducer;
-import io.rtpipe.producer.aggregation.AggregatingProducer;
 import io.rtpipe.producer.aggregation.AggregationConfig;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
+import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.source.AcknowledgingSource;
 import io.rtpipe.producer.source.FileTailSource;
 import io.rtpipe.producer.source.GeneratorConfig;
@@ -77,14 +77,13 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Generator: random seed, to reproduce a run (default: random).")
     Long seed;
 
-    @Option(names = "--partition-key-field", paramLabel = "FIELD",
-            description = "Top-level JSON field to use as partition key (default: a random key per record; for "
-                    + "file: the event id, so a line sent again lands on the shard of its first copy).")
-    String partitionKeyField;
+    @Mixin
+    ProducerOptions producing;
 
-    @Option(names = "--no-aggregation", negatable = false,
-            description = "Send one Kinesis record per event instead of KPL-format aggregated records.")
-    boolean noAggregation;
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "YAML metric spec the stream feeds: records are partitioned by its dedup field (default: "
+                    + "event_id).")
+    Path metrics;
 
     @Option(names = "--progress-every", defaultValue = "5s", converter = DurationConverter.class,
             description = "How often a progress line goes to stderr (default ${DEFAULT-VALUE}).")
@@ -103,28 +102,26 @@ public final class ProduceCommand implements Callable<Integer> {
         if (progressEvery.isZero() || progressEvery.isNegative() || flushTimeout.isNegative()) {
             throw new CliException("--progress-every must be positive and --flush-timeout not negative");
         }
+        // The one partitioning rule (PartitionRule): copies of an event, e.g. a line of file: sent again after a
+        // crash, must reach the shard of their first copy, since event-id dedup is per shard.
+        PartitionKeySelector partitionKeys = producing.selector(MetricsFile.load(metrics).metrics());
         // The source first: a missing file or a port in use is reported before anything talks to AWS.
         Feed feed = openSource();
         try {
             AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.KINESIS));
             calls.requireStream(stream);
-            return produce(calls.clients(), feed);
+            return produce(calls.clients(), feed, partitionKeys);
         } finally {
             feed.close();
         }
     }
 
-    private int produce(AwsClients clients, Feed feed) throws Exception {
-        ProducerConfig.Builder config = ProducerConfig.builder(stream);
-        if (partitionKeyField != null) {
-            config.partitionKeyField(partitionKeyField);
-        } else if (source.startsWith("file:")) {
-            // A line sent again after a crash must reach the shard of its first copy: event-id dedup is per shard.
-            config.partitionKeyField(MetricSpec.DEFAULT_DEDUP_FIELD);
-        }
-        KinesisBatchProducer kinesis = KinesisBatchProducer.create(clients, config.build());
-        RecordProducer producer = noAggregation ? kinesis
-                : AggregatingProducer.wrap(kinesis, AggregationConfig.defaults());
+    private int produce(AwsClients clients, Feed feed, PartitionKeySelector partitionKeys) throws Exception {
+        ProducerConfig.Builder config = ProducerConfig.builder(stream).partitionKeys(partitionKeys);
+        ProducerStack stack = ProducerStack.open(clients, config.build(),
+                producing.noAggregation ? null : AggregationConfig.defaults());
+        KinesisBatchProducer kinesis = stack.kinesis();
+        RecordProducer producer = stack.producer();
         Progress progress = new Progress(producer, kinesis);
         CountDownLatch finished = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -161,7 +158,11 @@ public final class ProduceCommand implements Callable<Integer> {
                 // the hook is running: it waits for finished
             }
         }
-        return producer.metrics().recordsFailed() == 0 ? 0 : CliException.FAILED;
+        if (producer.metrics().recordsFailed() == 0) {
+            return 0;
+        }
+        stderr.println("rtpipe: " + FailureSummary.sentence(producer.metrics()));
+        return CliException.FAILED;
     }
 
     /** A started source and how it runs against the producer. */

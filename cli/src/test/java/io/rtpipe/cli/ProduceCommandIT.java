@@ -16,6 +16,8 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -28,7 +30,7 @@ import static io.rtpipe.sandbox.UniqueNames.unique;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code rtpipe produce} on the sandbox (RTPIPE_SANDBOX): stdin aggregated and not, and a missing stream. */
+/** {@code rtpipe produce} on the sandbox (RTPIPE_SANDBOX): stdin aggregated and not, a missing stream, refused puts. */
 @ExtendWith(SandboxExtension.class)
 class ProduceCommandIT {
 
@@ -44,12 +46,16 @@ class ProduceCommandIT {
     }
 
     private Run produce(String stdin, String... args) {
+        return produce(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
+    }
+
+    private Run produce(InputStream stdin, String... args) {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         StringWriter picocliErr = new StringWriter();
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(picocliErr, true));
         ProduceCommand command = cli.getSubcommands().get("produce").getCommand();
-        command.stdin = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        command.stdin = stdin;
         command.stderr = new PrintStream(stderr, true, StandardCharsets.UTF_8);
         var config = aws.awsConfig();
         List<String> all = new ArrayList<>(List.of("produce", "--region", config.region()));
@@ -101,6 +107,51 @@ class ProduceCommandIT {
         Run run = produce("", "--stream", "no-such-stream", "--source", "stdin");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.stderr()).contains("rtpipe: stream 'no-such-stream' does not exist").doesNotContain("\tat ");
+    }
+
+    /**
+     * The stream is deleted after the command checked it and before the first line arrives: Kinesis refuses every put,
+     * and the command exits 1 naming how many events failed and why, in one sentence.
+     */
+    @Test
+    void failedEventsMakeTheCommandExitOneWithHowManyAndWhy() {
+        String stream = unique("produce-refused-it");
+        aws.createStream(stream, 1);
+        String lines = "{\"event_id\":\"a\"}\n{\"event_id\":\"b\"}\n{\"event_id\":\"c\"}\n";
+        InputStream deletesTheStreamFirst = new InputStream() {
+            private InputStream data;
+
+            @Override
+            public int read() throws IOException {
+                if (data == null) {
+                    deleteAndAwaitGone(stream);
+                    data = new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8));
+                }
+                return data.read();
+            }
+        };
+        Run run = produce(deletesTheStreamFirst, "--stream", stream, "--source", "stdin", "--flush-timeout", "20s");
+
+        assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.stderr()).containsPattern("rtpipe: 3 of 3 events failed and are not in the stream: 3 [A-Z_]+ \\(")
+                .doesNotContain("\tat ");
+    }
+
+    private void deleteAndAwaitGone(String stream) {
+        try (KinesisAsyncClient kinesis = new AwsClients(aws.awsConfig()).kinesisAsync()) {
+            kinesis.deleteStream(b -> b.streamName(stream)).join();
+            for (int i = 0; i < 300; i++) {
+                try {
+                    kinesis.describeStreamSummary(b -> b.streamName(stream)).join();
+                    Thread.sleep(100);
+                } catch (java.util.concurrent.CompletionException gone) {
+                    return;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /** Reads the stream, de-aggregating as KCL does; adds each event's id; returns the Kinesis record count. */

@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalReader;
+import io.rtpipe.cli.FailureSummary;
 import io.rtpipe.cli.ResultsTable;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.core.metric.MetricSpec;
@@ -117,9 +118,13 @@ final class Audit {
         long counted = counts.stream().mapToLong(Audit::count).sum();
         long duplicates = stream.size() - produced.acknowledged.size();
 
-        out.printf("Producer: %,d sent, %,d acknowledged by Kinesis, %,d failed%s%n", produced.sent.get(),
-                produced.acked.get(), produced.failed.get(),
-                produced.failed.get() == 0 ? "" : " (first: " + produced.firstFailure() + ")");
+        boolean nothingFailed = produced.failed.get() == 0;
+        out.printf("Producer: %,d sent, %,d acknowledged by Kinesis, %,d failed%n", produced.sent.get(),
+                produced.acked.get(), produced.failed.get());
+        if (!nothingFailed) {
+            out.println("Every event sent: NO - " + FailureSummary.sentence(produced.metrics) + " First failure: "
+                    + produced.firstFailure());
+        }
         report(out, "Stream", producerProblems, String.format("holds %,d records: every acknowledged one, plus %,d"
                 + " copies from retried puts", stream.size(), Math.max(0, duplicates)));
         if (builtInMetric) {
@@ -134,7 +139,7 @@ final class Audit {
                 "all %,d records of the stream are in raw/, none twice, none unknown", raw.size()));
         report(out, "Dead letters", deadLetterProblems, String.format(
                 "%,d invalid records, each in deadletter/ once with a reason", deadLetters.size()));
-        return producerProblems.isEmpty() && countProblems.isEmpty() && archiveProblems.isEmpty()
+        return nothingFailed && producerProblems.isEmpty() && countProblems.isEmpty() && archiveProblems.isEmpty()
                 && deadLetterProblems.isEmpty();
     }
 
@@ -238,6 +243,6 @@ final class Audit {
     }
 
     private static StreamReader.Address address(IntervalReader.Line line) {
-        return new StreamReader.Address(line.shardId(), line.sequenceNumber());
+        return new StreamReader.Address(line.shardId(), line.sequenceNumber(), line.subSequenceNumber());
     }
 }

@@ -4,15 +4,19 @@ import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
 import io.rtpipe.cli.console.Console;
 import io.rtpipe.cli.console.ConsoleConfig;
+import io.rtpipe.cli.ProducerStack;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.PutResult;
-import io.rtpipe.producer.kinesis.KinesisBatchProducer;
+import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.aggregation.AggregationConfig;
 import io.rtpipe.producer.kinesis.ProducerConfig;
+import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.source.GeneratorConfig;
 import io.rtpipe.producer.source.GeneratorSource;
 import io.rtpipe.sandbox.LocalAws;
@@ -41,10 +45,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LocalRun {
 
-    /** What the user asked for; validated by the command. */
-    /** @param engine the metrics to run; {@code builtInMetric} when it is the default {@code events_per_minute} */
+    /**
+     * What the user asked for; validated by the command.
+     *
+     * @param engine        the metrics to run; {@code builtInMetric} when it is the default {@code events_per_minute}
+     * @param ui            whether to serve the web console during the run
+     * @param partitionKeys how events are keyed ({@link io.rtpipe.producer.partition.PartitionRule})
+     * @param aggregate     whether events are packed in KPL-format aggregated records, as {@code rtpipe produce} does
+     */
     public record Options(Duration duration, int rate, int shards, Path input, Path export, long seed,
-                          boolean keepRunning, EngineConfig engine, boolean builtInMetric, boolean ui) {}
+                          boolean keepRunning, EngineConfig engine, boolean builtInMetric, boolean ui,
+                          PartitionKeySelector partitionKeys, boolean aggregate) {}
 
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
@@ -152,12 +163,20 @@ public final class LocalRun {
     }
 
     private void produce(AwsClients clients, Produced produced) throws Exception {
-        ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM);
+        // The production path (ProducerStack, as rtpipe produce builds it), so the audit proves what users run.
+        ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM).partitionKeys(options.partitionKeys());
+        AggregationConfig aggregation = AggregationConfig.defaults();
         if (options.input() != null) {
-            // One request at a time keeps each shard in the file's order, so a file in time order has no late events.
+            // A file is replayed at full speed, so each shard must get its lines in file order, else a file in time
+            // order has late events: one hash-key bucket per shard (the stream's shards split the hash-key space
+            // evenly, as the buckets do) makes each shard one ordered lane of aggregates, and one request at a time
+            // keeps the lanes' aggregates in order. Full-size aggregates make up for the single request.
             producerConfig.maxInFlightRequests(1);
+            aggregation = AggregationConfig.builder().hashBuckets(options.shards())
+                    .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build();
         }
-        try (KinesisBatchProducer producer = KinesisBatchProducer.create(clients, producerConfig.build())) {
+        try (RecordProducer producer = ProducerStack.open(clients, producerConfig.build(),
+                options.aggregate() ? aggregation : null).producer()) {
             if (options.input() == null) {
                 GeneratorConfig generator = GeneratorConfig.builder()
                         .seed(options.seed())
@@ -169,6 +188,7 @@ public final class LocalRun {
                     source.run(event -> send(producer, event, produced));
                 }
             } else {
+                // send blocks while the producer's buffer is full: a large file waits, it never overflows.
                 try (BufferedReader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
                     String line;
                     while ((line = reader.readLine()) != null) {
@@ -180,10 +200,11 @@ public final class LocalRun {
             }
             producer.flush();
             produced.awaitSettled();
+            produced.metrics = producer.metrics();
         }
     }
 
-    private static void send(KinesisBatchProducer producer, byte[] event, Produced produced) throws InterruptedException {
+    private static void send(RecordProducer producer, byte[] event, Produced produced) throws InterruptedException {
         produced.sent.incrementAndGet();
         producer.send(event).whenComplete((PutResult result, Throwable failure) -> {
             if (failure == null) {
@@ -228,9 +249,12 @@ public final class LocalRun {
         final AtomicLong failed = new AtomicLong();
         final Set<StreamReader.Address> acknowledged = ConcurrentHashMap.newKeySet();
         private volatile String firstFailure;
+        /** The producer's counters once every send settled (null until then). */
+        volatile ProducerMetrics metrics;
 
         void acknowledged(PutResult result) {
-            acknowledged.add(new StreamReader.Address(result.shardId(), result.sequenceNumber()));
+            acknowledged.add(new StreamReader.Address(result.shardId(), result.sequenceNumber(),
+                    result.subSequenceNumber()));
             acked.incrementAndGet();
         }
 

@@ -1,5 +1,6 @@
 package io.rtpipe.cli.local;
 
+import io.rtpipe.connectors.kpl.AggregatedRecordFormat;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -11,23 +12,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads every record a stream holds, straight from Kinesis with GetRecords over every shard, closed ones (after a
- * reshard) included, each shard in sequence order: the audits' ground truth (the {@code rtpipe local} audit, the chaos
- * suite's verifier) for what the consumer should have archived and counted, including the copies producer retries put
- * there.
+ * Reads every user record a stream holds, straight from Kinesis with GetRecords over every shard, closed ones (after
+ * a reshard) included, each shard in sequence order, aggregated records unpacked by the format's owner
+ * ({@link AggregatedRecordFormat}) as KCL unpacks them for the consumer: the audits' ground truth (the
+ * {@code rtpipe local} audit, the chaos suite's verifier) for what the consumer should have archived and counted,
+ * including the copies producer retries put there.
  */
 public final class StreamReader {
 
-    /** Where Kinesis stored a record: identifies it in the archive, dead letters and late records. */
-    public record Address(String shardId, String sequenceNumber) {
+    /**
+     * Where Kinesis stored a user record: identifies it in the archive, dead letters and late records.
+     *
+     * @param subSequenceNumber its index in the aggregated Kinesis record it travelled in; 0 for a record of its own
+     */
+    public record Address(String shardId, String sequenceNumber, long subSequenceNumber) {
         @Override
         public String toString() {
-            return shardId + "/" + sequenceNumber;
+            return shardId + "/" + sequenceNumber + (subSequenceNumber == 0 ? "" : "/" + subSequenceNumber);
         }
     }
 
-    /** A record as Kinesis stored it, with its approximate arrival time (epoch millis). */
+    /** A user record as Kinesis stored it (de-aggregated), with its approximate arrival time (epoch millis). */
     public record StoredRecord(Address address, byte[] data, long arrivalMillis) {}
+
+    /** Kinesis' own limits for one GetRecords call: 10,000 records, 10 MB; pages here aim at 8 MB. */
+    private static final int MAX_PAGE_RECORDS = 10_000;
+    private static final long PAGE_BYTES = 8L * 1024 * 1024;
+    /** Until the records' size is known: 8 aggregates of the largest size fit in a page. */
+    private static final int FIRST_PAGE_RECORDS = 8;
 
     private StreamReader() {
     }
@@ -37,12 +49,18 @@ public final class StreamReader {
         for (Shard shard : listShards(kinesis, stream)) {
             String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
+            int limit = FIRST_PAGE_RECORDS;
             while (iterator != null) {
                 String current = iterator;
-                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000)).join();
+                int pageLimit = limit;
+                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(pageLimit)).join();
+                limit = nextLimit(page, pageLimit);
                 for (Record r : page.records()) {
-                    records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber()),
-                            r.data().asByteArray(), r.approximateArrivalTimestamp().toEpochMilli()));
+                    List<AggregatedRecordFormat.UserRecord> members = AggregatedRecordFormat.decode(r.data().asByteArray());
+                    for (int i = 0; i < members.size(); i++) {
+                        records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber(), i),
+                                members.get(i).data(), r.approximateArrivalTimestamp().toEpochMilli()));
+                    }
                 }
                 // An open shard has no end: stop at its tip. A closed shard ends with no next iterator.
                 boolean atTip = page.records().isEmpty() && Long.valueOf(0).equals(page.millisBehindLatest());
@@ -50,6 +68,23 @@ public final class StreamReader {
             }
         }
         return records;
+    }
+
+    /**
+     * Records per GetRecords call so a page stays near {@link #PAGE_BYTES}, as Kinesis caps it at 10 MB and
+     * kinesis-mock does not: an aggregated record may hold 1 MiB, and an emulator asked for 10,000 of them at once
+     * chokes on the answer.
+     */
+    private static int nextLimit(GetRecordsResponse page, int current) {
+        long bytes = 0;
+        for (Record r : page.records()) {
+            bytes += r.data().asByteArrayUnsafe().length;
+        }
+        if (bytes == 0) {
+            return current; // nothing learned about the size
+        }
+        long perRecord = Math.max(1, bytes / page.records().size());
+        return (int) Math.max(1, Math.min(MAX_PAGE_RECORDS, PAGE_BYTES / perRecord));
     }
 
     private static List<Shard> listShards(KinesisAsyncClient kinesis, String stream) {

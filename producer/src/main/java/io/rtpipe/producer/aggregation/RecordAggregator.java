@@ -1,6 +1,5 @@
 package io.rtpipe.producer.aggregation;
 
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -33,10 +32,9 @@ public final class RecordAggregator<T> {
     public RecordAggregator(AggregationConfig config) {
         this.config = config;
         this.buckets = new HashKeyBuckets(config.hashBuckets());
-        MessageDigest md5 = HashKeyBuckets.newMd5();
         this.aggregates = new ArrayList<>(buckets.count());
         for (int i = 0; i < buckets.count(); i++) {
-            aggregates.add(new AggregateBuilder<>(i, buckets.routingKey(i), buckets.hashKey(i), md5));
+            aggregates.add(new AggregateBuilder<>(i, buckets.routingKey(i), buckets.hashKey(i)));
         }
     }
 
@@ -74,7 +72,7 @@ public final class RecordAggregator<T> {
         if (!tryAdd(aggregate, partitionKey, data, member, nowNanos, AggregationConfig.KINESIS_MAX_RECORD_BYTES)) {
             throw new IllegalArgumentException("A record of " + data.length + " bytes with partition key '"
                     + partitionKey + "' exceeds Kinesis' limit of 1 MiB per record once framed as an aggregated"
-                    + " record (" + AggregateBuilder.maxDataBytes(partitionKey, aggregate) + " bytes at most).");
+                    + " record (" + aggregate.maxDataBytes(partitionKey) + " bytes at most).");
         }
         emit(aggregate, sink);
     }

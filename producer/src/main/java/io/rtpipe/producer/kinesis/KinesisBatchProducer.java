@@ -124,7 +124,7 @@ public final class KinesisBatchProducer implements RecordProducer {
                     "the record has " + size + " bytes (data " + data.length + " + partition key), above the limit of "
                             + config.maxRecordBytes() + " bytes per record");
         }
-        PendingRecord record = new PendingRecord(data, partitionKey, size, now, now + ttlNanos);
+        PendingRecord record = new PendingRecord(data, partitionKey, size, now);
         try {
             accumulator.append(record, config.whenBufferFull() == ProducerConfig.BufferFullPolicy.BLOCK);
         } catch (BufferFullException full) {
@@ -137,7 +137,7 @@ public final class KinesisBatchProducer implements RecordProducer {
     }
 
     private CompletableFuture<PutResult> rejected(byte[] data, String key, FailureReason reason, String message) {
-        PendingRecord record = new PendingRecord(data, key, data.length, 0, 0);
+        PendingRecord record = new PendingRecord(data, key, data.length, 0);
         notifyFailure(record, reason, message);
         return record.future;
     }
@@ -223,7 +223,7 @@ public final class KinesisBatchProducer implements RecordProducer {
         List<PendingRecord> live = null;
         for (int i = 0; i < records.size(); i++) {
             PendingRecord r = records.get(i);
-            if (now - r.deadlineNanos >= 0) {
+            if (r.expiredAt(now)) {
                 if (live == null) {
                     live = new ArrayList<>(records.subList(0, i));
                 }
@@ -238,7 +238,7 @@ public final class KinesisBatchProducer implements RecordProducer {
     private void expire(PendingRecord r) {
         String last = r.lastError == null ? "no attempt answered" : "last error: " + r.lastError;
         notifyFailure(r, FailureReason.TTL_EXPIRED, "not acknowledged within the record TTL of " + config.recordTtl()
-                + " after " + r.attempts + " attempt(s); " + last);
+                + " from its first attempt, after " + r.attempts + " attempt(s); " + last);
         accumulator.release(1, r.size);
     }
 
@@ -246,16 +246,19 @@ public final class KinesisBatchProducer implements RecordProducer {
         long now = System.nanoTime();
         long first = Long.MAX_VALUE;
         for (PendingRecord r : records) {
-            first = Math.min(first, r.deadlineNanos - now);
+            first = Math.min(first, r.nanosUntilExpiry(now));
         }
-        return Math.max(0, first);
+        return first;
     }
 
     private void put(List<PendingRecord> batch) {
         List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.size());
+        long now = System.nanoTime();
         for (PendingRecord r : batch) {
             if (r.attempts++ > 0) {
                 metrics.recordRetries.increment();
+            } else {
+                r.deadlineNanos = now + ttlNanos;
             }
             entries.add(r.entry());
         }

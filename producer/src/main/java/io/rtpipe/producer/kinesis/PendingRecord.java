@@ -18,8 +18,14 @@ final class PendingRecord {
     /** Data plus UTF-8 partition key bytes: what Kinesis counts against its size limits. */
     final int size;
     final long acceptedNanos;
-    final long deadlineNanos;
+    /**
+     * When the record's TTL ends: set at its first attempt, so time spent queued behind a full pipeline never fails a
+     * record; {@link #NOT_ATTEMPTED} until then.
+     */
+    long deadlineNanos = NOT_ATTEMPTED;
     final CompletableFuture<PutResult> future = new CompletableFuture<>();
+
+    static final long NOT_ATTEMPTED = Long.MAX_VALUE;
 
     int attempts;
     /** When a retry may be sent (the earlier of the backoff's end and the deadline, so expiry is noticed in time). */
@@ -27,12 +33,21 @@ final class PendingRecord {
     String lastError;
     private PutRecordsRequestEntry entry;
 
-    PendingRecord(byte[] data, String partitionKey, int size, long acceptedNanos, long deadlineNanos) {
+    PendingRecord(byte[] data, String partitionKey, int size, long acceptedNanos) {
         this.data = data;
         this.partitionKey = partitionKey;
         this.size = size;
         this.acceptedNanos = acceptedNanos;
-        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Whether the record's TTL has ended by {@code nowNanos}; never before its first attempt. */
+    boolean expiredAt(long nowNanos) {
+        return attempts > 0 && nowNanos - deadlineNanos >= 0;
+    }
+
+    /** Nanoseconds from {@code nowNanos} until the TTL ends (at least 0); effectively forever before the first attempt. */
+    long nanosUntilExpiry(long nowNanos) {
+        return attempts > 0 ? Math.max(0, deadlineNanos - nowNanos) : Long.MAX_VALUE;
     }
 
     /** Built once and reused by every attempt; wraps the caller's array without copying. */

@@ -2,8 +2,10 @@ package io.rtpipe.producer.kinesis;
 
 import io.rtpipe.producer.FailureListener;
 import io.rtpipe.producer.partition.PartitionKeySelector;
+import io.rtpipe.producer.partition.PartitionRule;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,12 +18,15 @@ import java.util.Objects;
  *   <li>{@code maxInFlightRequests} 16; {@code maxBufferedRecords} 20,000; {@code maxBufferedBytes} 64 MiB (the buffer
  *       holds every record not yet acknowledged or failed, in-flight ones included);</li>
  *   <li>{@code whenBufferFull} {@link BufferFullPolicy#BLOCK};</li>
- *   <li>{@code recordTtl} 30 s: a record not acknowledged by then fails with {@code TTL_EXPIRED}. The TTL is checked
- *       before every attempt; an attempt already in flight runs to its end, so the failure is reported at most
- *       {@code requestTimeout} after the TTL;</li>
+ *   <li>{@code recordTtl} 30 s, counted from a record's first PutRecords attempt: a record not acknowledged by then
+ *       fails with {@code TTL_EXPIRED}. Time spent waiting in the buffer or for a request slot does not count, so a
+ *       full pipeline slows the caller down ({@code send} blocks) instead of failing queued records. The TTL is
+ *       checked before every attempt; an attempt already in flight runs to its end, so the failure is reported at
+ *       most {@code requestTimeout} after the TTL;</li>
  *   <li>{@code requestTimeout} 10 s per PutRecords call (the SDK's own retries included);</li>
  *   <li>{@code backoffBase} 100 ms, {@code backoffMax} 5 s: exponential backoff with full jitter between attempts;</li>
- *   <li>{@code partitionKeys} {@link PartitionKeySelector#random()};</li>
+ *   <li>{@code partitionKeys} the field {@code event_id} ({@link io.rtpipe.producer.partition.PartitionRule}: copies
+ *       of an event meet on one shard, where de-duplication works), a random key for records without it;</li>
  *   <li>{@code failureListener} logs failures (rate-limited) at WARN;</li>
  *   <li>{@code closeTimeout} 30 s: how long {@code close()} flushes before failing what is left.</li>
  * </ul>
@@ -30,7 +35,7 @@ public final class ProducerConfig {
 
     /** What {@code send} does when the buffer is full. */
     public enum BufferFullPolicy {
-        /** Wait for space (bounded in practice by TTL plus request timeout, as buffered records always complete). */
+        /** Wait for space (buffered records always complete: acknowledged, or failed after their TTL of attempts). */
         BLOCK,
         /** Throw {@link io.rtpipe.producer.BufferFullException} at once. */
         FAIL_FAST
@@ -174,7 +179,7 @@ public final class ProducerConfig {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration backoffBase = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(5);
-        private PartitionKeySelector partitionKeys = PartitionKeySelector.random();
+        private PartitionKeySelector partitionKeys = PartitionRule.selector(null, false, List.of());
         private FailureListener failureListener;
         private Duration closeTimeout = Duration.ofSeconds(30);
 

@@ -3,6 +3,7 @@ package io.rtpipe.producer.kpl;
 import io.rtpipe.producer.FailureListener;
 import io.rtpipe.producer.kinesis.ProducerConfig.BufferFullPolicy;
 import io.rtpipe.producer.partition.PartitionKeySelector;
+import io.rtpipe.producer.partition.PartitionRule;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,13 +27,15 @@ import java.util.Optional;
  *   <li>{@code maxOutstandingRecords} 20,000: {@code send} blocks (or fails fast) while this many records are not yet
  *       acknowledged or failed. The KPL itself buffers without limit;</li>
  *   <li>{@code whenFull} {@link BufferFullPolicy#BLOCK};</li>
- *   <li>{@code recordTtl} 30 s (the KPL's {@code RecordTtl}: it retries until then, then fails the record);</li>
+ *   <li>{@code recordTtl} 30 s (the KPL's {@code RecordTtl}: it retries until then, then fails the record; unlike
+ *       the rtpipe producer's TTL it counts from {@code send}, queueing in the daemon included);</li>
  *   <li>{@code maxBufferedTime} 100 ms (the KPL's {@code RecordMaxBufferedTime}, its linger);</li>
  *   <li>{@code aggregation} on (the KPL's format, read by KCL);</li>
  *   <li>{@code requestTimeout} 6 s (the KPL's default);</li>
  *   <li>{@code tempDirectory} {@code <java.io.tmpdir>/rtpipe-kpl}: where the KPL unpacks its 89 MB native daemon
  *       (once per version: it reuses a file of the same hash);</li>
- *   <li>{@code partitionKeys} {@link PartitionKeySelector#random()};</li>
+ *   <li>{@code partitionKeys} the field {@code event_id}, a random key for records without it
+ *       ({@link io.rtpipe.producer.partition.PartitionRule});</li>
  *   <li>{@code failureListener} logs each failure at WARN;</li>
  *   <li>{@code closeTimeout} 30 s: how long {@code close()} flushes before destroying the daemon.</li>
  * </ul>
@@ -193,7 +197,7 @@ public final class KplConfig {
         private boolean aggregation = true;
         private Duration requestTimeout = Duration.ofSeconds(6);
         private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"), "rtpipe-kpl");
-        private PartitionKeySelector partitionKeys = PartitionKeySelector.random();
+        private PartitionKeySelector partitionKeys = PartitionRule.selector(null, false, List.of());
         private FailureListener failureListener;
         private Duration closeTimeout = Duration.ofSeconds(30);
 

@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * {@value MetricSpec#DEFAULT_DEDUP_FIELD}, the consumer's default) gets the field inserted after its opening brace;
  * other lines are sent unchanged (see {@link LineEventIds}), so only JSON lines are delivered exactly once. The
  * consumer de-duplicates per shard: route lines by a key derived from them, such as the event id
- * ({@code ProducerConfig.partitionKeyField}), never a random one, so a copy lands on its original's shard.
+ * (the default {@link io.rtpipe.producer.partition.PartitionRule}), never a random one, so a copy lands on its
+ * original's shard.
  * After a restart it finds a file that was rotated meanwhile by its file key among the files next to it whose names
  * start with the tailed file's name (for example {@code app.log.1}), finishes it, then continues with the new file.
  * Limits: files rotated more than once while the source was down are skipped except the one it was reading; with

@@ -4,7 +4,7 @@ import io.rtpipe.producer.FailureReason;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordProducer;
-import io.rtpipe.producer.aggregation.proto.KplMessages;
+import io.rtpipe.connectors.kpl.proto.KplMessages;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package io.rtpipe.producer.aggregation;
 
-import io.rtpipe.producer.aggregation.proto.KplMessages;
+import io.rtpipe.connectors.kpl.proto.KplMessages;
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;

@@ -19,7 +19,7 @@ class AccumulatorTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
 
     private static PendingRecord record(int size) {
-        return new PendingRecord(new byte[0], "k", size, 0, Long.MAX_VALUE);
+        return new PendingRecord(new byte[0], "k", size, 0);
     }
 
     private Accumulator accumulator(ProducerConfig.Builder config) {

@@ -111,6 +111,54 @@ class KinesisBatchProducerIT {
         }
     }
 
+    /**
+     * A pipeline far slower than the TTL (one request of 20 records in flight, each held back 100 ms, a TTL of 300 ms)
+     * and a small blocking buffer: records wait seconds before their first attempt. The TTL counts from that attempt,
+     * so none fails; the caller is slowed down by the full buffer instead.
+     */
+    @Test
+    void recordsQueuedBehindAFullPipelineAreNeverFailedForTheirTimeInTheQueue(LocalAws aws) throws Exception {
+        String stream = unique("producer-queued-it");
+        aws.createStream(stream, 1);
+        int n = 400;
+        List<byte[]> events = events(5, n);
+        ExecutionInterceptor slow = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutRecordsRequest) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        List<RecordFailure> failures = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<PutResult>> futures = new ArrayList<>(n);
+        long maxWaitNanos;
+        try (KinesisAsyncClient client = clientWith(aws, slow);
+             KinesisBatchProducer producer = KinesisBatchProducer.create(client, ProducerConfig.builder(stream)
+                     .maxInFlightRequests(1).maxBatchRecords(20).maxBufferedRecords(100)
+                     .recordTtl(Duration.ofMillis(300)).failureListener(failures::add).build())) {
+            long start = System.nanoTime();
+            for (byte[] event : events) {
+                futures.add(producer.send(event));
+            }
+            assertThat(producer.flush(Duration.ofSeconds(120))).isTrue();
+            maxWaitNanos = System.nanoTime() - start;
+        }
+        assertThat(maxWaitNanos).as("the run took many TTLs (else this test proves nothing)")
+                .isGreaterThan(Duration.ofMillis(300 * 4).toNanos());
+        assertThat(failures).isEmpty();
+        assertThat(futures).allSatisfy(f -> assertThat(f).isCompleted().isNotCompletedExceptionally());
+        try (KinesisAsyncClient reader = clientWith(aws)) {
+            List<String> stored = StreamReader.eventIds(reader, stream, n, Duration.ofSeconds(30));
+            assertThat(new HashSet<>(stored)).isEqualTo(events.stream().map(StreamReader::eventId)
+                    .collect(Collectors.toSet()));
+        }
+    }
+
     @Test
     void retriesOnlyFailedEntriesAndStoresEveryEventWithDuplicatesOnlyForLostAcknowledgements(LocalAws aws)
             throws Exception {

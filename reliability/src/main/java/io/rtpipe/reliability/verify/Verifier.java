@@ -133,6 +133,6 @@ public final class Verifier {
     }
 
     private static Address address(IntervalReader.Line line) {
-        return new Address(line.shardId(), line.sequenceNumber());
+        return new Address(line.shardId(), line.sequenceNumber(), line.subSequenceNumber());
     }
 }

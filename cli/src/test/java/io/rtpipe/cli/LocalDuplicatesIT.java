@@ -1,0 +1,115 @@
+package io.rtpipe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code rtpipe local --metrics F --input G --export H} with default flags, on 4 shards, over a file in which about
+ * one event in six appears twice (same id, same bytes, a few lines later) and malformed lines sit among the events:
+ * each event counts once, because the run partitions by the spec's dedup field ({@code id}, not {@code event_id})
+ * so copies meet on one shard. With random keys three copies in four would land on another shard and count twice.
+ * The expected results are this test's own count of the file.
+ */
+class LocalDuplicatesIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MINUTE = 60_000;
+
+    private static final String SPEC = """
+            metrics:
+              - name: events_by_type
+                group_by: [type]
+                timestamp: ts
+                window: {type: tumbling, size: 1m}
+                allowed_lateness: 30s
+                dedup: {field: id}
+                aggregates:
+                  - {name: events, fn: count}
+                  - {name: amount, fn: sum, field: amount}
+            """;
+
+    @Test
+    void copiesOfAnEventCountOnceWithDefaultFlags(@TempDir Path dir) throws IOException {
+        Path spec = Files.writeString(dir.resolve("metrics.yaml"), SPEC);
+        Path input = dir.resolve("events.jsonl");
+        Path export = dir.resolve("results.jsonl");
+        Map<String, long[]> expected = writeInput(input, new Random(12));
+
+        int exit = Main.commandLine().execute("local", "--shards", "4", "--metrics", spec.toString(),
+                "--input", input.toString(), "--export", export.toString());
+
+        assertThat(exit).as("rtpipe local exit code (0 only if its own audit passed)").isZero();
+        Map<String, long[]> exported = new HashMap<>();
+        for (String line : Files.readAllLines(export, StandardCharsets.UTF_8)) {
+            JsonNode result = JSON.readTree(line);
+            exported.put(result.get("key").get("type").asText() + "@" + result.get("window_start").asText(),
+                    new long[] {result.get("values").get("events").asLong(),
+                            result.get("values").get("amount").asLong()});
+        }
+        assertThat(exported.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((cell, want) -> assertThat(exported.get(cell)).as(cell).containsExactly(want));
+    }
+
+    /**
+     * Writes time-ordered events (ids "n0", "n1", ...), some repeated 1 to 10 lines later (at most 2 s of event time
+     * back, well inside the allowed lateness), and malformed lines; returns {count, sum of amount} per
+     * "type@window start" over distinct ids.
+     */
+    private static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
+        long ts = Instant.parse("2026-02-01T08:00:00Z").toEpochMilli();
+        String[] types = {"view", "click", "purchase"};
+        String[] malformed = {"{not json", "just some text", "{\"type\":\"view\",\"ts\":"};
+        List<String> lines = new ArrayList<>();
+        List<String> pendingCopies = new ArrayList<>();
+        List<Integer> copyDue = new ArrayList<>();
+        Map<String, long[]> expected = new HashMap<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < 3_000; i++) {
+            ts += random.nextInt(200);
+            String type = types[random.nextInt(types.length)];
+            long amount = 1 + random.nextInt(100);
+            String line = JSON.createObjectNode().put("id", "n" + i).put("ts", ts).put("type", type)
+                    .put("amount", amount).toString();
+            lines.add(line);
+            assertThat(ids.add("n" + i)).isTrue();
+            long[] cell = expected.computeIfAbsent(type + "@" + Instant.ofEpochMilli(ts - Math.floorMod(ts, MINUTE)),
+                    k -> new long[2]);
+            cell[0]++;
+            cell[1] += amount;
+            if (random.nextInt(6) == 0) {
+                pendingCopies.add(line);
+                copyDue.add(i + 1 + random.nextInt(10));
+            }
+            for (int c = pendingCopies.size() - 1; c >= 0; c--) {
+                if (copyDue.get(c) <= i) {
+                    lines.add(pendingCopies.remove(c));
+                    copyDue.remove(c);
+                }
+            }
+            if (i % 250 == 125) {
+                lines.add(malformed[(i / 250) % malformed.length]);
+            }
+        }
+        lines.addAll(pendingCopies);
+        assertThat(lines.size()).as("the file holds copies").isGreaterThan(3_000 + 400);
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        return expected;
+    }
+}
