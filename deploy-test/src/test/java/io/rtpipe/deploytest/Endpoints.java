@@ -1,0 +1,36 @@
+package io.rtpipe.deploytest;
+
+import io.rtpipe.connectors.aws.AwsConfig;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The only variables the test adds to a deployed component's environment: where the emulators are (the variables
+ * the cli's AwsOptions reads), static credentials standing in for the task role, the region ECS and Lambda set, and
+ * no instance-metadata probing.
+ */
+final class Endpoints {
+
+    private Endpoints() {
+    }
+
+    static Map<String, String> cliEnvironment(AwsConfig aws) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RTPIPE_KINESIS_ENDPOINT", aws.kinesisEndpoint().orElseThrow().toString());
+        env.put("RTPIPE_DYNAMODB_ENDPOINT", aws.dynamoDbEndpoint().orElseThrow().toString());
+        env.put("RTPIPE_S3_ENDPOINT", aws.s3Endpoint().orElseThrow().toString());
+        env.put("RTPIPE_CLOUDWATCH_ENDPOINT", aws.cloudWatchEndpoint().orElseThrow().toString());
+        env.putAll(runtime(aws));
+        return env;
+    }
+
+    /** What the AWS runtime (ECS task, Lambda) provides, as test stand-ins. */
+    static Map<String, String> runtime(AwsConfig aws) {
+        return Map.of(
+                "AWS_REGION", aws.region(),
+                "AWS_ACCESS_KEY_ID", "test",
+                "AWS_SECRET_ACCESS_KEY", "test",
+                "AWS_EC2_METADATA_DISABLED", "true");
+    }
+}
