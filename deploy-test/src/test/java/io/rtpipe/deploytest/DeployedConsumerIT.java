@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         + "not collide with anything else on the backend")
 class DeployedConsumerIT {
 
-    private static final int EVENTS = 600;
+    private static final int MINUTES = 2;
+    private static final int EVENTS_PER_MINUTE = 300;
     /** A bound on waiting for the results, not a speed assertion: the wait ends as soon as they are complete. */
     private static final long RESULTS_WAIT_MILLIS = 150_000;
 
@@ -55,11 +56,11 @@ class DeployedConsumerIT {
         Map<String, String> containerEnv = new HashMap<>(container.environment());
         containerEnv.putAll(shell);
         String stream = deployment.name(templates.only(EmulatorDeployment.STREAM));
-        KnownEvents events = new KnownEvents(EVENTS);
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
         RtpipeCli cli = new RtpipeCli(jar, shell, logs);
 
         try (JavaProcess consumer = JavaProcess.start(container.command(jar), containerEnv, logs, "consumer")) {
-            cli.produce(stream, events.lines());
+            events.runs().forEach(run -> cli.produce(stream, run));
             List<String> sentinelIds;
             try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync()) {
                 sentinelIds = ShardKeys.onePerShard(kinesis, stream, "sentinel");

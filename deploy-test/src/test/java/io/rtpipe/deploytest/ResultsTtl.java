@@ -33,10 +33,11 @@ final class ResultsTtl {
         long now = Instant.now().getEpochSecond();
         for (Map<String, AttributeValue> item : items) {
             AttributeValue expiry = item.get(attribute);
-            assertThat(expiry != null && expiry.n() != null)
-                    .as("item %s of %s carries the template's TTL attribute '%s' as a number", item.keySet(),
-                            tableName, attribute)
-                    .isTrue();
+            if (expiry == null || expiry.n() == null) {
+                throw new AssertionError("the template expires items of " + tableName + " by the attribute '"
+                        + attribute + "' (TimeToLiveSpecification), but the code wrote an item without it as a "
+                        + "number (attributes " + item.keySet() + "): DynamoDB would never expire it");
+            }
             // Epoch seconds in the future; milliseconds would be centuries ahead and never expire.
             assertThat(Long.parseLong(expiry.n())).as("'%s' is epoch seconds in the future", attribute)
                     .isGreaterThan(now).isLessThan(now + 20L * 366 * 24 * 3600);
