@@ -1,6 +1,7 @@
 package io.rtpipe.benchmarks;
 
 import io.rtpipe.core.bench.BenchInput;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 
@@ -24,7 +25,9 @@ final class BenchLines {
                 BenchInput.write(file, events, 10_000, 1);
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                 return java.util.stream.IntStream.range(0, lines.size())
-                        .mapToObj(i -> new InputRecord(RecordPosition.of(String.format("%021d", i + 1)), "pk", 0,
+                        // Arrival at the end of time: no event lies ahead of it (no max_ahead dead letters).
+                        .mapToObj(i -> new InputRecord(RecordPosition.of(String.format("%021d", i + 1)), "pk",
+                                MetricSpec.MAX_EVENT_TIME,
                                 lines.get(i).getBytes(StandardCharsets.UTF_8)))
                         .toList();
             } finally {

@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.core.engine.EngineConfig;
@@ -46,9 +47,19 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "DynamoDB shard-progress table (env RTPIPE_PROGRESS_TABLE; default <application>-progress).")
     String progressTable;
 
+    @Option(names = "--lease-table", defaultValue = "${env:RTPIPE_LEASE_TABLE}",
+            description = "DynamoDB lease table of KCL (env RTPIPE_LEASE_TABLE; default <application>).")
+    String leaseTable;
+
     @Option(names = "--metrics", paramLabel = "FILE", defaultValue = "${env:RTPIPE_METRICS_FILE}",
             description = "YAML metric spec file (env RTPIPE_METRICS_FILE; default: the built-in events_per_minute).")
     Path metricsFile;
+
+    @Option(names = "--result-retention", defaultValue = "${env:RTPIPE_RESULT_RETENTION}",
+            converter = DurationConverter.class,
+            description = "How long DynamoDB keeps a window result after the window's end (env RTPIPE_RESULT_RETENTION; "
+                    + "default 30d).")
+    Duration resultRetention;
 
     @Option(names = "--fan-out", description = "Read with enhanced fan-out instead of polling.")
     boolean fanOut;
@@ -118,8 +129,9 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EngineConfig engine = MetricsFile.load(metricsFile);
-        AwsClients clients = new AwsClients(aws.toConfig());
-        ProduceCommand.requireStream(clients, stream);
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        calls.requireStream(stream);
+        AwsClients clients = calls.clients();
         ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
                 .engine(engine)
                 .retrieval(fanOut ? ConsumerConfig.Retrieval.FAN_OUT : ConsumerConfig.Retrieval.POLLING);
@@ -128,6 +140,12 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
         if (progressTable != null) {
             config.progressTableName(progressTable);
+        }
+        if (leaseTable != null) {
+            config.leaseTableName(leaseTable);
+        }
+        if (resultRetention != null) {
+            config.resultRetention(resultRetention);
         }
         if (workerId != null) {
             config.workerId(workerId);
@@ -148,6 +166,10 @@ public final class ConsumeCommand implements Callable<Integer> {
                 System.err.println("rtpipe consume: no lease held after 2 minutes (other workers may hold them all);"
                         + " waiting");
             }
+        } catch (KeySchemaMismatchException e) {
+            // A table keyed otherwise is the configuration's fault (wrong name, old template), not the run's.
+            consumer.shutdownNow();
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
         } catch (IllegalStateException e) {
             consumer.shutdownNow();
             throw new CliException(e.getMessage(), CliException.FAILED, e);

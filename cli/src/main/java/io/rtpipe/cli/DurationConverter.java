@@ -1,34 +1,19 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.contract.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Reads durations as people write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT30S}. */
+/** Reads durations in the contract's format ({@link Durations}): {@code 500ms}, {@code 30s}, {@code 2m}, {@code 30d}, ISO-8601. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-    private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     @Override
     public Duration convert(String value) {
-        Matcher m = SIMPLE.matcher(value.trim());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
         try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new CommandLine.TypeConversionException(
-                    "'" + value + "' is not a duration; write it like 500ms, 30s, 2m or 1h");
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.cli.local.LocalRun;
+import io.rtpipe.cli.logging.Logging;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,6 +50,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Leave the emulators running after the run (until Ctrl-C) and print their endpoints.")
     boolean keepRunning;
 
+    @Option(names = "--ui", description = "Serve the web console (rtpipe console) at http://127.0.0.1:8642/ during "
+            + "the run, and keep it and the emulators up afterwards until Ctrl-C.")
+    boolean ui;
+
     @Override
     public Integer call() throws Exception {
         if (rate <= 0) {
@@ -68,9 +73,9 @@ public final class LocalCommand implements Callable<Integer> {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
-        System.setProperty("org.slf4j.simpleLogger.log.io.rtpipe", "warn");
+        Logging.level("io.rtpipe", "WARN");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
-                MetricsFile.load(metrics), metrics == null);
+                MetricsFile.load(metrics), metrics == null, ui);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }
 }

@@ -18,11 +18,13 @@ final class MetricsFile {
      * @throws CliException (exit 2) for a missing file or a mistake in it, as one located sentence
      */
     static EngineConfig load(Path file) {
-        if (file == null) {
-            return EngineConfig.defaults();
-        }
+        return file == null ? EngineConfig.defaults() : load(file, "--metrics");
+    }
+
+    /** @param what how the message names the file if it is missing, e.g. {@code --metrics} or {@code SPEC} */
+    static EngineConfig load(Path file, String what) {
         if (!Files.isRegularFile(file)) {
-            throw new CliException("--metrics: no such file: " + file);
+            throw new CliException(what + ": no such file: " + file);
         }
         try {
             return SpecLoader.standard().load(file);

@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.RecordProducer;
@@ -17,7 +18,6 @@ import io.rtpipe.producer.source.StdinSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +28,8 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,9 +106,9 @@ public final class ProduceCommand implements Callable<Integer> {
         // The source first: a missing file or a port in use is reported before anything talks to AWS.
         Feed feed = openSource();
         try {
-            AwsClients clients = new AwsClients(aws.toConfig());
-            requireStream(clients, stream);
-            return produce(clients, feed);
+            AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.KINESIS));
+            calls.requireStream(stream);
+            return produce(calls.clients(), feed);
         } finally {
             feed.close();
         }
@@ -261,18 +261,6 @@ public final class ProduceCommand implements Callable<Integer> {
                 close.run();
             }
         };
-    }
-
-    static void requireStream(AwsClients clients, String stream) {
-        try (KinesisAsyncClient kinesis = clients.kinesisAsync()) {
-            kinesis.describeStreamSummary(b -> b.streamName(stream)).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException) {
-                throw new CliException("stream '" + stream + "' does not exist in " + clients.config().region()
-                        + (clients.config().isLocal() ? " at " + clients.config().kinesisEndpoint().orElseThrow() : ""));
-            }
-            throw e;
-        }
     }
 
     /** The progress line: events produced, acknowledged, failed, buffered, rate, and events per Kinesis record. */

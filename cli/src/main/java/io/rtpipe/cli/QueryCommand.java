@@ -1,8 +1,9 @@
 package io.rtpipe.cli;
 
-import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
@@ -21,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code rtpipe query}: reads a metric's window results from DynamoDB, merging the partials of every shard. */
@@ -67,14 +69,24 @@ public final class QueryCommand implements Callable<Integer> {
             throw new CliException("unknown metric '" + metric + "'; the spec defines "
                     + engine.metrics().stream().map(MetricSpec::name).toList());
         }
+        List<String> keyFields = engine.metric(metric).groupBy().stream().map(FieldPath::toString).toList();
+        for (String field : keyFilter.keySet()) {
+            if (!keyFields.contains(field)) {
+                throw new CliException("--key " + field + ": metric '" + metric + "' has no key field '" + field
+                        + "'; its key fields are" + (keyFields.isEmpty() ? " none (one key for all events)"
+                        : ": " + String.join(", ", keyFields)));
+            }
+        }
         Instant start = instant("--from", from, Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME));
         Instant end = instant("--to", to, Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME));
         if (!start.isBefore(end)) {
             throw new CliException("--from must be before --to, got " + start + " and " + end);
         }
         List<MergedResult> results;
-        try (DynamoDbClient dynamoDb = new AwsClients(aws.toConfig()).dynamoDb()) {
-            results = new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter);
+        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB));
+        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb()) {
+            results = calls.run(AwsConfig.Service.DYNAMODB,
+                    () -> new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter));
         } catch (ResourceNotFoundException e) {
             throw new CliException("results table '" + resultsTable + "' does not exist");
         }

@@ -1,14 +1,25 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.core.aggregate.TopKRow;
 import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.result.NumberText;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Prints merged results as a plain table: one row per window and group key, one column per aggregate. */
+/**
+ * Prints merged results as a plain table: one row per window and group key, a column per key field and per
+ * aggregate, every column as wide as its widest cell. Numbers keep their digits (thousands separators, never an
+ * exponent) and are right-aligned; top-K lists read {@code u6 (2), u9 (1)}.
+ */
 public final class ResultsTable {
+
+    private static final String INDENT = "  ";
+    private static final String GAP = "  ";
 
     private ResultsTable() {
     }
@@ -18,30 +29,93 @@ public final class ResultsTable {
         if (results.isEmpty()) {
             return;
         }
-        List<String> aggregates = List.copyOf(results.get(0).values().keySet());
-        StringBuilder header = new StringBuilder(String.format("  %-24s  %-24s  %-28s", "window start", "window end", "key"));
-        aggregates.forEach(name -> header.append(String.format("  %14s", name)));
-        out.println(header);
+        Set<String> keyFields = new LinkedHashSet<>();
+        Set<String> aggregates = new LinkedHashSet<>();
+        results.forEach(r -> {
+            keyFields.addAll(r.key().keySet());
+            aggregates.addAll(r.values().keySet());
+        });
+        List<String> header = new ArrayList<>(List.of("window start", "window end"));
+        header.addAll(keyFields);
+        header.addAll(aggregates);
+        List<List<String>> rows = new ArrayList<>();
+        List<Boolean> numeric = new ArrayList<>();
+        header.forEach(h -> numeric.add(Boolean.FALSE));
         for (MergedResult r : results) {
-            StringBuilder row = new StringBuilder(String.format("  %-24s  %-24s  %-28s", r.windowStart(), r.windowEnd(),
-                    key(r.key())));
-            aggregates.forEach(name -> row.append(String.format("  %14s", value(r.values().get(name)))));
-            out.println(row);
+            List<String> row = new ArrayList<>(List.of(r.windowStart().toString(), r.windowEnd().toString()));
+            keyFields.forEach(field -> row.add(r.key().getOrDefault(field, "")));
+            int column = row.size();
+            for (String name : aggregates) {
+                Object value = r.values().get(name);
+                if (value instanceof Number) {
+                    numeric.set(column, Boolean.TRUE);
+                }
+                row.add(value == null ? "" : cell(value));
+                column++;
+            }
+            rows.add(row);
         }
+        int[] widths = new int[header.size()];
+        for (int c = 0; c < widths.length; c++) {
+            widths[c] = header.get(c).length();
+            for (List<String> row : rows) {
+                widths[c] = Math.max(widths[c], row.get(c).length());
+            }
+        }
+        out.println(line(header, widths, numeric));
+        rows.forEach(row -> out.println(line(row, widths, numeric)));
     }
 
-    private static String key(Map<String, String> key) {
-        return key.isEmpty() ? "(all)" : key.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+    private static String line(List<String> cells, int[] widths, List<Boolean> numeric) {
+        StringBuilder line = new StringBuilder(INDENT);
+        for (int c = 0; c < cells.size(); c++) {
+            boolean last = c == cells.size() - 1;
+            String cell = cells.get(c);
+            String padding = " ".repeat(widths[c] - cell.length());
+            if (numeric.get(c)) {
+                line.append(padding).append(cell);
+            } else {
+                line.append(cell).append(last ? "" : padding);
+            }
+            if (!last) {
+                line.append(GAP);
+            }
+        }
+        return line.toString().stripTrailing();
     }
 
-    private static String value(Object value) {
+    /** One value as a table cell. */
+    static String cell(Object value) {
         if (value instanceof Long || value instanceof Integer) {
             return String.format("%,d", ((Number) value).longValue());
         }
         if (value instanceof Double d) {
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format("%,.0f", d) : String.format("%.4g", d);
+            return grouped(NumberText.plain(d));
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(TopKRow.class::isInstance)) {
+            return list.stream().map(TopKRow.class::cast)
+                    .map(row -> row.value() + " (" + String.format("%,d", row.count()) + ")")
+                    .collect(Collectors.joining(", "));
         }
         return String.valueOf(value);
+    }
+
+    /** Thousands separators in the integer part of a plain decimal: 1234567.5 becomes 1,234,567.5. */
+    private static String grouped(String plain) {
+        int dot = plain.indexOf('.');
+        int intEnd = dot < 0 ? plain.length() : dot;
+        int intStart = plain.startsWith("-") ? 1 : 0;
+        if (intEnd - intStart <= 3) {
+            return plain;
+        }
+        StringBuilder digits = new StringBuilder();
+        String integer = plain.substring(intStart, intEnd);
+        for (int i = 0; i < integer.length(); i++) {
+            if (i > 0 && (integer.length() - i) % 3 == 0) {
+                digits.append(',');
+            }
+            digits.append(integer.charAt(i));
+        }
+        return plain.substring(0, intStart) + digits + plain.substring(intEnd);
     }
 }

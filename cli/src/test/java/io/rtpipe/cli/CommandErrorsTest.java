@@ -1,5 +1,6 @@
 package io.rtpipe.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -7,6 +8,7 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 
@@ -14,6 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Mistakes a user can make get one clear sentence and a non-zero exit code, never a bare stack trace. */
 class CommandErrorsTest {
+
+    private static final String NL = System.lineSeparator();
 
     private final StringWriter err = new StringWriter();
 
@@ -53,17 +57,45 @@ class CommandErrorsTest {
     }
 
     @Test
-    void partialEndpointOverridesAreRefused() {
-        assertThat(run("produce", "--stream", "s", "--kinesis-endpoint", "http://127.0.0.1:1")).isEqualTo(2);
-        assertThat(err.toString()).contains("a partial override would send some calls to real AWS");
+    void aRefusedEndpointIsOneSentenceNamingIt() throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort(); // closed at once: connecting to it is refused
+        }
+        int exit = run("produce", "--stream", "s", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:" + port,
+                "--count", "1");
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("rtpipe: the Kinesis endpoint http://127.0.0.1:" + port + " (from "
+                + "--endpoint) cannot be reached: connection refused (is the service running?)" + NL);
     }
 
     @Test
-    void unreachableEndpointIsOneSentence() {
-        // Port 1 on loopback: nothing listens, the connection is refused at once.
-        int exit = run("produce", "--stream", "s", "--endpoint", "http://127.0.0.1:1", "--count", "1");
-        assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("rtpipe: cannot reach the endpoint").doesNotContain("\tat ");
+    void anHttpServerThatIsNotTheServiceIsNamedAsSuch() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Server", "not-aws/1.0");
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + server.getAddress().getPort();
+            // Kinesis speaks HTTP/2 and fails on the preface; DynamoDB speaks HTTP/1.1 and gets a 404 without an
+            // AWS request id: both are told apart from AWS by the probe.
+            assertThat(run("produce", "--stream", "s", "--region", "us-east-1", "--kinesis-endpoint", endpoint,
+                    "--count", "1")).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("rtpipe: the Kinesis endpoint " + endpoint + " (from "
+                    + "--kinesis-endpoint) is not Kinesis: an HTTP server answered there (HTTP 404, Server: not-aws/1.0)"
+                    + NL);
+            err.getBuffer().setLength(0);
+            assertThat(run("query", "events_per_minute", "--region", "us-east-1", "--dynamodb-endpoint",
+                    endpoint)).isEqualTo(1);
+            assertThat(err.toString()).isEqualTo("rtpipe: the DynamoDB endpoint " + endpoint + " (from "
+                    + "--dynamodb-endpoint) is not DynamoDB: an HTTP server answered there (HTTP 404, "
+                    + "Server: not-aws/1.0)" + NL);
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
@@ -102,5 +134,16 @@ class CommandErrorsTest {
             assertThat(err.toString()).contains("rtpipe: Cannot listen on 127.0.0.1:" + taken.getLocalPort())
                     .contains("is another program using the port?").doesNotContain("\tat ");
         }
+    }
+
+    @Test
+    void queryForAMetricOrKeyFieldTheSpecDoesNotHave() {
+        assertThat(run("query", "orders_per_minute", "--region", "us-east-1")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("rtpipe: unknown metric 'orders_per_minute'; the spec defines "
+                + "[events_per_minute]" + NL);
+        err.getBuffer().setLength(0);
+        assertThat(run("query", "events_per_minute", "--key", "page=/a", "--region", "us-east-1")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("rtpipe: --key page: metric 'events_per_minute' has no key field "
+                + "'page'; its key fields are: type" + NL);
     }
 }

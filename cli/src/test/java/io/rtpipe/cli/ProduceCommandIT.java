@@ -54,9 +54,6 @@ class ProduceCommandIT {
         var config = aws.awsConfig();
         List<String> all = new ArrayList<>(List.of("produce", "--region", config.region()));
         endpoint(all, "--kinesis-endpoint", config.kinesisEndpoint());
-        endpoint(all, "--dynamodb-endpoint", config.dynamoDbEndpoint());
-        endpoint(all, "--s3-endpoint", config.s3Endpoint());
-        endpoint(all, "--cloudwatch-endpoint", config.cloudWatchEndpoint());
         all.addAll(List.of(args));
         int exit = cli.execute(all.toArray(String[]::new));
         return new Run(exit, stderr.toString(StandardCharsets.UTF_8) + picocliErr);

@@ -1,6 +1,8 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Durations;
 import io.rtpipe.core.engine.EngineConfig;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
@@ -30,6 +32,7 @@ import java.util.UUID;
  *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
  *   <li>lease table = application name; results table {@code <application>-results}; progress table
  *       {@code <application>-progress}</li>
+ *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus this</li>
  *   <li>engine: {@link EngineConfig#builder()}'s defaults; sink retries {@link RetryPolicy#defaults()}</li>
  *   <li>worker id {@code <application>-<random UUID>}</li>
  * </ul>
@@ -59,6 +62,7 @@ public final class ConsumerConfig {
     private final String leaseTableName;
     private final String resultsTableName;
     private final String progressTableName;
+    private final Duration resultRetention;
     private final String workerId;
     private final EngineConfig engine;
     private final RetryPolicy sinkRetry;
@@ -79,6 +83,7 @@ public final class ConsumerConfig {
         this.leaseTableName = b.leaseTableName != null ? b.leaseTableName : applicationName;
         this.resultsTableName = b.resultsTableName != null ? b.resultsTableName : applicationName + "-results";
         this.progressTableName = b.progressTableName != null ? b.progressTableName : applicationName + "-progress";
+        this.resultRetention = requirePositive(b.resultRetention, "resultRetention");
         this.workerId = b.workerId != null ? b.workerId : applicationName + "-" + UUID.randomUUID();
         this.engine = b.engine != null ? b.engine : EngineConfig.builder().build();
         this.sinkRetry = Objects.requireNonNull(b.sinkRetry, "sinkRetry");
@@ -107,6 +112,7 @@ public final class ConsumerConfig {
                 .leaseTableName(leaseTableName)
                 .resultsTableName(resultsTableName)
                 .progressTableName(progressTableName)
+                .resultRetention(resultRetention)
                 .workerId(workerId)
                 .engine(engine)
                 .sinkRetry(sinkRetry);
@@ -172,6 +178,11 @@ public final class ConsumerConfig {
         return progressTableName;
     }
 
+    /** How long after its window's end a result item may be deleted by the results table's TTL. */
+    public Duration resultRetention() {
+        return resultRetention;
+    }
+
     public String workerId() {
         return workerId;
     }
@@ -202,7 +213,7 @@ public final class ConsumerConfig {
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
-                + progressTableName + ", workerId=" + workerId + "}";
+                + progressTableName + ", resultRetention=" + resultRetention + ", workerId=" + workerId + "}";
     }
 
     private static String requireName(String value, String what) {
@@ -237,6 +248,7 @@ public final class ConsumerConfig {
         private String leaseTableName;
         private String resultsTableName;
         private String progressTableName;
+        private Duration resultRetention = Durations.parse(ConsumerSettings.RESULT_RETENTION.defaultValue());
         private String workerId;
         private EngineConfig engine;
         private RetryPolicy sinkRetry = RetryPolicy.defaults();
@@ -309,6 +321,11 @@ public final class ConsumerConfig {
 
         public Builder progressTableName(String progressTableName) {
             this.progressTableName = progressTableName;
+            return this;
+        }
+
+        public Builder resultRetention(Duration resultRetention) {
+            this.resultRetention = resultRetention;
             return this;
         }
 

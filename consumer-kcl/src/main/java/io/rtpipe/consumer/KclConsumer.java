@@ -1,10 +1,13 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.KeySchemaCheck;
 import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
+import io.rtpipe.contract.Tables;
+import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkClient;
@@ -48,9 +51,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * }
  * }</pre>
  *
- * <p>{@link #start()} creates the results and progress tables if missing, checks the bucket, and prepares the lease
- * table with leases for the stream's shards (so KCL skips its random 1–30 s first-sync delay). A JVM shutdown hook
- * (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
+ * <p>{@link #start()} checks the bucket, checks that the results, progress and lease tables that exist have the key
+ * schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and both key sets), creates the
+ * missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
+ * first-sync delay). A JVM shutdown hook (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
  */
 public final class KclConsumer implements AutoCloseable {
 
@@ -89,7 +93,7 @@ public final class KclConsumer implements AutoCloseable {
      * Prepares tables and leases and starts the worker thread; returns without waiting for a lease
      * (see {@link #awaitReady(Duration)}).
      *
-     * @throws IllegalStateException with one sentence naming what is missing or unreachable
+     * @throws IllegalStateException with one sentence naming what is missing, unreachable or keyed otherwise
      */
     public synchronized void start() {
         if (scheduler != null) {
@@ -104,6 +108,8 @@ public final class KclConsumer implements AutoCloseable {
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            // KCL creates a missing lease table itself, but would only fail lease by lease on one keyed otherwise.
+            KeySchemaCheck.requireIfExists(dynamoDb, config.leaseTableName(), Tables.LEASES);
             leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());
             leaseTable.prepare(kinesis, config.streamName(), config.initialPosition());
             scheduler = newScheduler();
@@ -132,9 +138,9 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private Scheduler newScheduler() {
-        var outputs = new ShardOutputs(
+        var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
-                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry()),
+                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,

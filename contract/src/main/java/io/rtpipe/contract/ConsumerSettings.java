@@ -18,12 +18,17 @@ public final class ConsumerSettings {
             "DynamoDB results table (default <application>-results).");
     public static final Setting PROGRESS_TABLE = new Setting("progress-table", "RTPIPE_PROGRESS_TABLE", null,
             "DynamoDB shard-progress table (default <application>-progress).");
+    public static final Setting LEASE_TABLE = new Setting("lease-table", "RTPIPE_LEASE_TABLE", null,
+            "DynamoDB lease table of KCL (default <application>).");
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
             "YAML metric spec file (default: the built-in events_per_minute).");
 
+    public static final Setting RESULT_RETENTION = new Setting("result-retention", "RTPIPE_RESULT_RETENTION", "30d",
+            "How long DynamoDB keeps a window result after the window's end (its expiresAt, the table's TTL).");
+
     /** Every consumer setting, in help order. */
     public static final List<Setting> ALL = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
-            METRICS_FILE);
+            LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
 
     private ConsumerSettings() {
     }

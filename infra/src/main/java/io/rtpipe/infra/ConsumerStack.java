@@ -1,5 +1,7 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Durations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.IgnoreMode;
 import software.amazon.awscdk.Stack;
@@ -50,16 +52,10 @@ import java.util.Map;
  */
 public final class ConsumerStack extends Stack {
 
-    /** The container's configuration contract with {@code rtpipe consume}. */
-    public static final String ENV_STREAM = "RTPIPE_STREAM_NAME";
-    public static final String ENV_BUCKET = "RTPIPE_ARCHIVE_BUCKET";
-    public static final String ENV_TABLE = "RTPIPE_RESULTS_TABLE";
-    public static final String ENV_APPLICATION = "RTPIPE_KCL_APPLICATION";
-
     private final FargateService service;
 
     public ConsumerStack(Construct scope, String id, StackProps props, InfraSettings settings, IStream stream,
-                         IBucket archive, ITable results) {
+                         IBucket archive, ITable results, ITable progress, ITable leases) {
         super(scope, id, props);
         Path context = Path.of(settings.consumerImageDirectory());
         if (!Files.isRegularFile(context.resolve(settings.consumerDockerfile()))) {
@@ -88,38 +84,37 @@ public final class ConsumerStack extends Stack {
                 .memoryLimitMiB(settings.consumerMemoryMiB())
                 .build();
         LogGroup logs = LogGroup.Builder.create(this, "Logs").retention(RetentionDays.ONE_MONTH).build();
-        String application = settings.prefix() + "-consumer";
+        String application = settings.consumerApplication();
         task.addContainer("consumer", ContainerDefinitionOptions.builder()
                 .image(ContainerImage.fromAsset(context.toString(), AssetImageProps.builder()
                         .file(settings.consumerDockerfile())
+                        .platform(software.amazon.awscdk.services.ecr.assets.Platform.LINUX_AMD64) // Fargate's x86
                         // Docker build context is the repository root; send only the Dockerfile and the cli jar.
                         .ignoreMode(IgnoreMode.DOCKER)
                         .exclude(List.of("**", "!" + settings.consumerDockerfile(), "!cli/target/rtpipe.jar"))
                         .build()))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder().logGroup(logs).streamPrefix("consumer").build()))
-                .environment(Map.of(
-                        ENV_STREAM, stream.getStreamName(),
-                        ENV_BUCKET, archive.getBucketName(),
-                        ENV_TABLE, results.getTableName(),
-                        ENV_APPLICATION, application))
+                // The container's configuration contract with `rtpipe consume`: the variables it reads.
+                .environment(SettingEnvironment.of(Map.of(
+                        ConsumerSettings.STREAM, stream.getStreamName(),
+                        ConsumerSettings.BUCKET, archive.getBucketName(),
+                        ConsumerSettings.APPLICATION, application,
+                        ConsumerSettings.RESULTS_TABLE, results.getTableName(),
+                        ConsumerSettings.PROGRESS_TABLE, progress.getTableName(),
+                        ConsumerSettings.LEASE_TABLE, leases.getTableName(),
+                        ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()))))
                 .build());
         Nag.suppress(task, "AwsSolutions-ECS2",
-                "The environment holds resource names only (stream, bucket, table, KCL application), no secrets.");
+                "The environment holds resource names only (stream, bucket, tables, KCL application), no secrets.");
 
         stream.grantRead(task.getTaskRole());
         archive.grantReadWrite(task.getTaskRole());
-        results.grantReadWriteData(task.getTaskRole());
-        // KCL creates and owns its lease (and coordinator) tables, all named after the application.
-        task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .effect(Effect.ALLOW)
-                .actions(List.of("dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:GetItem",
-                        "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Scan",
-                        "dynamodb:Query", "dynamodb:UpdateContinuousBackups", "dynamodb:DescribeContinuousBackups",
-                        "dynamodb:TagResource"))
-                .resources(List.of(
-                        "arn:" + getPartition() + ":dynamodb:" + getRegion() + ":" + getAccount() + ":table/"
-                                + application + "*"))
-                .build());
+        // KCL 2.7.2 uses one table, the lease table (no coordinator-state or worker-metrics tables: those are KCL
+        // 3.x); it only calls CreateTable when the table is missing, and UpdateContinuousBackups when asked to turn
+        // PITR on, which the consumer never does. So data access to the three declared tables is all it needs.
+        for (ITable table : List.of(results, progress, leases)) {
+            table.grantReadWriteData(task.getTaskRole());
+        }
         task.getTaskRole().addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .effect(Effect.ALLOW)
                 .actions(List.of("cloudwatch:PutMetricData"))
@@ -127,8 +122,8 @@ public final class ConsumerStack extends Stack {
                 .conditions(Map.of("StringEquals", Map.of("cloudwatch:namespace", application)))
                 .build());
         Nag.suppress(task, "AwsSolutions-IAM5",
-                "KCL creates its lease tables at start-up, named '<application>...': the grant is limited to that "
-                        + "name prefix. PutMetricData has no resource type and is limited by namespace condition. "
+                "PutMetricData has no resource type and is limited by namespace condition. Table index grants "
+                        + "(…/index/*) come from CDK's grant methods, scoped to the three declared tables. "
                         + "Bucket object grants (…/*) and KMS GenerateDataKey* come from CDK's grant methods, scoped "
                         + "to this stream's key and this bucket. ECR GetAuthorizationToken has no resource type.");
 

@@ -1,5 +1,7 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.contract.AnalyticsLambdaSettings;
+import io.rtpipe.contract.Durations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -99,9 +101,10 @@ public final class FunctionsStack extends Stack {
                     .build();
             Nag.suppress(analyticsFailures, "AwsSolutions-SQS3",
                     "This queue is itself the on-failure destination (dead-letter queue) of the analytics mapping.");
-            Map<String, String> analyticsEnv = Map.of(
-                    "RESULTS_TABLE", results.getTableName(),
-                    "ARCHIVE_BUCKET", archive.getBucketName());
+            Map<String, String> analyticsEnv = SettingEnvironment.of(Map.of(
+                    AnalyticsLambdaSettings.RESULTS_TABLE, results.getTableName(),
+                    AnalyticsLambdaSettings.BUCKET, archive.getBucketName(),
+                    AnalyticsLambdaSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays())));
             this.analytics = function("Analytics", settings.analyticsHandler(), code, analyticsEnv,
                     Duration.minutes(2));
             results.grantReadWriteData(analytics);

@@ -32,6 +32,7 @@ public final class InfraSettings {
     private final int shardsPerConsumerTask;
     private final int archiveInfrequentAccessDays;
     private final int archiveExpirationDays;
+    private final int resultRetentionDays;
     private final boolean analyticsLambda;
     private final String analyticsHandler;
     private final int batchSize;
@@ -57,6 +58,7 @@ public final class InfraSettings {
         this.shardsPerConsumerTask = b.shardsPerConsumerTask;
         this.archiveInfrequentAccessDays = b.archiveInfrequentAccessDays;
         this.archiveExpirationDays = b.archiveExpirationDays;
+        this.resultRetentionDays = b.resultRetentionDays;
         this.analyticsLambda = b.analyticsLambda;
         this.analyticsHandler = Objects.requireNonNull(b.analyticsHandler, "analyticsHandler");
         this.batchSize = b.batchSize;
@@ -74,6 +76,7 @@ public final class InfraSettings {
         require(shardsPerConsumerTask >= 1, "shardsPerConsumerTask must be at least 1");
         require(archiveInfrequentAccessDays >= 30 && archiveExpirationDays > archiveInfrequentAccessDays,
                 "archive lifecycle needs infrequentAccessDays >= 30 (an S3 minimum) and expirationDays after it");
+        require(resultRetentionDays >= 1, "resultRetentionDays must be at least 1");
         require(batchSize >= 1 && batchSize <= 10_000, "batchSize must be between 1 and 10000");
         require(batchingWindowSeconds >= 0 && batchingWindowSeconds <= 300, "batchingWindowSeconds must be 0-300");
         require(tumblingWindowSeconds >= 0 && tumblingWindowSeconds <= 900, "tumblingWindowSeconds must be 0-900");
@@ -116,6 +119,7 @@ public final class InfraSettings {
         applyInt(get, "shardsPerConsumerTask", v -> b.shardsPerConsumerTask = v);
         applyInt(get, "archiveInfrequentAccessDays", v -> b.archiveInfrequentAccessDays = v);
         applyInt(get, "archiveExpirationDays", v -> b.archiveExpirationDays = v);
+        applyInt(get, "resultRetentionDays", v -> b.resultRetentionDays = v);
         apply(get, "analyticsLambda", v -> b.analyticsLambda = bool("analyticsLambda", v));
         apply(get, "analyticsHandler", v -> b.analyticsHandler = v);
         applyInt(get, "batchSize", v -> b.batchSize = v);
@@ -164,6 +168,14 @@ public final class InfraSettings {
     /** Prefix of every stack and resource name. Default {@code rtpipe}. */
     public String prefix() {
         return prefix;
+    }
+
+    /**
+     * KCL application name of the consumer service, {@code <prefix>-consumer}: also the name of its lease table and
+     * the CloudWatch namespace of its metrics.
+     */
+    public String consumerApplication() {
+        return prefix + "-consumer";
     }
 
     /** Default {@code provisioned} (with the autoscaler). */
@@ -241,6 +253,14 @@ public final class InfraSettings {
         return archiveExpirationDays;
     }
 
+    /**
+     * Days DynamoDB keeps a window result after the window's end (each item's {@code expiresAt}, the table's TTL),
+     * passed to the consumer and the analytics Lambda. Default 30, the consumer's own default.
+     */
+    public int resultRetentionDays() {
+        return resultRetentionDays;
+    }
+
     /** Deploy the Kinesis analytics Lambda (needs the engine-backed handler in the jar). Default false. */
     public boolean analyticsLambda() {
         return analyticsLambda;
@@ -293,6 +313,7 @@ public final class InfraSettings {
         private int shardsPerConsumerTask = 4;
         private int archiveInfrequentAccessDays = 30;
         private int archiveExpirationDays = 365;
+        private int resultRetentionDays = 30;
         private boolean analyticsLambda = false;
         private String analyticsHandler = "io.rtpipe.lambda.analytics.KinesisAnalyticsHandler::handleRequest";
         private int batchSize = 500;
@@ -312,6 +333,7 @@ public final class InfraSettings {
         public Builder lambdaJar(String v) { lambdaJar = v; return this; }
         public Builder consumerImageDirectory(String v) { consumerImageDirectory = v; return this; }
         public Builder consumerDockerfile(String v) { consumerDockerfile = v; return this; }
+        public Builder resultRetentionDays(int v) { resultRetentionDays = v; return this; }
         public Builder analyticsLambda(boolean v) { analyticsLambda = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
 

@@ -46,7 +46,7 @@ public final class RtpipeApp {
         FunctionsStack functions = new FunctionsStack(app, p + "-functions", props, settings, stream.stream(),
                 storage.archive(), storage.results());
         ConsumerStack consumer = new ConsumerStack(app, p + "-consumer", props, settings, stream.stream(),
-                storage.archive(), storage.results());
+                storage.archive(), storage.results(), storage.progress(), storage.leases());
         MonitoringStack monitoring = new MonitoringStack(app, p + "-monitoring", props, settings, stream.stream(),
                 consumer.service(), functions.autoscaler(), functions.analytics().map(f -> (IFunction) f),
                 functions.analyticsFailures().map(q -> (IQueue) q));

@@ -17,21 +17,24 @@ import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.amazon.awscdk.services.s3.ObjectOwnership;
 import software.amazon.awscdk.services.s3.StorageClass;
 import software.amazon.awscdk.services.s3.Transition;
+import io.rtpipe.contract.TableSchema;
+import io.rtpipe.contract.Tables;
 import software.constructs.Construct;
 
 import java.util.List;
 
 /**
  * Where results land: the S3 bucket for the raw archive, dead letters and window results (private, encrypted, TLS
- * only, with a lifecycle), its access-log bucket, and the DynamoDB results table (TTL, point-in-time recovery).
+ * only, with a lifecycle), its access-log bucket, and the consumer's DynamoDB tables, each keyed as {@link Tables}
+ * declares (what the code writes and checks at start-up): results (with TTL), shard progress and KCL's lease table.
+ * All tables are on-demand, encrypted, with point-in-time recovery, and retained on {@code cdk destroy}.
  */
 public final class StorageStack extends Stack {
 
-    /** Attribute holding an item's expiry (epoch seconds); the results sink sets it. */
-    public static final String TTL_ATTRIBUTE = "expiresAt";
-
     private final Bucket archive;
     private final Table results;
+    private final Table progress;
+    private final Table leases;
 
     public StorageStack(Construct scope, String id, StackProps props, InfraSettings settings) {
         super(scope, id, props);
@@ -66,17 +69,28 @@ public final class StorageStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
-        this.results = Table.Builder.create(this, "Results")
-                .tableName(settings.prefix() + "-results")
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+        this.results = table("Results", settings.prefix() + "-results", Tables.RESULTS)
+                .timeToLiveAttribute(Tables.RESULTS_TTL_ATTRIBUTE)
+                .build();
+        this.progress = table("Progress", settings.prefix() + "-progress", Tables.PROGRESS).build();
+        // KCL would create this table itself (named after its application) if it were missing; declaring it here
+        // gives it PITR and retention, and spares the consumer the CreateTable right.
+        this.leases = table("Leases", settings.consumerApplication(), Tables.LEASES).build();
+    }
+
+    private Table.Builder table(String id, String name, TableSchema schema) {
+        Table.Builder table = Table.Builder.create(this, id)
+                .tableName(name)
+                .partitionKey(Attribute.builder().name(schema.partitionKey()).type(AttributeType.STRING).build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .encryption(TableEncryption.AWS_MANAGED)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
                         .pointInTimeRecoveryEnabled(true).build())
-                .timeToLiveAttribute(TTL_ATTRIBUTE)
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
+                .removalPolicy(RemovalPolicy.RETAIN);
+        if (schema.sortKey() != null) {
+            table.sortKey(Attribute.builder().name(schema.sortKey()).type(AttributeType.STRING).build());
+        }
+        return table;
     }
 
     public Bucket archive() {
@@ -85,5 +99,14 @@ public final class StorageStack extends Stack {
 
     public Table results() {
         return results;
+    }
+
+    public Table progress() {
+        return progress;
+    }
+
+    /** KCL's lease table of the consumer application. */
+    public Table leases() {
+        return leases;
     }
 }

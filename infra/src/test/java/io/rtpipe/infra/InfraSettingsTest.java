@@ -21,19 +21,22 @@ class InfraSettingsTest {
         assertThat(s.consumerImageDirectory()).isEqualTo("..");
         assertThat(s.analyticsLambda()).isFalse();
         assertThat(s.batchSize()).isEqualTo(500);
+        assertThat(s.resultRetentionDays()).isEqualTo(30);
         assertThat(s.alarmEmail()).isEmpty();
     }
 
     @Test
     void contextValuesFromTheCliOrCdkJsonOverrideDefaults() {
         Map<String, Object> context = Map.of("rtpipe:streamMode", "on-demand", "rtpipe:maxShards", 40,
-                "rtpipe:minShards", "2", "rtpipe:analyticsLambda", "true", "rtpipe:alarmEmail", "ops@example.com");
+                "rtpipe:minShards", "2", "rtpipe:analyticsLambda", "true", "rtpipe:alarmEmail", "ops@example.com",
+                "rtpipe:resultRetentionDays", "400");
         InfraSettings s = InfraSettings.fromContext(context::get);
         assertThat(s.streamMode()).isEqualTo(InfraSettings.StreamMode.ON_DEMAND);
         assertThat(s.maxShards()).isEqualTo(40);
         assertThat(s.minShards()).isEqualTo(2);
         assertThat(s.analyticsLambda()).isTrue();
         assertThat(s.alarmEmail()).contains("ops@example.com");
+        assertThat(s.resultRetentionDays()).isEqualTo(400);
     }
 
     @Test
@@ -45,5 +48,7 @@ class InfraSettingsTest {
         assertThatThrownBy(() -> InfraSettings.fromContext(
                 Map.<String, Object>of("rtpipe:minShards", "8", "rtpipe:maxShards", "4")::get))
                 .hasMessageContaining("minShards <= maxShards");
+        assertThatThrownBy(() -> InfraSettings.fromContext(Map.<String, Object>of("rtpipe:resultRetentionDays", "0")::get))
+                .hasMessage("Invalid CDK context: resultRetentionDays must be at least 1.");
     }
 }

@@ -2,6 +2,11 @@ package io.rtpipe.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.AnalyticsLambdaSettings;
+import io.rtpipe.contract.ConsumerSettings;
+import io.rtpipe.contract.Setting;
+import io.rtpipe.contract.TableSchema;
+import io.rtpipe.contract.Tables;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -102,15 +109,81 @@ class RtpipeAppTest {
     }
 
     @Test
-    void resultsTableHasTtlAndPointInTimeRecovery() {
+    void tablesAreKeyedAsTheCodeWritesThemEncryptedRecoverableAndRetained() {
         Template t = Template.fromStack(stacks.storage());
-        t.resourceCountIs("AWS::DynamoDB::Table", 1);
+        t.resourceCountIs("AWS::DynamoDB::Table", 3);
+        assertTable(t, "rtpipe-results", Tables.RESULTS);
+        assertTable(t, "rtpipe-progress", Tables.PROGRESS);
+        // KCL's lease table is named after the consumer's KCL application (its container's RTPIPE_KCL_APPLICATION).
+        assertTable(t, "rtpipe-consumer", Tables.LEASES);
         t.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
                 "TableName", "rtpipe-results",
-                "BillingMode", "PAY_PER_REQUEST",
-                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
-                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
-                "SSESpecification", Map.of("SSEEnabled", true)));
+                "TimeToLiveSpecification", Map.of("AttributeName", Tables.RESULTS_TTL_ATTRIBUTE, "Enabled", true)));
+    }
+
+    private static void assertTable(Template t, String name, TableSchema schema) {
+        List<Map<String, String>> keys = new ArrayList<>();
+        List<Map<String, String>> attributes = new ArrayList<>();
+        keys.add(Map.of("AttributeName", schema.partitionKey(), "KeyType", "HASH"));
+        attributes.add(Map.of("AttributeName", schema.partitionKey(), "AttributeType", "S"));
+        if (schema.sortKey() != null) {
+            keys.add(Map.of("AttributeName", schema.sortKey(), "KeyType", "RANGE"));
+            attributes.add(Map.of("AttributeName", schema.sortKey(), "AttributeType", "S"));
+        }
+        t.hasResource("AWS::DynamoDB::Table", Map.of(
+                "Properties", Match.objectLike(Map.of(
+                        "TableName", name,
+                        "KeySchema", keys,
+                        "AttributeDefinitions", attributes,
+                        "BillingMode", "PAY_PER_REQUEST",
+                        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                        "SSESpecification", Map.of("SSEEnabled", true))),
+                "DeletionPolicy", "Retain",
+                "UpdateReplacePolicy", "Retain"));
+    }
+
+    @Test
+    void consumerEnvironmentIsTheContractsSettingsWithTheStorageStacksTables() {
+        Capture env = new Capture();
+        Template.fromStack(stacks.consumer()).hasResourceProperties("AWS::ECS::TaskDefinition", Map.of(
+                "ContainerDefinitions", List.of(Match.objectLike(Map.of("Environment", env)))));
+        Map<String, Object> byName = new java.util.HashMap<>();
+        for (Object entry : env.asArray()) {
+            Map<?, ?> variable = (Map<?, ?>) entry;
+            byName.put((String) variable.get("Name"), variable.get("Value"));
+        }
+        Set<String> declared = ConsumerSettings.ALL.stream().map(Setting::env).collect(Collectors.toSet());
+        assertThat(declared).containsAll(byName.keySet());
+        assertThat(byName.keySet()).contains(ConsumerSettings.STREAM.env(), ConsumerSettings.BUCKET.env(),
+                ConsumerSettings.APPLICATION.env(), ConsumerSettings.RESULTS_TABLE.env(),
+                ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.LEASE_TABLE.env());
+        assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer")
+                .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d");
+        // Each table name is an import of the storage stack's table of that role (export names hold its logical id).
+        assertThat(byName.get(ConsumerSettings.RESULTS_TABLE.env()).toString()).contains("RefResults");
+        assertThat(byName.get(ConsumerSettings.PROGRESS_TABLE.env()).toString()).contains("RefProgress");
+        assertThat(byName.get(ConsumerSettings.LEASE_TABLE.env()).toString()).contains("RefLeases");
+    }
+
+    @Test
+    void consumerMayUseItsThreeTablesButCreateNone() {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode policies = json.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        List<String> actions = new ArrayList<>();
+        policies.findValues("Action").forEach(a -> {
+            if (a.isArray()) {
+                a.forEach(x -> actions.add(x.asText()));
+            } else {
+                actions.add(a.asText());
+            }
+        });
+        assertThat(actions).contains("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:DescribeTable",
+                "dynamodb:BatchWriteItem");
+        assertThat(actions).doesNotContain("dynamodb:CreateTable", "dynamodb:UpdateContinuousBackups",
+                "dynamodb:TagResource");
+        // Every DynamoDB resource of the task role is one of the storage stack's tables (an import), no name pattern.
+        assertThat(policies.toString()).doesNotContain("table/rtpipe-consumer*");
     }
 
     @Test
@@ -188,6 +261,19 @@ class RtpipeAppTest {
                                 "kinesis:AddTagsToStream", "kinesis:UpdateShardCount"),
                         "Resource", Match.objectLike(Map.of("Fn::ImportValue", Match.anyValue()))))),
                 "Version", "2012-10-17")));
+    }
+
+    @Test
+    void analyticsEnvironmentIsTheContractsLambdaSettings() {
+        Capture env = new Capture();
+        Template.fromStack(stacks.functions()).hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", "io.rtpipe.lambda.analytics.KinesisAnalyticsHandler::handleRequest",
+                "Environment", Map.of("Variables", env)));
+        Set<String> declared = AnalyticsLambdaSettings.ALL.stream().map(Setting::env).collect(Collectors.toSet());
+        assertThat(declared).containsAll(env.asObject().keySet());
+        assertThat(env.asObject()).containsKeys(AnalyticsLambdaSettings.RESULTS_TABLE.env(),
+                        AnalyticsLambdaSettings.BUCKET.env())
+                .containsEntry(AnalyticsLambdaSettings.RESULT_RETENTION.env(), "30d");
     }
 
     @Test

@@ -9,16 +9,21 @@ import java.util.Optional;
  * What every backend shares: its {@link AwsConfig} and a {@link Provisioner} that creates streams and buckets there.
  * Backends add how they start and stop, and the faults and processes they have (none by default).
  */
-abstract class ProvisionedLocalAws implements LocalAws {
+public abstract class ProvisionedLocalAws implements LocalAws {
 
     protected final AwsConfig awsConfig;
-    protected final Provisioner provisioner;
+    final Provisioner provisioner;
     private final String region;
 
-    ProvisionedLocalAws(AwsConfig awsConfig, SandboxConfig config) {
+    protected ProvisionedLocalAws(AwsConfig awsConfig, SandboxConfig config) {
         this.awsConfig = awsConfig;
         this.region = config.region();
         this.provisioner = new Provisioner(awsConfig, config.startTimeout());
+    }
+
+    /** Closes the clients the provisioner opened; every backend's {@code close()} calls it. */
+    protected void closeProvisioner() {
+        provisioner.close();
     }
 
     @Override

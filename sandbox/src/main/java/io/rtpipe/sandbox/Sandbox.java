@@ -3,6 +3,7 @@ package io.rtpipe.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 
 /**
  * Starts a {@link LocalAws} for the backend a {@link SandboxConfig} selects.
@@ -29,9 +30,19 @@ public final class Sandbox {
     public static LocalAws start(SandboxConfig config) {
         return switch (config.backend()) {
             case EMULATORS -> EmulatorsLocalAws.start(config, workDir(config));
-            case LOCALSTACK -> LocalStackLocalAws.start(config);
+            case LOCALSTACK -> provided(Backend.LOCALSTACK).start(config);
             case AWS -> AwsAccountLocalAws.start(config, System.getenv());
         };
+    }
+
+    private static BackendProvider provided(Backend backend) {
+        return ServiceLoader.load(BackendProvider.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(provider -> provider.backend() == backend)
+                .findFirst()
+                .orElseThrow(() -> new SandboxUnavailableException("The " + backend.settingValue() + " sandbox "
+                        + "backend is for tests (module rtpipe-sandbox-junit) and is not in this program; choose "
+                        + "the emulators or aws backend (" + Backend.ENV + "=emulators)."));
     }
 
     private static Path workDir(SandboxConfig config) {

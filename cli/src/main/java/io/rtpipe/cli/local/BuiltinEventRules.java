@@ -20,8 +20,9 @@ import java.time.Instant;
  * suite's verifier) check the engine against an independent reading.
  *
  * <p>A record is a valid event when its bytes are UTF-8, it is one JSON object (nothing after it, nested at most
- * 1,000 levels), {@code ts} is a JSON integer of epoch millis in years 0001 to 9999 and {@code type} is a string.
- * Every other record must be dead-lettered.
+ * 1,000 levels), {@code ts} is a JSON integer of epoch millis in years 0001 to 9999, at most 1 h ahead of the record's
+ * arrival and not epoch seconds written as millis (seconds within a year of arrival while the millis reading is not),
+ * and {@code type} is a string. Every other record must be dead-lettered.
  */
 public final class BuiltinEventRules {
 
@@ -30,6 +31,8 @@ public final class BuiltinEventRules {
 
     private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    private static final long MAX_AHEAD = 3_600_000L;
+    private static final long YEAR_AND_A_DAY = 366L * 24 * 3_600_000L;
     private static final int MAX_DEPTH = 1_000;
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder()
@@ -41,8 +44,8 @@ public final class BuiltinEventRules {
     private BuiltinEventRules() {
     }
 
-    /** The valid event in {@code data}, or null when the record must be dead-lettered. */
-    public static ValidEvent parse(byte[] data) {
+    /** The valid event in {@code data}, which Kinesis received at {@code arrivalMillis}, or null if it is not one. */
+    public static ValidEvent parse(byte[] data, long arrivalMillis) {
         try {
             StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -66,7 +69,13 @@ public final class BuiltinEventRules {
             return null;
         }
         long millis = ts.longValue();
-        if (millis < MIN_TS || millis > MAX_TS) {
+        if (millis < MIN_TS || millis > MAX_TS || millis > arrivalMillis + MAX_AHEAD) {
+            return null;
+        }
+        boolean secondsAsMillis = Math.abs(millis) < Long.MAX_VALUE / 1000
+                && Math.abs(arrivalMillis - millis) > YEAR_AND_A_DAY
+                && Math.abs(arrivalMillis - millis * 1000) <= YEAR_AND_A_DAY;
+        if (secondsAsMillis) {
             return null;
         }
         JsonNode id = node.get("event_id");

@@ -39,8 +39,8 @@ final class GroundTruth {
      *
      * @param fallbackId identifies the event when it has no string {@code event_id} (then it has no copies)
      */
-    static Event parse(byte[] record, String fallbackId) {
-        BuiltinEventRules.ValidEvent event = BuiltinEventRules.parse(record);
+    static Event parse(StreamReader.StoredRecord record, String fallbackId) {
+        BuiltinEventRules.ValidEvent event = BuiltinEventRules.parse(record.data(), record.arrivalMillis());
         if (event == null) {
             return null;
         }
@@ -58,7 +58,7 @@ final class GroundTruth {
                                               Set<StreamReader.Address> late) {
         Map<Cell, Set<String>> counted = new HashMap<>();
         for (StreamReader.StoredRecord record : records) {
-            Event event = parse(record.data(), record.address().toString());
+            Event event = parse(record, record.address().toString());
             if (event != null && !late.contains(record.address())) {
                 counted.computeIfAbsent(event.cell(), c -> new HashSet<>()).add(event.id());
             }

@@ -1,6 +1,9 @@
 package io.rtpipe.cli.local;
 
+import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
+import io.rtpipe.cli.console.Console;
+import io.rtpipe.cli.console.ConsoleConfig;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
@@ -15,7 +18,10 @@ import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +41,7 @@ public final class LocalRun {
     /** What the user asked for; validated by the command. */
     /** @param engine the metrics to run; {@code builtInMetric} when it is the default {@code events_per_minute} */
     public record Options(Duration duration, int rate, int shards, Path input, Path export, long seed,
-                          boolean keepRunning, EngineConfig engine, boolean builtInMetric) {}
+                          boolean keepRunning, EngineConfig engine, boolean builtInMetric, boolean ui) {}
 
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
@@ -49,6 +55,7 @@ public final class LocalRun {
     private final Options options;
     private final PrintStream out;
     private final PrintStream err;
+    private Console console;
 
     public LocalRun(Options options, PrintStream out, PrintStream err) {
         this.options = options;
@@ -58,6 +65,16 @@ public final class LocalRun {
 
     /** @return true if every check passed */
     public boolean run() throws Exception {
+        try {
+            return runPipeline();
+        } finally {
+            if (console != null) {
+                console.close();
+            }
+        }
+    }
+
+    private boolean runPipeline() throws Exception {
         long started = System.nanoTime();
         err.println("rtpipe local: starting local AWS (kinesis-mock, dynalite, S3Mock)...");
         try (LocalAws aws = Sandbox.start(SandboxConfig.defaults())) {
@@ -67,6 +84,9 @@ public final class LocalRun {
             aws.createBucket(BUCKET);
 
             ConsumerConfig consumerConfig = localConsumerConfig();
+            if (options.ui()) {
+                startConsole(consumerConfig, clients);
+            }
             Produced produced = new Produced();
             try (KclConsumer consumer = new KclConsumer(consumerConfig, clients)) {
                 // The consumer reads from TRIM_HORIZON, so producing need not wait for it to take its leases.
@@ -103,7 +123,7 @@ public final class LocalRun {
             }
             boolean passed = audit.printVerdict(out);
             out.printf("Wall time: %.1f s%n", seconds(started));
-            if (options.keepRunning()) {
+            if (options.keepRunning() || options.ui()) {
                 keepRunning(aws);
             }
             return passed;
@@ -166,12 +186,25 @@ public final class LocalRun {
         });
     }
 
+    private void startConsole(ConsumerConfig consumerConfig, AwsClients clients) {
+        var address = new InetSocketAddress(InetAddress.getLoopbackAddress(), ConsoleConfig.DEFAULT_PORT);
+        try {
+            console = Console.start(ConsoleConfig.of(consumerConfig, address), clients);
+        } catch (IOException e) {
+            throw new CliException("cannot serve the console on " + address + " (" + e.getMessage()
+                    + "); stop what uses that port, or run rtpipe console --port with --keep-running instead");
+        }
+        err.println("rtpipe local: console at " + console.uri());
+    }
+
     private void keepRunning(LocalAws aws) throws InterruptedException {
         out.println();
-        out.println("The emulators keep running (Ctrl-C stops them). Point rtpipe or the AWS CLI at:");
-        out.println("  " + aws.awsConfig());
-        out.println("  stream " + STREAM + ", bucket " + BUCKET + ", results table " + APPLICATION + "-results,"
-                + " credentials test/test");
+        if (console != null) {
+            out.println("The console keeps serving at " + console.uri());
+        }
+        out.println("The emulators keep running (Ctrl-C stops them). Point rtpipe or the AWS CLI at them with:");
+        AwsOptions.exportLines(aws.awsConfig()).forEach(out::println);
+        out.println("# stream " + STREAM + ", bucket " + BUCKET + ", results table " + APPLICATION + "-results");
         CountDownLatch forever = new CountDownLatch(1);
         forever.await();
     }

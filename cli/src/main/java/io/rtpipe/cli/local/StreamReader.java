@@ -26,8 +26,8 @@ public final class StreamReader {
         }
     }
 
-    /** A record as Kinesis stored it. */
-    public record StoredRecord(Address address, byte[] data) {}
+    /** A record as Kinesis stored it, with its approximate arrival time (epoch millis). */
+    public record StoredRecord(Address address, byte[] data, long arrivalMillis) {}
 
     private StreamReader() {
     }
@@ -42,7 +42,7 @@ public final class StreamReader {
                 GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current).limit(10_000)).join();
                 for (Record r : page.records()) {
                     records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber()),
-                            r.data().asByteArray()));
+                            r.data().asByteArray(), r.approximateArrivalTimestamp().toEpochMilli()));
                 }
                 // An open shard has no end: stop at its tip. A closed shard ends with no next iterator.
                 boolean atTip = page.records().isEmpty() && Long.valueOf(0).equals(page.millisBehindLatest());

@@ -8,8 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class BuiltinEventRulesTest {
 
+    /** 2026-12-02T18:00:00Z: when the records below arrived. */
+    private static final long ARRIVAL = 1_764_698_400_000L;
+
     private static BuiltinEventRules.ValidEvent parse(String json) {
-        return BuiltinEventRules.parse(json.getBytes(StandardCharsets.UTF_8));
+        return BuiltinEventRules.parse(json.getBytes(StandardCharsets.UTF_8), ARRIVAL);
     }
 
     @Test
@@ -30,6 +33,15 @@ class BuiltinEventRulesTest {
         assertThat(parse("{\"ts\":1,\"type\":\"a\",\"deep\":" + "[".repeat(1_001) + "]".repeat(1_001) + "}")).isNull();
         byte[] badUtf8 = "{\"ts\":1,\"type\":\"a\",\"n\":\"?\"}".getBytes(StandardCharsets.UTF_8);
         badUtf8[badUtf8.length - 3] = (byte) 0xC3;
-        assertThat(BuiltinEventRules.parse(badUtf8)).isNull();
+        assertThat(BuiltinEventRules.parse(badUtf8, ARRIVAL)).isNull();
+    }
+
+    @Test
+    void timesTooFarAheadOfArrivalAndSecondsWrittenAsMillisAreInvalid() {
+        assertThat(parse("{\"ts\":" + (ARRIVAL + 3_600_000) + ",\"type\":\"a\"}")).isNotNull();
+        assertThat(parse("{\"ts\":" + (ARRIVAL + 3_600_001) + ",\"type\":\"a\"}")).isNull();
+        assertThat(parse("{\"ts\":253402300799000,\"type\":\"a\"}")).isNull(); // 9999-12-31: far ahead
+        assertThat(parse("{\"ts\":" + ARRIVAL / 1000 + ",\"type\":\"a\"}")).isNull(); // seconds
+        assertThat(parse("{\"ts\":" + (ARRIVAL - 400L * 24 * 3_600_000) + ",\"type\":\"a\"}")).isNotNull();
     }
 }

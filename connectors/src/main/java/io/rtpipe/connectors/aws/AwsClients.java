@@ -47,6 +47,7 @@ public final class AwsClients {
 
     /** {@link #kinesisAsync()} with client settings changed, e.g. a producer that does its own retries. */
     public KinesisAsyncClient kinesisAsync(Consumer<ClientOverrideConfiguration.Builder> overrides) {
+        requireService(AwsConfig.Service.KINESIS);
         var builder = KinesisAsyncClient.builder()
                 .overrideConfiguration(overrides)
                 .region(Region.of(config.region()))
@@ -61,6 +62,7 @@ public final class AwsClients {
 
     /** DynamoDB over HTTP/1.1 (dynalite speaks nothing else); KCL needs the async client. */
     public DynamoDbAsyncClient dynamoDbAsync() {
+        requireService(AwsConfig.Service.DYNAMODB);
         var builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
@@ -70,6 +72,7 @@ public final class AwsClients {
     }
 
     public DynamoDbClient dynamoDb() {
+        requireService(AwsConfig.Service.DYNAMODB);
         var builder = DynamoDbClient.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
@@ -80,6 +83,7 @@ public final class AwsClients {
 
     /** S3 with path-style addressing whenever the endpoint is overridden (emulators have no virtual hosts). */
     public S3Client s3() {
+        requireService(AwsConfig.Service.S3);
         var builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
@@ -90,6 +94,7 @@ public final class AwsClients {
 
     /** CloudWatch, which KCL requires even with metrics off; locally it points at an unused port. */
     public CloudWatchAsyncClient cloudWatchAsync() {
+        requireService(AwsConfig.Service.CLOUDWATCH);
         var builder = CloudWatchAsyncClient.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
@@ -98,6 +103,13 @@ public final class AwsClients {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder());
         config.cloudWatchEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /** A config limited to other services has no endpoint for this one: its calls would silently reach real AWS. */
+    private void requireService(AwsConfig.Service service) {
+        if (!config.services().contains(service)) {
+            throw new IllegalStateException("this AWS config is for " + config.services() + " only, not " + service);
+        }
     }
 
     private static AwsCredentialsProvider credentialsProvider(AwsConfig.Credentials credentials) {

@@ -1,16 +1,23 @@
 package io.rtpipe.connectors.aws;
 
 import java.net.URI;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where and as whom rtpipe talks to AWS: one object for every service, so a local run can never send one service's
  * calls to real AWS by forgetting its endpoint (a common KCL pitfall). Immutable; build with {@link #builder()}.
  *
- * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS).
+ * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS); every
+ * service used. A config limited to some services (a producer needs only Kinesis) asks endpoints only for those, and
+ * {@link AwsClients} refuses to build clients for the others.
  */
 public final class AwsConfig {
+
+    /** The services rtpipe talks to. */
+    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH }
 
     /** Which credentials the clients use. */
     public sealed interface Credentials permits StaticKeys, Profile, DefaultChain {}
@@ -39,6 +46,7 @@ public final class AwsConfig {
     private final URI dynamoDbEndpoint;
     private final URI s3Endpoint;
     private final URI cloudWatchEndpoint;
+    private final Set<Service> services;
 
     private AwsConfig(Builder b) {
         this.region = Objects.requireNonNull(b.region, "region");
@@ -47,11 +55,14 @@ public final class AwsConfig {
         this.dynamoDbEndpoint = b.dynamoDbEndpoint;
         this.s3Endpoint = b.s3Endpoint;
         this.cloudWatchEndpoint = b.cloudWatchEndpoint;
-        long overridden = java.util.stream.Stream.of(kinesisEndpoint, dynamoDbEndpoint, s3Endpoint, cloudWatchEndpoint)
-                .filter(Objects::nonNull).count();
-        if (overridden != 0 && overridden != 4) {
-            throw new IllegalArgumentException("endpoint overrides must be set for all of Kinesis, DynamoDB, S3 and "
-                    + "CloudWatch or for none, else some calls would go to real AWS; got " + this);
+        this.services = Set.copyOf(b.services);
+        if (services.isEmpty()) {
+            throw new IllegalArgumentException("an AWS config needs at least one service");
+        }
+        long overridden = services.stream().filter(service -> endpoint(service).isPresent()).count();
+        if (overridden != 0 && overridden != services.size()) {
+            throw new IllegalArgumentException("endpoint overrides must be set for all of " + services
+                    + " or for none, else some calls would go to real AWS; got " + this);
         }
     }
 
@@ -66,7 +77,8 @@ public final class AwsConfig {
                 .kinesisEndpoint(kinesisEndpoint)
                 .dynamoDbEndpoint(dynamoDbEndpoint)
                 .s3Endpoint(s3Endpoint)
-                .cloudWatchEndpoint(cloudWatchEndpoint);
+                .cloudWatchEndpoint(cloudWatchEndpoint)
+                .services(services);
     }
 
     public String region() {
@@ -93,9 +105,24 @@ public final class AwsConfig {
         return Optional.ofNullable(cloudWatchEndpoint);
     }
 
-    /** True when every service is overridden to a local or emulated endpoint. */
+    /** The endpoint override of one service, if any. */
+    public Optional<URI> endpoint(Service service) {
+        return Optional.ofNullable(switch (service) {
+            case KINESIS -> kinesisEndpoint;
+            case DYNAMODB -> dynamoDbEndpoint;
+            case S3 -> s3Endpoint;
+            case CLOUDWATCH -> cloudWatchEndpoint;
+        });
+    }
+
+    /** The services clients may be built for. */
+    public Set<Service> services() {
+        return services;
+    }
+
+    /** True when every service used is overridden to a local or emulated endpoint. */
     public boolean isLocal() {
-        return kinesisEndpoint != null;
+        return endpoint(services.iterator().next()).isPresent();
     }
 
     @Override
@@ -112,6 +139,7 @@ public final class AwsConfig {
         private URI dynamoDbEndpoint;
         private URI s3Endpoint;
         private URI cloudWatchEndpoint;
+        private Set<Service> services = EnumSet.allOf(Service.class);
 
         private Builder() {
         }
@@ -148,6 +176,12 @@ public final class AwsConfig {
 
         public Builder cloudWatchEndpoint(URI endpoint) {
             this.cloudWatchEndpoint = endpoint;
+            return this;
+        }
+
+        /** Limits the config to these services (default: all): only their endpoints need overriding. */
+        public Builder services(Set<Service> services) {
+            this.services = EnumSet.copyOf(services);
             return this;
         }
 

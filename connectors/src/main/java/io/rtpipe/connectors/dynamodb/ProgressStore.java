@@ -2,8 +2,10 @@ package io.rtpipe.connectors.dynamodb;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.Tables;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.ProgressPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,11 +27,12 @@ import java.util.Optional;
  * {@code checkpoint} (S) = the position as {@code <sequence>} or {@code <sequence>/<subSequence>}; attributes
  * {@code sequence_number} (S), {@code sub_sequence_number} (N), {@code progress} (S, JSON), {@code saved_at} (S).
  */
-public final class ProgressStore {
+public final class ProgressStore implements ProgressPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressStore.class);
-    static final String SHARD = "shard";
-    static final String CHECKPOINT = "checkpoint";
+    /** Key attributes as the CDK app declares the table ({@link Tables#PROGRESS}). */
+    static final String SHARD = Tables.PROGRESS.partitionKey();
+    static final String CHECKPOINT = Tables.PROGRESS.sortKey();
     private static final String SEQUENCE = "sequence_number";
     private static final String SUB_SEQUENCE = "sub_sequence_number";
     private static final String PROGRESS = "progress";
@@ -50,12 +53,17 @@ public final class ProgressStore {
         this.clock = Clock.systemUTC();
     }
 
-    /** Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE. */
+    /**
+     * Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE.
+     *
+     * @throws KeySchemaMismatchException if it exists keyed otherwise than {@link Tables#PROGRESS}
+     */
     public static void createTableIfMissing(DynamoDbClient dynamoDb, String tableName) {
-        TableProvisioner.createIfMissing(dynamoDb, tableName, SHARD, CHECKPOINT);
+        TableProvisioner.createIfMissing(dynamoDb, tableName, Tables.PROGRESS);
     }
 
     /** Stores {@code progress} under its own checkpoint, which must be a record position (not the shard start). */
+    @Override
     public void save(String shardId, ShardProgress progress) {
         RecordPosition checkpoint = progress.checkpoint();
         if (checkpoint == null) {
@@ -71,6 +79,7 @@ public final class ProgressStore {
     }
 
     /** The progress stored for exactly {@code checkpoint}, if any (strongly consistent read). */
+    @Override
     public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
         var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
                 SHARD, AttributeValue.fromS(partitionKey(shardId)),
@@ -97,6 +106,7 @@ public final class ProgressStore {
      * Deletes the entries of checkpoints before {@code keepFrom} (call with the previous checkpoint after a new one
      * succeeded, so the newest two entries survive).
      */
+    @Override
     public void deleteBefore(String shardId, RecordPosition keepFrom) {
         for (RecordPosition old : checkpoints(shardId)) {
             if (old.compareTo(keepFrom) >= 0) {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /** Reads window partials back from the {@link ResultsTable}. */
 public final class ResultsQuery {
@@ -35,21 +36,29 @@ public final class ResultsQuery {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
         }
-        // "<from>" sorts before "<from>#…" and "<to>" before "<to>#…": BETWEEN is exactly [from, to).
-        var request = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("#m = :m AND #sk BETWEEN :lo AND :hi")
-                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
-                .expressionAttributeValues(Map.of(
-                        ":m", AttributeValue.fromS(metric),
-                        ":lo", AttributeValue.fromS(ResultsTable.sortKeyBound(from)),
-                        ":hi", AttributeValue.fromS(ResultsTable.sortKeyBound(to))))
-                .build();
-        return dynamoDb.queryPaginator(request).items().stream()
+        return dynamoDb.queryPaginator(rangeQuery(metric, from, to)).items().stream()
                 .map(ResultsTable::fromItem)
                 .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
                 .toList();
+    }
+
+    /**
+     * For each window of {@code metric} starting in {@code [from, to)}: when its last shard partial was written (the
+     * items' {@code updated_at}). Reads only the sort key and that attribute, so a live view can follow how soon
+     * results become durable without fetching the values twice.
+     */
+    public Map<Instant, Instant> lastWrites(String metric, Instant from, Instant to) {
+        var request = rangeQuery(metric, from, to).toBuilder()
+                .projectionExpression("#ws, #u")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY,
+                        "#ws", ResultsTable.WINDOW_START, "#u", ResultsTable.UPDATED_AT))
+                .build();
+        Map<Instant, Instant> written = new TreeMap<>();
+        dynamoDb.queryPaginator(request).items().forEach(item -> written.merge(
+                Instant.parse(item.get(ResultsTable.WINDOW_START).s()),
+                Instant.parse(item.get(ResultsTable.UPDATED_AT).s()),
+                (a, b) -> a.isAfter(b) ? a : b));
+        return written;
     }
 
     /**
@@ -69,6 +78,21 @@ public final class ResultsQuery {
                 .map(partial -> inGroupByOrder(spec, partial))
                 .toList();
         return new ResultMerger(engine).merge(partials);
+    }
+
+    /** The strongly consistent query of {@code metric}'s items whose windows start in {@code [from, to)}. */
+    private QueryRequest rangeQuery(String metric, Instant from, Instant to) {
+        // "<from>" sorts before "<from>#…" and "<to>" before "<to>#…": BETWEEN is exactly [from, to).
+        return QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#m = :m AND #sk BETWEEN :lo AND :hi")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":m", AttributeValue.fromS(metric),
+                        ":lo", AttributeValue.fromS(ResultsTable.sortKeyBound(from)),
+                        ":hi", AttributeValue.fromS(ResultsTable.sortKeyBound(to))))
+                .build();
     }
 
     /** The table stores keys with sorted field names; results present them in the metric's group-by order. */

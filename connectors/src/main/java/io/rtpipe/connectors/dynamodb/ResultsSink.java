@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.task.ResultsPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,7 @@ import java.util.Objects;
  * replayed write leaves the same item. Uses BatchWriteItem, 25 items per call; unprocessed items are retried with
  * backoff. Thread-safe (the client is).
  */
-public final class ResultsSink {
+public final class ResultsSink implements ResultsPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultsSink.class);
     /** BatchWriteItem's limit per request. */
@@ -34,17 +36,26 @@ public final class ResultsSink {
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final RetryPolicy retry;
+    private final Duration retention;
     private final Clock clock;
 
-    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry) {
-        this(dynamoDb, table, retry, Clock.systemUTC());
+    /**
+     * @param retention how long after its window's end a result may be deleted by the table's TTL (each item's
+     *                  {@code expiresAt})
+     */
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention) {
+        this(dynamoDb, table, retry, retention, Clock.systemUTC());
     }
 
-    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Clock clock) {
+    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.retry = Objects.requireNonNull(retry, "retry");
+        this.retention = Objects.requireNonNull(retention, "retention");
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("the result retention must be positive, got " + retention);
+        }
     }
 
     /**
@@ -52,12 +63,13 @@ public final class ResultsSink {
      *
      * @throws SinkWriteException when some items are still unwritten after the retry policy is exhausted
      */
+    @Override
     public void write(List<WindowResult> results) {
         // One request may not name the same item twice; the last value for an item wins, as it would in sequence.
         Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
         var now = clock.instant();
         for (WindowResult result : results) {
-            Map<String, AttributeValue> item = ResultsTable.toItem(result, now);
+            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention);
             bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
                     WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }

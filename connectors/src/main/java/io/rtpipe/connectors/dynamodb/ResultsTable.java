@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.contract.Tables;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
 import software.amazon.awssdk.core.SdkBytes;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +32,9 @@ import java.util.TreeMap;
  *   <li>{@code window_start}, {@code window_end} (S, ISO-8601), {@code key} (S, canonical JSON),
  *       {@code shard_id} (S), {@code values} (M: numbers as N, strings as S, byte[] as B),
  *       {@code value_types} (M of S: long, double, string, bytes; DynamoDB normalizes numbers, so 2.0 would
- *       otherwise read back as a long), {@code updated_at} (S, wall clock of the last write, informational)</li>
+ *       otherwise read back as a long), {@code updated_at} (S, wall clock of the last write, informational),
+ *       {@code expiresAt} (N, epoch seconds: window end + the result retention; the table's TTL attribute, so
+ *       DynamoDB deletes a result some time after it; derived from the window, so a replay writes the same)</li>
  * </ul>
  *
  * <p>Why {@code metric} alone as the partition key: {@code rtpipe query METRIC --from --to} is then a single Query
@@ -40,8 +44,9 @@ import java.util.TreeMap;
  */
 public final class ResultsTable {
 
-    public static final String METRIC = "metric";
-    public static final String SORT_KEY = "sk";
+    /** Key attributes as the CDK app declares the table ({@link Tables#RESULTS}). */
+    public static final String METRIC = Tables.RESULTS.partitionKey();
+    public static final String SORT_KEY = Tables.RESULTS.sortKey();
     static final String WINDOW_START = "window_start";
     static final String WINDOW_END = "window_end";
     static final String KEY = "key";
@@ -49,6 +54,8 @@ public final class ResultsTable {
     static final String VALUES = "values";
     static final String VALUE_TYPES = "value_types";
     static final String UPDATED_AT = "updated_at";
+    /** Epoch seconds after which DynamoDB's TTL may delete the item: the table's TTL attribute. */
+    static final String EXPIRES_AT = Tables.RESULTS_TTL_ATTRIBUTE;
 
     private static final DateTimeFormatter FIXED_WIDTH =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -59,9 +66,13 @@ public final class ResultsTable {
     private ResultsTable() {
     }
 
-    /** Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE. */
+    /**
+     * Creates the table (PAY_PER_REQUEST) unless it exists; returns when it is ACTIVE.
+     *
+     * @throws KeySchemaMismatchException if it exists keyed otherwise than {@link Tables#RESULTS}
+     */
     public static void createIfMissing(DynamoDbClient dynamoDb, String tableName) {
-        TableProvisioner.createIfMissing(dynamoDb, tableName, METRIC, SORT_KEY);
+        TableProvisioner.createIfMissing(dynamoDb, tableName, Tables.RESULTS);
     }
 
     static String sortKey(WindowResult result) {
@@ -90,7 +101,7 @@ public final class ResultsTable {
         }
     }
 
-    static Map<String, AttributeValue> toItem(WindowResult result, Instant now) {
+    static Map<String, AttributeValue> toItem(WindowResult result, Instant now, Duration retention) {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
         Map<String, AttributeValue> types = new LinkedHashMap<>();
         result.values().forEach((name, value) -> {
@@ -108,7 +119,13 @@ public final class ResultsTable {
         item.put(VALUES, AttributeValue.fromM(values));
         item.put(VALUE_TYPES, AttributeValue.fromM(types));
         item.put(UPDATED_AT, AttributeValue.fromS(now.toString()));
+        item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt(result, retention))));
         return item;
+    }
+
+    /** Epoch seconds of the window's end plus {@code retention}. */
+    static long expiresAt(WindowResult result, Duration retention) {
+        return result.windowEnd().plus(retention).getEpochSecond();
     }
 
     static WindowResult fromItem(Map<String, AttributeValue> item) {

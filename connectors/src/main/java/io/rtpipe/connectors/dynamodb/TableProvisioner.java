@@ -1,5 +1,6 @@
 package io.rtpipe.connectors.dynamodb;
 
+import io.rtpipe.contract.TableSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -8,13 +9,18 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Creates a string-keyed (partition + sort) PAY_PER_REQUEST table unless it exists, and waits until it is ACTIVE. */
+/**
+ * Creates a string-keyed PAY_PER_REQUEST table of a {@link TableSchema} unless it exists, and waits until it is
+ * ACTIVE. A table that exists must have that key schema ({@link KeySchemaCheck}): local runs get their tables made,
+ * deployed ones (made by the CDK app) are checked.
+ */
 final class TableProvisioner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableProvisioner.class);
@@ -25,26 +31,21 @@ final class TableProvisioner {
     private TableProvisioner() {
     }
 
-    static void createIfMissing(DynamoDbClient dynamoDb, String table, String partitionKey, String sortKey) {
-        if (status(dynamoDb, table) == null) {
+    static void createIfMissing(DynamoDbClient dynamoDb, String table, TableSchema schema) {
+        if (!KeySchemaCheck.requireIfExists(dynamoDb, table, schema)) {
             try {
                 dynamoDb.createTable(b -> b.tableName(table)
                         .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                AttributeDefinition.builder().attributeName(partitionKey)
-                                        .attributeType(ScalarAttributeType.S).build(),
-                                AttributeDefinition.builder().attributeName(sortKey)
-                                        .attributeType(ScalarAttributeType.S).build())
-                        .keySchema(
-                                KeySchemaElement.builder().attributeName(partitionKey).keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName(sortKey).keyType(KeyType.RANGE).build()));
+                        .attributeDefinitions(attributes(schema))
+                        .keySchema(keySchema(schema)));
                 LOG.info("Created DynamoDB table {}", table);
             } catch (ResourceInUseException e) {
                 LOG.debug("Table {} was created concurrently", table);
+                KeySchemaCheck.requireIfExists(dynamoDb, table, schema);
             }
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (status(dynamoDb, table) != TableStatus.ACTIVE) {
+        while (KeySchemaCheck.status(dynamoDb, table) != TableStatus.ACTIVE) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("DynamoDB table " + table + " did not become ACTIVE within " + TIMEOUT);
             }
@@ -57,11 +58,19 @@ final class TableProvisioner {
         }
     }
 
-    private static TableStatus status(DynamoDbClient dynamoDb, String table) {
-        try {
-            return dynamoDb.describeTable(b -> b.tableName(table)).table().tableStatus();
-        } catch (ResourceNotFoundException e) {
-            return null;
+    private static List<AttributeDefinition> attributes(TableSchema schema) {
+        return schema.keys().stream()
+                .map(name -> AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S)
+                        .build())
+                .toList();
+    }
+
+    private static List<KeySchemaElement> keySchema(TableSchema schema) {
+        List<KeySchemaElement> keys = new ArrayList<>();
+        keys.add(KeySchemaElement.builder().attributeName(schema.partitionKey()).keyType(KeyType.HASH).build());
+        if (schema.sortKey() != null) {
+            keys.add(KeySchemaElement.builder().attributeName(schema.sortKey()).keyType(KeyType.RANGE).build());
         }
+        return keys;
     }
 }

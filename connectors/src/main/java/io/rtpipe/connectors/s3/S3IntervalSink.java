@@ -4,6 +4,7 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.task.IntervalPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,7 +24,7 @@ import java.util.Objects;
  * crash under the same key, and a stale longer object would hold records the next interval writes again. Each put is retried per the {@link RetryPolicy}; when one finally fails the call throws
  * {@link SinkWriteException} and the caller must not checkpoint. Rewriting an interval overwrites the same keys.
  */
-public final class S3IntervalSink {
+public final class S3IntervalSink implements IntervalPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3IntervalSink.class);
 
@@ -46,6 +47,7 @@ public final class S3IntervalSink {
      * @return the keys written, in order raw, dead letters, late records (only those with lines)
      * @throws SinkWriteException when a put or delete still fails after retries
      */
+    @Override
     public List<String> write(String shardId, CheckpointPlan plan) {
         List<InputRecord> archive = plan.archive();
         if (archive.isEmpty()) {

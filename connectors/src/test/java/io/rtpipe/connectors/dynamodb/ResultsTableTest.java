@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import io.rtpipe.core.engine.WindowResult;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ class ResultsTableTest {
         values.put("hll", sketch);
         WindowResult original = result(START, Map.of("type", "click", "region", "eu"), "shardId-1", values);
 
-        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now()));
+        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30)));
 
         assertThat(back.metric()).isEqualTo("m");
         assertThat(back.windowStart()).isEqualTo(START);
@@ -42,6 +43,19 @@ class ResultsTableTest {
         assertThat((Double) back.values().get("mean")).isNaN();
         assertThat(back.values().get("top")).isEqualTo("a");
         assertThat((byte[]) back.values().get("hll")).isEqualTo(sketch);
+    }
+
+    @Test
+    void itemExpiresTheRetentionAfterItsWindowEndsWhenEverWritten() {
+        WindowResult result = result(START, Map.of("type", "click"), "shardId-1", Map.of("count", 1L));
+        long windowEndPlus30Days = Instant.parse("2024-05-31T12:01:00Z").getEpochSecond();
+
+        for (Instant writtenAt : List.of(Instant.parse("2024-05-01T12:01:05Z"), Instant.parse("2026-01-01T00:00:00Z"))) {
+            assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30)).get("expiresAt").n())
+                    .isEqualTo(Long.toString(windowEndPlus30Days));
+        }
+        assertThat(ResultsTable.toItem(result, START, Duration.ofHours(1)).get("expiresAt").n())
+                .isEqualTo(Long.toString(Instant.parse("2024-05-01T13:01:00Z").getEpochSecond()));
     }
 
     @Test

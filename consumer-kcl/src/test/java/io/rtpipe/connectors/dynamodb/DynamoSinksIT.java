@@ -11,7 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +50,7 @@ class DynamoSinksIT {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
         ResultsTable.createIfMissing(dynamoDb, table); // idempotent
-        var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults());
+        var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7));
         List<WindowResult> results = new ArrayList<>();
         for (int minute = 0; minute < 20; minute++) {
             for (String type : List.of("click", "view")) {
@@ -73,6 +75,22 @@ class DynamoSinksIT {
                 .extracting(r -> r.windowStart().getEpochSecond() - T0.getEpochSecond())
                 .containsOnly(300L, 360L, 420L, 480L, 540L);
         assertThat(query.partials("other_metric", T0, T0.plusSeconds(3600), Map.of())).isEmpty();
+    }
+
+    @Test
+    void everyResultItemCarriesItsExpiryForTheTablesTtl() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7))
+                .write(List.of(count(0, "click", "shard-0", 5)));
+
+        var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                "metric", AttributeValue.fromS("events_per_minute"),
+                "sk", AttributeValue.fromS("2024-05-01T12:00:00.000Z#{\"type\":\"click\"}#shard-0")))).item();
+
+        // Window 12:00-12:01 plus 7 days.
+        assertThat(item.get("expiresAt").n())
+                .isEqualTo(Long.toString(Instant.parse("2024-05-08T12:01:00Z").getEpochSecond()));
     }
 
     @Test

@@ -25,7 +25,7 @@ final class MetricReader {
 
     private final MetricSpec spec;
     private final FilterEvaluator filter;
-    private final String timestampField;
+    private final EventTimeReader timeReader;
     private final int timestampSlot;
     private final String[] groupFields;
     private final int[] groupSlots;
@@ -64,10 +64,10 @@ final class MetricReader {
         this.spec = spec;
         filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection);
         if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
-            timestampField = field.field().toString();
+            timeReader = new EventTimeReader(field);
             timestampSlot = selection.slot(field.field());
         } else {
-            timestampField = null;
+            timeReader = null;
             timestampSlot = -1;
         }
         groupFields = spec.groupBy().stream().map(FieldPath::toString).toArray(String[]::new);
@@ -117,23 +117,15 @@ final class MetricReader {
     String read(EventFields fields, InputRecord record) {
         if (timestampSlot < 0) {
             eventTime = record.arrivalMillis();
+            if (eventTime < MetricSpec.MIN_EVENT_TIME || eventTime > MetricSpec.MAX_EVENT_TIME) {
+                return "arrival time: " + eventTime + EventTimeReader.OUT_OF_RANGE;
+            }
         } else {
-            FieldKind kind = fields.kind(timestampSlot);
-            if (kind == FieldKind.MISSING) {
-                return timestampField + ": missing";
+            String problem = timeReader.read(fields, timestampSlot, record.arrivalMillis());
+            if (problem != null) {
+                return problem;
             }
-            if (kind == FieldKind.INTEGER_TOO_LARGE) {
-                return timestampField + ": " + fields.text(timestampSlot) + " is outside the supported epoch-millis "
-                        + "range (years 0001 to 9999)";
-            }
-            if (kind != FieldKind.INTEGER) {
-                return timestampField + ": expected an integer epoch-millis number, found " + kind.description();
-            }
-            eventTime = fields.longValue(timestampSlot);
-        }
-        if (eventTime < MetricSpec.MIN_EVENT_TIME || eventTime > MetricSpec.MAX_EVENT_TIME) {
-            return (timestampField == null ? "arrival time" : timestampField) + ": " + eventTime
-                    + " is outside the supported epoch-millis range (years 0001 to 9999)";
+            eventTime = timeReader.millis();
         }
         for (int i = 0; i < groupSlots.length; i++) {
             FieldKind kind = fields.kind(groupSlots[i]);

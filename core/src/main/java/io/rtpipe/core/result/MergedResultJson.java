@@ -1,8 +1,12 @@
 package io.rtpipe.core.result;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,10 +21,23 @@ import java.util.Map;
  * per line:
  * <pre>{"metric":"events_per_minute","window_start":"2026-11-26T05:00:00Z","window_end":"2026-11-26T05:01:00Z",
  * "key":{"type":"click"},"values":{"count":123}}</pre>
- * Times are ISO-8601 UTC instants; integral values are JSON integers, others numbers or strings.
+ * Times are ISO-8601 UTC instants; integral values are JSON integers, doubles numbers in their shortest exact form
+ * without exponent ({@link NumberText}), others strings.
  */
 public final class MergedResultJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Doubles in their shortest exact form without an exponent ({@link NumberText}), never 1.0E7. */
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new SimpleModule()
+            .addSerializer(Double.class, new StdSerializer<>(Double.class) {
+                @Override
+                public void serialize(Double value, JsonGenerator gen, SerializerProvider provider)
+                        throws IOException {
+                    if (Double.isFinite(value)) {
+                        gen.writeNumber(NumberText.plain(value));
+                    } else {
+                        gen.writeNumber(value);
+                    }
+                }
+            }));
 
     private MergedResultJson() {
     }

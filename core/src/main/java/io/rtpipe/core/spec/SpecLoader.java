@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -282,23 +284,40 @@ public final class SpecLoader {
         private TimestampSource timestamp(YamlNode.Mapping m, String path) {
             YamlNode node = m.get("timestamp");
             String tsPath = child(path, "timestamp");
-            String expected = "a field path such as ts, the word arrival, or {field: PATH}";
+            String expected = "a field path such as ts, the word arrival, or {field: PATH, format: FORMAT, max_ahead: 1h}";
             if (node == null) {
                 return TimestampSource.field("ts");
             }
             if (node instanceof YamlNode.Mapping tm) {
-                checkKeys(tm, tsPath, Set.of("field"));
+                checkKeys(tm, tsPath, ordered("field", "format", "max_ahead"));
                 YamlNode field = tm.get("field");
                 if (field == null) {
                     throw missing(tm, child(tsPath, "field"), "a field path such as ts");
                 }
-                return new TimestampSource.EventTimeField(fieldPath(field, child(tsPath, "field")));
+                return new TimestampSource.EventTimeField(fieldPath(field, child(tsPath, "field")),
+                        timeFormat(tm, tsPath), optionalDuration(tm, tsPath, "max_ahead",
+                                TimestampSource.DEFAULT_MAX_AHEAD, true));
             }
             String text = string(node, tsPath, expected);
             if (text.equals(ARRIVAL)) {
                 return TimestampSource.arrivalTime();
             }
-            return new TimestampSource.EventTimeField(fieldPath(node, tsPath));
+            return new TimestampSource.EventTimeField(fieldPath(node, tsPath), TimestampSource.TimeFormat.EPOCH_MILLIS,
+                    TimestampSource.DEFAULT_MAX_AHEAD);
+        }
+
+        private TimestampSource.TimeFormat timeFormat(YamlNode.Mapping tm, String tsPath) {
+            YamlNode node = tm.get("format");
+            if (node == null) {
+                return TimestampSource.TimeFormat.EPOCH_MILLIS;
+            }
+            String expected = "one of " + Arrays.stream(TimestampSource.TimeFormat.values())
+                    .map(TimestampSource.TimeFormat::specName).collect(Collectors.joining(", "));
+            String text = string(node, child(tsPath, "format"), expected);
+            return Arrays.stream(TimestampSource.TimeFormat.values())
+                    .filter(format -> format.specName().equals(text))
+                    .findFirst()
+                    .orElseThrow(() -> error(node, child(tsPath, "format"), expected));
         }
 
         private WindowSpec window(YamlNode.Mapping m, String path) {

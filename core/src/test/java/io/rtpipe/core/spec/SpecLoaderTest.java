@@ -87,6 +87,18 @@ class SpecLoaderTest {
     }
 
     @Test
+    void timestampMappingTakesFormatAndMaxAhead() {
+        EngineConfig config = loader.parse("metrics.yaml", """
+                metrics:
+                  - name: m
+                    timestamp: {field: meta.time, format: iso8601, max_ahead: 10m}
+                    aggregates: [{name: c, fn: count}]
+                """);
+        assertThat(config.metrics().get(0).timestamp()).isEqualTo(new TimestampSource.EventTimeField(
+                new FieldPath(List.of("meta", "time")), TimestampSource.TimeFormat.ISO_8601, Duration.ofMinutes(10)));
+    }
+
+    @Test
     void configuredParametersReachTheAggregators() {
         var aggregates = loader.parse("metrics.yaml", FULL).metrics().get(0).aggregates();
         var p99 = aggregates.get(3).aggregator().newState();
@@ -205,7 +217,13 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].group_by: found "page", expected a list of field paths such as [page, user.country]`
             `name: m
                 timestamp: 17
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].timestamp: found 17, expected a field path such as ts, the word arrival, or {field: PATH}`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].timestamp: found 17, expected a field path such as ts, the word arrival, or {field: PATH, format: FORMAT, max_ahead: 1h}`
+            `name: m
+                timestamp: {field: ts, format: seconds}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].timestamp.format: found "seconds", expected one of epoch_millis, epoch_seconds, iso8601`
+            `name: m
+                timestamp: {field: ts, max_ahead: soon}
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].timestamp.max_ahead: found "soon", expected a duration such as 30s, 1m, 1h`
             `name: m
                 allowed_lateness: -5s
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].allowed_lateness: found "-5s", expected a duration such as 30s, 1m, 1h`

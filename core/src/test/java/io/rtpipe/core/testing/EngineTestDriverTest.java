@@ -85,6 +85,26 @@ class EngineTestDriverTest {
         assertThat(counts(driver)).containsExactly("0s/click=4", "0s/view=1", "60s/click=1", "180s/click=1");
     }
 
+    @ParameterizedTest
+    @EnumSource(CheckpointStep.class)
+    void aFailedStepStopsTheCheckpointAndTheNextOneTakesItWithNothingLost(CheckpointStep step) {
+        EngineTestDriver driver = new EngineTestDriver();
+        sendFirstPart(driver); // shard-a has fired minute 0: there are results to write and an interval to plan
+        assertThat(driver.failDuringCheckpoint("shard-a", step)).isFalse();
+        assertThat(driver.kclCheckpoint("shard-a")).isNull();
+        if (step == CheckpointStep.RESULTS_WRITTEN) {
+            assertThat(driver.storedResults()).isEmpty();
+        }
+        assertThat(driver.checkpoint("shard-a")).isTrue();
+        assertThat(driver.kclCheckpoint("shard-a")).isEqualTo(driver.stream("shard-a").get(1).position());
+        driver.crash("shard-a");
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=4", "0s/view=1", "60s/click=1");
+        assertThat(driver.conflictingWrites()).isEmpty();
+        assertThat(driver.archivedRecords("shard-a")).containsExactlyElementsOf(driver.stream("shard-a"));
+        assertThat(driver.restarts("shard-a")).isEqualTo(1);
+    }
+
     @Test
     void endedShardTakesNoMoreRecords() {
         EngineTestDriver driver = new EngineTestDriver();

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random event streams with disorder and malformed records over several shards, random result writes, checkpoints
- * and crashes (also between the steps of a checkpoint), then end of input: the merged results of two metrics must
+ * and crashes (also between the steps of a checkpoint), failed checkpoint steps the worker survives, then end of input: the merged results of two metrics must
  * equal a reference computed directly from the events, every record must be archived exactly once, and dead letters
  * and late records must be exactly the reference's.
  * <p>
@@ -70,6 +70,7 @@ class ExactlyOncePropertyTest {
     private int totalDeadLetters;
     private int totalRestarts;
     private int totalCheckpoints;
+    private int totalFailedCheckpoints;
     private int totalDuplicates;
 
     @Test
@@ -82,6 +83,7 @@ class ExactlyOncePropertyTest {
         assertThat(totalDeadLetters).as("dead letters over all runs").isGreaterThan(1_000);
         assertThat(totalRestarts).as("restarts over all runs").isGreaterThan(1_000);
         assertThat(totalCheckpoints).as("checkpoints over all runs").isGreaterThan(500);
+        assertThat(totalFailedCheckpoints).as("checkpoints a failed write stopped, over all runs").isGreaterThan(500);
         assertThat(totalDuplicates).as("duplicates dropped by the reference over all runs").isGreaterThan(1_000);
     }
 
@@ -206,6 +208,10 @@ class ExactlyOncePropertyTest {
             driver.crashDuringCheckpoint(shard, randomStep(random));
         } else if (dice < 225) {
             driver.crash(shard);
+        } else if (dice < 265) {
+            if (!driver.failDuringCheckpoint(shard, randomStep(random))) {
+                totalFailedCheckpoints++;
+            }
         }
     }
 

@@ -16,9 +16,10 @@ public interface AnalyticsOutputs {
     /**
      * Writes a batch's raw archive, dead letters and late records, keyed by its first record.
      *
+     * @return the keys of the objects holding lines
      * @throws SinkWriteException when a write still fails after retries
      */
-    void writeInterval(String stream, String shardId, CheckpointPlan interval);
+    List<String> writeInterval(String stream, String shardId, CheckpointPlan interval);
 
     /**
      * Upserts window partials (absolute values).
@@ -31,8 +32,8 @@ public interface AnalyticsOutputs {
     static AnalyticsOutputs sinks(S3Client s3, String bucket, ResultsSink results, RetryPolicy retry) {
         return new AnalyticsOutputs() {
             @Override
-            public void writeInterval(String stream, String shardId, CheckpointPlan interval) {
-                new S3IntervalSink(s3, bucket, stream, retry).write(shardId, interval);
+            public List<String> writeInterval(String stream, String shardId, CheckpointPlan interval) {
+                return new S3IntervalSink(s3, bucket, stream, retry).write(shardId, interval);
             }
 
             @Override

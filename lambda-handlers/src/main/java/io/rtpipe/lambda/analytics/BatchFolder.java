@@ -1,27 +1,69 @@
 package io.rtpipe.lambda.analytics;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
-import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.Checkpointer;
+import io.rtpipe.core.task.IntervalPort;
+import io.rtpipe.core.task.ProgressPort;
+import io.rtpipe.core.task.ShardTask;
+import io.rtpipe.core.task.TaskListener;
+import io.rtpipe.core.task.TaskPorts;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The engine's part of one invocation: a fresh {@link ShardEngine} resumed from the carried state runs the batch,
- * fires every window it touched ({@code endOfInput}: the batch is all this invocation sees), and the fired partials
- * are merged into the state. Pure: no AWS calls, the same inputs always give the same outputs.
+ * The engine's part of one invocation, run as core's {@link ShardTask} (the consumer's checkpoint protocol): a fresh
+ * task resumed from the carried state runs the batch, fires every window it touched ({@code endOfInput}: the batch
+ * is all this invocation sees), writes the batch's interval objects, and only then are the fired partials merged into
+ * the state. What differs from the consumer, and so is done here rather than by the task's ports: partials are
+ * "written" into the returned state (the results table gets them at the window's final invocation, under the
+ * Lambda window's partial id); progress rides in the state too; the checkpoint is Lambda advancing past the batch
+ * when the handler reports no batch item failure.
  */
 public final class BatchFolder {
 
     /**
-     * @param state    the state with the batch folded in (the same state if the batch held only redeliveries)
-     * @param interval every record the batch added, with its dead letters and late records, for the S3 sink
+     * @param state   the state with the batch folded in (the same state if the batch held only redeliveries), or the
+     *                incoming state when {@code failure} is set
+     * @param failure why the batch's interval objects could not be written (then nothing was folded), else null
      */
-    public record Folded(WindowState state, Optional<CheckpointPlan> interval) {
+    public record Folded(WindowState state, RuntimeException failure) {
     }
+
+    /** The progress the consumer stores in DynamoDB is carried in the returned {@link WindowState} instead. */
+    private static final ProgressPort CARRIED_IN_STATE = new ProgressPort() {
+        @Override
+        public void save(String shardId, ShardProgress progress) {
+        }
+
+        @Override
+        public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void deleteBefore(String shardId, RecordPosition keepFrom) {
+        }
+    };
+
+    /** Lambda's checkpoint is the response: it advances past the batch unless the handler reports a failure. */
+    private static final Checkpointer BY_RESPONSE = new Checkpointer() {
+        @Override
+        public boolean checkpoint(RecordPosition at) {
+            return true;
+        }
+
+        @Override
+        public boolean checkpointShardEnd() {
+            return true;
+        }
+    };
 
     private final EngineConfig config;
 
@@ -29,13 +71,39 @@ public final class BatchFolder {
         this.config = config;
     }
 
-    public Folded fold(String shardId, WindowState state, List<InputRecord> records) {
-        var engine = new ShardEngine(config, shardId, state.engineProgress());
-        records.forEach(engine::process);
-        engine.endOfInput();
-        List<WindowResult> partials = engine.takeFiredResults();
-        Optional<CheckpointPlan> interval = engine.planCheckpoint();
-        return interval.map(plan -> new Folded(state.plus(plan, partials, config), interval))
-                .orElseGet(() -> new Folded(state, Optional.empty()));
+    /** Folds {@code records} into {@code state}, writing their interval objects to {@code intervals} first. */
+    public Folded fold(String shardId, WindowState state, List<InputRecord> records, IntervalPort intervals) {
+        var batch = new Batch();
+        var task = new ShardTask(config, shardId, state.engineProgress(),
+                new TaskPorts(intervals, batch.partials::addAll, CARRIED_IN_STATE), batch);
+        task.process(records);
+        task.endOfInput();
+        if (!task.checkpoint(BY_RESPONSE, false)) {
+            return new Folded(state, batch.failure);
+        }
+        return new Folded(batch.plan == null ? state : state.plus(batch.plan, batch.partials, config), null);
+    }
+
+    /** What the task reports for one batch. */
+    private static final class Batch implements TaskListener {
+        final List<WindowResult> partials = new ArrayList<>();
+        CheckpointPlan plan;
+        RuntimeException failure;
+
+        @Override
+        public void intervalWriteFailed(CheckpointPlan failed, RuntimeException cause) {
+            failure = cause;
+        }
+
+        @Override
+        public void checkpointed(CheckpointPlan taken) {
+            plan = taken;
+        }
+
+        /** Lambda retries a failed invocation from the incoming state: the engine error surfaces as one. */
+        @Override
+        public void stalled(String during, RuntimeException cause) {
+            throw cause;
+        }
     }
 }

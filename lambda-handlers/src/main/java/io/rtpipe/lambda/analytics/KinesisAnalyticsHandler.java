@@ -9,6 +9,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.contract.AnalyticsLambdaSettings;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
@@ -24,9 +25,10 @@ import java.util.Map;
  * Lambda entry point of the Kinesis analytics pipeline: the same {@code ShardEngine} and metrics as the KCL consumer,
  * driven by the event source mapping's tumbling windows (one invocation = one shard's batch).
  *
- * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}), resume an engine from the carried {@link WindowState}, run the batch, fold the fired partials
- * into the state, write the batch's raw archive, dead letters and late records to S3 (keyed by its first record), and
- * return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
+ * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}); run the batch through core's
+ * {@code ShardTask} resumed from the carried {@link WindowState} ({@link BatchFolder}), which writes the batch's raw
+ * archive, dead letters and late records to S3 (keyed by its first record) before the fired partials are folded into
+ * the state; return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
  * mapping has no tumbling window at all and so every batch is its own window) write the state's partials to the
  * results table, named {@code <shardId>@<first record of the window>}, and return an empty state.
  *
@@ -61,12 +63,12 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
-        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv("METRICS_FILE")),
+        this(settings, new AwsClients(awsConfig(settings)), metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),
                 RetryPolicy.defaults());
     }
 
     /**
-     * The metrics the consumer would run: the spec file named by {@code METRICS_FILE} (e.g. one shipped in a layer
+     * The metrics the consumer would run: the spec file named by {@code RTPIPE_METRICS_FILE} (e.g. one shipped in a layer
      * under /opt), or the built-in {@code events_per_minute}. A mistake in it fails the cold start with its located
      * sentence.
      */
@@ -79,7 +81,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
-                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry), retry));
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()), retry));
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings, EngineConfig engine, AnalyticsOutputs outputs) {
@@ -104,13 +106,16 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         Map<String, String> incoming = event.getState() == null ? Map.of() : event.getState();
         WindowState before = codec.decode(incoming);
         List<InputRecord> records = batch.stream().flatMap(r -> UserRecords.of(r).stream()).toList();
-        BatchFolder.Folded folded = folder.fold(shardId, before, records);
+        // Named before folding: a stream name the event cannot tell is a configuration error, not a sink outage.
+        String stream = records.isEmpty() ? null : streamName(event, batch);
+        BatchFolder.Folded folded = folder.fold(shardId, before, records,
+                (shard, interval) -> outputs.writeInterval(stream, shard, interval));
         // No isFinalInvokeForWindow at all: the mapping has no tumbling window, so each batch is a window of its own.
         boolean finalInvoke = event.getIsFinalInvokeForWindow() == null
                 || event.getIsFinalInvokeForWindow() || Boolean.TRUE.equals(event.getIsWindowTerminatedEarly());
         try {
-            if (folded.interval().isPresent()) {
-                outputs.writeInterval(streamName(event, batch), shardId, folded.interval().get());
+            if (folded.failure() != null) {
+                throw folded.failure(); // a sink outage is retried below; anything else fails the invocation
             }
             if (finalInvoke && !folded.state().partials().isEmpty()) {
                 outputs.writeResults(folded.state().results(shardId));
@@ -151,7 +156,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         int slash = arn == null ? -1 : arn.lastIndexOf(":stream/");
         if (slash < 0) {
             throw new IllegalArgumentException("cannot tell the stream name from event source ARN '" + arn
-                    + "'; set STREAM_NAME");
+                    + "'; set " + AnalyticsLambdaSettings.STREAM.env());
         }
         return arn.substring(slash + ":stream/".length());
     }

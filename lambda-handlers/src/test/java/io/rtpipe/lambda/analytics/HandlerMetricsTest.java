@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Lambda runs the metrics of METRICS_FILE, like the consumer's --metrics, or the built-in one. */
+/** The Lambda runs the metrics of RTPIPE_METRICS_FILE, like the consumer's --metrics, or the built-in one. */
 class HandlerMetricsTest {
 
     @Test

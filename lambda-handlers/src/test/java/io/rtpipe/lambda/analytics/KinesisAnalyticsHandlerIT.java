@@ -81,7 +81,7 @@ class KinesisAnalyticsHandlerIT {
             put.addAll(putAggregated(kinesis, stream, payloads.subList(900, payloads.size())));
 
             var settings = new AnalyticsSettings(table, bucket, null, AnalyticsSettings.DEFAULT_MAX_STATE_BYTES,
-                    "us-east-1", null);
+                    AnalyticsSettings.DEFAULT_RESULT_RETENTION, "us-east-1", null);
             var handler = new KinesisAnalyticsHandler(settings, clients, EngineConfig.defaults(),
                     new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200)));
             String arn = "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;

@@ -39,7 +39,7 @@ class KinesisAnalyticsHandlerTest {
 
     private KinesisAnalyticsHandler handler(int maxStateBytes) {
         return new KinesisAnalyticsHandler(new AnalyticsSettings("results", "archive", null, maxStateBytes,
-                "us-east-1", null), EngineConfig.defaults(), outputs);
+                AnalyticsSettings.DEFAULT_RESULT_RETENTION, "us-east-1", null), EngineConfig.defaults(), outputs);
     }
 
     private static KinesisTimeWindowEvent load(String name) {

@@ -22,13 +22,14 @@ final class RecordingOutputs implements AnalyticsOutputs {
     boolean failResults;
 
     @Override
-    public void writeInterval(String stream, String shardId, CheckpointPlan interval) {
+    public List<String> writeInterval(String stream, String shardId, CheckpointPlan interval) {
         if (failIntervals) {
             throw new SinkWriteException("S3 is down (test)", new RuntimeException("down"));
         }
         String key = stream + "/" + shardId + "/" + interval.firstPosition();
         intervals.put(key, interval);
         writes.add("interval " + key);
+        return List.of(key);
     }
 
     @Override

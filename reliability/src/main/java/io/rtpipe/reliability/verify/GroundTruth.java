@@ -48,7 +48,7 @@ public final class GroundTruth {
         Map<String, Long> highestTsPerShard = new HashMap<>();
         for (StoredRecord record : records) {
             all.put(record.address(), record.data());
-            ValidEvent event = BuiltinEventRules.parse(record.data());
+            ValidEvent event = BuiltinEventRules.parse(record.data(), record.arrivalMillis());
             if (event == null) {
                 invalid.add(record.address());
                 continue;
@@ -69,9 +69,9 @@ public final class GroundTruth {
         }
     }
 
-    /** Whether {@code data} is a valid event by these rules (for checking a corpus's own labels). */
+    /** Whether {@code data}, sent now, is a valid event by these rules (for checking a corpus's own labels). */
     public static boolean isValid(byte[] data) {
-        return BuiltinEventRules.parse(data) != null;
+        return BuiltinEventRules.parse(data, System.currentTimeMillis()) != null;
     }
 
     /** Expected count per cell. */

@@ -1,5 +1,10 @@
-package io.rtpipe.sandbox;
+package io.rtpipe.sandbox.localstack;
 
+import io.rtpipe.sandbox.Backend;
+import io.rtpipe.sandbox.ProvisionedLocalAws;
+import io.rtpipe.sandbox.SandboxConfig;
+import io.rtpipe.sandbox.SandboxException;
+import io.rtpipe.sandbox.SandboxUnavailableException;
 import io.rtpipe.connectors.aws.AwsConfig;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.localstack.LocalStackContainer;
@@ -10,7 +15,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * {@link Backend#LOCALSTACK}: LocalStack in a Docker container via Testcontainers (which removes the container when
  * stopped, and by its Ryuk reaper if this JVM dies). Without a Docker engine it is {@link SandboxUnavailableException
- * unavailable}, so tests skip.
+ * unavailable}, so tests skip. Test-only (Testcontainers stays out of the cli jar): {@link io.rtpipe.sandbox.Sandbox}
+ * finds it through {@link LocalStackBackend}, a {@link io.rtpipe.sandbox.BackendProvider} service.
  */
 final class LocalStackLocalAws extends ProvisionedLocalAws {
 
@@ -54,7 +60,7 @@ final class LocalStackLocalAws extends ProvisionedLocalAws {
 
     @Override
     public void close() {
-        provisioner.close();
+        closeProvisioner();
         container.stop();
     }
 

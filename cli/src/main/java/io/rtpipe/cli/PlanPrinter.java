@@ -1,0 +1,105 @@
+package io.rtpipe.cli;
+
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.FieldPath;
+import io.rtpipe.core.metric.HoppingWindows;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.TimestampSource;
+import io.rtpipe.core.metric.TumblingWindows;
+import io.rtpipe.core.metric.WindowSpec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Prints a compiled {@link EngineConfig} as the engine will run it: the decoder, then per metric one block of filter,
+ * group-by, timestamp, window, lateness, dedup and aggregates. It reads the compiled objects, not the spec's text, so
+ * it shows defaults filled in and serves any spec language that compiles to an {@code EngineConfig}.
+ */
+final class PlanPrinter {
+
+    private static final String INDENT = "  ";
+    private static final int LABEL_WIDTH = 12;
+
+    private PlanPrinter() {
+    }
+
+    static void print(PrintWriter out, String source, EngineConfig engine) {
+        out.println(source + ": " + engine.metrics().size() + " metric(s), records decoded as "
+                + decoder(engine.decoder()));
+        for (MetricSpec metric : engine.metrics()) {
+            out.println();
+            out.println("metric " + metric.name());
+            line(out, "filter", metric.filter() == null ? "(none: every record)" : metric.filter().toString());
+            line(out, "group by", metric.groupBy().isEmpty() ? "(nothing: one key for all)"
+                    : metric.groupBy().stream().map(FieldPath::toString).collect(Collectors.joining(", ")));
+            line(out, "timestamp", timestamp(metric.timestamp()));
+            line(out, "window", window(metric.windows()));
+            line(out, "lateness", duration(metric.allowedLateness()) + " (later records go to late/)");
+            line(out, "dedup", metric.dedupField() == null ? "(none)"
+                    : "by " + metric.dedupField() + " within a window");
+            line(out, "max keys", String.format("%,d per window and shard", metric.maxKeysPerWindow()));
+            List<AggregateSpec> aggregates = metric.aggregates();
+            for (int i = 0; i < aggregates.size(); i++) {
+                line(out, i == 0 ? "aggregates" : "", aggregate(aggregates.get(i)));
+            }
+        }
+        out.flush();
+    }
+
+    private static void line(PrintWriter out, String label, String value) {
+        out.println(INDENT + String.format("%-" + LABEL_WIDTH + "s", label) + value);
+    }
+
+    private static String decoder(DecoderSpec decoder) {
+        if (decoder instanceof DecoderSpec.Csv csv) {
+            return "CSV (delimiter '" + csv.delimiter() + "', columns " + String.join(", ", csv.header()) + ")";
+        }
+        if (decoder instanceof DecoderSpec.Regex regex) {
+            return "text matched by /" + regex.pattern().pattern() + "/";
+        }
+        return "JSON (one object per record)";
+    }
+
+    private static String timestamp(TimestampSource timestamp) {
+        if (timestamp instanceof TimestampSource.EventTimeField field) {
+            return "event time from field " + field.field() + " (epoch milliseconds)";
+        }
+        return "arrival time in Kinesis";
+    }
+
+    private static String window(WindowSpec window) {
+        if (window instanceof TumblingWindows tumbling) {
+            return "tumbling " + duration(tumbling.size());
+        }
+        if (window instanceof HoppingWindows hopping) {
+            return "hopping " + duration(hopping.size()) + ", every " + duration(hopping.slide());
+        }
+        if (window instanceof SessionWindows session) {
+            return "session, closed after a gap of " + duration(session.gap()) + " per key";
+        }
+        return window.toString();
+    }
+
+    private static String aggregate(AggregateSpec aggregate) {
+        return aggregate.name() + " = " + aggregate.fn() + (aggregate.field() == null ? "" : "(" + aggregate.field() + ")");
+    }
+
+    /** A duration as a spec would write it: 1m, 30s, 1500ms, 2h, 1d. */
+    static String duration(Duration d) {
+        long ms = d.toMillis();
+        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms != 0 && ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
+        }
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,27 @@
+package io.rtpipe.core.task;
+
+import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.util.Optional;
+
+/**
+ * Where a {@link ShardTask} stores shard progress: one entry per checkpoint, keyed by that checkpoint. The task saves
+ * the new entry before checkpointing and can die in between, so it deletes only entries older than the checkpoint it
+ * started its last successful checkpoint from: the entry of the current checkpoint always survives.
+ */
+public interface ProgressPort {
+
+    /**
+     * Stores {@code progress} under its own checkpoint (never null), durably before returning.
+     *
+     * @throws RuntimeException when it may be unstored: the task does not checkpoint
+     */
+    void save(String shardId, ShardProgress progress);
+
+    /** The progress stored for exactly {@code checkpoint}, if any (a strongly consistent read). */
+    Optional<ShardProgress> load(String shardId, RecordPosition checkpoint);
+
+    /** Deletes the entries of checkpoints before {@code keepFrom}; a failure is harmless (retried next time). */
+    void deleteBefore(String shardId, RecordPosition keepFrom);
+}

@@ -1,0 +1,180 @@
+package io.rtpipe.core.task;
+
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.ShardEngine;
+import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One shard's work: a {@link ShardEngine} and the checkpoint protocol that makes its output durable in the order the
+ * correctness model needs (docs/ARCHITECTURE.md), the one implementation of it that the KCL consumer, the Lambda
+ * handler and the test driver all run (as Kafka Streams' StreamTask runs under both a broker and TopologyTestDriver).
+ *
+ * <p>The protocol, per {@link #checkpoint}: write every fired partial ({@link ResultsPort}); plan (the record just
+ * before the oldest open window's first record); write the interval's objects ({@link IntervalPort}); store the
+ * plan's progress ({@link ProgressPort}); checkpoint ({@link Checkpointer}); only then commit the plan to the engine
+ * and delete progress older than the previous checkpoint. A failed step stops there with the state kept (taken but
+ * unwritten partials included), so nothing is checkpointed past data that is not durable and the next call retries;
+ * a crash anywhere replays from the previous checkpoint and rewrites the same keys.
+ *
+ * <p>An unexpected engine error stalls the task (reported once, no more records or checkpoints) rather than skipping
+ * records. Not thread-safe: one task per shard, driven from one thread.
+ */
+public final class ShardTask {
+
+    private final String shardId;
+    private final ShardEngine engine;
+    private final TaskPorts ports;
+    private final TaskListener listener;
+    /** Partials taken from the engine but not yet durably written. */
+    private final List<WindowResult> unwrittenResults = new ArrayList<>();
+    /** The last checkpoint this task started from or took: progress entries before it may be deleted once a newer one is taken. */
+    private RecordPosition lastCheckpoint;
+    private boolean stalled;
+
+    /** A task resuming from {@code restored} ({@link ShardProgress#initial()} for a shard never checkpointed). */
+    public ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
+                     TaskListener listener) {
+        this.shardId = Objects.requireNonNull(shardId, "shardId");
+        this.engine = new ShardEngine(config, shardId, restored);
+        this.ports = Objects.requireNonNull(ports, "ports");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.lastCheckpoint = restored.checkpoint();
+    }
+
+    /**
+     * The progress to restart a shard from: {@link ShardProgress#initial()} when it has no checkpoint yet (null),
+     * otherwise the entry stored for exactly that checkpoint; empty when that entry is missing, which the caller must
+     * treat as an error (windows open at the checkpoint cannot be rebuilt), not as a fresh start.
+     */
+    public static Optional<ShardProgress> progressAt(ProgressPort progress, String shardId, RecordPosition checkpoint) {
+        return checkpoint == null ? Optional.of(ShardProgress.initial()) : progress.load(shardId, checkpoint);
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+
+    /** The task's engine, for its statistics and for tests. */
+    public ShardEngine engine() {
+        return engine;
+    }
+
+    /** Whether an engine error stopped this task: it takes nothing more until the shard is restarted. */
+    public boolean isStalled() {
+        return stalled;
+    }
+
+    /**
+     * Runs records through the engine in shard order (redeliveries are ignored by the engine).
+     *
+     * @return false when the task is (now) stalled
+     */
+    public boolean process(List<InputRecord> records) {
+        if (stalled) {
+            return false;
+        }
+        try {
+            records.forEach(engine::process);
+        } catch (RuntimeException e) {
+            stall("processing records", e);
+        }
+        return !stalled;
+    }
+
+    /** Declares the shard's input complete (shard end, drain): every open window fires. No record may follow. */
+    public void endOfInput() {
+        engine.endOfInput();
+    }
+
+    /**
+     * Writes every partial fired so far (and any an earlier attempt could not write).
+     *
+     * @return false when some are still unwritten (kept for the next attempt), or the task is stalled
+     */
+    public boolean writeFiredResults() {
+        if (stalled) {
+            return false;
+        }
+        unwrittenResults.addAll(engine.takeFiredResults());
+        if (unwrittenResults.isEmpty()) {
+            return true;
+        }
+        try {
+            ports.results().write(unwrittenResults);
+        } catch (RuntimeException e) {
+            listener.resultsWriteFailed(unwrittenResults.size(), e);
+            return false;
+        }
+        listener.resultsWritten(unwrittenResults.size());
+        unwrittenResults.clear();
+        return true;
+    }
+
+    /**
+     * Runs the checkpoint protocol once: results, plan, interval objects, progress, checkpoint, commit.
+     *
+     * @param atShardEnd checkpoint the shard's end instead of the plan's position, also when nothing is left to plan
+     *                   (call {@link #endOfInput} first)
+     * @return true when the checkpoint was taken or there was nothing to checkpoint; false when a step failed (the
+     *         task keeps its state; call again later) or the task is stalled
+     */
+    public boolean checkpoint(Checkpointer checkpointer, boolean atShardEnd) {
+        if (!writeFiredResults()) {
+            return false;
+        }
+        Optional<CheckpointPlan> planned;
+        try {
+            planned = engine.planCheckpoint();
+        } catch (RuntimeException e) {
+            stall("planning a checkpoint", e);
+            return false;
+        }
+        if (planned.isEmpty()) {
+            return !atShardEnd || checkpointer.checkpointShardEnd();
+        }
+        CheckpointPlan plan = planned.get();
+        try {
+            ports.intervals().write(shardId, plan);
+            ports.progress().save(shardId, plan.progress());
+        } catch (RuntimeException e) {
+            listener.intervalWriteFailed(plan, e);
+            return false;
+        }
+        boolean recorded = atShardEnd ? checkpointer.checkpointShardEnd() : checkpointer.checkpoint(plan.checkpointAt());
+        if (!recorded) {
+            return false;
+        }
+        engine.commit(plan);
+        listener.checkpointed(plan);
+        prune(plan.checkpointAt());
+        return true;
+    }
+
+    /** Keeps the entries of the previous and the new checkpoint: the process may die before KCL records the next. */
+    private void prune(RecordPosition taken) {
+        RecordPosition previous = lastCheckpoint;
+        lastCheckpoint = taken;
+        if (previous == null) {
+            return;
+        }
+        try {
+            ports.progress().deleteBefore(shardId, previous);
+        } catch (RuntimeException e) {
+            listener.pruneFailed(previous, e);
+        }
+    }
+
+    private void stall(String during, RuntimeException e) {
+        stalled = true;
+        listener.stalled(during, e);
+    }
+}

@@ -1,0 +1,39 @@
+package io.rtpipe.core.task;
+
+import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.record.RecordPosition;
+
+/**
+ * What a {@link ShardTask} reports, for logs and counters (core has no logging of its own). Every method defaults
+ * to doing nothing and is called on the task's thread. A listener may rethrow a cause it is handed to abort the
+ * caller instead (the test driver does: an engine error there is a bug to see, not a state to survive).
+ */
+public interface TaskListener {
+
+    /** {@code count} fired partials are durable. */
+    default void resultsWritten(int count) {
+    }
+
+    /** {@code count} partials could not be written; the task keeps them and writes them on its next attempt. */
+    default void resultsWriteFailed(int count, RuntimeException cause) {
+    }
+
+    /** The plan's interval objects or progress could not be stored; the task did not checkpoint. */
+    default void intervalWriteFailed(CheckpointPlan plan, RuntimeException cause) {
+    }
+
+    /** The plan is durable, checkpointed and committed: its records are done. */
+    default void checkpointed(CheckpointPlan plan) {
+    }
+
+    /** Deleting progress entries older than {@code keepFrom} failed (harmless: tried again after the next one). */
+    default void pruneFailed(RecordPosition keepFrom, RuntimeException cause) {
+    }
+
+    /**
+     * The engine failed unexpectedly while {@code during}; the task is stalled: it takes no records and no
+     * checkpoints, so a restart replays from the last checkpoint instead of skipping records.
+     */
+    default void stalled(String during, RuntimeException cause) {
+    }
+}

@@ -1,0 +1,12 @@
+package io.rtpipe.core.task;
+
+import java.util.Objects;
+
+/** The durable stores a {@link ShardTask} writes to; one set may be shared by the tasks of many shards. */
+public record TaskPorts(IntervalPort intervals, ResultsPort results, ProgressPort progress) {
+    public TaskPorts {
+        Objects.requireNonNull(intervals, "intervals");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(progress, "progress");
+    }
+}
