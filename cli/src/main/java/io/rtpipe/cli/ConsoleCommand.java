@@ -90,8 +90,9 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
         EngineConfig engine = MetricsFile.load(metricsFile);
         InetSocketAddress address = new InetSocketAddress(address(bind), port);
-        AwsClients clients = new AwsClients(aws.toConfig());
-        ProduceCommand.requireStream(clients, stream);
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        calls.requireStream(stream);
+        AwsClients clients = calls.clients();
         ConsoleConfig config = new ConsoleConfig(stream, application, bucket,
                 leaseTable != null ? leaseTable : application,
                 resultsTable != null ? resultsTable : application + "-results",
