@@ -1,6 +1,10 @@
 package io.rtpipe.deploytest;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Paths the build passes in (failsafe system properties), with defaults for a run from the module folder. */
 final class DeployTestSettings {
@@ -21,7 +25,20 @@ final class DeployTestSettings {
         return jar;
     }
 
+    /** An empty folder for the logs of {@code test}'s processes (those of an earlier run are deleted). */
     static Path logDir(String test) {
-        return Path.of(System.getProperty("deploytest.logDir", "target/deploy-test-logs")).resolve(test);
+        Path dir = Path.of(System.getProperty("deploytest.logDir", "target/deploy-test-logs")).resolve(test);
+        try {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

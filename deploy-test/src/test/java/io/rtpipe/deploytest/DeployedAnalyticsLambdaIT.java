@@ -89,7 +89,7 @@ class DeployedAnalyticsLambdaIT {
                         tableName, declared)
                 .isEqualTo(events.counts());
         try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
-            ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, tableName, dynamoDb);
+            ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, tableName, dynamoDb, KnownEvents.T0);
         }
     }
 }

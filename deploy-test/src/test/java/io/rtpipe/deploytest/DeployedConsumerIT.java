@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,12 @@ class DeployedConsumerIT {
         KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
         RtpipeCli cli = new RtpipeCli(jar, shell, logs);
 
+        List<String> tablesBefore;
+        try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+            // The templates' tables and those of other tests sharing the sandbox.
+            tablesBefore = dynamoDb.listTables().tableNames();
+        }
+
         try (JavaProcess consumer = JavaProcess.start(container.command(jar), containerEnv, logs, "consumer")) {
             events.runs().forEach(run -> cli.produce(stream, run));
             List<String> sentinelIds;
@@ -90,8 +97,14 @@ class DeployedConsumerIT {
 
             Templates.Resource resultsTable = Roles.resultsTable(templates);
             try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+                // The task role may read and write the declared tables only: a table the consumer had to create
+                // itself (a name the template does not set right, or a table it does not declare) would be
+                // AccessDenied on AWS.
+                List<String> undeclared = new ArrayList<>(dynamoDb.listTables().tableNames());
+                undeclared.removeAll(tablesBefore);
+                assertThat(undeclared).as("tables the consumer created that the templates do not declare").isEmpty();
                 ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, deployment.name(resultsTable),
-                        dynamoDb);
+                        dynamoDb, KnownEvents.T0);
             }
         }
     }

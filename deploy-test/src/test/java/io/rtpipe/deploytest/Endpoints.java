@@ -17,10 +17,11 @@ final class Endpoints {
 
     static Map<String, String> cliEnvironment(AwsConfig aws) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("RTPIPE_KINESIS_ENDPOINT", aws.kinesisEndpoint().orElseThrow().toString());
-        env.put("RTPIPE_DYNAMODB_ENDPOINT", aws.dynamoDbEndpoint().orElseThrow().toString());
-        env.put("RTPIPE_S3_ENDPOINT", aws.s3Endpoint().orElseThrow().toString());
-        env.put("RTPIPE_CLOUDWATCH_ENDPOINT", aws.cloudWatchEndpoint().orElseThrow().toString());
+        // The SDK's service-specific variables, which AwsOptions reads (AWS_ENDPOINT_URL_<SERVICE>).
+        env.put("AWS_ENDPOINT_URL_KINESIS", aws.kinesisEndpoint().orElseThrow().toString());
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().orElseThrow().toString());
+        env.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().orElseThrow().toString());
+        env.put("AWS_ENDPOINT_URL_CLOUDWATCH", aws.cloudWatchEndpoint().orElseThrow().toString());
         env.putAll(runtime(aws));
         return env;
     }

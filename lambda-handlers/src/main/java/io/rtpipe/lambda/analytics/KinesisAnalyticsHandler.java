@@ -59,7 +59,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
      */
     public static KinesisAnalyticsHandler fromEnvironment(Map<String, String> env, AwsClients clients) {
         return new KinesisAnalyticsHandler(AnalyticsSettings.fromEnvironment(env), clients,
-                metrics(env.get("METRICS_FILE")), RetryPolicy.defaults());
+                metrics(env.get(AnalyticsLambdaSettings.METRICS_FILE.env())), RetryPolicy.defaults());
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
