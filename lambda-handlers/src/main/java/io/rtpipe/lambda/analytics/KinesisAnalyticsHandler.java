@@ -52,6 +52,16 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         this(AnalyticsSettings.fromEnvironment(System.getenv()));
     }
 
+    /**
+     * The handler the runtime builds from the environment {@code env}, except that its AWS clients are
+     * {@code clients}: the deployment test passes a function's environment as its template declares it, with clients
+     * of emulators that have one endpoint per service (which {@code AWS_ENDPOINT_URL} cannot express).
+     */
+    public static KinesisAnalyticsHandler fromEnvironment(Map<String, String> env, AwsClients clients) {
+        return new KinesisAnalyticsHandler(AnalyticsSettings.fromEnvironment(env), clients,
+                metrics(env.get(AnalyticsLambdaSettings.METRICS_FILE.env())), RetryPolicy.defaults());
+    }
+
     public KinesisAnalyticsHandler(AnalyticsSettings settings) {
         this(settings, new AwsClients(awsConfig(settings)),
                 metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),

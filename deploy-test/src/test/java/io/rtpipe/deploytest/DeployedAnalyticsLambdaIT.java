@@ -1,0 +1,95 @@
+package io.rtpipe.deploytest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtpipe.infra.InfraSettings;
+import io.rtpipe.lambda.analytics.KinesisAnalyticsHandler;
+import io.rtpipe.sandbox.Backend;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.RequiresBackend;
+import io.rtpipe.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The deployment with the analytics Lambda ({@code -c rtpipe:analyticsLambda=true}, under its own prefix so its
+ * explicitly named resources do not meet the default deployment's) on the emulators: the function the Kinesis event
+ * source mapping targets must name {@link KinesisAnalyticsHandler}, which is built from exactly the environment the
+ * function declares (resolved against the emulator resources), invoked over the mapping's stream with the
+ * mapping's batch size and tumbling window, and read back with {@code rtpipe query} from the templates' results table.
+ */
+@ExtendWith(SandboxExtension.class)
+@RequiresBackend(value = Backend.EMULATORS, reason = "creates the templates' explicitly named resources, which must "
+        + "not collide with anything else on the backend")
+class DeployedAnalyticsLambdaIT {
+
+    private static final int MINUTES = 2;
+    private static final int EVENTS_PER_MINUTE = 300;
+
+    @TempDir
+    static Path tmp;
+
+    private static SynthesizedApp app;
+
+    @BeforeAll
+    static void synth() {
+        app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp,
+                InfraSettings.builder().prefix("rtpipe-fn").analyticsLambda(true));
+    }
+
+    @Test
+    void theHandlerWithTheFunctionsEnvironmentWritesExactCountsToTheTemplatesResultsTable(LocalAws aws) {
+        Templates templates = app.templates();
+        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, templates);
+        Templates.Resource mapping = templates.only("AWS::Lambda::EventSourceMapping");
+        String streamArn = deployment.intrinsics().resolve(mapping.stack(), mapping.property("EventSourceArn"),
+                mapping + " EventSourceArn");
+        JsonNode functionName = mapping.property("FunctionName");
+        assertThat(functionName.has("Ref")).as("%s names its function by Ref: %s", mapping, functionName).isTrue();
+        Templates.Resource function = templates.resource(mapping.stack(), functionName.get("Ref").asText());
+        assertThat(function.property("Handler").asText()).as("%s Handler", function)
+                .isEqualTo(KinesisAnalyticsHandler.class.getName() + "::handleRequest");
+
+        Map<String, String> env = new HashMap<>();
+        function.property("Environment").path("Variables").fields().forEachRemaining(v -> env.put(v.getKey(),
+                deployment.intrinsics().resolve(function.stack(), v.getValue(),
+                        function + " environment variable " + v.getKey())));
+        Map<String, String> declared = Map.copyOf(env);
+        env.putAll(Endpoints.runtime(aws.awsConfig()));
+        KinesisAnalyticsHandler handler = KinesisAnalyticsHandler.fromEnvironment(env, aws.clients());
+
+        Path logs = DeployTestSettings.logDir("lambda");
+        RtpipeCli cli = new RtpipeCli(DeployTestSettings.cliJar(), Endpoints.cliEnvironment(aws.awsConfig()), logs);
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        String stream = streamArn.substring(streamArn.lastIndexOf('/') + 1);
+        events.runs().forEach(run -> cli.produce(stream, run));
+
+        var invocations = new MappingInvocations(mapping.property("BatchSize").asInt(100),
+                mapping.property("TumblingWindowInSeconds").asInt(0) > 0);
+        try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync()) {
+            assertThat(invocations.invokeOverStream(handler, kinesis, streamArn))
+                    .as("batch item failures of the handler with the function's environment %s", declared)
+                    .isEmpty();
+        }
+
+        Templates.Resource resultsTable = Roles.resultsTable(templates);
+        String tableName = deployment.name(resultsTable);
+        assertThat(cli.countsPerMinute(tableName, KnownEvents.T0, KnownEvents.END))
+                .as("rtpipe query --results-table %s after the handler ran with the function's environment %s",
+                        tableName, declared)
+                .isEqualTo(events.counts());
+        try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+            ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, tableName, dynamoDb, KnownEvents.T0);
+        }
+    }
+}

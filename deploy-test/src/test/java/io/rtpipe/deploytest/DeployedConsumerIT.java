@@ -1,0 +1,111 @@
+package io.rtpipe.deploytest;
+
+import io.rtpipe.infra.InfraSettings;
+import io.rtpipe.sandbox.Backend;
+import io.rtpipe.sandbox.LocalAws;
+import io.rtpipe.sandbox.junit.RequiresBackend;
+import io.rtpipe.sandbox.junit.SandboxExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default deployment ({@code cdk synth} without context) run on the emulators: the templates' stream, tables
+ * and buckets created with their own properties, the consumer started with the container's command and environment
+ * from the task definition, events sent with {@code rtpipe produce} and read back with {@code rtpipe query} (its
+ * default results table, as a user of the default deployment types it), compared with counts made here.
+ */
+@ExtendWith(SandboxExtension.class)
+@RequiresBackend(value = Backend.EMULATORS, reason = "creates the templates' explicitly named resources, which must "
+        + "not collide with anything else on the backend")
+class DeployedConsumerIT {
+
+    private static final int MINUTES = 2;
+    private static final int EVENTS_PER_MINUTE = 300;
+    /** A bound on waiting for the results, not a speed assertion: the wait ends as soon as they are complete. */
+    private static final long RESULTS_WAIT_MILLIS = 150_000;
+
+    @TempDir
+    static Path tmp;
+
+    private static SynthesizedApp app;
+
+    @BeforeAll
+    static void synth() {
+        app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp, InfraSettings.builder());
+    }
+
+    @Test
+    void theConsumerAsTheTaskDefinitionRunsItCountsEveryEventIntoTheTemplatesResultsTable(LocalAws aws) {
+        Templates templates = app.templates();
+        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, templates);
+        ConsumerContainer container = ConsumerContainer.of(templates, deployment, app.dockerfile());
+        Path logs = DeployTestSettings.logDir("consumer");
+        Path jar = DeployTestSettings.cliJar();
+        Map<String, String> shell = Endpoints.cliEnvironment(aws.awsConfig());
+        Map<String, String> containerEnv = new HashMap<>(container.environment());
+        containerEnv.putAll(shell);
+        String stream = deployment.name(templates.only(EmulatorDeployment.STREAM));
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        RtpipeCli cli = new RtpipeCli(jar, shell, logs);
+
+        List<String> tablesBefore;
+        try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+            // The templates' tables and those of other tests sharing the sandbox.
+            tablesBefore = dynamoDb.listTables().tableNames();
+        }
+
+        try (JavaProcess consumer = JavaProcess.start(container.command(jar), containerEnv, logs, "consumer")) {
+            events.runs().forEach(run -> cli.produce(stream, run));
+            List<String> sentinelIds;
+            try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync()) {
+                sentinelIds = ShardKeys.onePerShard(kinesis, stream, "sentinel");
+            }
+            // A second run, after every event was acknowledged: each shard's sentinel comes after its events.
+            cli.produce(stream, KnownEvents.sentinels(sentinelIds));
+
+            Map<String, Long> counted = Map.of();
+            long deadline = System.currentTimeMillis() + RESULTS_WAIT_MILLIS;
+            while (System.currentTimeMillis() < deadline) {
+                if (!consumer.isAlive()) {
+                    throw new AssertionError("the consumer, run as " + container.command(jar) + " with "
+                            + container.environment() + " from the task definition, stopped: "
+                            + consumer.describeExit());
+                }
+                counted = cli.countsPerMinute(null, KnownEvents.T0, KnownEvents.END);
+                if (counted.equals(events.counts())) {
+                    break;
+                }
+                Sleep.millis(2_000);
+            }
+            assertThat(counted)
+                    .as("rtpipe query of the default deployment's results table, after the consumer ran with "
+                            + "the task definition's environment %s (deployed: %s; consumer log %s)",
+                            container.environment(), deployment.names(), logs)
+                    .isEqualTo(events.counts());
+
+            Templates.Resource resultsTable = Roles.resultsTable(templates);
+            try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
+                // The task role may read and write the declared tables only: a table the consumer had to create
+                // itself (a name the template does not set right, or a table it does not declare) would be
+                // AccessDenied on AWS.
+                List<String> undeclared = new ArrayList<>(dynamoDb.listTables().tableNames());
+                undeclared.removeAll(tablesBefore);
+                assertThat(undeclared).as("tables the consumer created that the templates do not declare").isEmpty();
+                ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, deployment.name(resultsTable),
+                        dynamoDb, KnownEvents.T0);
+            }
+        }
+    }
+}
