@@ -1,6 +1,7 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.core.engine.EngineConfig;
@@ -119,6 +120,8 @@ public final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EngineConfig engine = MetricsFile.load(metricsFile);
         AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        // CloudWatch is left out: with metrics off, local runs point it at an unused port on purpose.
+        calls.requireListening(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3);
         calls.requireStream(stream);
         AwsClients clients = calls.clients();
         ConsumerConfig.Builder config = ConsumerConfig.builder(application, stream, bucket)
