@@ -87,7 +87,8 @@ final class PlanPrinter {
     }
 
     private static String aggregate(AggregateSpec aggregate) {
-        return aggregate.name() + " = " + aggregate.fn() + (aggregate.field() == null ? "" : "(" + aggregate.field() + ")");
+        String field = aggregate.field() == null ? "" : "(" + aggregate.field() + ")";
+        return aggregate.name() + " = " + aggregate.fn() + field;
     }
 
     /** A duration as a spec would write it: 1m, 30s, 1500ms, 2h, 1d. */

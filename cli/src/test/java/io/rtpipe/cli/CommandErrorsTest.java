@@ -100,7 +100,8 @@ class CommandErrorsTest {
             assertThat(run("produce", "--stream", "s", "--region", "us-east-1", "--kinesis-endpoint", endpoint,
                     "--count", "1")).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("rtpipe: the Kinesis endpoint " + endpoint + " (from "
-                    + "--kinesis-endpoint) is not Kinesis: an HTTP server answered there (HTTP 404, Server: not-aws/1.0)"
+                    + "--kinesis-endpoint) is not Kinesis: an HTTP server answered there (HTTP 404, "
+                    + "Server: not-aws/1.0)"
                     + NL);
             err.getBuffer().setLength(0);
             assertThat(run("query", "events_per_minute", "--region", "us-east-1", "--dynamodb-endpoint",
