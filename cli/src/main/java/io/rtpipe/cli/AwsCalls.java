@@ -51,6 +51,22 @@ final class AwsCalls {
         }
     }
 
+    /**
+     * Checks, before any work starts, that something answers HTTP at the overridden endpoints of these services:
+     * a consumer pointed at a dead port says so at once instead of failing inside KCL's start-up.
+     *
+     * @throws CliException (exit 1) naming the first endpoint that does not answer
+     */
+    void requireListening(Service... services) {
+        for (Service service : services) {
+            config().endpoint(service).flatMap(endpoint -> EndpointProblem.unreachable(
+                    AwsOptions.Endpoint.of(service).displayName, endpoint, options.source(service)))
+                    .ifPresent(problem -> {
+                        throw problem;
+                    });
+        }
+    }
+
     /** @throws CliException (exit 2) if the stream does not exist, or (exit 1) if Kinesis cannot be reached */
     void requireStream(String stream) {
         try (KinesisAsyncClient kinesis = clients.kinesisAsync()) {

@@ -2,6 +2,7 @@ package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
+import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.consumer.ReportConfig;
@@ -142,6 +143,8 @@ public final class ConsumeCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        // CloudWatch is left out: with metrics off, local runs point it at an unused port on purpose.
+        calls.requireListening(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3);
         calls.requireStream(built.streamName());
         AwsClients clients = calls.clients();
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.

@@ -24,6 +24,7 @@ import java.util.Optional;
 final class EndpointProblem {
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    private static final String REFUSED = " cannot be reached: connection refused (is the service running?)";
 
     private EndpointProblem() {
     }
@@ -43,37 +44,60 @@ final class EndpointProblem {
             return Optional.empty();
         }
         String where = "the " + service + " endpoint " + endpoint + " (from " + source + ")";
-        return Optional.of(new CliException(where + probe(service, endpoint), CliException.FAILED, failure));
+        return Optional.of(new CliException(where + probe(service, endpoint).finding(), CliException.FAILED, failure));
+    }
+
+    /**
+     * Probes an endpoint before any call goes there: empty if something answers HTTP, else the sentence (nothing
+     * listens, unknown host, no answer). Cheaper than an API call and needs no permission.
+     */
+    static Optional<CliException> unreachable(String service, URI endpoint, String source) {
+        Probe probe = probe(service, endpoint);
+        return probe.httpAnswered() ? Optional.empty() : Optional.of(new CliException(
+                "the " + service + " endpoint " + endpoint + " (from " + source + ")" + probe.finding(),
+                CliException.FAILED));
+    }
+
+    /** @param finding the end of the sentence that starts with the endpoint */
+    private record Probe(boolean httpAnswered, String finding) {
+        static Probe answered(String finding) {
+            return new Probe(true, finding);
+        }
+
+        static Probe failed(String finding) {
+            return new Probe(false, finding);
+        }
     }
 
     /** What the endpoint does with a plain HTTP request, as the end of the sentence that starts with it. */
-    private static String probe(String service, URI endpoint) {
+    private static Probe probe(String service, URI endpoint) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(PROBE_TIMEOUT).build();
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve("/")).timeout(PROBE_TIMEOUT).GET().build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             String server = response.headers().firstValue("Server").map(s -> ", Server: " + s).orElse("");
-            return " is not " + service + ": an HTTP server answered there (HTTP " + response.statusCode() + server
-                    + ")";
+            return Probe.answered(" is not " + service + ": an HTTP server answered there (HTTP "
+                    + response.statusCode() + server + ")");
         } catch (HttpConnectTimeoutException e) {
-            return " cannot be reached: no connection within " + PROBE_TIMEOUT.toSeconds() + " s";
+            return Probe.failed(" cannot be reached: no connection within " + PROBE_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
-            return " is not " + service + ": it accepted a connection but gave no HTTP answer within "
-                    + PROBE_TIMEOUT.toSeconds() + " s";
+            return Probe.failed(" is not " + service + ": it accepted a connection but gave no HTTP answer within "
+                    + PROBE_TIMEOUT.toSeconds() + " s");
         } catch (ConnectException e) {
-            return " cannot be reached: connection refused (is the service running?)";
+            return Probe.failed(REFUSED);
         } catch (IOException e) {
             if (rootCause(e) instanceof UnknownHostException) {
-                return " cannot be reached: unknown host " + endpoint.getHost();
+                return Probe.failed(" cannot be reached: unknown host " + endpoint.getHost());
             }
             if (rootCause(e) instanceof ConnectException) {
-                return " cannot be reached: connection refused (is the service running?)";
+                return Probe.failed(REFUSED);
             }
-            return " is not " + service + ": it accepted a connection but did not answer HTTP (" + e.getMessage() + ")";
+            return Probe.failed(" is not " + service + ": it accepted a connection but did not answer HTTP ("
+                    + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return " did not answer before rtpipe was interrupted";
+            return Probe.failed(" did not answer before rtpipe was interrupted");
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Map;
 @Command(name = "rtpipe",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Real-time analytics on Amazon Kinesis: produce, consume, query, tail a stream, check and preview "
-                + "metric specs offline, or run it all locally.",
+        description = "Real-time analytics on Amazon Kinesis: produce, consume, query, tail a stream, check and "
+                + "preview metric specs offline, or run it all locally.",
         subcommands = {
                 LocalCommand.class,
                 ProduceCommand.class,

@@ -13,6 +13,7 @@ import io.rtpipe.core.metric.WindowSpec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -87,7 +88,13 @@ final class PlanPrinter {
     }
 
     private static String aggregate(AggregateSpec aggregate) {
-        return aggregate.name() + " = " + aggregate.fn() + (aggregate.field() == null ? "" : "(" + aggregate.field() + ")");
+        List<String> arguments = new ArrayList<>();
+        if (aggregate.field() != null) {
+            arguments.add(aggregate.field().toString());
+        }
+        aggregate.params().forEach((key, value) -> arguments.add(key + "=" + value));
+        return aggregate.name() + " = " + aggregate.fn()
+                + (arguments.isEmpty() ? "" : "(" + String.join(", ", arguments) + ")");
     }
 
     /** A duration as a spec would write it: 1m, 30s, 1500ms, 2h, 1d. */

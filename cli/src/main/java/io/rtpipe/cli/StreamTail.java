@@ -54,7 +54,8 @@ final class StreamTail {
      * @param timestamp where reading starts with {@link From#TIMESTAMP}; otherwise ignored
      * @return the number of user records handed over
      */
-    long follow(From from, Instant timestamp, long max, Consumer<KinesisClientRecord> sink) throws InterruptedException {
+    long follow(From from, Instant timestamp, long max, Consumer<KinesisClientRecord> sink)
+            throws InterruptedException {
         discoverShards(from, timestamp);
         long handed = 0;
         long nextRefresh = System.nanoTime() + SHARD_REFRESH.toNanos();

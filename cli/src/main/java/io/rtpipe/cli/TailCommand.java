@@ -2,16 +2,19 @@ package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -24,7 +27,9 @@ import java.util.concurrent.Callable;
 public final class TailCommand implements Callable<Integer> {
 
     enum Start {
-        trim_horizon(StreamTail.From.TRIM_HORIZON), latest(StreamTail.From.LATEST), timestamp(StreamTail.From.TIMESTAMP);
+        trim_horizon(StreamTail.From.TRIM_HORIZON),
+        latest(StreamTail.From.LATEST),
+        timestamp(StreamTail.From.TIMESTAMP);
 
         final StreamTail.From from;
 
@@ -57,13 +62,13 @@ public final class TailCommand implements Callable<Integer> {
             description = "Stop after N records (default: run until Ctrl-C).")
     long max;
 
-    static final class StartConverter implements picocli.CommandLine.ITypeConverter<Start> {
+    static final class StartConverter implements ITypeConverter<Start> {
         @Override
         public Start convert(String value) {
             try {
-                return Start.valueOf(value.toLowerCase(java.util.Locale.ROOT).replace('-', '_'));
+                return Start.valueOf(value.toLowerCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(
+                throw new TypeConversionException(
                         "--from must be trim-horizon, latest or timestamp, got '" + value + "'");
             }
         }

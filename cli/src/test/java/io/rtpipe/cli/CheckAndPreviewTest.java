@@ -81,7 +81,7 @@ class CheckAndPreviewTest {
                 + "  lateness    0ms (later records go to late/)\n"
                 + "  dedup       (none)\n"
                 + "  max keys    100,000 per window and shard\n"
-                + "  aggregates  top_users = topk(user_id)\n").replace("\n", NL));
+                + "  aggregates  top_users = topk(user_id, k=3)\n").replace("\n", NL));
         assertThat(err.toString()).isEmpty();
     }
 

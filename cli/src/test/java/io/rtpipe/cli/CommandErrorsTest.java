@@ -70,6 +70,21 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aConsumerPointedAtADeadDynamoDbPortSaysSoBeforeStarting() throws Exception {
+        int dead;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = closed.getLocalPort();
+        }
+        String endpoint = "http://127.0.0.1:" + dead;
+        int exit = run("consume", "--stream", "s", "--bucket", "b", "--region", "us-east-1",
+                "--kinesis-endpoint", endpoint, "--dynamodb-endpoint", endpoint, "--s3-endpoint", endpoint,
+                "--cloudwatch-endpoint", endpoint);
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("rtpipe: the DynamoDB endpoint " + endpoint + " (from "
+                + "--dynamodb-endpoint) cannot be reached: connection refused (is the service running?)" + NL);
+    }
+
+    @Test
     void anHttpServerThatIsNotTheServiceIsNamedAsSuch() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
@@ -85,7 +100,8 @@ class CommandErrorsTest {
             assertThat(run("produce", "--stream", "s", "--region", "us-east-1", "--kinesis-endpoint", endpoint,
                     "--count", "1")).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("rtpipe: the Kinesis endpoint " + endpoint + " (from "
-                    + "--kinesis-endpoint) is not Kinesis: an HTTP server answered there (HTTP 404, Server: not-aws/1.0)"
+                    + "--kinesis-endpoint) is not Kinesis: an HTTP server answered there (HTTP 404, "
+                    + "Server: not-aws/1.0)"
                     + NL);
             err.getBuffer().setLength(0);
             assertThat(run("query", "events_per_minute", "--region", "us-east-1", "--dynamodb-endpoint",

@@ -6,6 +6,8 @@ import io.rtpipe.core.aggregate.AggregatorParams;
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.FieldUse;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,14 +18,22 @@ import java.util.Objects;
  * @param fn         the function name, e.g. "quantile"
  * @param field      the field aggregated, or null (count without a field)
  * @param aggregator the configured function
+ * @param params     the function's parameters as the spec wrote them (e.g. {@code q=0.99}), for display
  */
-public record AggregateSpec(String name, String fn, FieldPath field, Aggregator aggregator) {
+public record AggregateSpec(String name, String fn, FieldPath field, Aggregator aggregator,
+                            Map<String, String> params) {
     private static final AggregatorRegistry BUILTINS = AggregatorRegistry.builtins();
 
     public AggregateSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(aggregator, "aggregator");
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /** An aggregate whose parameters are not recorded for display. */
+    public AggregateSpec(String name, String fn, FieldPath field, Aggregator aggregator) {
+        this(name, fn, field, aggregator, Map.of());
     }
 
     /** The number of events, named "count". */
@@ -52,7 +62,9 @@ public record AggregateSpec(String name, String fn, FieldPath field, Aggregator 
                         + "', only " + factory.parameters());
             }
         }
+        Map<String, String> shown = new LinkedHashMap<>();
+        params.forEach((key, value) -> shown.put(key, String.valueOf(value)));
         return new AggregateSpec(name, fn, field == null ? null : FieldPath.parse(field),
-                factory.create(AggregatorParams.of(field != null, params)));
+                factory.create(AggregatorParams.of(field != null, params)), shown);
     }
 }

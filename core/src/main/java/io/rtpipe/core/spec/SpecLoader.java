@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -421,7 +422,13 @@ public final class SpecLoader {
                 throw missing(a, child(path, "field"), "the field that " + fn + " aggregates, such as amount");
             }
             Aggregator aggregator = factory.create(new LocatedParams(a, path, fieldNode != null));
-            return new AggregateSpec(name, fn, field, aggregator);
+            Map<String, String> params = new LinkedHashMap<>();
+            for (String parameter : factory.parameters()) {
+                if (a.get(parameter) instanceof YamlNode.Scalar scalar) {
+                    params.put(parameter, scalar.text());
+                }
+            }
+            return new AggregateSpec(name, fn, field, aggregator, params);
         }
 
         private void checkKeys(YamlNode.Mapping m, String path, Set<String> allowed) {
