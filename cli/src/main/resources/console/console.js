@@ -38,7 +38,7 @@ function cell(text, cls) {
 async function api(path) {
   const response = await fetch(path, {cache: "no-store"});
   const body = await response.json();
-  if (!response.ok || (body && body.error && !Array.isArray(body))) throw new Error(body.error || response.status);
+  if (!response.ok) throw new Error(body.error || String(response.status));
   return body;
 }
 
@@ -152,6 +152,10 @@ async function refreshMetric(name) {
   const v = await api("api/metric?name=" + encodeURIComponent(name)
     + (aggregate ? "&aggregate=" + encodeURIComponent(aggregate) : ""));
   const section = $("metric-" + name);
+  if (v.error) {  // nothing to draw yet, e.g. no consumer has created the results table
+    section.querySelector(".other").textContent = v.error;
+    return v;
+  }
   const select = section.querySelector("select");
   if (select.options.length !== v.aggregates.length) {
     select.replaceChildren(...v.aggregates.map((a) => new Option(a, a)));
@@ -216,7 +220,7 @@ async function loop() {
     await refreshAll();
     document.body.dataset.rendered = String(Number(document.body.dataset.rendered || 0) + 1);
   } catch (err) {
-    showError("the console cannot reach its server: " + err.message);
+    showError(err instanceof TypeError ? "the console's server does not answer" : err.message);
   }
   setTimeout(loop, REFRESH_MS);
 }

@@ -3,9 +3,11 @@ package io.rtpipe.cli.console;
 import io.rtpipe.connectors.s3.IntervalKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -39,32 +41,47 @@ final class Sampler {
                 new Overview.Rates(clock.getAsLong(), 0, 0, 0, 0), List.of(), List.of(), metrics);
     }
 
-    /** One sample; a failure (the stream deleted, AWS unreachable) is shown on the page and retried next time. */
+    /**
+     * One sample. The stream and the archive are sampled apart, so one failing (Kinesis overloaded, the bucket
+     * missing) leaves the other's figures fresh; a failure is shown on the page as one sentence and retried next time.
+     */
     void sample() {
         long now = clock.getAsLong();
+        Overview previous = latest;
+        List<String> errors = new ArrayList<>();
+        List<ShardView> shards = previous.shards();
         try {
-            List<ShardView> shards = stream.sample(now);
-            archive.sample(now);
-            Overview.Rates rates = new Overview.Rates(now, stream.inPerSecond(now),
-                    archive.perSecond(IntervalKind.RAW, now), archive.perSecond(IntervalKind.LATE, now),
-                    archive.perSecond(IntervalKind.DEADLETTER, now));
-            List<Overview.Rates> points;
-            synchronized (history) {
-                history.addLast(rates);
-                while (history.size() > HISTORY_POINTS) {
-                    history.removeFirst();
-                }
-                points = List.copyOf(history);
-            }
-            latest = new Overview(config.stream(), config.application(), Instant.ofEpochMilli(now).toString(), null,
-                    rates, points, shards, metrics);
+            shards = stream.sample(now);
         } catch (RuntimeException e) {
-            LOG.warn("Console sample failed", e);
-            Overview previous = latest;
-            latest = new Overview(previous.stream(), previous.application(), previous.sampledAt(),
-                    "the last sample failed: " + e.getMessage(), previous.rates(), previous.history(),
-                    previous.shards(), metrics);
+            LOG.warn("Console: sampling the stream failed", e);
+            errors.add("reading the stream failed: " + sentence(e));
         }
+        try {
+            archive.sample(now);
+        } catch (RuntimeException e) {
+            LOG.warn("Console: sampling the archive failed", e);
+            errors.add("reading the bucket failed: " + sentence(e));
+        }
+        Overview.Rates rates = new Overview.Rates(now, stream.inPerSecond(now),
+                archive.perSecond(IntervalKind.RAW, now), archive.perSecond(IntervalKind.LATE, now),
+                archive.perSecond(IntervalKind.DEADLETTER, now));
+        List<Overview.Rates> points;
+        synchronized (history) {
+            history.addLast(rates);
+            while (history.size() > HISTORY_POINTS) {
+                history.removeFirst();
+            }
+            points = List.copyOf(history);
+        }
+        latest = new Overview(config.stream(), config.application(), Instant.ofEpochMilli(now).toString(),
+                errors.isEmpty() ? null : String.join("; ", errors), rates, points, shards, metrics);
+    }
+
+    private static String sentence(RuntimeException e) {
+        if (e instanceof ApiCallTimeoutException) {
+            return "AWS did not answer within the call timeout; retrying";
+        }
+        return String.valueOf(e.getMessage());
     }
 
     Overview latest() {

@@ -4,6 +4,9 @@ import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.RecordPosition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -42,6 +45,7 @@ final class StreamWatch {
 
     /** GetRecords calls per shard and sample while the shard has more: a fast shard is followed, not starved. */
     private static final int MAX_READS_PER_SAMPLE = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamWatch.class);
 
     private final ConsoleConfig config;
     private final KinesisAsyncClient kinesis;
@@ -88,7 +92,7 @@ final class StreamWatch {
             Lease lease = leaseByShard.get(id);
             String checkpoint = lease == null || lease.checkpoint() == null ? null : lease.checkpoint().sequenceNumber();
             views.add(new ShardView(id, open, lease == null ? null : lease.leaseOwner(), checkpoint,
-                    lag(id, checkpoint, nowMillis), firedUpTo(id), inRates.get(id).perSecond(nowMillis)));
+                    lagOrUnknown(id, checkpoint, nowMillis), firedUpTo(id), inRates.get(id).perSecond(nowMillis)));
         }
         firstSample = false;
         return views;
@@ -147,6 +151,16 @@ final class StreamWatch {
             }
         }
         iterators.put(shardId, iterator);
+    }
+
+    /** One shard's lag failing to read (a timeout, an iterator refused) leaves it unknown, not the whole sample. */
+    private Long lagOrUnknown(String shardId, String checkpoint, long nowMillis) {
+        try {
+            return lag(shardId, checkpoint, nowMillis);
+        } catch (SdkException e) {
+            LOG.debug("Console: lag of {} unknown", shardId, e);
+            return null;
+        }
     }
 
     private Long lag(String shardId, String checkpoint, long nowMillis) {
