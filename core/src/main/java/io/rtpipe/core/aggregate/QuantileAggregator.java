@@ -28,7 +28,8 @@ import java.util.Arrays;
  * <p>
  * Sketch: at most {@link #MAX_BINS} bins per sign, spanning a ratio of ((1+α)/(1−α))^2048 ≈ 10^17 between the
  * smallest and the largest magnitude at α = 1%; beyond that the lowest bins collapse, which only affects low
- * quantiles. NaN inputs are ignored.
+ * quantiles. NaN inputs are ignored; magnitudes beyond the mapping's largest indexable value (for
+ * example Double.MAX_VALUE or Infinity) count as that value.
  * <p>
  * Partial (byte[]): the exact form, versioned, {@code [EXACT_FORMAT, EXACT_VERSION, int n, n doubles ascending]}, or
  * the sketch's own binary encoding (with its index mapping), as partials written before the exact phase existed are.
@@ -122,7 +123,10 @@ final class QuantileAggregator implements Aggregator {
             }
         }
 
-        private void add(double value) {
+        private void add(double input) {
+            // The sketch throws on magnitudes beyond its mapping's range (Double.MAX_VALUE, Infinity): clamp them, so
+            // no input can stop a shard; the engine dead-letters non-finite inputs before they get here.
+            double value = Math.max(-mapping.maxIndexableValue(), Math.min(mapping.maxIndexableValue(), input));
             if (values == null) {
                 sketch.accept(value);
                 return;

@@ -168,8 +168,16 @@ final class MetricReader {
         }
         FieldKind kind = fields.kind(aggregateSlots[a]);
         switch (kind) {
-            case MISSING, NULL, INTEGER, INTEGER_TOO_LARGE, DECIMAL:
+            case MISSING, NULL, INTEGER:
                 return null;
+            case INTEGER_TOO_LARGE, DECIMAL:
+                // 1e400 parses as Infinity: no aggregate can use it, and a sketch would throw on it at every replay.
+                double value = fields.doubleValue(aggregateSlots[a]);
+                if (Double.isFinite(value) || inputs[a] == ValueInput.ANY) {
+                    return null;
+                }
+                return aggregates[a].field() + ": " + (Double.isNaN(value) ? "not a number"
+                        : "outside the range of a 64-bit floating-point number") + ", not aggregated";
             case STRING, BOOLEAN:
                 return inputs[a] == ValueInput.ANY ? null
                         : aggregates[a].field() + ": expected a number, found " + kind.description();
