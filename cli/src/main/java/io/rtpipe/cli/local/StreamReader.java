@@ -35,11 +35,14 @@ public final class StreamReader {
     /** A user record as Kinesis stored it (de-aggregated), with its approximate arrival time (epoch millis). */
     public record StoredRecord(Address address, byte[] data, long arrivalMillis) {}
 
-    /** Kinesis' own limits for one GetRecords call: 10,000 records, 10 MB; pages here aim at 8 MB. */
+    /**
+     * Kinesis' own limits for one GetRecords call are 10,000 records and 10 MB; pages here aim at 2 MB, which
+     * kinesis-mock (single-threaded JavaScript) serves in well under the client's timeouts even on a loaded machine.
+     */
     private static final int MAX_PAGE_RECORDS = 10_000;
-    private static final long PAGE_BYTES = 8L * 1024 * 1024;
-    /** Until the records' size is known: 8 aggregates of the largest size fit in a page. */
-    private static final int FIRST_PAGE_RECORDS = 8;
+    private static final long PAGE_BYTES = 2L * 1024 * 1024;
+    /** Until the records' size is known: 2 aggregates of the largest size fit in a page. */
+    private static final int FIRST_PAGE_RECORDS = 2;
 
     private StreamReader() {
     }
@@ -71,9 +74,8 @@ public final class StreamReader {
     }
 
     /**
-     * Records per GetRecords call so a page stays near {@link #PAGE_BYTES}, as Kinesis caps it at 10 MB and
-     * kinesis-mock does not: an aggregated record may hold 1 MiB, and an emulator asked for 10,000 of them at once
-     * chokes on the answer.
+     * Records per GetRecords call so a page stays near {@link #PAGE_BYTES}: an aggregated record may hold 1 MiB,
+     * and kinesis-mock asked for 10,000 of them at once takes longer than the client waits for the answer.
      */
     private static int nextLimit(GetRecordsResponse page, int current) {
         long bytes = 0;
