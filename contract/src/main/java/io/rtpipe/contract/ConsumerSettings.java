@@ -60,10 +60,10 @@ public final class ConsumerSettings {
             "File the worker rewrites once per report interval while it is healthy and deletes when it is not, for "
                     + "a container health check (default: none written).");
 
-    /** Every consumer setting, in help order. */
     /** What the worker reports for monitoring: EMF metric lines and a health file, each only if named. */
     public static final List<Setting> REPORTS = List.of(METRICS_NAMESPACE, HEALTH_FILE);
 
+    /** Every consumer setting, in help order. */
     public static final List<Setting> ALL = Stream.of(RESOURCES, REPORTS, KCL_TIMING).flatMap(List::stream).toList();
 
     private ConsumerSettings() {

@@ -39,7 +39,6 @@ import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
-import io.rtpipe.contract.ConsumerSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
