@@ -1,9 +1,9 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.cli.local.StreamReader;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
@@ -92,7 +92,7 @@ final class StreamTail {
     }
 
     private void discoverShards(From from, Instant timestamp) {
-        for (Shard shard : listShards()) {
+        for (Shard shard : StreamReader.listShards(kinesis, stream)) {
             if (!known.add(shard.shardId())) {
                 continue;
             }
@@ -108,19 +108,5 @@ final class StreamTail {
                 iterators.put(shard.shardId(), iterator);
             }
         }
-    }
-
-    private List<Shard> listShards() {
-        List<Shard> shards = new ArrayList<>();
-        String next = null;
-        do {
-            String token = next;
-            ListShardsResponse page = token == null
-                    ? kinesis.listShards(b -> b.streamName(stream)).join()
-                    : kinesis.listShards(b -> b.nextToken(token)).join();
-            shards.addAll(page.shards());
-            next = page.nextToken();
-        } while (next != null);
-        return shards;
     }
 }

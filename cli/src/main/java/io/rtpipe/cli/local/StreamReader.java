@@ -89,7 +89,8 @@ public final class StreamReader {
         return (int) Math.max(1, Math.min(MAX_PAGE_RECORDS, PAGE_BYTES / perRecord));
     }
 
-    private static List<Shard> listShards(KinesisAsyncClient kinesis, String stream) {
+    /** Every shard of the stream, open or closed, across ListShards pages. */
+    public static List<Shard> listShards(KinesisAsyncClient kinesis, String stream) {
         List<Shard> shards = new ArrayList<>();
         String next = null;
         do {
