@@ -1,6 +1,6 @@
 package io.rtpipe.cli;
 
-import io.rtpipe.cli.local.StreamReader;
+import io.rtpipe.testkit.StreamReader;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;

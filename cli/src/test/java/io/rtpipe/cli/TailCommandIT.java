@@ -1,6 +1,6 @@
 package io.rtpipe.cli;
 
-import io.rtpipe.cli.local.StreamReader;
+import io.rtpipe.testkit.StreamReader;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;

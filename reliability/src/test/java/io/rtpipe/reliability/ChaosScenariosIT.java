@@ -2,7 +2,7 @@ package io.rtpipe.reliability;
 
 import io.rtpipe.reliability.fault.DynamoDbFaultProxy;
 import io.rtpipe.reliability.fault.MalformedCorpus;
-import io.rtpipe.reliability.verify.GroundTruth;
+import io.rtpipe.testkit.GroundTruth;
 import io.rtpipe.reliability.verify.Verdict;
 import io.rtpipe.reliability.worker.WorkerProcess;
 import io.rtpipe.sandbox.FaultInjection;

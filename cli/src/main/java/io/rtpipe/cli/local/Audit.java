@@ -10,6 +10,8 @@ import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
+import io.rtpipe.testkit.GroundTruth;
+import io.rtpipe.testkit.StreamReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -45,6 +47,7 @@ final class Audit {
 
     private final LocalRun.Produced produced;
     private final Map<StreamReader.Address, StreamReader.StoredRecord> stream;
+    private final GroundTruth truth;
     /** Merged results by metric, in the spec's order. */
     private final Map<String, List<MergedResult>> results;
     /** The audit's own count knows only the built-in metric: with a custom spec it checks what it can. */
@@ -60,6 +63,7 @@ final class Audit {
         this.builtInMetric = builtInMetric;
         this.stream = stream.stream().collect(Collectors.toMap(StreamReader.StoredRecord::address,
                 record -> record, (a, b) -> a, HashMap::new));
+        this.truth = new GroundTruth(stream);
         this.results = results;
         this.raw = raw;
         this.deadLetters = deadLetters;
@@ -166,7 +170,7 @@ final class Audit {
 
     private List<String> countProblems() {
         Set<StreamReader.Address> lateAddresses = addresses(late);
-        TreeMap<GroundTruth.Cell, Long> expected = GroundTruth.expectedCounts(stream.values(), lateAddresses);
+        TreeMap<GroundTruth.Cell, Long> expected = truth.expectedCounts(lateAddresses);
         Map<GroundTruth.Cell, Long> actual = results.getOrDefault(METRIC, List.of()).stream().collect(Collectors.toMap(
                 r -> new GroundTruth.Cell(r.key().get("type"), r.windowStart()), Audit::count));
         Set<GroundTruth.Cell> cells = new HashSet<>(expected.keySet());
@@ -198,11 +202,7 @@ final class Audit {
     private List<String> deadLetterProblems() {
         Set<StreamReader.Address> expected = new HashSet<>();
         if (builtInMetric) {
-            stream.forEach((address, record) -> {
-                if (GroundTruth.parse(record, address.toString()) == null) {
-                    expected.add(address);
-                }
-            });
+            expected.addAll(truth.invalid());
         } else {
             deadLetters.forEach(line -> {
                 if (stream.containsKey(address(line))) {

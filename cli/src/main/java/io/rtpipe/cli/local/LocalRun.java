@@ -10,6 +10,7 @@ import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
+import io.rtpipe.testkit.StreamReader;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.PutResult;

@@ -1,7 +1,8 @@
 package io.rtpipe.reliability.verify;
 
-import io.rtpipe.cli.local.StreamReader;
-import io.rtpipe.cli.local.StreamReader.Address;
+import io.rtpipe.testkit.GroundTruth;
+import io.rtpipe.testkit.StreamReader;
+import io.rtpipe.testkit.StreamReader.Address;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;

@@ -1,4 +1,4 @@
-package io.rtpipe.cli.local;
+package io.rtpipe.testkit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;

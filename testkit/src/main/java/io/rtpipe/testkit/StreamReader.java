@@ -1,4 +1,4 @@
-package io.rtpipe.cli.local;
+package io.rtpipe.testkit;
 
 import io.rtpipe.connectors.kpl.AggregatedRecordFormat;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;

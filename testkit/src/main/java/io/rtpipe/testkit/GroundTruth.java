@@ -1,10 +1,8 @@
-package io.rtpipe.reliability.verify;
+package io.rtpipe.testkit;
 
-
-import io.rtpipe.cli.local.BuiltinEventRules;
-import io.rtpipe.cli.local.BuiltinEventRules.ValidEvent;
-import io.rtpipe.cli.local.StreamReader.Address;
-import io.rtpipe.cli.local.StreamReader.StoredRecord;
+import io.rtpipe.testkit.BuiltinEventRules.ValidEvent;
+import io.rtpipe.testkit.StreamReader.Address;
+import io.rtpipe.testkit.StreamReader.StoredRecord;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -13,14 +11,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What the built-in {@code events_per_minute} metric (count per {@code type} per one-minute window of {@code ts},
  * 5 s allowed lateness, copies of one {@code event_id} counted once) must report for the records a stream holds,
  * worked out with code of its own from the documented rules (docs/ENGINE.md), not with the engine.
  *
- * <p>Which records are valid events: {@link BuiltinEventRules} (every other record must be dead-lettered). A valid record is late when, on its shard and in the shard's order, the
- * highest {@code ts} of the valid records before it minus 5 s has reached its window's end.
+ * <p>Which records are valid events: {@link BuiltinEventRules} (every other record must be dead-lettered). A valid
+ * record is late when, on its shard and in the shard's order, the highest {@code ts} of the valid records before it
+ * minus 5 s has reached its window's end. Copies of one event (same {@code event_id}) count once, in their type's
+ * window, unless every copy of it was late.
+ *
+ * <p>The one ground truth of the audits: the chaos suite's verifier counts with the lateness worked out here
+ * ({@link #expectedCounts()}); {@code rtpipe local} checks its late records separately and counts with the ones the
+ * pipeline reported ({@link #expectedCounts(Set)}).
  */
 public final class GroundTruth {
 
@@ -33,10 +38,15 @@ public final class GroundTruth {
         }
     }
 
+    /** Where a valid record counts, and its event id (its address when it has none: then it has no copies). */
+    private record Counted(Cell cell, String id) {}
+
     private static final long MINUTE = 60_000L;
     private static final long ALLOWED_LATENESS = 5_000L;
 
     private final Map<Cell, Set<String>> countedIds = new HashMap<>();
+    /** Every valid record: where it counts and what identifies its copies. */
+    private final Map<Address, Counted> valid = new LinkedHashMap<>();
     private final Set<String> eventIds = new HashSet<>();
     private long copies;
     private final Set<Address> invalid = new HashSet<>();
@@ -57,13 +67,14 @@ public final class GroundTruth {
                 copies++;
             }
             long windowEnd = Math.floorDiv(event.ts(), MINUTE) * MINUTE + MINUTE;
+            Counted counted = new Counted(new Cell(event.type(), Instant.ofEpochMilli(windowEnd - MINUTE)),
+                    event.id() != null ? event.id() : record.address().toString());
+            valid.put(record.address(), counted);
             Long highest = highestTsPerShard.get(record.address().shardId());
             if (highest != null && windowEnd <= highest - ALLOWED_LATENESS) {
                 late.add(record.address());
             } else {
-                Cell cell = new Cell(event.type(), Instant.ofEpochMilli(windowEnd - MINUTE));
-                countedIds.computeIfAbsent(cell, c -> new HashSet<>())
-                        .add(event.id() != null ? event.id() : record.address().toString());
+                countedIds.computeIfAbsent(counted.cell(), c -> new HashSet<>()).add(counted.id());
             }
             highestTsPerShard.merge(record.address().shardId(), event.ts(), Math::max);
         }
@@ -74,10 +85,28 @@ public final class GroundTruth {
         return BuiltinEventRules.parse(data, System.currentTimeMillis()) != null;
     }
 
-    /** Expected count per cell. */
-    public Map<Cell, Long> expectedCounts() {
-        Map<Cell, Long> expected = new HashMap<>();
-        countedIds.forEach((cell, ids) -> expected.put(cell, (long) ids.size()));
+    /** Expected count per cell, with the records late by these rules left out. */
+    public TreeMap<Cell, Long> expectedCounts() {
+        return sizes(countedIds);
+    }
+
+    /**
+     * Expected count per cell, with the records the pipeline reported late left out (to check the counts apart from
+     * the lateness decisions).
+     */
+    public TreeMap<Cell, Long> expectedCounts(Set<Address> reportedLate) {
+        Map<Cell, Set<String>> counted = new HashMap<>();
+        valid.forEach((address, event) -> {
+            if (!reportedLate.contains(address)) {
+                counted.computeIfAbsent(event.cell(), c -> new HashSet<>()).add(event.id());
+            }
+        });
+        return sizes(counted);
+    }
+
+    private static TreeMap<Cell, Long> sizes(Map<Cell, Set<String>> idsPerCell) {
+        TreeMap<Cell, Long> expected = new TreeMap<>();
+        idsPerCell.forEach((cell, ids) -> expected.put(cell, (long) ids.size()));
         return expected;
     }
 

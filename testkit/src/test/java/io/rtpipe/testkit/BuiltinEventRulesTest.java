@@ -1,4 +1,4 @@
-package io.rtpipe.cli.local;
+package io.rtpipe.testkit;
 
 import org.junit.jupiter.api.Test;
 
