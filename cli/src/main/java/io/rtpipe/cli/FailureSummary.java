@@ -2,12 +2,13 @@ package io.rtpipe.cli;
 
 import io.rtpipe.producer.FailureReason;
 import io.rtpipe.producer.ProducerMetrics;
+import io.rtpipe.producer.source.LineSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The one sentence {@code rtpipe produce} and {@code rtpipe local} print when records failed: how many, and why. */
+/** The sentences {@code rtpipe produce} and {@code rtpipe local} print when records failed: how many, and why. */
 public final class FailureSummary {
 
     private FailureSummary() {
@@ -23,6 +24,13 @@ public final class FailureSummary {
         }
         return String.format("%,d of %,d events failed and are not in the stream: %s.", metrics.recordsFailed(),
                 metrics.recordsAccepted() + rejectedBeforeBuffering(metrics), String.join(", ", reasons));
+    }
+
+    /** E.g. "2 lines longer than 1,000,000 bytes were not sent: Kinesis takes at most 1 MiB per record." */
+    public static String skippedLines(LineSource lines) {
+        return String.format("%,d %s longer than %,d bytes %s not sent: Kinesis takes at most 1 MiB per record.",
+                lines.skipped(), lines.skipped() == 1 ? "line" : "lines", lines.maxLineBytes(),
+                lines.skipped() == 1 ? "was" : "were");
     }
 
     /** Records refused in send (too large, bad key) count as failed but were never accepted. */

@@ -14,6 +14,7 @@ import io.rtpipe.producer.source.FileTailSource;
 import io.rtpipe.producer.source.GeneratorConfig;
 import io.rtpipe.producer.source.GeneratorSource;
 import io.rtpipe.producer.source.HttpIngestSource;
+import io.rtpipe.producer.source.LineSource;
 import io.rtpipe.producer.source.StdinSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -158,16 +159,25 @@ public final class ProduceCommand implements Callable<Integer> {
                 // the hook is running: it waits for finished
             }
         }
-        if (producer.metrics().recordsFailed() == 0) {
-            return 0;
+        boolean failed = producer.metrics().recordsFailed() > 0;
+        if (failed) {
+            stderr.println("rtpipe: " + FailureSummary.sentence(producer.metrics()));
         }
-        stderr.println("rtpipe: " + FailureSummary.sentence(producer.metrics()));
-        return CliException.FAILED;
+        if (feed.lines() != null && feed.lines().skipped() > 0) {
+            stderr.println("rtpipe: " + FailureSummary.skippedLines(feed.lines()));
+            failed = true;
+        }
+        return failed ? CliException.FAILED : 0;
     }
 
     /** A started source and how it runs against the producer. */
     private interface Feed extends AutoCloseable {
         void run(RecordProducer producer) throws Exception;
+
+        /** The line source behind this feed, whose skipped lines are failures; null for other sources. */
+        default LineSource lines() {
+            return null;
+        }
 
         @Override
         void close();
@@ -186,7 +196,8 @@ public final class ProduceCommand implements Callable<Integer> {
             return feed(producer -> events.run(producer::send), events::close);
         }
         if (source.equals("stdin")) {
-            return acknowledging(new StdinSource(stdin));
+            StdinSource lines = new StdinSource(stdin);
+            return lineFeed(lines, producer -> lines.run(producer::send));
         }
         if (source.startsWith("file:")) {
             Path file = Path.of(source.substring("file:".length()));
@@ -199,13 +210,13 @@ public final class ProduceCommand implements Callable<Integer> {
                         + " does not exist");
             }
             FileTailSource tail = FileTailSource.builder(file, state).build();
-            return feed(producer -> {
+            return lineFeed(tail, producer -> {
                 try {
                     tail.run(producer::send);
                 } catch (IOException e) {
                     throw new CliException(e.getMessage(), CliException.FAILED, e);
                 }
-            }, tail::close);
+            });
         }
         if (source.startsWith("http:")) {
             return acknowledging(http(source.substring("http:".length())));
@@ -248,6 +259,25 @@ public final class ProduceCommand implements Callable<Integer> {
     @FunctionalInterface
     private interface Runner {
         void run(RecordProducer producer) throws Exception;
+    }
+
+    private static Feed lineFeed(LineSource lines, Runner run) {
+        return new Feed() {
+            @Override
+            public void run(RecordProducer producer) throws Exception {
+                run.run(producer);
+            }
+
+            @Override
+            public LineSource lines() {
+                return lines;
+            }
+
+            @Override
+            public void close() {
+                lines.close();
+            }
+        };
     }
 
     private static Feed feed(Runner run, Runnable close) {

@@ -109,6 +109,22 @@ class ProduceCommandIT {
         assertThat(run.stderr()).contains("rtpipe: stream 'no-such-stream' does not exist").doesNotContain("\tat ");
     }
 
+    /** A line Kinesis could never take is not sent, and the command says so and exits 1 (it once exited 0). */
+    @Test
+    void aLineTooLongForARecordMakesTheCommandExitOne() throws Exception {
+        String stream = unique("produce-long-it");
+        aws.createStream(stream, 1);
+        String input = "{\"id\":1}\n{\"pad\":\"" + "x".repeat(1_000_000) + "\"}\n{\"id\":2}\n";
+        Run run = produce(input, "--stream", stream, "--source", "stdin");
+
+        assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+        assertThat(run.stderr()).contains("rtpipe: 1 line longer than 1,000,000 bytes was not sent: Kinesis takes at "
+                + "most 1 MiB per record.").doesNotContain("\tat ");
+        List<Integer> ids = new ArrayList<>();
+        read(stream, ids);
+        assertThat(ids).containsExactlyInAnyOrder(1, 2);
+    }
+
     /**
      * The stream is deleted after the command checked it and before the first line arrives: Kinesis refuses every put,
      * and the command exits 1 naming how many events failed and why, in one sentence.

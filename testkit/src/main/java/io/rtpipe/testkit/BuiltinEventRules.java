@@ -26,8 +26,12 @@ import java.time.Instant;
  */
 public final class BuiltinEventRules {
 
-    /** A valid event; {@code id} is its string {@code event_id}, or null when it has none. */
-    public record ValidEvent(long ts, String type, String id) {}
+    /**
+     * A valid event; {@code id} is its {@code event_id}: a {@code String} for a JSON string, a {@code Long} for a JSON
+     * integer (so {@code 7} and {@code "7"} are different ids, as docs/metrics.md says), or null when it has none or
+     * it is neither (then the event has no copies).
+     */
+    public record ValidEvent(long ts, String type, Object id) {}
 
     private static final long MIN_TS = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_TS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
@@ -78,7 +82,16 @@ public final class BuiltinEventRules {
         if (secondsAsMillis) {
             return null;
         }
-        JsonNode id = node.get("event_id");
-        return new ValidEvent(millis, type.textValue(), id != null && id.isTextual() ? id.textValue() : null);
+        return new ValidEvent(millis, type.textValue(), eventId(node.get("event_id")));
+    }
+
+    private static Object eventId(JsonNode id) {
+        if (id == null) {
+            return null;
+        }
+        if (id.isTextual()) {
+            return id.textValue();
+        }
+        return id.isIntegralNumber() && id.canConvertToLong() ? id.longValue() : null;
     }
 }

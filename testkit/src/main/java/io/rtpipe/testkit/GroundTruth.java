@@ -39,15 +39,15 @@ public final class GroundTruth {
     }
 
     /** Where a valid record counts, and its event id (its address when it has none: then it has no copies). */
-    private record Counted(Cell cell, String id) {}
+    private record Counted(Cell cell, Object id) {}
 
     private static final long MINUTE = 60_000L;
     private static final long ALLOWED_LATENESS = 5_000L;
 
-    private final Map<Cell, Set<String>> countedIds = new HashMap<>();
+    private final Map<Cell, Set<Object>> countedIds = new HashMap<>();
     /** Every valid record: where it counts and what identifies its copies. */
     private final Map<Address, Counted> valid = new LinkedHashMap<>();
-    private final Set<String> eventIds = new HashSet<>();
+    private final Set<Object> eventIds = new HashSet<>();
     private long copies;
     private final Set<Address> invalid = new HashSet<>();
     private final Set<Address> late = new HashSet<>();
@@ -68,7 +68,7 @@ public final class GroundTruth {
             }
             long windowEnd = Math.floorDiv(event.ts(), MINUTE) * MINUTE + MINUTE;
             Counted counted = new Counted(new Cell(event.type(), Instant.ofEpochMilli(windowEnd - MINUTE)),
-                    event.id() != null ? event.id() : record.address().toString());
+                    event.id() != null ? event.id() : record.address());
             valid.put(record.address(), counted);
             Long highest = highestTsPerShard.get(record.address().shardId());
             if (highest != null && windowEnd <= highest - ALLOWED_LATENESS) {
@@ -95,7 +95,7 @@ public final class GroundTruth {
      * the lateness decisions).
      */
     public TreeMap<Cell, Long> expectedCounts(Set<Address> reportedLate) {
-        Map<Cell, Set<String>> counted = new HashMap<>();
+        Map<Cell, Set<Object>> counted = new HashMap<>();
         valid.forEach((address, event) -> {
             if (!reportedLate.contains(address)) {
                 counted.computeIfAbsent(event.cell(), c -> new HashSet<>()).add(event.id());
@@ -104,14 +104,14 @@ public final class GroundTruth {
         return sizes(counted);
     }
 
-    private static TreeMap<Cell, Long> sizes(Map<Cell, Set<String>> idsPerCell) {
+    private static TreeMap<Cell, Long> sizes(Map<Cell, Set<Object>> idsPerCell) {
         TreeMap<Cell, Long> expected = new TreeMap<>();
         idsPerCell.forEach((cell, ids) -> expected.put(cell, (long) ids.size()));
         return expected;
     }
 
-    /** The {@code event_id} of every valid record of the stream. */
-    public Set<String> eventIds() {
+    /** The {@code event_id} of every valid record of the stream ({@link ValidEvent#id()}: a String or a Long). */
+    public Set<Object> eventIds() {
         return eventIds;
     }
 

@@ -19,7 +19,10 @@ class BuiltinEventRulesTest {
     void aValidEventGivesItsTimeTypeAndId() {
         assertThat(parse("{\"event_id\":\"e1\",\"ts\":60000,\"type\":\"click\",\"x\":1e400}"))
                 .isEqualTo(new BuiltinEventRules.ValidEvent(60_000, "click", "e1"));
-        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":7}").id()).isNull();
+        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":7}").id()).isEqualTo(7L);
+        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":\"7\"}").id()).isEqualTo("7");
+        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":1.5}").id()).isNull();
+        assertThat(parse("{\"ts\":0,\"type\":\"view\",\"event_id\":99999999999999999999}").id()).isNull();
     }
 
     @Test

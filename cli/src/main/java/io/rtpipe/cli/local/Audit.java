@@ -129,6 +129,10 @@ final class Audit {
             out.println("Every event sent: NO - " + FailureSummary.sentence(produced.metrics) + " First failure: "
                     + produced.firstFailure());
         }
+        if (produced.lines != null && produced.lines.skipped() > 0) {
+            nothingFailed = false;
+            out.println("Every line sent: NO - " + FailureSummary.skippedLines(produced.lines));
+        }
         report(out, "Stream", producerProblems, String.format("holds %,d records: every acknowledged one, plus %,d"
                 + " copies from retried puts", stream.size(), Math.max(0, duplicates)));
         if (builtInMetric) {

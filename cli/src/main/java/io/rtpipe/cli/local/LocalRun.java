@@ -20,22 +20,24 @@ import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.source.GeneratorConfig;
 import io.rtpipe.producer.source.GeneratorSource;
+import io.rtpipe.producer.source.LineSource;
+import io.rtpipe.producer.source.StdinSource;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,14 +191,13 @@ public final class LocalRun {
                     source.run(event -> send(producer, event, produced));
                 }
             } else {
-                // send blocks while the producer's buffer is full: a large file waits, it never overflows.
-                try (BufferedReader reader = Files.newBufferedReader(options.input(), StandardCharsets.UTF_8)) {
-                    String line;
-                    while ((line = reader.readLine()) != null) {
-                        if (!line.isBlank()) {
-                            send(producer, line.getBytes(StandardCharsets.UTF_8), produced);
-                        }
-                    }
+                // The lines' bytes as they are, as `rtpipe produce --source stdin` sends them: a line that is not
+                // UTF-8 reaches the consumer, which dead-letters it. send blocks while the producer's buffer is full:
+                // a large file waits, it never overflows.
+                try (InputStream in = Files.newInputStream(options.input());
+                     StdinSource lines = new StdinSource(in)) {
+                    produced.lines = lines;
+                    lines.run(event -> send(producer, event, produced));
                 }
             }
             producer.flush();
@@ -205,9 +206,10 @@ public final class LocalRun {
         }
     }
 
-    private static void send(RecordProducer producer, byte[] event, Produced produced) throws InterruptedException {
+    private static CompletableFuture<PutResult> send(RecordProducer producer, byte[] event, Produced produced)
+            throws InterruptedException {
         produced.sent.incrementAndGet();
-        producer.send(event).whenComplete((PutResult result, Throwable failure) -> {
+        return producer.send(event).whenComplete((PutResult result, Throwable failure) -> {
             if (failure == null) {
                 produced.acknowledged(result);
             } else {
@@ -252,6 +254,8 @@ public final class LocalRun {
         private volatile String firstFailure;
         /** The producer's counters once every send settled (null until then). */
         volatile ProducerMetrics metrics;
+        /** The input file's lines (null when generating): its skipped lines were never sent. */
+        volatile LineSource lines;
 
         void acknowledged(PutResult result) {
             acknowledged.add(new StreamReader.Address(result.shardId(), result.sequenceNumber(),

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Follows a text file line by line, as {@code tail -F} and Flume's TAILDIR source do: sends every complete line
@@ -46,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * Limits: files rotated more than once while the source was down are skipped except the one it was reading; with
  * copytruncate, lines written between the last read and the truncation are lost (inherent to copytruncate).
  */
-public final class FileTailSource implements AcknowledgingSource {
+public final class FileTailSource implements LineSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTailSource.class);
     private static final int READ_BYTES = 64 * 1024;
@@ -56,6 +57,7 @@ public final class FileTailSource implements AcknowledgingSource {
     private final long pollNanos;
     private final long commitIntervalNanos;
     private final int maxLineBytes;
+    private final LongAdder skipped = new LongAdder();
     private final LineEventIds eventIds;
     private volatile boolean closed;
 
@@ -81,7 +83,8 @@ public final class FileTailSource implements AcknowledgingSource {
 
     /**
      * Defaults: poll every 100 ms at the end of the file, write the state at most every 200 ms (and at close), lines
-     * of at most 1,000,000 bytes (longer ones are skipped with a warning: they could not be one Kinesis record), event
+     * of at most 1,000,000 bytes (longer ones are skipped with a warning and counted in {@link #skipped()}: they could
+     * not be one Kinesis record), event
      * ids in the field {@value MetricSpec#DEFAULT_DEDUP_FIELD} of JSON-object lines.
      */
     public static Builder builder(Path file, Path stateFile) {
@@ -145,6 +148,16 @@ public final class FileTailSource implements AcknowledgingSource {
     @Override
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    @Override
+    public long skipped() {
+        return skipped.sum();
     }
 
     /** Where to start: the saved position in the saved file (found by key, also after a rotation), else the start. */
@@ -315,6 +328,7 @@ public final class FileTailSource implements AcknowledgingSource {
         /** The line from the partial bytes plus {@code bytes[from, to)}, without a trailing CR; null if skipped. */
         private byte[] lineBytes(byte[] bytes, int from, int to) {
             if (skippingLongLine || partial.size() + (to - from) > maxLineBytes) {
+                skipped.increment();
                 LOG.warn("skipping a line of {} longer than {} bytes ending at offset {}", file, maxLineBytes,
                         offset + partial.size() + (to - from));
                 return null;

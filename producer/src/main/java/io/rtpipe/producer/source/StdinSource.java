@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the producer's failure listener; none is dropped silently. Lines longer than {@code maxLineBytes} (default
  * 1,000,000: they could not be one Kinesis record) are skipped and counted too.
  */
-public final class StdinSource implements AcknowledgingSource {
+public final class StdinSource implements LineSource {
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -104,7 +104,12 @@ public final class StdinSource implements AcknowledgingSource {
         return failed.sum();
     }
 
-    /** Lines skipped for being longer than the limit. */
+    @Override
+    public int maxLineBytes() {
+        return maxLineBytes;
+    }
+
+    @Override
     public long skipped() {
         return skipped.sum();
     }

@@ -83,7 +83,7 @@ public final class Verifier {
             }
 
             List<String> problems = new ArrayList<>();
-            Set<String> inStream = truth.eventIds();
+            Set<Object> inStream = truth.eventIds();
             acknowledgedEventIds.stream().filter(id -> !inStream.contains(id)).sorted().limit(MAX_PROBLEMS)
                     .forEach(id -> problems.add("acknowledged event " + id + " is not in the stream"));
             Map<Address, byte[]> records = truth.records();
