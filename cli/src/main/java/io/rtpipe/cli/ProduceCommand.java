@@ -24,8 +24,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,9 +63,8 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "file: where the acknowledged position is kept (default: PATH.rtpipe-offset).")
     Path stateFile;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "http: address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 = every interface).")
-    String bind;
+    @Mixin
+    HttpIngestOptions listening;
 
     @Option(names = "--rate", defaultValue = "1000", description = "Generator events per second (default ${DEFAULT-VALUE}).")
     double rate;
@@ -234,21 +231,17 @@ public final class ProduceCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new CliException("--source http:PORT needs a port from 0 to 65535, got '" + portText + "'");
         }
-        InetAddress address;
         try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new CliException("--bind: unknown address '" + bind + "'");
-        }
-        try {
-            HttpIngestSource http = HttpIngestSource.builder().bindAddress(address).port(port).bind();
-            stderr.println("rtpipe: listening on http://" + http.address().getHostString() + ":"
-                    + http.address().getPort() + "/events (POST JSON lines or a JSON array; GET /health)");
+            HttpIngestSource http = listening.builder().port(port).bind();
+            stderr.println("rtpipe: listening on " + listening.scheme() + "://" + http.address().getHostString()
+                    + ":" + http.address().getPort() + "/events (POST JSON lines or a JSON array; GET /health)");
             return http;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
         } catch (BindException e) {
             throw new CliException(e.getMessage());
         } catch (IOException e) {
-            throw new CliException("cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+            throw new CliException("cannot listen on " + listening.bind + ":" + port + ": " + e.getMessage());
         }
     }
 

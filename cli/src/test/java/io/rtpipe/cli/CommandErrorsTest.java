@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -140,6 +141,25 @@ class CommandErrorsTest {
         assertThat(err.toString()).contains("--source must be generator, stdin, file:PATH or http:PORT, got 'ftp:x'");
         assertThat(run("produce", "--stream", "s", "--source", "http:99999")).isEqualTo(2);
         assertThat(err.toString()).contains("--source http:PORT needs a port from 0 to 65535, got '99999'");
+    }
+
+    @Test
+    void produceBeyondLoopbackWithoutTokenAndTls(@TempDir Path dir) throws Exception {
+        assertThat(run("produce", "--stream", "s", "--source", "http:0", "--bind", "0.0.0.0")).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("rtpipe: Listening on 0.0.0.0 (beyond loopback) needs a token "
+                + "and TLS, so that no one else on the network can send events or read them: give both, or bind to "
+                + "127.0.0.1.");
+        err.getBuffer().setLength(0);
+        Path empty = Files.writeString(dir.resolve("token"), "\n");
+        assertThat(run("produce", "--stream", "s", "--source", "http:0", "--auth-token-file", empty.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("rtpipe: --auth-token-file " + empty + " is empty");
+        err.getBuffer().setLength(0);
+        Path notAKeystore = Files.writeString(dir.resolve("ks.p12"), "nope");
+        assertThat(run("produce", "--stream", "s", "--source", "http:0", "--tls-keystore", notAKeystore.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("rtpipe: --tls-keystore " + notAKeystore + " is not a PKCS12 keystore "
+                + "that opens with the password in RTPIPE_TLS_KEYSTORE_PASSWORD").doesNotContain("\tat ");
     }
 
     @Test

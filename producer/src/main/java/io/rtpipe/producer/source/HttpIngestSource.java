@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.rtpipe.producer.BufferFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,9 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +29,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP endpoint that takes events and answers only once Kinesis stored them (JDK {@link HttpServer}, no
@@ -52,6 +59,15 @@ import java.util.concurrent.atomic.LongAdder;
  * outcome is known. A client that gets no answer (connection lost) may resend: delivery is at-least-once and the
  * consumers de-duplicate by event id.
  *
+ * <p>Slow or stuck clients: each request (headers and body) must arrive within {@value #MAX_REQUEST_SECONDS} s, else
+ * the JDK server closes its connection (the JVM-wide {@code sun.net.httpserver.maxReqTime}, set here unless the user
+ * set it). At most {@code threads} requests to {@code /events} are handled at once; one more gets 503 at once, and
+ * {@code GET /health} has threads of its own, so uploads can never starve it.
+ *
+ * <p>Beyond loopback: a bind address that is not a loopback address needs a bearer token
+ * ({@code Authorization: Bearer <token>}, else 401) and TLS (an {@link SSLContext}); {@link Builder#bind} refuses
+ * to listen otherwise.
+ *
  * <p>{@link #bind} binds the port at once (so "port in use" is reported before anything starts); {@link #run} serves
  * until {@link #close()}, then stops accepting connections and lets requests in progress finish within
  * {@code stopGrace}.
@@ -61,11 +77,27 @@ public final class HttpIngestSource implements AcknowledgingSource {
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngestSource.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_PROBLEMS_LISTED = 100;
+    /** How long one request may take to arrive; see the class comment. */
+    static final int MAX_REQUEST_SECONDS = 30;
+    private static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    /** Threads beyond the /events handlers, for /health and for refusing requests over the limit. */
+    private static final int SPARE_THREADS = 4;
+
+    static {
+        // Read once, when the JDK server class loads: set it before any server is created in this JVM.
+        if (System.getProperty(MAX_REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, Integer.toString(MAX_REQUEST_SECONDS));
+        }
+    }
 
     private final Builder config;
     private final HttpServer server;
     private final ExecutorService handlers;
     private final Semaphore pending;
+    /** Permits for requests to /events being handled, so that /health always finds a thread. */
+    private final Semaphore eventHandlers;
+    /** SHA-256 of "Bearer <token>", or null when no token is required. */
+    private final byte[] expectedAuthorization;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final LongAdder acknowledged = new LongAdder();
     private final AtomicInteger running = new AtomicInteger();
@@ -78,25 +110,35 @@ public final class HttpIngestSource implements AcknowledgingSource {
         this.config = config;
         this.server = server;
         this.pending = new Semaphore(config.maxPendingEvents);
+        this.eventHandlers = new Semaphore(config.threads);
+        this.expectedAuthorization = config.authToken == null ? null : sha256("Bearer " + config.authToken);
         AtomicInteger threadNumber = new AtomicInteger();
-        this.handlers = Executors.newFixedThreadPool(config.threads, r -> {
-            Thread t = new Thread(r, "rtpipe-http-ingest-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // No queue: a connection beyond every thread is closed at once (the JDK server does so when the executor
+        // refuses), instead of waiting behind slow uploads.
+        this.handlers = new ThreadPoolExecutor(0, config.threads + SPARE_THREADS, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "rtpipe-http-ingest-" + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(handlers);
         server.createContext("/events", this::events);
         server.createContext("/health", this::health);
     }
 
     /**
-     * Defaults: bind address 127.0.0.1 (loopback only; set {@code 0.0.0.0} deliberately to listen on every
-     * interface), port 0 (any free port, see {@link #address()}), body ≤ 5 MiB, events ≤ 1,000,000 bytes each,
-     * at most 10,000 events waiting for Kinesis across requests, {@code Retry-After: 1}, 16 handler threads (each
-     * request holds one until its events are acknowledged), 10 s to finish requests in progress at stop.
+     * Defaults: bind address 127.0.0.1 (loopback only; another address also needs {@link Builder#authToken} and
+     * {@link Builder#tls}), no token, plain HTTP, port 0 (any free port, see {@link #address()}), body ≤ 5 MiB, events ≤ 1,000,000 bytes each,
+     * at most 10,000 events waiting for Kinesis across requests, {@code Retry-After: 1}, 16 handler threads for /events (each
+     * request holds one until its events are acknowledged) plus 4 for /health and refusals, 10 s to finish requests in progress at stop.
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Requests to /events being handled now (at most {@code threads}). */
+    int busyEventHandlers() {
+        return config.threads - eventHandlers.availablePermits();
     }
 
     /** The address the server listens on (the actual port when 0 was asked for). */
@@ -176,40 +218,77 @@ public final class HttpIngestSource implements AcknowledgingSource {
                         "Retry-After", Long.toString(config.retryAfter.toSeconds()), "Connection", "close");
                 return;
             }
+            if (!authorized(exchange)) {
+                answer(exchange, 401, g -> g.writeStringField("error", "send the endpoint's token as "
+                        + "'Authorization: Bearer <token>'; nothing was sent"), "WWW-Authenticate", "Bearer",
+                        "Connection", "close");
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 answer(exchange, 405, g -> g.writeStringField("error", "POST events to this path"), "Allow", "POST");
                 return;
             }
-            boolean lines;
-            String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
-            if (type.equals("application/x-ndjson") || type.equals("application/jsonl")) {
-                lines = true;
-            } else if (type.equals("application/json")) {
-                lines = false;
-            } else {
-                answer(exchange, 415, g -> g.writeStringField("error", "send application/x-ndjson (JSON lines) or "
-                        + "application/json (an array of objects), not '" + type + "'"));
+            if (!eventHandlers.tryAcquire()) {
+                answer(exchange, 503, g -> g.writeStringField("error", "every handler is busy with a request; nothing"
+                        + " was sent, retry later"), "Retry-After", Long.toString(config.retryAfter.toSeconds()),
+                        "Connection", "close");
                 return;
             }
-            byte[] body = readBody(exchange);
-            if (body == null) {
-                answer(exchange, 413, g -> g.writeStringField("error", "the body is larger than "
-                        + config.maxBodyBytes + " bytes; split it into smaller requests"), "Connection", "close");
-                return;
+            try {
+                post(exchange);
+            } finally {
+                eventHandlers.release();
             }
-            JsonEvents.Parsed parsed = lines ? JsonEvents.jsonLines(body, config.maxEventBytes)
-                    : JsonEvents.jsonArray(body, config.maxEventBytes);
-            if (!parsed.ok()) {
-                refuse(exchange, parsed, lines);
-                return;
-            }
-            send(exchange, parsed, lines);
         } catch (RuntimeException | Error e) {
             LOG.error("HTTP ingest: handling a request failed", e);
             throw e;
         } finally {
             active.decrementAndGet();
         }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        if (expectedAuthorization == null) {
+            return true;
+        }
+        String given = exchange.getRequestHeaders().getFirst("Authorization");
+        // Constant-time comparison of digests: neither the token's length nor its prefix leaks through timing.
+        return given != null && MessageDigest.isEqual(expectedAuthorization, sha256(given));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256.", e);
+        }
+    }
+
+    private void post(HttpExchange exchange) throws IOException {
+        boolean lines;
+        String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (type.equals("application/x-ndjson") || type.equals("application/jsonl")) {
+            lines = true;
+        } else if (type.equals("application/json")) {
+            lines = false;
+        } else {
+            answer(exchange, 415, g -> g.writeStringField("error", "send application/x-ndjson (JSON lines) or "
+                    + "application/json (an array of objects), not '" + type + "'"));
+            return;
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            answer(exchange, 413, g -> g.writeStringField("error", "the body is larger than "
+                    + config.maxBodyBytes + " bytes; split it into smaller requests"), "Connection", "close");
+            return;
+        }
+        JsonEvents.Parsed parsed = lines ? JsonEvents.jsonLines(body, config.maxEventBytes)
+                : JsonEvents.jsonArray(body, config.maxEventBytes);
+        if (!parsed.ok()) {
+            refuse(exchange, parsed, lines);
+            return;
+        }
+        send(exchange, parsed, lines);
     }
 
     private void refuse(HttpExchange exchange, JsonEvents.Parsed parsed, boolean lines) throws IOException {
@@ -366,6 +445,8 @@ public final class HttpIngestSource implements AcknowledgingSource {
         private Duration retryAfter = Duration.ofSeconds(1);
         private int threads = 16;
         private Duration stopGrace = Duration.ofSeconds(10);
+        private String authToken;
+        private SSLContext tls;
 
         private Builder() {
         }
@@ -378,6 +459,10 @@ public final class HttpIngestSource implements AcknowledgingSource {
         public Builder retryAfter(Duration delay) { this.retryAfter = Objects.requireNonNull(delay); return this; }
         public Builder threads(int threads) { this.threads = threads; return this; }
         public Builder stopGrace(Duration grace) { this.stopGrace = Objects.requireNonNull(grace); return this; }
+        /** Requests to /events must carry {@code Authorization: Bearer <token>}; required beyond loopback. */
+        public Builder authToken(String token) { this.authToken = token; return this; }
+        /** Serve HTTPS with this context; required beyond loopback. */
+        public Builder tls(SSLContext context) { this.tls = context; return this; }
 
         /**
          * Binds the port now.
@@ -391,8 +476,21 @@ public final class HttpIngestSource implements AcknowledgingSource {
             if (maxBodyBytes < 1 || maxEventBytes < 1 || maxPendingEvents < 1 || threads < 1) {
                 throw new IllegalArgumentException("HTTP ingest limits and threads must be positive.");
             }
+            if (authToken != null && authToken.isBlank()) {
+                throw new IllegalArgumentException("The HTTP ingest token must not be empty.");
+            }
+            if (!bindAddress.isLoopbackAddress() && (authToken == null || tls == null)) {
+                throw new IllegalArgumentException("Listening on " + bindAddress.getHostAddress() + " (beyond "
+                        + "loopback) needs a token and TLS, so that no one else on the network can send events or "
+                        + "read them: give both, or bind to 127.0.0.1.");
+            }
             InetSocketAddress address = new InetSocketAddress(bindAddress, port);
             try {
+                if (tls != null) {
+                    HttpsServer https = HttpsServer.create(address, 0);
+                    https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                    return new HttpIngestSource(this, https);
+                }
                 return new HttpIngestSource(this, HttpServer.create(address, 0));
             } catch (BindException e) {
                 BindException clear = new BindException("Cannot listen on " + bindAddress.getHostAddress() + ":"

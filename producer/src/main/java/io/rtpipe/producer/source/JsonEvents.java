@@ -1,11 +1,9 @@
 package io.rtpipe.producer.source;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,7 +13,8 @@ import java.util.List;
 /**
  * Splits a request body into events and checks that each is one JSON object, before anything is sent: JSON lines
  * (one object per line, blank lines ignored, numbered from 1 like an editor does) or a JSON array of objects
- * (elements numbered from 1). Uses Jackson's streaming parser only.
+ * (elements numbered from 1). Uses Jackson's streaming parser only; each event is the exact bytes of its line or
+ * element.
  */
 final class JsonEvents {
 
@@ -77,7 +76,6 @@ final class JsonEvents {
                 return new Parsed(List.of(), List.of(), List.of(), "the body is not a JSON array");
             }
             int element = 0;
-            ByteArrayBuilder buffer = new ByteArrayBuilder(256);
             JsonToken token;
             while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (token == null) {
@@ -89,16 +87,16 @@ final class JsonEvents {
                     p.skipChildren();
                     continue;
                 }
-                buffer.reset();
-                try (JsonGenerator g = JSON.createGenerator(buffer)) {
-                    g.copyCurrentStructure(p);
-                }
-                byte[] event = buffer.toByteArray();
-                if (event.length > maxEventBytes) {
-                    problems.add(new Problem(element, "the object has " + event.length + " bytes, above the limit of "
+                // The element's own bytes, not a re-serialization: 1e400 must stay 1e400 (not "Infinity"), and a
+                // long decimal keep its digits, so the consumer reads exactly what the client sent.
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                int end = (int) p.currentLocation().getByteOffset();
+                if (end - start > maxEventBytes) {
+                    problems.add(new Problem(element, "the object has " + (end - start) + " bytes, above the limit of "
                             + maxEventBytes));
                 } else {
-                    events.add(event);
+                    events.add(Arrays.copyOfRange(body, start, end));
                     numbers.add(element);
                 }
             }

@@ -9,14 +9,22 @@ import io.rtpipe.producer.RecordFailure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,12 +32,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every documented answer of the HTTP source, against a sink whose acknowledgements the test controls. */
-@Timeout(30)
+@Timeout(60)
 class HttpIngestSourceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -137,6 +148,144 @@ class HttpIngestSourceTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).get("accepted").asInt()).isEqualTo(2);
         assertThat(sink.sent).containsExactly("{\"a\":1}", "{\"b\":{\"c\":[1,2]}}");
+    }
+
+    @Test
+    void arrayElementsAreSentAsTheirOwnBytes() throws Exception {
+        start(HttpIngestSource.builder());
+        String first = "{\"x\":1e400, \"d\":0.12345678901234567890123}";
+        String second = "{ \"s\" : \"caf\u00e9\" }";
+        HttpResponse<String> response = post("application/json", "[" + first + ",\n  " + second + "]");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(sink.sent).containsExactly(first, second);
+    }
+
+    /**
+     * Sixteen clients that send headers and part of a body, then stall, hold every /events handler: /health still
+     * answers, one more upload is refused with 503 at once, and each stalled connection is closed once the request
+     * time bound (sun.net.httpserver.maxReqTime, 3 s in this module's tests) has passed.
+     */
+    @Test
+    void stalledUploadsNeitherBlockHealthNorLastForever() throws Exception {
+        start(HttpIngestSource.builder());
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), source.address().getPort());
+                socket.setSoTimeout(30_000);
+                socket.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: x\r\n"
+                        + "Content-Type: application/x-ndjson\r\nContent-Length: 1000\r\n\r\n{\"a\":")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                stalled.add(socket);
+            }
+            awaitBusyHandlers(16);
+
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(uri("/health"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            HttpResponse<String> oneMore = http.send(HttpRequest.newBuilder(uri("/events"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(oneMore.statusCode()).isEqualTo(503);
+            assertThat(json(oneMore).get("error").asText()).contains("every handler is busy");
+
+            for (Socket socket : stalled) {
+                assertThat(closedByServer(socket)).as("the server closed a stalled upload").isTrue();
+            }
+            assertThat(sink.sent).isEmpty();
+            assertThat(post("application/x-ndjson", "{\"a\":2}").statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Waits until {@code n} uploads are being handled (their handlers read the body), as /health cannot show it. */
+    private void awaitBusyHandlers(int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (source.busyEventHandlers() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(source.busyEventHandlers()).isEqualTo(n);
+    }
+
+    /** True when the server ends the connection (end of stream or reset) before the socket's read timeout. */
+    private static boolean closedByServer(Socket socket) {
+        try {
+            InputStream in = socket.getInputStream();
+            while (in.read() != -1) {
+                // an answer before the close is fine too
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Test
+    void aTokenIsRequiredWhenConfigured() throws Exception {
+        start(HttpIngestSource.builder().authToken("s3cret"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/events"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(request.copy().header("Authorization", "Bearer wrong").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        assertThat(http.send(request.copy().header("Authorization", "Bearer s3cret").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(sink.sent).containsExactly("{}");
+    }
+
+    @Test
+    void beyondLoopbackATokenAndTlsAreRequired() throws Exception {
+        InetAddress everyInterface = InetAddress.getByName("0.0.0.0");
+        String sentence = "Listening on 0.0.0.0 (beyond loopback) needs a token and TLS, so that no one else on the "
+                + "network can send events or read them: give both, or bind to 127.0.0.1.";
+        assertThatThrownBy(() -> HttpIngestSource.builder().bindAddress(everyInterface).bind())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(sentence);
+        assertThatThrownBy(() -> HttpIngestSource.builder().bindAddress(everyInterface).authToken("t").bind())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(sentence);
+        assertThatThrownBy(() -> HttpIngestSource.builder().bindAddress(everyInterface)
+                .tls(SSLContext.getDefault()).bind())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(sentence);
+    }
+
+    @Test
+    void servesHttpsWithTheGivenCertificate(@TempDir Path dir) throws Exception {
+        Path keystore = dir.resolve("ingest.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "ingest", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(keytool.exitValue()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, "changeit".toCharArray());
+        SSLContext server = SSLContext.getInstance("TLS");
+        server.init(keyManagers.getKeyManagers(), null, null);
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(keys);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust.getTrustManagers(), null);
+
+        start(HttpIngestSource.builder().tls(server).authToken("t"));
+        HttpClient https = HttpClient.newBuilder().sslContext(client).build();
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(
+                        URI.create("https://127.0.0.1:" + source.address().getPort() + "/events"))
+                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer t")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tls\":true}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(sink.sent).containsExactly("{\"tls\":true}");
     }
 
     @Test
