@@ -134,15 +134,15 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConsumerConfig.Builder config = config();
-        String metricsFile = value(ConsumerSettings.METRICS_FILE);
-        EngineConfig engine = MetricsFile.load(metricsFile == null ? null : Path.of(metricsFile));
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        // A file, or the S3 object the CDK app ships the spec as (read with the same S3 endpoint as the sinks').
+        EngineConfig engine = MetricsFile.load(value(ConsumerSettings.METRICS_FILE), calls.clients());
         ConsumerConfig built;
         try {
             built = config.engine(engine).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
         // CloudWatch is left out: with metrics off, local runs point it at an unused port on purpose.
         calls.requireListening(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3);
         calls.requireStream(built.streamName());
