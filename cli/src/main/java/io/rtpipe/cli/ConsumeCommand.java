@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.spec.MetricSpecs;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.consumer.ReportConfig;
@@ -135,8 +136,13 @@ public final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ConsumerConfig.Builder config = config();
         AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
-        // A file, or the S3 object the CDK app ships the spec as (read with the same S3 endpoint as the sinks').
-        EngineConfig engine = MetricsFile.load(value(ConsumerSettings.METRICS_FILE), calls.clients());
+        // A file is checked before any AWS call; the S3 object the CDK app ships the spec as is read with the sinks'
+        // S3 client configuration, once that endpoint is known to answer.
+        String metricsFile = value(ConsumerSettings.METRICS_FILE);
+        if (metricsFile != null && MetricSpecs.isS3(metricsFile)) {
+            calls.requireListening(AwsConfig.Service.S3);
+        }
+        EngineConfig engine = MetricsFile.load(metricsFile, calls.clients());
         ConsumerConfig built;
         try {
             built = config.engine(engine).build();
