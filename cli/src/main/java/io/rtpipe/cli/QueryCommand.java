@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -83,10 +84,11 @@ public final class QueryCommand implements Callable<Integer> {
             throw new CliException("--from must be before --to, got " + start + " and " + end);
         }
         List<MergedResult> results;
-        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB));
-        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb()) {
+        // S3 holds the results too large for a DynamoDB item (read only when an item points there).
+        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3));
+        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb(); S3Client s3 = calls.clients().s3()) {
             results = calls.run(AwsConfig.Service.DYNAMODB,
-                    () -> new ResultsQuery(dynamoDb, resultsTable).merged(engine, metric, start, end, keyFilter));
+                    () -> new ResultsQuery(dynamoDb, s3, resultsTable).merged(engine, metric, start, end, keyFilter));
         } catch (ResourceNotFoundException e) {
             throw new CliException("results table '" + resultsTable + "' does not exist");
         }

@@ -143,8 +143,9 @@ class CommandErrorsTest {
                     + "Server: not-aws/1.0)"
                     + NL);
             err.getBuffer().setLength(0);
+            // query reads S3 too (results too large for an item), so both endpoints are set
             assertThat(run("query", "events_per_minute", "--region", "us-east-1", "--dynamodb-endpoint",
-                    endpoint)).isEqualTo(1);
+                    endpoint, "--s3-endpoint", endpoint)).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("rtpipe: the DynamoDB endpoint " + endpoint + " (from "
                     + "--dynamodb-endpoint) is not DynamoDB: an HTTP server answered there (HTTP 404, "
                     + "Server: not-aws/1.0)" + NL);

@@ -6,6 +6,7 @@ import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
+import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.contract.Tables;
 import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
@@ -161,7 +162,8 @@ public final class KclConsumer implements AutoCloseable {
     private Scheduler newScheduler() {
         var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
-                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
+                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
+                        new S3Writes(s3, config.bucket(), config.sinkRetry())),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,

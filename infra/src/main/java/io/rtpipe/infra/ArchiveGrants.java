@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The archive-bucket rights of a writer of checkpoint intervals (the consumer task and the analytics Lambda, both
- * through connectors' {@code S3IntervalSink}): PutObject under the contract's prefixes, DeleteObject of the
+ * through connectors' {@code S3IntervalSink}, and their {@code ResultsSink} spilling results too large for an item):
+ * PutObject under the contract's prefixes, DeleteObject of the
  * dead-letter and late keys an interval turned out not to need, and s3:ListBucket on the bucket itself (HeadBucket,
  * the consumer's start-up check, needs it). No object is read. Narrower than CDK's {@code grantReadWrite}, which
  * allows every object action on the whole bucket.

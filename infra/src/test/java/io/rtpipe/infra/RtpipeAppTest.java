@@ -404,7 +404,7 @@ class RtpipeAppTest {
         assertThat(s3Statements).hasSize(3);
         assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\""));
         assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:PutObject\" on [")
-                .contains("/raw/*").contains("/deadletter/*").contains("/late/*"));
+                .contains("/raw/*").contains("/deadletter/*").contains("/late/*").contains("/results/*"));
         assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:DeleteObject\" on [")
                 .doesNotContain("/raw/*").contains("/deadletter/*").contains("/late/*"));
         // No other object access (GetObject*, Abort…, the bucket-wide "/*" of grantReadWrite), no PutMetricData.

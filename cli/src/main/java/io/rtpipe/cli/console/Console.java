@@ -90,7 +90,7 @@ public final class Console implements AutoCloseable {
         Sampler sampler = new Sampler(config, new StreamWatch(config, kinesis, dynamoDb, started),
                 new ArchiveWatch(config, s3, started), System::currentTimeMillis);
         Console console = new Console(config, server, sampler,
-                new ResultsView(config, new ResultsQuery(dynamoDb, config.resultsTable())), kinesis, dynamoDb, s3);
+                new ResultsView(config, new ResultsQuery(dynamoDb, s3, config.resultsTable())), kinesis, dynamoDb, s3);
         sampler.sample();
         console.sampling.scheduleWithFixedDelay(sampler::sample, config.refresh().toMillis(),
                 config.refresh().toMillis(), TimeUnit.MILLISECONDS);

@@ -74,7 +74,7 @@ final class Audit {
         try (KinesisAsyncClient kinesis = clients.kinesisAsync();
              DynamoDbClient dynamoDb = clients.dynamoDb();
              S3Client s3 = clients.s3()) {
-            ResultsQuery query = new ResultsQuery(dynamoDb, config.resultsTableName());
+            ResultsQuery query = new ResultsQuery(dynamoDb, s3, config.resultsTableName());
             Map<String, List<MergedResult>> merged = new LinkedHashMap<>();
             for (MetricSpec spec : config.engine().metrics()) {
                 merged.put(spec.name(), query.merged(config.engine(), spec.name(),

@@ -8,6 +8,7 @@ import io.rtpipe.core.result.ResultMerger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -16,14 +17,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-/** Reads window partials back from the {@link ResultsTable}. */
+/** Reads window partials back from the {@link ResultsTable}, following spilled items to their S3 objects. */
 public final class ResultsQuery {
 
     private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
     private final String table;
 
-    public ResultsQuery(DynamoDbClient dynamoDb, String table) {
+    /** @param s3 reads the objects of results too large for an item (only those) */
+    public ResultsQuery(DynamoDbClient dynamoDb, S3Client s3, String table) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.s3 = Objects.requireNonNull(s3, "s3");
         this.table = Objects.requireNonNull(table, "table");
     }
 
@@ -37,7 +41,7 @@ public final class ResultsQuery {
             throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
         }
         return dynamoDb.queryPaginator(rangeQuery(metric, from, to)).items().stream()
-                .map(ResultsTable::fromItem)
+                .map(item -> ResultsTable.fromItem(item, this::spilled))
                 .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
                 .toList();
     }
@@ -78,6 +82,18 @@ public final class ResultsQuery {
                 .map(partial -> inGroupByOrder(spec, partial))
                 .toList();
         return new ResultMerger(engine).merge(partials);
+    }
+
+    /** The object at an item's {@code s3://bucket/key} spill location. */
+    private byte[] spilled(String location) {
+        int slash = location.indexOf('/', 5);
+        if (!location.startsWith("s3://") || slash < 6 || slash == location.length() - 1) {
+            throw new IllegalStateException("results table " + table + " has an item spilled to '" + location
+                    + "', which is not an s3://bucket/key location");
+        }
+        String bucket = location.substring(5, slash);
+        String key = location.substring(slash + 1);
+        return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArrayUnsafe();
     }
 
     /** The strongly consistent query of {@code metric}'s items whose windows start in {@code [from, to)}. */

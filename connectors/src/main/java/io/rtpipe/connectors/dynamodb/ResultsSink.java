@@ -1,5 +1,6 @@
 package io.rtpipe.connectors.dynamodb;
 
+import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.engine.WindowResult;
@@ -25,7 +26,8 @@ import java.util.Objects;
 /**
  * Writes window partials to the {@link ResultsTable} as absolute values (whole-item puts, never {@code ADD}), so a
  * replayed write leaves the same item. Uses BatchWriteItem, 25 items per call; unprocessed items are retried with
- * backoff. Thread-safe (the client is).
+ * backoff. An item over {@link ResultsTable#MAX_ITEM_BYTES} spills its key and values to the archive bucket first
+ * (the item then points to the object), so no result is too large to store. Thread-safe (the clients are).
  */
 public final class ResultsSink implements ResultsPort {
 
@@ -38,17 +40,21 @@ public final class ResultsSink implements ResultsPort {
     private final RetryPolicy retry;
     private final Duration retention;
     private final Clock clock;
+    private final S3Writes spill;
 
     /**
      * @param retention how long after its window's end a result may be deleted by the table's TTL (each item's
      *                  {@code expiresAt})
+     * @param spill     the archive bucket, where results too large for an item go (under {@code results/})
      */
-    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention) {
-        this(dynamoDb, table, retry, retention, Clock.systemUTC());
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, S3Writes spill) {
+        this(dynamoDb, table, retry, retention, spill, Clock.systemUTC());
     }
 
-    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, Clock clock) {
+    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, S3Writes spill,
+                Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+        this.spill = Objects.requireNonNull(spill, "spill");
         this.table = Objects.requireNonNull(table, "table");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.retention = Objects.requireNonNull(retention, "retention");
@@ -70,6 +76,9 @@ public final class ResultsSink implements ResultsPort {
         var now = clock.instant();
         for (WindowResult result : results) {
             Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention);
+            if (ResultsTable.itemBytes(item) > ResultsTable.MAX_ITEM_BYTES) {
+                item = spilled(result, item);
+            }
             bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
                     WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
@@ -77,6 +86,16 @@ public final class ResultsSink implements ResultsPort {
         for (int from = 0; from < requests.size(); from += BATCH_SIZE) {
             writeBatch(requests.subList(from, Math.min(from + BATCH_SIZE, requests.size())));
         }
+    }
+
+    /** Writes the item's key and values to S3 (retried per the policy) and returns the item that points there. */
+    private Map<String, AttributeValue> spilled(WindowResult result, Map<String, AttributeValue> item) {
+        String key = ResultsTable.spillObjectKey(table, result);
+        byte[] body = ResultsTable.spillBody(item);
+        spill.put(key, body, "application/json");
+        LOG.info("result {} of {} is about {} bytes, over an item's limit: spilled to s3://{}/{}",
+                item.get(ResultsTable.SORT_KEY).s(), result.metric(), ResultsTable.itemBytes(item), spill.bucket(), key);
+        return ResultsTable.spilledItem(item, "s3://" + spill.bucket() + "/" + key);
     }
 
     private void writeBatch(List<WriteRequest> batch) {

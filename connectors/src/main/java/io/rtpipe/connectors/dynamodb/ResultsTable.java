@@ -3,6 +3,9 @@ package io.rtpipe.connectors.dynamodb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtpipe.contract.ArchivePrefixes;
 import io.rtpipe.contract.Tables;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
@@ -10,15 +13,22 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Layout of the window-results table: one item per (metric, window start, group key, shard) partial.
@@ -28,13 +38,21 @@ import java.util.TreeMap;
  *   <li>sort key {@code sk} (S) = {@code <window_start>#<canonical key JSON>#<shardId>}, where window_start is a
  *       fixed-width UTC timestamp ({@code 2024-05-01T12:00:00.000Z}) so sort-key order is time order and
  *       "windows starting in [from, to)" is one {@code BETWEEN} range; the canonical key JSON has its fields sorted
- *       by name, so the same group key always gives the same item</li>
+ *       by name, so the same group key always gives the same item. A sort key over DynamoDB's 1,024 bytes (a long
+ *       group-by value) puts {@code sha256:<hex of the canonical key JSON>} in the key's place instead: stable, so a
+ *       replay overwrites the same item, and never equal to a JSON key (which starts with a brace); the full key
+ *       stays in {@code key}</li>
  *   <li>{@code window_start}, {@code window_end} (S, ISO-8601), {@code key} (S, canonical JSON),
  *       {@code shard_id} (S), {@code values} (M: numbers as N, strings as S, byte[] as B),
  *       {@code value_types} (M of S: long, double, string, bytes; DynamoDB normalizes numbers, so 2.0 would
  *       otherwise read back as a long), {@code updated_at} (S, wall clock of the last write, informational),
  *       {@code expiresAt} (N, epoch seconds: window end + the result retention; the table's TTL attribute, so
  *       DynamoDB deletes a result some time after it; derived from the window, so a replay writes the same)</li>
+ *   <li>{@code spilled} (S), instead of {@code key}, {@code values} and {@code value_types}, on an item that would
+ *       exceed {@link #MAX_ITEM_BYTES} (DynamoDB refuses items over 400 KB: a top-K of long values, a large sketch):
+ *       {@code s3://<bucket>/<key>} of an object holding those three attributes as JSON ({@link #spillBody}),
+ *       written before the item under a key made of the table, metric, window start, key hash and shard
+ *       ({@link #spillObjectKey}), so a replay overwrites the same object</li>
  * </ul>
  *
  * <p>Why {@code metric} alone as the partition key: {@code rtpipe query METRIC --from --to} is then a single Query
@@ -56,6 +74,12 @@ public final class ResultsTable {
     static final String UPDATED_AT = "updated_at";
     /** Epoch seconds after which DynamoDB's TTL may delete the item: the table's TTL attribute. */
     static final String EXPIRES_AT = Tables.RESULTS_TTL_ATTRIBUTE;
+    static final String SPILLED = "spilled";
+    /** DynamoDB's limit on a sort key, in UTF-8 bytes. */
+    static final int MAX_SORT_KEY_BYTES = 1024;
+    /** Items estimated larger spill to S3: DynamoDB's limit is 400 KB; the margin covers the estimate of numbers. */
+    static final int MAX_ITEM_BYTES = 384 * 1024;
+    private static final String HASHED_KEY = "sha256:";
 
     private static final DateTimeFormatter FIXED_WIDTH =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -76,7 +100,123 @@ public final class ResultsTable {
     }
 
     static String sortKey(WindowResult result) {
-        return timestamp(result.windowStart()) + "#" + canonicalKey(result.key()) + "#" + result.shardId();
+        String key = canonicalKey(result.key());
+        String full = timestamp(result.windowStart()) + "#" + key + "#" + result.shardId();
+        return utf8Bytes(full) <= MAX_SORT_KEY_BYTES ? full
+                : timestamp(result.windowStart()) + "#" + HASHED_KEY + keyHash(key) + "#" + result.shardId();
+    }
+
+    /** The hex SHA-256 of a canonical key's UTF-8 bytes. */
+    static String keyHash(String canonicalKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(canonicalKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Where a result's spilled attributes go in the archive bucket: a function of the item's identity only. */
+    static String spillObjectKey(String table, WindowResult result) {
+        return ArchivePrefixes.RESULTS + "/" + table + "/" + result.metric() + "/" + result.windowStart().toEpochMilli()
+                + "/" + keyHash(canonicalKey(result.key())) + "/" + result.shardId() + ".json";
+    }
+
+    private static long utf8Bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * An upper estimate of the item's size as DynamoDB counts it (attribute names plus values; a number counts as
+     * its longest, 21 bytes; a map adds 3 bytes and 1 per entry).
+     */
+    static long itemBytes(Map<String, AttributeValue> item) {
+        long bytes = 0;
+        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+            bytes += utf8Bytes(attribute.getKey()) + valueBytes(attribute.getValue());
+        }
+        return bytes;
+    }
+
+    private static long valueBytes(AttributeValue value) {
+        if (value.s() != null) {
+            return utf8Bytes(value.s());
+        }
+        if (value.n() != null) {
+            return 21;
+        }
+        if (value.b() != null) {
+            return value.b().asByteArrayUnsafe().length;
+        }
+        if (value.hasM()) {
+            return 3 + value.m().size() + itemBytes(value.m());
+        }
+        return 1;
+    }
+
+    /** The item as stored once its key, values and value types are in the object at {@code location}. */
+    static Map<String, AttributeValue> spilledItem(Map<String, AttributeValue> item, String location) {
+        Map<String, AttributeValue> spilled = new HashMap<>(item);
+        spilled.remove(KEY);
+        spilled.remove(VALUES);
+        spilled.remove(VALUE_TYPES);
+        spilled.put(SPILLED, AttributeValue.fromS(location));
+        return spilled;
+    }
+
+    /**
+     * The attributes a spilled item moves to S3, as JSON: {@code {"key": S, "value_types": {name: label},
+     * "values": {name: ["N"|"S"|"B", text]}}} (B as base64), the item's own encoding, so reading it back decodes as
+     * an item would.
+     */
+    static byte[] spillBody(Map<String, AttributeValue> item) {
+        ObjectNode body = JSON.createObjectNode().put(KEY, item.get(KEY).s());
+        ObjectNode types = body.putObject(VALUE_TYPES);
+        item.get(VALUE_TYPES).m().forEach((name, label) -> types.put(name, label.s()));
+        ObjectNode values = body.putObject(VALUES);
+        item.get(VALUES).m().forEach((name, value) -> {
+            var pair = values.putArray(name);
+            if (value.n() != null) {
+                pair.add("N").add(value.n());
+            } else if (value.s() != null) {
+                pair.add("S").add(value.s());
+            } else {
+                pair.add("B").add(Base64.getEncoder().encodeToString(value.b().asByteArrayUnsafe()));
+            }
+        });
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a JSON tree", e);
+        }
+    }
+
+    /** A spilled item with the attributes its object held put back. */
+    private static Map<String, AttributeValue> unspilled(Map<String, AttributeValue> item, byte[] spillBody) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(spillBody);
+        } catch (IOException e) {
+            throw new IllegalStateException("results item " + item.get(SORT_KEY).s() + " spilled to "
+                    + item.get(SPILLED).s() + ", which is not JSON: " + e.getMessage(), e);
+        }
+        Map<String, AttributeValue> types = new LinkedHashMap<>();
+        body.path(VALUE_TYPES).fields().forEachRemaining(e -> types.put(e.getKey(),
+                AttributeValue.fromS(e.getValue().asText())));
+        Map<String, AttributeValue> values = new LinkedHashMap<>();
+        body.path(VALUES).fields().forEachRemaining(e -> {
+            String text = e.getValue().path(1).asText();
+            values.put(e.getKey(), switch (e.getValue().path(0).asText()) {
+                case "N" -> AttributeValue.fromN(text);
+                case "S" -> AttributeValue.fromS(text);
+                default -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(text)));
+            });
+        });
+        Map<String, AttributeValue> whole = new HashMap<>(item);
+        whole.put(KEY, AttributeValue.fromS(body.path(KEY).asText()));
+        whole.put(VALUES, AttributeValue.fromM(values));
+        whole.put(VALUE_TYPES, AttributeValue.fromM(types));
+        return whole;
     }
 
     /** Sort-key bound: every window starting at or after {@code t} sorts at or above it, every earlier one below. */
@@ -128,7 +268,13 @@ public final class ResultsTable {
         return result.windowEnd().plus(retention).getEpochSecond();
     }
 
-    static WindowResult fromItem(Map<String, AttributeValue> item) {
+    /**
+     * @param spilled reads the object a {@code spilled} location names (only called for spilled items)
+     */
+    static WindowResult fromItem(Map<String, AttributeValue> item, Function<String, byte[]> spilled) {
+        if (item.containsKey(SPILLED)) {
+            item = unspilled(item, spilled.apply(item.get(SPILLED).s()));
+        }
         Map<String, String> key;
         try {
             key = JSON.readValue(item.get(KEY).s(), KEY_MAP);

@@ -5,12 +5,7 @@ import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.task.IntervalPort;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,19 +21,13 @@ import java.util.Objects;
  */
 public final class S3IntervalSink implements IntervalPort {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3IntervalSink.class);
-
-    private final S3Client s3;
-    private final String bucket;
+    private final S3Writes writes;
     private final String stream;
-    private final RetryPolicy retry;
 
     /** @param stream the Kinesis stream name, the second key segment */
     public S3IntervalSink(S3Client s3, String bucket, String stream, RetryPolicy retry) {
-        this.s3 = Objects.requireNonNull(s3, "s3");
-        this.bucket = Objects.requireNonNull(bucket, "bucket");
+        this.writes = new S3Writes(s3, bucket, retry);
         this.stream = Objects.requireNonNull(stream, "stream");
-        this.retry = Objects.requireNonNull(retry, "retry");
     }
 
     /**
@@ -85,38 +74,10 @@ public final class S3IntervalSink implements IntervalPort {
     }
 
     private void put(String key, byte[] body) {
-        withRetries("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/gzip"),
-                RequestBody.fromBytes(body)));
+        writes.put(key, body, "application/gzip");
     }
 
-    /** Deleting a key that does not exist succeeds in S3, so this is the cheap common case. */
     private void delete(String key) {
-        withRetries("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
-    }
-
-    private void withRetries(String operation, String key, Runnable call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                call.run();
-                return;
-            } catch (SdkException e) {
-                if (!isRetryable(e) || attempt >= retry.maxAttempts() || Thread.currentThread().isInterrupted()) {
-                    throw new SinkWriteException("could not " + operation + " s3://" + bucket + "/" + key + " after "
-                            + attempt + " attempt(s): " + e.getMessage(), e);
-                }
-                LOG.warn("S3 {} of {} failed (attempt {} of {}), retrying: {}", operation, key, attempt,
-                        retry.maxAttempts(), e.getMessage());
-                retry.sleepAfter(attempt);
-            }
-        }
-    }
-
-    /** Client-side errors (network) and throttling/server errors are worth retrying; 4xx like NoSuchBucket are not. */
-    private static boolean isRetryable(SdkException e) {
-        if (e instanceof S3Exception s3e) {
-            int status = s3e.statusCode();
-            return status >= 500 || status == 429 || status == 408 || s3e.isThrottlingException();
-        }
-        return true;
+        writes.delete(key);
     }
 }

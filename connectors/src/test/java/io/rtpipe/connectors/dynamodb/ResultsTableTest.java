@@ -31,7 +31,9 @@ class ResultsTableTest {
         values.put("hll", sketch);
         WindowResult original = result(START, Map.of("type", "click", "region", "eu"), "shardId-1", values);
 
-        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30)));
+        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30)), location -> {
+            throw new AssertionError("not spilled");
+        });
 
         assertThat(back.metric()).isEqualTo("m");
         assertThat(back.windowStart()).isEqualTo(START);
@@ -103,5 +105,66 @@ class ResultsTableTest {
         assertThat(keys).isSorted().doesNotHaveDuplicates();
         assertThatThrownBy(() -> ResultsTable.sortKeyBound(Instant.parse("0000-12-31T23:59:59Z")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0001 to 9999");
+    }
+
+    @Test
+    void aKeyTooLongForTheSortKeyIsStoredUnderItsStableHashWithTheFullKeyInTheItem() {
+        String longType = "t".repeat(1_100);
+        WindowResult result = result(START, Map.of("type", longType), "shardId-000000000001", Map.of("count", 3L));
+
+        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1));
+        String sortKey = item.get("sk").s();
+
+        assertThat(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
+        assertThat(sortKey).startsWith("2024-05-01T12:00:00.000Z#sha256:").endsWith("#shardId-000000000001")
+                // a replay (another write of the same result) lands on the same item; another key does not
+                .isEqualTo(ResultsTable.toItem(result, Instant.now().plusSeconds(9), Duration.ofDays(1)).get("sk").s())
+                .isNotEqualTo(ResultsTable.sortKey(result(START, Map.of("type", longType + "u"),
+                        "shardId-000000000001", Map.of())));
+        assertThat(ResultsTable.fromItem(item, location -> {
+            throw new AssertionError("not spilled");
+        }).key()).containsEntry("type", longType);
+        // Multi-byte characters count as their UTF-8 bytes: 600 of them make 1,200 bytes.
+        assertThat(ResultsTable.sortKey(result(START, Map.of("type", "é".repeat(600)), "s", Map.of())))
+                .contains("#sha256:");
+        assertThat(ResultsTable.sortKey(result(START, Map.of("type", "t".repeat(900)), "s", Map.of())))
+                .contains("#{\"type\"");
+    }
+
+    @Test
+    void anItemOverTheSizeLimitSpillsItsKeyAndValuesAndReadsBackWhole() {
+        byte[] topk = new byte[432 * 1024];
+        new java.util.Random(7).nextBytes(topk);
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("count", 700L);
+        values.put("mean", Double.POSITIVE_INFINITY);
+        values.put("first", "a url");
+        values.put("top", topk);
+        WindowResult result = result(START, Map.of("host", "example.org"), "shardId-1", values);
+
+        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1));
+        assertThat(ResultsTable.itemBytes(item)).isGreaterThan(ResultsTable.MAX_ITEM_BYTES);
+        assertThat(ResultsTable.itemBytes(ResultsTable.toItem(result(START, Map.of("host", "example.org"), "shardId-1",
+                Map.of("count", 700L)), Instant.now(), Duration.ofDays(1)))).isLessThan(400);
+
+        String objectKey = ResultsTable.spillObjectKey("tbl", result);
+        assertThat(objectKey).startsWith("results/tbl/m/" + START.toEpochMilli() + "/").endsWith("/shardId-1.json")
+                .isEqualTo(ResultsTable.spillObjectKey("tbl", result(START, Map.of("host", "example.org"),
+                        "shardId-1", Map.of())));
+        byte[] body = ResultsTable.spillBody(item);
+        var stored = ResultsTable.spilledItem(item, "s3://bucket/" + objectKey);
+        assertThat(stored).doesNotContainKeys("values", "key", "value_types").containsKey("spilled");
+        assertThat(ResultsTable.itemBytes(stored)).isLessThan(1024);
+
+        WindowResult back = ResultsTable.fromItem(stored, location -> {
+            assertThat(location).isEqualTo("s3://bucket/" + objectKey);
+            return body;
+        });
+        assertThat(back.key()).isEqualTo(result.key());
+        assertThat(back.shardId()).isEqualTo("shardId-1");
+        assertThat(back.values().get("count")).isEqualTo(700L);
+        assertThat(back.values().get("mean")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(back.values().get("first")).isEqualTo("a url");
+        assertThat((byte[]) back.values().get("top")).isEqualTo(topk);
     }
 }

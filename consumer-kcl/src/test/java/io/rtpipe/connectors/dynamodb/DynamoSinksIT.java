@@ -1,5 +1,6 @@
 package io.rtpipe.connectors.dynamodb;
 
+import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.WindowResult;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,14 +30,25 @@ class DynamoSinksIT {
 
     private static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
     private static DynamoDbClient dynamoDb;
+    private static S3Client s3;
+    private static String bucket;
 
     @BeforeAll
     static void setUp(LocalAws aws) {
         dynamoDb = aws.clients().dynamoDb();
+        s3 = aws.clients().s3();
+        bucket = unique("bucket");
+        aws.createBucket(bucket);
+    }
+
+    private static ResultsSink sink(String table) {
+        return new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7),
+                new S3Writes(s3, bucket, RetryPolicy.defaults()));
     }
 
     @AfterAll
     static void tearDown() {
+        s3.close();
         dynamoDb.close();
     }
 
@@ -50,7 +63,7 @@ class DynamoSinksIT {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
         ResultsTable.createIfMissing(dynamoDb, table); // idempotent
-        var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7));
+        var sink = sink(table);
         List<WindowResult> results = new ArrayList<>();
         for (int minute = 0; minute < 20; minute++) {
             for (String type : List.of("click", "view")) {
@@ -62,7 +75,7 @@ class DynamoSinksIT {
         sink.write(results);         // 80 items: 4 batches
         sink.write(results.subList(0, 30)); // a replay rewrites the same items
 
-        var query = new ResultsQuery(dynamoDb, table);
+        var query = new ResultsQuery(dynamoDb, s3, table);
         List<WindowResult> all = query.partials("events_per_minute", T0, T0.plusSeconds(20 * 60), Map.of());
         List<WindowResult> clicksInMinutes5to9 = query.partials("events_per_minute", T0.plusSeconds(300),
                 T0.plusSeconds(600), Map.of("type", "click"));
@@ -78,11 +91,40 @@ class DynamoSinksIT {
     }
 
     @Test
+    void aKeyOverTheSortKeyLimitAndAPartialOverTheItemLimitAreStoredAndReadBackWhole() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        String longType = "t".repeat(1_100);
+        byte[] big = new byte[432 * 1024];
+        new java.util.Random(3).nextBytes(big);
+        Instant start = T0;
+        List<WindowResult> results = List.of(
+                count(0, longType, "shard-0", 4),
+                new WindowResult("events_per_minute", start, start.plusSeconds(60), Map.of("type", "big"), "shard-0",
+                        Map.of("count", 9L, "top", big)),
+                count(0, "click", "shard-0", 5));
+
+        sink(table).write(results);
+        sink(table).write(results); // a replay overwrites the same item and object
+
+        List<WindowResult> back = new ResultsQuery(dynamoDb, s3, table).partials("events_per_minute", T0,
+                T0.plusSeconds(60), Map.of());
+        assertThat(back).hasSize(3);
+        assertThat(back).filteredOn(r -> r.key().get("type").equals(longType)).singleElement()
+                .satisfies(r -> assertThat(r.values()).containsEntry("count", 4L));
+        assertThat(back).filteredOn(r -> r.key().get("type").equals("big")).singleElement().satisfies(r -> {
+            assertThat(r.values()).containsEntry("count", 9L);
+            assertThat((byte[]) r.values().get("top")).isEqualTo(big);
+        });
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket).prefix("results/" + table + "/")).contents())
+                .singleElement().satisfies(o -> assertThat(o.key()).endsWith("/shard-0.json"));
+    }
+
+    @Test
     void everyResultItemCarriesItsExpiryForTheTablesTtl() {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
-        new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7))
-                .write(List.of(count(0, "click", "shard-0", 5)));
+        sink(table).write(List.of(count(0, "click", "shard-0", 5)));
 
         var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
                 "metric", AttributeValue.fromS("events_per_minute"),

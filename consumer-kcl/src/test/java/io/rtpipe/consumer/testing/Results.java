@@ -19,7 +19,7 @@ public final class Results {
     public static Map<TestEvents.MinuteAndType, Long> countsPerMinute(ConsumerFixture fx, Instant from, Instant to) {
         Map<TestEvents.MinuteAndType, Long> counts = new TreeMap<>();
         try (var dynamoDb = fx.clients.dynamoDb()) {
-            var query = new ResultsQuery(dynamoDb, fx.application + "-results");
+            var query = new ResultsQuery(dynamoDb, fx.s3, fx.application + "-results");
             for (MergedResult result : query.merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE, from, to,
                     Map.of())) {
                 var key = new TestEvents.MinuteAndType(result.windowStart(), result.key().get("type"));

@@ -28,7 +28,7 @@ final class BuiltinAggregators {
         long lgK = params.integer("lg_k", DistinctAggregator.DEFAULT_LG_K);
         if (lgK < DistinctAggregator.MIN_LG_K || lgK > DistinctAggregator.MAX_LG_K) {
             throw params.invalid("lg_k", "a whole number from " + DistinctAggregator.MIN_LG_K + " to "
-                    + DistinctAggregator.MAX_LG_K);
+                    + DistinctAggregator.MAX_LG_K + " (from 20 the sketch is over the 400 KB a results item holds)");
         }
         return new DistinctAggregator((int) lgK);
     }

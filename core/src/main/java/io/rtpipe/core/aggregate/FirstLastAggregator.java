@@ -7,17 +7,25 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The value of the earliest (first) or latest (last) event by event time. Ties are broken by record position
  * (sequence number, then sub-sequence number: shard order within a shard; across shards the order of the unique
  * sequence numbers), and for equal positions by the value itself (numbers before strings), so any split and merge
- * order gives the same answer. Partial: bytes (time, position, value); result: Long, Double or String, or null.
+ * order gives the same answer. Partial: bytes (time, position, value; strings of any length); result: Long, Double
+ * or String, or null.
  */
 final class FirstLastAggregator implements Aggregator {
     private static final byte LONG = 0;
     private static final byte DOUBLE = 1;
     private static final byte STRING = 2;
+    /**
+     * How a string over writeUTF's 65,535 bytes is stored: an int length and its UTF-8 bytes. Only in partials: a
+     * state holds every string as {@link #STRING}, so the two never order differently.
+     */
+    private static final byte LONG_STRING = 3;
+    private static final int MAX_UTF = 65_535;
 
     private final boolean last;
 
@@ -55,6 +63,8 @@ final class FirstLastAggregator implements Aggregator {
                 case LONG -> state.offer(time, position, LONG, in.readLong(), 0, null);
                 case DOUBLE -> state.offer(time, position, DOUBLE, 0, in.readDouble(), null);
                 case STRING -> state.offer(time, position, STRING, 0, 0, in.readUTF());
+                case LONG_STRING -> state.offer(time, position, STRING, 0, 0,
+                        new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8));
                 default -> throw new IOException("unknown value kind " + kind);
             }
         } catch (IOException | RuntimeException e) {
@@ -138,16 +148,37 @@ final class FirstLastAggregator implements Aggregator {
                 out.writeLong(time);
                 out.writeUTF(position.sequenceNumber());
                 out.writeLong(position.subSequenceNumber());
-                out.writeByte(kind);
                 switch (kind) {
-                    case LONG -> out.writeLong(longValue);
-                    case DOUBLE -> out.writeDouble(doubleValue);
-                    default -> out.writeUTF(stringValue);
+                    case LONG -> {
+                        out.writeByte(LONG);
+                        out.writeLong(longValue);
+                    }
+                    case DOUBLE -> {
+                        out.writeByte(DOUBLE);
+                        out.writeDouble(doubleValue);
+                    }
+                    default -> writeString(out, stringValue);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e); // cannot happen: writing to memory
             }
             return bytes.toByteArray();
+        }
+
+        /**
+         * Strings that surely fit writeUTF (at most 3 bytes per char) as earlier versions wrote every string, longer
+         * ones as {@link #LONG_STRING}.
+         */
+        private static void writeString(DataOutputStream out, String value) throws IOException {
+            if (value.length() <= MAX_UTF / 3) {
+                out.writeByte(STRING);
+                out.writeUTF(value);
+            } else {
+                byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+                out.writeByte(LONG_STRING);
+                out.writeInt(utf8.length);
+                out.write(utf8);
+            }
         }
 
         @Override

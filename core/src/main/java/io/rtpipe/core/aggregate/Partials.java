@@ -20,13 +20,21 @@ final class Partials {
         throw notAPartial(fn, partial);
     }
 
-    /** True if a stored number is integral (a sum or extremum of integers), false if it is a floating-point value. */
+    private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+    private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+
+    /**
+     * True if a stored number is integral (a sum or extremum of integers), false if it is a floating-point value.
+     * A whole BigDecimal beyond 64 bits (a double sum such as 1e308 read back from DynamoDB) is floating-point: as a
+     * long it would wrap around.
+     */
     static boolean isIntegral(Number number) {
         if (number instanceof Double || number instanceof Float) {
             return false;
         }
         if (number instanceof BigDecimal d) {
-            return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+            return d.signum() == 0 || d.stripTrailingZeros().scale() <= 0
+                    && d.compareTo(LONG_MIN) >= 0 && d.compareTo(LONG_MAX) <= 0;
         }
         return true;
     }

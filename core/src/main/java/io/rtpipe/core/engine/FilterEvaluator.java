@@ -108,21 +108,21 @@ final class FilterEvaluator {
         return new Compare(slot, compare.op(), compare.literal());
     }
 
-    boolean matches(EventFields fields) {
+    EventFilter.Outcome evaluate(EventFields fields) {
         if (simple == null) {
-            return filter.matches(name -> {
+            return filter.evaluate(name -> {
                 int i = wholeValueNames.indexOf(name);
                 return i < 0 ? null : fields.wholeValue(wholeValueIndexes[i]);
             }, fields.wholeEvent());
         }
         Truth truth = evaluate(simple, fields);
         if (truth == Truth.UNSURE) {
-            return filter.matches(name -> {
+            return filter.evaluate(name -> {
                 SlotTree tree = trees.get(name);
                 return tree == null ? null : value(tree, fields);
             }, null);
         }
-        return truth == Truth.TRUE;
+        return truth == Truth.TRUE ? EventFilter.Outcome.MATCH : EventFilter.Outcome.NO_MATCH;
     }
 
     private static Truth evaluate(Node node, EventFields fields) {

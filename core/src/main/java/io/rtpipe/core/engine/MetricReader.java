@@ -5,6 +5,7 @@ import io.rtpipe.core.aggregate.ValueInput;
 import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.event.FieldKind;
 import io.rtpipe.core.event.FieldSelection;
+import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
@@ -104,9 +105,15 @@ final class MetricReader {
         return overflowKey;
     }
 
-    /** Whether the metric's filter takes the event (always true without a filter). */
-    boolean matches(EventFields fields) {
-        return filter == null || filter.matches(fields);
+    /** What the metric's filter says of the event ({@code MATCH} without a filter). */
+    EventFilter.Outcome filter(EventFields fields) {
+        return filter == null ? EventFilter.Outcome.MATCH : filter.evaluate(fields);
+    }
+
+    /** The dead-letter reason of an event the filter could not decide within its budget. */
+    String overBudgetReason() {
+        return "filter of metric " + spec.name() + ": needs more than " + EventFilter.MAX_ITERATIONS
+                + " comprehension steps on this event (the per-event budget), not evaluated";
     }
 
     /**

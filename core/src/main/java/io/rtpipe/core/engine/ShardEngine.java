@@ -8,6 +8,7 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.event.EventDecoder;
 import io.rtpipe.core.event.FieldSelection;
+import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
@@ -46,8 +47,9 @@ import java.util.Optional;
  * counted. Session windows: see docs/ENGINE.md. A metric with a dedup field takes each event id once per window:
  * further copies (producer retries) are dropped from that window and counted in
  * {@link EngineStats#duplicatesDropped()}. A record the decoder cannot read, or that lacks a field a metric needs
- * (or holds a value of the wrong type in it), becomes a {@link DeadLetter} (with the first reason found) and still
- * counts in the metrics it is valid for.
+ * (or holds a value of the wrong type in it), or on which a metric's filter exceeds its evaluation budget
+ * ({@link EventFilter#MAX_ITERATIONS}), becomes a {@link DeadLetter} (with the first reason found) and still counts
+ * in the metrics it is valid for.
  */
 public final class ShardEngine {
     private final String shardId;
@@ -124,7 +126,11 @@ public final class ShardEngine {
         if (reason == null) {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
-                if (!reader.matches(fields)) {
+                EventFilter.Outcome taken = reader.filter(fields);
+                if (taken != EventFilter.Outcome.MATCH) {
+                    if (taken == EventFilter.Outcome.OVER_BUDGET && reason == null) {
+                        reason = reader.overBudgetReason();
+                    }
                     continue;
                 }
                 String problem = reader.read(fields, record);

@@ -3,6 +3,7 @@ package io.rtpipe.core.filter;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelErrorCode;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
@@ -38,7 +39,12 @@ import java.util.TreeSet;
  * <p>
  * An event matches only if the expression evaluates to {@code true}. Any other outcome - a referenced field missing,
  * a type error such as {@code 'a' > 1} at run time, an exception - means "no match", like a NULL in an SQL WHERE.
- * CEL has no loops or side effects and bounds its own evaluation, so a filter cannot hang or change anything.
+ * CEL has no side effects, but its comprehension macros ({@code all}, {@code exists}, {@code map}, {@code filter})
+ * are loops, and nested ones over one event's lists multiply: three levels over 1,000 tags are 10^9 steps (8 s were
+ * seen on a 16 KB event). CEL does not bound that by default, so every evaluation runs with CEL's own iteration
+ * budget ({@code comprehensionMaxIterations}, {@value #MAX_ITERATIONS} steps of all comprehensions together): an
+ * event that needs more is {@link Outcome#OVER_BUDGET}, which the engine dead-letters. The budget counts steps, not
+ * time, so the outcome is a function of the event and a replay decides the same.
  * <p>
  * Immutable and thread-safe.
  */
@@ -48,8 +54,22 @@ public final class EventFilter {
     /** The value a {@link FieldLookup} returns for a JSON null, so that {@code field == null} works. */
     public static final Object JSON_NULL = NullValue.NULL_VALUE;
 
+    /** Comprehension steps one evaluation may take (the sum over every comprehension in it). */
+    public static final int MAX_ITERATIONS = 10_000;
+
+    /** What an evaluation gave. */
+    public enum Outcome {
+        /** The expression is {@code true}. */
+        MATCH,
+        /** Anything else: false, an error, a missing field. */
+        NO_MATCH,
+        /** The evaluation was stopped after {@link #MAX_ITERATIONS} comprehension steps. */
+        OVER_BUDGET
+    }
+
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableHeterogeneousNumericComparisons(true)
+            .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
     private static final Cel PARSER = CelFactory.standardCelBuilder()
             .setOptions(OPTIONS)
@@ -246,7 +266,7 @@ public final class EventFilter {
      * @param lookup   the event's top-level fields
      * @param event    the whole event as a map, or null if {@link #usesWholeEvent()} is false
      */
-    public boolean matches(FieldLookup lookup, Map<String, Object> event) {
+    public Outcome evaluate(FieldLookup lookup, Map<String, Object> event) {
         CelVariableResolver resolver = name -> {
             if (name.equals(EVENT)) {
                 return Optional.ofNullable(event);
@@ -254,15 +274,18 @@ public final class EventFilter {
             return Optional.ofNullable(lookup.value(name));
         };
         try {
-            return program.eval(resolver) == Boolean.TRUE;
-        } catch (CelEvaluationException | RuntimeException e) {
-            return false;
+            return program.eval(resolver) == Boolean.TRUE ? Outcome.MATCH : Outcome.NO_MATCH;
+        } catch (CelEvaluationException e) {
+            return e.getErrorCode() == CelErrorCode.ITERATION_BUDGET_EXCEEDED ? Outcome.OVER_BUDGET
+                    : Outcome.NO_MATCH;
+        } catch (RuntimeException e) {
+            return Outcome.NO_MATCH;
         }
     }
 
-    /** Evaluates the expression on an event given as a map of CEL-ready values (see {@link FieldLookup}). */
+    /** Whether the expression matches an event given as a map of CEL-ready values (see {@link FieldLookup}). */
     public boolean matches(Map<String, Object> event) {
-        return matches(event::get, event);
+        return evaluate(event::get, event) == Outcome.MATCH;
     }
 
     @Override

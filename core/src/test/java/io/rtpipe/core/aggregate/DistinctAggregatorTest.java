@@ -197,4 +197,21 @@ class DistinctAggregatorTest {
         assertThat(catchThrowable(() -> new QuantileAggregator(0.5, 0.01).fromPartial(exact)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not a partial of quantile");
     }
+
+    /** The spec loader's bound on lg_k: the largest sketch it allows fits a DynamoDB item (400 KB) with room. */
+    @Test
+    void theLargestSketchTheLoaderAllowsFitsAResultsItem() {
+        DistinctAggregator largest = new DistinctAggregator(DistinctAggregator.MAX_LG_K);
+        AggregateState state = largest.newState();
+        for (long i = 0; i < 8L << DistinctAggregator.MAX_LG_K; i++) {
+            state.addLong(i, 0, AT);
+        }
+        assertThat(((byte[]) state.partial()).length).isLessThan(300_000);
+        DistinctAggregator over = new DistinctAggregator(DistinctAggregator.MAX_LG_K + 1);
+        AggregateState big = over.newState();
+        for (long i = 0; i < 8L << (DistinctAggregator.MAX_LG_K + 1); i++) {
+            big.addLong(i, 0, AT);
+        }
+        assertThat(((byte[]) big.partial()).length).isGreaterThan(400_000);
+    }
 }

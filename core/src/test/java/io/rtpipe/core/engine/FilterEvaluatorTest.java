@@ -60,7 +60,7 @@ class FilterEvaluatorTest {
                 assertThat(decoder.decode(event, fields)).isNull();
                 assertThat(wholeDecoder.decode(event, wholeFields)).isNull();
                 boolean cel = filter.matches(wholeFields.wholeEvent());
-                assertThat(evaluator.matches(fields)).as("%s on %s", source, json).isEqualTo(cel);
+                assertThat((evaluator.evaluate(fields) == EventFilter.Outcome.MATCH)).as("%s on %s", source, json).isEqualTo(cel);
                 javaDecided += cel ? 1 : 0;
             }
         }
@@ -78,10 +78,10 @@ class FilterEvaluatorTest {
         JsonEventDecoder decoder = new JsonEventDecoder(selection);
         EventFields fields = new EventFields(selection);
         decoder.decode("{\"page\":\"p1\",\"user\":{}}".getBytes(StandardCharsets.UTF_8), fields);
-        assertThat(evaluator.matches(fields)).isTrue();
+        assertThat(evaluator.evaluate(fields)).isEqualTo(EventFilter.Outcome.MATCH);
         decoder.decode("{\"page\":\"p1\"}".getBytes(StandardCharsets.UTF_8), fields);
-        assertThat(evaluator.matches(fields)).isFalse();
+        assertThat(evaluator.evaluate(fields)).isEqualTo(EventFilter.Outcome.NO_MATCH);
         decoder.decode("{\"page\":\"x\",\"user\":1}".getBytes(StandardCharsets.UTF_8), fields);
-        assertThat(evaluator.matches(fields)).isFalse();
+        assertThat(evaluator.evaluate(fields)).isEqualTo(EventFilter.Outcome.NO_MATCH);
     }
 }

@@ -74,4 +74,18 @@ class EventFilterTest {
         assertThatThrownBy(() -> EventFilter.compile("'a' + type"))
                 .hasMessage("column 5: expected type 'bool' but found 'string'");
     }
+
+    @Test
+    void comprehensionsRunWithinCelsIterationBudget() {
+        List<String> tags = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "tag-" + i).toList();
+        EventFilter nested = EventFilter.compile("tags.exists(a, tags.exists(b, a + b == 'never'))");
+        EventFilter single = EventFilter.compile("tags.exists(t, t == 'tag-999')");
+
+        assertThat(nested.evaluate(event("tags", tags)::get, null)).isEqualTo(EventFilter.Outcome.OVER_BUDGET);
+        assertThat(nested.matches(event("tags", tags))).isFalse();
+        // 1,000 steps are within the budget; 10 x 10 nested are too
+        assertThat(single.evaluate(event("tags", tags)::get, null)).isEqualTo(EventFilter.Outcome.MATCH);
+        assertThat(nested.evaluate(event("tags", tags.subList(0, 10))::get, null))
+                .isEqualTo(EventFilter.Outcome.NO_MATCH);
+    }
 }

@@ -1,9 +1,15 @@
 package io.rtpipe.core.result;
 
+import io.rtpipe.core.aggregate.AggregateState;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.MetricSpec;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -62,5 +68,61 @@ class ResultMergerTest {
         assertThatThrownBy(() -> MergedResultJson.fromJsonLine("[1]")).hasMessageContaining("must be a JSON object");
         assertThatThrownBy(() -> MergedResultJson.fromJsonLine("{\"metric\":\"m\",\"window_start\":\"x\","
                 + "\"window_end\":\"y\"}")).hasMessageContaining("not an ISO-8601 instant");
+    }
+
+    /**
+     * Partials written before the engine dead-lettered non-finite numbers can hold Infinity: an exact-form quantile
+     * (the values themselves), sums, extrema and averages. A query merges them with newer partials (a quantile
+     * sketch among them) without throwing, and prints them.
+     */
+    @Test
+    void oldPartialsHoldingInfinityMergeAndPrint() {
+        MetricSpec spec = MetricSpec.builder("latency").groupBy("page").aggregates(
+                AggregateSpec.of("p50", "quantile", "ms", Map.of("q", 0.5)), AggregateSpec.of("total", "sum", "ms", Map.of()),
+                AggregateSpec.of("low", "min", "ms", Map.of()), AggregateSpec.of("high", "max", "ms", Map.of()),
+                AggregateSpec.of("mean", "avg", "ms", Map.of())).build();
+        ResultMerger latency = new ResultMerger(EngineConfig.builder().metrics(List.of(spec)).build());
+        List<WindowResult> partials = new ArrayList<>();
+        for (int shard = 0; shard < 3; shard++) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            // shard 0: an old exact form holding -Infinity, 1 and Infinity; shards 1, 2: 100 values each (a sketch
+            // once merged with the others)
+            values.put("p50", shard == 0 ? oldExactQuantile(Double.NEGATIVE_INFINITY, 1, Double.POSITIVE_INFINITY)
+                    : partialOf(spec, "p50", 100, shard));
+            for (String name : List.of("total", "low", "high", "mean")) {
+                AggregateState state = spec.aggregate(name).aggregator().newState();
+                state.addDouble(shard == 0 ? Double.POSITIVE_INFINITY : -1e308, 0, null);
+                state.addLong(shard, 0, null);
+                values.put(name, state.partial());
+            }
+            partials.add(new WindowResult("latency", T0, T1, Map.of("page", "a"), "shard-" + shard, values));
+        }
+
+        MergedResult merged = latency.merge(partials).get(0);
+
+        assertThat((Double) merged.values().get("p50")).isFinite();
+        assertThat(merged.values().get("total")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(merged.values().get("low")).isEqualTo(-1e308);
+        assertThat(merged.values().get("high")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(merged.values().get("mean")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(MergedResultJson.toJsonLine(merged)).contains("\"total\":\"Infinity\"");
+    }
+
+    /** The exact form quantile partials had before the engine clamped values: {@code [0xE6, 1, n, values...]}. */
+    private static byte[] oldExactQuantile(double... ascending) {
+        ByteBuffer bytes = ByteBuffer.allocate(6 + 8 * ascending.length).put((byte) 0xE6).put((byte) 1)
+                .putInt(ascending.length);
+        for (double value : ascending) {
+            bytes.putDouble(value);
+        }
+        return bytes.array();
+    }
+
+    private static Object partialOf(MetricSpec spec, String aggregate, int n, int seed) {
+        AggregateState state = spec.aggregate(aggregate).aggregator().newState();
+        for (int i = 0; i < n; i++) {
+            state.addLong(seed * 1000L + i, 0, null);
+        }
+        return state.partial();
     }
 }

@@ -195,7 +195,9 @@ class SpecLoaderTest {
             `name: m
                 aggregates: [{name: t, fn: topk, field: x, k: 0}]` | `metrics.yaml:3: metrics[0].aggregates[0].k: found 0, expected a whole number from 1 to 100000`
             `name: m
-                aggregates: [{name: d, fn: distinct, field: x, lg_k: 30}]` | `metrics.yaml:3: metrics[0].aggregates[0].lg_k: found 30, expected a whole number from 4 to 21`
+                aggregates: [{name: d, fn: distinct, field: x, lg_k: 30}]` | `metrics.yaml:3: metrics[0].aggregates[0].lg_k: found 30, expected a whole number from 4 to 19 (from 20 the sketch is over the 400 KB a results item holds)`
+            `name: m
+                aggregates: [{name: d, fn: distinct, field: x, lg_k: 21}]` | `metrics.yaml:3: metrics[0].aggregates[0].lg_k: found 21, expected a whole number from 4 to 19 (from 20 the sketch is over the 400 KB a results item holds)`
             `name: m
                 aggregates: [{name: s, fn: sum, field: x, q: 0.5}]` | `metrics.yaml:3: metrics[0].aggregates[0].q: found an unknown key, expected one of name, fn, field`
             `name: m

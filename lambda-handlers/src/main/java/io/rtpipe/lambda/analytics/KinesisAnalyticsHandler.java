@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
+import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.contract.AnalyticsLambdaSettings;
 import io.rtpipe.connectors.sink.SinkWriteException;
@@ -79,7 +80,8 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
-                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()),
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention(),
+                        new S3Writes(clients.s3(), settings.archiveBucket(), retry)),
                 retry));
     }
 

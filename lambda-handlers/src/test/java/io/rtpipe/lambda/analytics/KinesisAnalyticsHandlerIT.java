@@ -118,7 +118,7 @@ class KinesisAnalyticsHandlerIT {
             System.out.printf("%d user records in %d invocations%n", put.size(), invocations);
 
             Map<String, Long> actual = new TreeMap<>();
-            new ResultsQuery(dynamoDb, table).merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE,
+            new ResultsQuery(dynamoDb, s3, table).merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE,
                     T0.minusSeconds(3600), T0.plusSeconds(3600), Map.of()).forEach(r -> actual.put(
                     r.windowStart() + " " + r.key().get("type"), ((Number) r.values().get("count")).longValue()));
             assertThat(actual).isEqualTo(expected);

@@ -55,7 +55,7 @@ public final class Verifier {
              DynamoDbClient dynamoDb = clients.dynamoDb();
              S3Client s3 = clients.s3()) {
             GroundTruth truth = new GroundTruth(StreamReader.readAll(kinesis, stream));
-            List<WindowResult> partials = new ResultsQuery(dynamoDb, resultsTable).partials(METRIC,
+            List<WindowResult> partials = new ResultsQuery(dynamoDb, s3, resultsTable).partials(METRIC,
                     Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:00Z"), Map.of());
             IntervalReader reader = new IntervalReader(s3, bucket);
             List<IntervalReader.Line> raw = reader.lines(IntervalKind.RAW, stream);
