@@ -27,11 +27,12 @@ public final class MetricSpec {
     public static final long MIN_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     /** Latest event time accepted, 9999-12-31T23:59:59.999Z; later times are dead letters. */
     public static final long MAX_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-    /** Default cap on group keys per window (per session metric: keys with an open session) on one shard. */
+    /** Default cap on group keys per window (session metrics: per gap-long slice of event time) on one shard. */
     public static final int DEFAULT_MAX_KEYS_PER_WINDOW = 100_000;
     /**
      * The group-key value every group-by field takes for events whose key did not fit under the cap: once a window
-     * holds {@link #maxKeysPerWindow()} keys, events of further new keys are aggregated under this key.
+     * holds {@link #maxKeysPerWindow()} keys, events of further new keys are aggregated under this key. A real value
+     * that reads like it is written escaped ({@link #escapeKeyValue}).
      */
     public static final String OVERFLOW_KEY = "__overflow__";
 
@@ -136,6 +137,23 @@ public final class MetricSpec {
             }
         }
         return null;
+    }
+
+    /**
+     * A real group-key value as results hold it: a value of zero or more backslashes followed by {@link #OVERFLOW_KEY}
+     * gets one more leading backslash ({@code __overflow__} is written {@code \__overflow__}), every other value is
+     * unchanged. Injective, so no real key is written as the overflow bucket's or as another real key.
+     */
+    public static String escapeKeyValue(String value) {
+        if (!value.endsWith(OVERFLOW_KEY)) {
+            return value;
+        }
+        for (int i = value.length() - OVERFLOW_KEY.length() - 1; i >= 0; i--) {
+            if (value.charAt(i) != '\\') {
+                return value;
+            }
+        }
+        return "\\" + value;
     }
 
     /** At most this many group keys per window on one shard; further new keys go to {@link #OVERFLOW_KEY}. */
