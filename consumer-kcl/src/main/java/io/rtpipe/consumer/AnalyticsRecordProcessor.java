@@ -5,6 +5,7 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ShardTask;
 import io.rtpipe.core.task.TaskListener;
 import io.rtpipe.core.task.TaskPorts;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * KCL's lifecycle calls for one shard, mapped onto a {@link ShardTask} (which owns the checkpoint protocol:
@@ -46,26 +48,38 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private final ConsumerStats stats;
     private final Duration checkpointInterval;
     private final BooleanSupplier drainRequested;
+    private final Consumer<ProgressException> refused;
     private final Clock clock;
 
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
 
+    /** @param refused told when a shard cannot resume from its stored progress (the worker must stop) */
     AnalyticsRecordProcessor(EngineConfig engineConfig, TaskPorts ports, ConsumerStats stats,
-                             Duration checkpointInterval, BooleanSupplier drainRequested, Clock clock) {
+                             Duration checkpointInterval, BooleanSupplier drainRequested,
+                             Consumer<ProgressException> refused, Clock clock) {
         this.engineConfig = engineConfig;
         this.ports = ports;
         this.stats = stats;
         this.checkpointInterval = checkpointInterval;
         this.drainRequested = drainRequested;
+        this.refused = refused;
         this.clock = clock;
     }
 
     @Override
     public void initialize(InitializationInput input) {
         shardId = input.shardId();
-        ShardProgress progress = restore(input.extendedSequenceNumber());
+        ShardProgress progress;
+        try {
+            progress = restore(input.extendedSequenceNumber());
+        } catch (ProgressException e) {
+            // Resuming would write wrong results: the shard stays untouched and the worker stops (exit code 2).
+            LOG.error("Shard {} not started: {}", shardId, e.getMessage());
+            refused.accept(e);
+            return;
+        }
         task = new ShardTask(engineConfig, shardId, progress, ports, new Reports());
         lastCheckpointAttempt = clock.instant();
         stats.shardStarted(shardId);
@@ -77,12 +91,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         // TRIM_HORIZON, LATEST, AT_TIMESTAMP: nothing read yet.
         RecordPosition checkpoint = handedOver == null || handedOver.isSentinelCheckpoint() ? null
                 : new RecordPosition(handedOver.sequenceNumber(), handedOver.subSequenceNumber());
-        return ShardTask.progressAt(ports.progress(), shardId, checkpoint).orElseGet(() -> {
-            LOG.error("Shard {} was checkpointed at {} but no progress is stored for that checkpoint (progress table "
-                    + "emptied, or checkpointed by another program?): starting with fresh window state, so windows "
-                    + "open at the checkpoint will be partial", shardId, checkpoint);
-            return ShardProgress.initial();
-        });
+        return ShardTask.restore(engineConfig, ports.progress(), shardId, checkpoint);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.contract.Tables;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,8 @@ public final class KclConsumer implements AutoCloseable {
     private final ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
+    /** The first shard that could not resume from its stored progress: the worker must not go on. */
+    private final AtomicReference<ProgressException> refusedShard = new AtomicReference<>();
     private final Thread shutdownHook;
     private final ReportConfig reports;
     private final PrintStream metricsOut;
@@ -165,7 +168,8 @@ public final class KclConsumer implements AutoCloseable {
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,
-                config.checkpointInterval(), drainRequested::get, Clock.systemUTC());
+                config.checkpointInterval(), drainRequested::get, e -> refusedShard.compareAndSet(null, e),
+                Clock.systemUTC());
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
                 .tableName(config.leaseTableName());
@@ -244,6 +248,7 @@ public final class KclConsumer implements AutoCloseable {
     private boolean await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
+            requireNoRefusal();
             Throwable failure = initializationFailure.get();
             if (failure != null) {
                 throw new IllegalStateException("KCL could not initialize: " + failure.getMessage(), failure);
@@ -254,6 +259,19 @@ public final class KclConsumer implements AutoCloseable {
             Thread.sleep(POLL_MILLIS);
         }
         return true;
+    }
+
+    /**
+     * Whether some shard could not resume from its stored progress (missing, or written under another definition of
+     * a metric); the caller should stop the worker and exit with code 2.
+     *
+     * @throws ProgressException with the one-sentence reason, if so
+     */
+    public void requireNoRefusal() {
+        ProgressException refused = refusedShard.get();
+        if (refused != null) {
+            throw refused;
+        }
     }
 
     /** Live counters for a progress line. */

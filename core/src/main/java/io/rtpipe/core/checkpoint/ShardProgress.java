@@ -13,13 +13,23 @@ import java.util.Map;
  *                         it makes every replayed record's lateness decision the same as the first time
  * @param maxTimeFired     per metric, the highest event time seen when the windows already written fired: windows
  *                         whose end is at or below its watermark were written in full and are not emitted again
- * A metric absent from a map had no valid event yet.
+ * @param definitions      per metric, its {@code MetricSpec.definition()} when this progress was planned: the times
+ *                         above mean something only under that definition, so a worker whose spec defines the metric
+ *                         otherwise must not resume from them (empty in progress stored before definitions were)
+ * A metric absent from the time maps had no valid event yet.
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
-                            Map<String, Long> maxTimeFired) {
+                            Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions) {
     public ShardProgress {
         maxTimeAtCheckpoint = Map.copyOf(maxTimeAtCheckpoint);
         maxTimeFired = Map.copyOf(maxTimeFired);
+        definitions = definitions == null ? Map.of() : Map.copyOf(definitions);
+    }
+
+    /** Progress that records no metric definitions (the Lambda handler's, which rides in its own state). */
+    public ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
+                         Map<String, Long> maxTimeFired) {
+        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, Map.of());
     }
 
     /** The state of a shard nobody has read yet. */

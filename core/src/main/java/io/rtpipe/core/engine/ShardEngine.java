@@ -95,7 +95,10 @@ public final class ShardEngine {
                     restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME));
             maxTimes[m] = metrics[m].maxTime;
         }
-        planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), restoreFrom.checkpoint());
+        Map<String, Map<String, String>> definitions = new HashMap<>();
+        specs.forEach(spec -> definitions.put(spec.name(), spec.definition()));
+        planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), definitions,
+                restoreFrom.checkpoint());
         lastPosition = restoreFrom.checkpoint();
     }
 

@@ -2,12 +2,19 @@ package io.rtpipe.core.metric;
 
 import io.rtpipe.core.filter.EventFilter;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -159,6 +166,67 @@ public final class MetricSpec {
     /** At most this many group keys per window on one shard; further new keys go to {@link #OVERFLOW_KEY}. */
     public int maxKeysPerWindow() {
         return maxKeysPerWindow;
+    }
+
+    /**
+     * What the metric's stored progress and results mean, component by component (filter, group_by, timestamp,
+     * window, allowed_lateness, dedup, aggregates, max_keys_per_window) as canonical text: equal for equal
+     * definitions however they were written. The name is not part of it: a renamed metric is a new metric.
+     */
+    public Map<String, String> definition() {
+        Map<String, String> definition = new LinkedHashMap<>();
+        definition.put("filter", filter == null ? "" : filter.source());
+        definition.put("group_by", groupBy.toString());
+        definition.put("timestamp", timestamp.toString());
+        definition.put("window", windows.toString());
+        definition.put("allowed_lateness", allowedLateness.toString());
+        definition.put("dedup", dedupField == null ? "" : dedupField.toString());
+        definition.put("aggregates", aggregates.stream()
+                .map(a -> a.name() + "=" + a.fn() + "(" + (a.field() == null ? "" : a.field()) + ")"
+                        + new TreeMap<>(a.params()))
+                .toList().toString());
+        definition.put("max_keys_per_window", Integer.toString(maxKeysPerWindow));
+        return definition;
+    }
+
+    /** A stable hash of {@link #definition()}: 16 hex digits of its SHA-256. */
+    public String fingerprint() {
+        return fingerprint(definition());
+    }
+
+    /** The fingerprint of a {@link #definition()} (for one read back from a store). */
+    public static String fingerprint(Map<String, String> definition) {
+        StringBuilder canonical = new StringBuilder();
+        new TreeMap<>(definition).forEach((component, value) -> canonical.append(component).append('=')
+                .append(value.length()).append(':').append(value).append('\n'));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
+     * The components of {@code stored} that differ from this metric's definition, as one phrase, e.g.
+     * {@code "allowed_lateness: stored PT1M, now PT10S"}; empty if none does.
+     */
+    public String differencesFrom(Map<String, String> stored) {
+        List<String> differences = new ArrayList<>();
+        Map<String, String> now = definition();
+        for (String component : now.keySet()) {
+            String before = stored.get(component);
+            if (!now.get(component).equals(before)) {
+                differences.add(component + ": stored " + (before == null ? "nothing" : show(before)) + ", now "
+                        + show(now.get(component)));
+            }
+        }
+        return String.join("; ", differences);
+    }
+
+    private static String show(String value) {
+        return value.isEmpty() ? "none" : value;
     }
 
     @Override

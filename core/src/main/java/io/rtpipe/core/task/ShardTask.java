@@ -5,11 +5,13 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,11 +54,30 @@ public final class ShardTask {
 
     /**
      * The progress to restart a shard from: {@link ShardProgress#initial()} when it has no checkpoint yet (null),
-     * otherwise the entry stored for exactly that checkpoint; empty when that entry is missing, which the caller must
-     * treat as an error (windows open at the checkpoint cannot be rebuilt), not as a fresh start.
+     * otherwise the entry stored for exactly that checkpoint, provided every metric of {@code config} it recorded is
+     * defined as it was then (a metric it did not record is new: it starts from no event, as on a new shard).
+     *
+     * @throws ProgressException when that entry is missing (windows open at the checkpoint cannot be rebuilt, so this
+     *                           is an error, not a fresh start), or a metric's definition differs
      */
-    public static Optional<ShardProgress> progressAt(ProgressPort progress, String shardId, RecordPosition checkpoint) {
-        return checkpoint == null ? Optional.of(ShardProgress.initial()) : progress.load(shardId, checkpoint);
+    public static ShardProgress restore(EngineConfig config, ProgressPort progress, String shardId,
+                                        RecordPosition checkpoint) {
+        if (checkpoint == null) {
+            return ShardProgress.initial();
+        }
+        ShardProgress stored = progress.load(shardId, checkpoint).orElseThrow(() -> new ProgressException("shard "
+                + shardId + " was checkpointed at " + checkpoint + " but no progress is stored for that checkpoint "
+                + "(progress table emptied or replaced, or the shard checkpointed by another application), so its "
+                + "open windows cannot be rebuilt"));
+        for (MetricSpec metric : config.metrics()) {
+            Map<String, String> before = stored.definitions().get(metric.name());
+            if (before != null && !MetricSpec.fingerprint(before).equals(metric.fingerprint())) {
+                throw new ProgressException("metric " + metric.name() + " is defined otherwise than when shard "
+                        + shardId + " stored its progress (" + metric.differencesFrom(before) + "): give a changed "
+                        + "metric a new name, or run the old definition");
+            }
+        }
+        return stored;
     }
 
     public String shardId() {

@@ -38,8 +38,9 @@ import java.util.TreeMap;
  *   <li>Archive, dead-letter and late-record objects go to per-shard maps keyed like the S3 objects, by the interval's
  *       first position; a write replaces the object (also when the new list is empty).</li>
  *   <li>Shard progress is stored like the DynamoDB progress item, one entry per checkpoint, pruned by the task.
- *       A restart restores the entry whose checkpoint equals KCL's checkpoint (no entry there fails the test) and
- *       replays every record after it.</li>
+ *       A restart restores the entry whose checkpoint equals KCL's checkpoint (no entry there, or one written under
+ *       another definition of a metric, throws {@link io.rtpipe.core.task.ProgressException}) and replays every
+ *       record after it.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -72,6 +73,8 @@ public final class EngineTestDriver {
         final String id;
         final List<InputRecord> stream = new ArrayList<>();
         final InMemoryCheckpointer checkpointer;
+        /** The spec the shard's worker runs (another after {@link #redeploy}). */
+        EngineConfig config = EngineTestDriver.this.config;
         ShardTask task;
         boolean ended;
         int restarts;
@@ -184,12 +187,23 @@ public final class EngineTestDriver {
         restart(shard(shardId));
     }
 
+    /**
+     * Restarts the shard's worker (as {@link #crash}) running {@code newConfig}: a redeploy with a changed spec, or a
+     * second worker of the application taking the shard over with its own spec.
+     *
+     * @throws io.rtpipe.core.task.ProgressException if a metric of {@code newConfig} is defined otherwise than when
+     *                                               the shard's progress was stored (the worker refuses the shard)
+     */
+    public void redeploy(String shardId, EngineConfig newConfig) {
+        Shard shard = shard(shardId);
+        shard.config = Objects.requireNonNull(newConfig, "newConfig");
+        restart(shard);
+    }
+
     private void restart(Shard shard) {
         RecordPosition kclCheckpoint = shard.checkpointer.position;
-        ShardProgress restoreFrom = ShardTask.progressAt(progress, shard.id, kclCheckpoint)
-                .orElseThrow(() -> new IllegalStateException("no stored progress for shard " + shard.id
-                        + " at its KCL checkpoint " + kclCheckpoint));
-        shard.task = new ShardTask(config, shard.id, restoreFrom, ports, RETHROW_ENGINE_ERRORS);
+        ShardProgress restoreFrom = ShardTask.restore(shard.config, progress, shard.id, kclCheckpoint);
+        shard.task = new ShardTask(shard.config, shard.id, restoreFrom, ports, RETHROW_ENGINE_ERRORS);
         shard.restarts++;
         shard.task.process(shard.stream.stream()
                 .filter(record -> kclCheckpoint == null || record.position().compareTo(kclCheckpoint) > 0)

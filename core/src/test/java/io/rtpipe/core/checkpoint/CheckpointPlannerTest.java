@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * be exactly the records, dead letters, late records and max time of its interval.
  */
 class CheckpointPlannerTest {
-    private final CheckpointPlanner planner = new CheckpointPlanner(List.of("m"), RecordPosition.of("1000"));
+    private final CheckpointPlanner planner = new CheckpointPlanner(List.of("m"), Map.of(), RecordPosition.of("1000"));
     private final List<InputRecord> all = new ArrayList<>();
     private final List<InputRecord> archived = new ArrayList<>();
     private long committed = -1;

@@ -1,10 +1,14 @@
 package io.rtpipe.core.testing;
 
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.task.ProgressException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,5 +116,28 @@ class EngineTestDriverTest {
         driver.finish("s");
         assertThatThrownBy(() -> driver.send("s", event(1, "a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> driver.checkpoint("unknown")).hasMessageContaining("no record was sent");
+    }
+
+    @Test
+    void aWorkerWhoseSpecDefinesAMetricOtherwiseRefusesTheShardNamingTheDifference() {
+        MetricSpec before = MetricSpec.builder(MetricSpec.EVENTS_PER_MINUTE).groupBy("type")
+                .allowedLateness(Duration.ofSeconds(60)).build();
+        EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metric(before).build());
+        sendFirstPart(driver);
+        driver.send("shard-a", event(200_000, "click")); // watermark 140 s: minutes 0 and 1 fire on shard-a
+        driver.checkpoint("shard-a");
+        EngineConfig lateness10s = EngineConfig.builder().metric(MetricSpec.builder(MetricSpec.EVENTS_PER_MINUTE)
+                .groupBy("type").allowedLateness(Duration.ofSeconds(10)).build()).build();
+        assertThatThrownBy(() -> driver.redeploy("shard-a", lateness10s)).isInstanceOf(ProgressException.class)
+                .hasMessage("metric events_per_minute is defined otherwise than when shard shard-a stored its "
+                        + "progress (allowed_lateness: stored PT1M, now PT10S): give a changed metric a new name, "
+                        + "or run the old definition");
+
+        EngineConfig renamed = EngineConfig.builder().metric(MetricSpec.builder("events_per_minute_10s")
+                .groupBy("type").allowedLateness(Duration.ofSeconds(10)).build()).build();
+        driver.redeploy("shard-a", renamed); // a new metric: starts from no event
+        driver.redeploy("shard-a", EngineConfig.builder().metric(before).build()); // the old definition resumes
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=5", "0s/view=1", "60s/click=1", "180s/click=1");
     }
 }
