@@ -1,10 +1,10 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
-import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.FencedException;
 import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ShardTask;
 import io.rtpipe.core.task.TaskListener;
@@ -44,6 +44,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(AnalyticsRecordProcessor.class);
 
     private final EngineConfig engineConfig;
+    private final String workerId;
     private final TaskPorts ports;
     private final ConsumerStats stats;
     private final Duration checkpointInterval;
@@ -56,10 +57,11 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private Instant lastCheckpointAttempt;
 
     /** @param refused told when a shard cannot resume from its stored progress (the worker must stop) */
-    AnalyticsRecordProcessor(EngineConfig engineConfig, TaskPorts ports, ConsumerStats stats,
+    AnalyticsRecordProcessor(EngineConfig engineConfig, String workerId, TaskPorts ports, ConsumerStats stats,
                              Duration checkpointInterval, BooleanSupplier drainRequested,
                              Consumer<ProgressException> refused, Clock clock) {
         this.engineConfig = engineConfig;
+        this.workerId = workerId;
         this.ports = ports;
         this.stats = stats;
         this.checkpointInterval = checkpointInterval;
@@ -71,27 +73,21 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     @Override
     public void initialize(InitializationInput input) {
         shardId = input.shardId();
-        ShardProgress progress;
+        ExtendedSequenceNumber handedOver = input.extendedSequenceNumber();
+        // TRIM_HORIZON, LATEST, AT_TIMESTAMP: nothing read yet.
+        RecordPosition checkpoint = handedOver == null || handedOver.isSentinelCheckpoint() ? null
+                : new RecordPosition(handedOver.sequenceNumber(), handedOver.subSequenceNumber());
         try {
-            progress = restore(input.extendedSequenceNumber());
+            task = ShardTask.start(engineConfig, shardId, workerId, checkpoint, ports, new Reports());
         } catch (ProgressException e) {
             // Resuming would write wrong results: the shard stays untouched and the worker stops (exit code 2).
             LOG.error("Shard {} not started: {}", shardId, e.getMessage());
             refused.accept(e);
             return;
         }
-        task = new ShardTask(engineConfig, shardId, progress, ports, new Reports());
         lastCheckpointAttempt = clock.instant();
         stats.shardStarted(shardId);
-        LOG.info("Shard {} starts after {}", shardId, progress.checkpoint() == null
-                ? input.extendedSequenceNumber() : progress.checkpoint());
-    }
-
-    private ShardProgress restore(ExtendedSequenceNumber handedOver) {
-        // TRIM_HORIZON, LATEST, AT_TIMESTAMP: nothing read yet.
-        RecordPosition checkpoint = handedOver == null || handedOver.isSentinelCheckpoint() ? null
-                : new RecordPosition(handedOver.sequenceNumber(), handedOver.subSequenceNumber());
-        return ShardTask.restore(engineConfig, ports.progress(), shardId, checkpoint);
+        LOG.info("Shard {} starts after {}", shardId, checkpoint == null ? handedOver : checkpoint);
     }
 
     @Override
@@ -100,12 +96,14 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
             return;
         }
         List<KinesisClientRecord> records = input.records();
-        if (!task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
-            return;
+        if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
+            stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
+            if (task.writeFiredResults() && checkpointDue()) {
+                checkpoint(input.checkpointer(), false);
+            }
         }
-        stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
-        if (task.writeFiredResults() && checkpointDue()) {
-            checkpoint(input.checkpointer(), false);
+        if (task.isFenced()) {
+            dropState(); // a newer owner holds the shard: as on lease loss (KCL's own notice may come later)
         }
     }
 
@@ -206,6 +204,11 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         public void pruneFailed(RecordPosition keepFrom, RuntimeException cause) {
             LOG.debug("Shard {}: pruning old progress failed (harmless, retried next time): {}", shardId,
                     cause.getMessage());
+        }
+
+        @Override
+        public void fenced(FencedException cause) {
+            LOG.warn("Shard {}: write refused, dropping the shard: {}", shardId, cause.getMessage());
         }
 
         @Override

@@ -162,14 +162,16 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private Scheduler newScheduler() {
+        var progress = new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(),
+                config.streamName());
         var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
-                new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
+                progress, progress);
         // One processor per shard lease; all share the sinks, stats and drain switch.
-        ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,
-                config.checkpointInterval(), drainRequested::get, e -> refusedShard.compareAndSet(null, e),
-                Clock.systemUTC());
+        ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
+                outputs, stats, config.checkpointInterval(), drainRequested::get,
+                e -> refusedShard.compareAndSet(null, e), Clock.systemUTC());
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
                 .tableName(config.leaseTableName());

@@ -3,6 +3,7 @@ package io.rtpipe.consumer;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.OwnershipPort;
 import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ProgressPort;
 import io.rtpipe.core.task.TaskPorts;
@@ -23,7 +24,7 @@ class AnalyticsRecordProcessorTest {
     /** A progress table that holds nothing (emptied, or replaced by a new one). */
     private static final ProgressPort EMPTY_PROGRESS = new ProgressPort() {
         @Override
-        public void save(String shardId, ShardProgress progress) {
+        public void save(String shardId, ShardProgress progress, long epoch) {
             throw new AssertionError("a refused shard stores nothing");
         }
 
@@ -39,9 +40,22 @@ class AnalyticsRecordProcessorTest {
 
     private final List<ProgressException> refusals = new ArrayList<>();
     private final ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
+    private final List<String> claims = new ArrayList<>();
+    private final OwnershipPort ownership = new OwnershipPort() {
+        @Override
+        public long claim(String shardId, String owner) {
+            claims.add(owner + " claims " + shardId);
+            return claims.size();
+        }
+
+        @Override
+        public void requireOwner(String shardId, long epoch) {
+        }
+    };
     private final AnalyticsRecordProcessor processor = new AnalyticsRecordProcessor(EngineConfig.defaults(),
-            new TaskPorts((shard, plan) -> List.of(), results -> {
-            }, EMPTY_PROGRESS), stats, Duration.ofSeconds(1), () -> false, refusals::add, Clock.systemUTC());
+            "worker-1", new TaskPorts((shard, plan) -> List.of(), results -> {
+            }, EMPTY_PROGRESS, ownership), stats, Duration.ofSeconds(1), () -> false, refusals::add,
+            Clock.systemUTC());
 
     @Test
     void aShardCheckpointedWithoutStoredProgressIsRefusedNotStartedFresh() {
@@ -53,6 +67,7 @@ class AnalyticsRecordProcessorTest {
                 + "stored for that checkpoint (progress table emptied or replaced, or the shard checkpointed by "
                 + "another application), so its open windows cannot be rebuilt");
         assertThat(stats.shardsHeld()).as("the shard is not started").isZero();
+        assertThat(claims).as("nor claimed from its owner").isEmpty();
     }
 
     @Test
@@ -61,5 +76,6 @@ class AnalyticsRecordProcessorTest {
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
         assertThat(refusals).isEmpty();
         assertThat(stats.shardsHeld()).isEqualTo(1);
+        assertThat(claims).containsExactly("worker-1 claims shardId-000000000001");
     }
 }

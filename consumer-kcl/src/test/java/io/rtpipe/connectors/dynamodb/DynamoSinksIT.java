@@ -4,6 +4,7 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.FencedException;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Results sink, results query and progress store against the sandbox's DynamoDB (dynalite by default). */
 @ExtendWith(SandboxExtension.class)
@@ -100,9 +102,10 @@ class DynamoSinksIT {
         var store = new ProgressStore(dynamoDb, table, "app", "stream");
         var other = new ProgressStore(dynamoDb, table, "other-app", "stream");
         List<ShardProgress> saved = new ArrayList<>();
+        long epoch = store.claim("shard-1", "worker-a"); // its owner item shares the partition: pruning skips it
         for (String seq : List.of("9", "10", "100", "1000")) { // numeric, not lexical, order matters for pruning
             var progress = new ShardProgress(RecordPosition.of(seq), Map.of("m", Long.parseLong(seq)), Map.of());
-            store.save("shard-1", progress);
+            store.save("shard-1", progress, epoch);
             saved.add(progress);
         }
 
@@ -114,5 +117,26 @@ class DynamoSinksIT {
         store.deleteBefore("shard-1", RecordPosition.of("100"));
 
         assertThat(store.checkpoints("shard-1")).containsExactly(RecordPosition.of("100"), RecordPosition.of("1000"));
+    }
+
+    @Test
+    void aClaimFencesThePreviousOwnersEpoch() {
+        String table = unique("progress");
+        ProgressStore.createTableIfMissing(dynamoDb, table);
+        var store = new ProgressStore(dynamoDb, table, "app", "stream");
+        long old = store.claim("shard-1", "worker-a");
+        store.requireOwner("shard-1", old);
+        long current = store.claim("shard-1", "worker-b");
+        assertThat(current).isEqualTo(old + 1);
+        assertThat(store.claim("shard-2", "worker-a")).as("epochs are per shard").isEqualTo(1);
+
+        assertThatThrownBy(() -> store.requireOwner("shard-1", old)).isInstanceOf(FencedException.class)
+                .hasMessage("shard shard-1 is owned by epoch 2 (worker-b), not by epoch 1: this worker lost the shard");
+        var progress = new ShardProgress(RecordPosition.of("5"), Map.of("m", 5L), Map.of());
+        store.save("shard-1", progress, current);
+        assertThatThrownBy(() -> store.save("shard-1", progress, old)).isInstanceOf(FencedException.class)
+                .hasMessageContaining("stored by a newer owner than epoch 1");
+        store.requireOwner("shard-1", current);
+        assertThat(store.load("shard-1", RecordPosition.of("5"))).contains(progress);
     }
 }

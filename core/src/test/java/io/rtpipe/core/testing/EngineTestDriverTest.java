@@ -140,4 +140,20 @@ class EngineTestDriverTest {
         driver.finishAll();
         assertThat(counts(driver)).containsExactly("0s/click=5", "0s/view=1", "60s/click=1", "180s/click=1");
     }
+
+    @Test
+    void aZombieWorkersWritesAreRefusedAndItStops() {
+        EngineTestDriver driver = new EngineTestDriver();
+        sendFirstPart(driver);
+        driver.zombie("shard-a"); // worker-0 lost its lease unawares; worker-1 took shard-a over
+        driver.send("shard-a", event(130_000, "view")); // both fire minute 1
+        driver.zombiesWrite("shard-a");
+        assertThat(driver.refusedWrites()).containsExactly("shard shard-a is owned by epoch 2 (worker-1), not by "
+                + "epoch 1");
+        driver.zombiesWrite("shard-a"); // the zombie was dropped: nothing more is tried
+        assertThat(driver.refusedWrites()).hasSize(1);
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=4", "0s/view=1", "60s/click=1", "120s/view=1");
+        assertThat(driver.archivedRecords("shard-a")).containsExactlyElementsOf(driver.stream("shard-a"));
+    }
 }
