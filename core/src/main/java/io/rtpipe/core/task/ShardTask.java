@@ -27,6 +27,10 @@ import java.util.Optional;
  * unwritten partials included), so nothing is checkpointed past data that is not durable and the next call retries;
  * a crash anywhere replays from the previous checkpoint and rewrites the same keys.
  *
+ * <p>Fencing: {@link #start} claims the shard's next owner epoch ({@link OwnershipPort}); results and interval
+ * objects are written only after the epoch is confirmed current, progress only under it, so a task whose shard a
+ * newer owner took writes nothing more ({@link #isFenced()}) instead of overwriting that owner's objects.
+ *
  * <p>An unexpected engine error stalls the task (reported once, no more records or checkpoints) rather than skipping
  * records. Not thread-safe: one task per shard, driven from one thread.
  */
