@@ -113,6 +113,7 @@ public final class KclConsumer implements AutoCloseable {
      * (see {@link #awaitReady(Duration)}).
      *
      * @throws IllegalStateException with one sentence naming what is missing, unreachable or keyed otherwise
+     * @throws ProgressException naming a metric this spec defines otherwise than the application did before
      */
     public synchronized void start() {
         if (scheduler != null) {
@@ -127,6 +128,9 @@ public final class KclConsumer implements AutoCloseable {
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            // Before any lease: a worker whose spec defines a metric otherwise than the application did stops here.
+            new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName())
+                    .requireDefinitions(config.engine());
             // KCL creates a missing lease table itself, but would only fail lease by lease on one keyed otherwise.
             KeySchemaCheck.requireIfExists(dynamoDb, config.leaseTableName(), Tables.LEASES);
             leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());

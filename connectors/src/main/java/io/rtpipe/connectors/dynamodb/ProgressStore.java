@@ -1,12 +1,15 @@
 package io.rtpipe.connectors.dynamodb;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.contract.Tables;
 import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.task.FencedException;
 import io.rtpipe.core.task.OwnershipPort;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ProgressPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,10 @@ import java.util.Optional;
  * (S, the worker id), {@code claimed_at} (S). A claim raises the epoch by a conditional put (on the epoch read), so
  * two claims never get the same epoch; a progress put is conditional on no newer epoch's entry being there, and
  * {@link #requireOwner} is a strongly consistent read of the owner item.
+ *
+ * <p>The application's metric definitions: partition {@code <application>|<stream>|#}, sort key
+ * {@code definitions}; {@code definitions} (S, JSON: metric to its {@code MetricSpec.definition()}), {@code version}
+ * (N, for conditional updates). See {@link #requireDefinitions}.
  */
 public final class ProgressStore implements ProgressPort, OwnershipPort {
 
@@ -52,6 +59,12 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
     private static final String OWNER = "owner";
     private static final String CLAIMED_AT = "claimed_at";
     private static final int CLAIM_ATTEMPTS = 10;
+    /** The application's metric definitions: one item per application and stream (no shard id has a '#'). */
+    private static final String DEFINITIONS_ITEM = "definitions";
+    private static final String DEFINITIONS = "definitions";
+    private static final String VERSION = "version";
+    private static final TypeReference<Map<String, Map<String, String>>> DEFINITIONS_JSON = new TypeReference<>() {
+    };
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DynamoDbClient dynamoDb;
@@ -104,6 +117,64 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
         } catch (ConditionalCheckFailedException e) {
             throw new FencedException("shard " + shardId + " has progress at " + checkpoint + " stored by a newer owner "
                     + "than epoch " + epoch + ": this worker lost the shard");
+        }
+    }
+
+    /**
+     * Checks that every metric of {@code config} is defined as the application's workers defined it so far (on any
+     * shard, in any earlier run) and records the metrics new to it, so two workers of one application cannot run
+     * different definitions of a metric into one table. Metrics missing from {@code config} stay recorded (renamed
+     * or removed metrics are other metrics).
+     *
+     * @throws ProgressException naming the first metric defined otherwise and what differs
+     */
+    public void requireDefinitions(EngineConfig config) {
+        Map<String, AttributeValue> key = Map.of(SHARD, AttributeValue.fromS(application + "|" + stream + "|#"),
+                CHECKPOINT, AttributeValue.fromS(DEFINITIONS_ITEM));
+        for (int attempt = 1; ; attempt++) {
+            var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)).item();
+            boolean exists = item != null && !item.isEmpty();
+            Map<String, Map<String, String>> stored = exists ? parseDefinitions(item.get(DEFINITIONS).s()) : Map.of();
+            ProgressException.requireSameDefinitions(config, stored, "application " + application
+                    + " recorded it");
+            Map<String, Map<String, String>> merged = new java.util.TreeMap<>(stored);
+            config.metrics().forEach(metric -> merged.put(metric.name(), metric.definition()));
+            if (merged.equals(stored)) {
+                return;
+            }
+            long version = exists ? Long.parseLong(item.get(VERSION).n()) : 0;
+            Map<String, AttributeValue> updated = new java.util.HashMap<>(key);
+            updated.put(DEFINITIONS, AttributeValue.fromS(writeJson(merged)));
+            updated.put(VERSION, AttributeValue.fromN(Long.toString(version + 1)));
+            try {
+                dynamoDb.putItem(b -> b.tableName(table).item(updated)
+                        .conditionExpression(exists ? "#v = :v" : "attribute_not_exists(#v)")
+                        .expressionAttributeNames(Map.of("#v", VERSION))
+                        .expressionAttributeValues(exists
+                                ? Map.of(":v", AttributeValue.fromN(Long.toString(version))) : null));
+                return;
+            } catch (ConditionalCheckFailedException e) {
+                if (attempt >= CLAIM_ATTEMPTS) {
+                    throw new IllegalStateException("could not record the metric definitions of application "
+                            + application + ": " + CLAIM_ATTEMPTS + " other updates came in between", e);
+                }
+            }
+        }
+    }
+
+    private static Map<String, Map<String, String>> parseDefinitions(String json) {
+        try {
+            return JSON.readValue(json, DEFINITIONS_JSON);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored metric definitions are not readable: " + json, e);
+        }
+    }
+
+    private static String writeJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + value, e);
         }
     }
 

@@ -15,7 +15,8 @@ class ProgressStoreTest {
     void progressJsonRoundTrip() {
         var progress = new ShardProgress(new RecordPosition("49590338271490256608559692538361571095921575989136588898", 4),
                 Map.of("events_per_minute", 1_714_567_890_123L), Map.of("events_per_minute", 1_714_567_800_000L),
-                Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()));
+                Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()),
+                Map.of("events_per_minute", 1_714_567_890_123L));
 
         assertThat(ProgressStore.fromJson(ProgressStore.toJson(progress))).isEqualTo(progress);
     }

@@ -4,7 +4,10 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.task.FencedException;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -138,5 +141,25 @@ class DynamoSinksIT {
                 .hasMessageContaining("stored by a newer owner than epoch 1");
         store.requireOwner("shard-1", current);
         assertThat(store.load("shard-1", RecordPosition.of("5"))).contains(progress);
+    }
+
+    @Test
+    void anApplicationsWorkersMustAgreeOnEveryMetricsDefinition() {
+        String table = unique("progress");
+        ProgressStore.createTableIfMissing(dynamoDb, table);
+        var store = new ProgressStore(dynamoDb, table, "app", "stream");
+        MetricSpec perMinute = MetricSpec.builder("per_minute").groupBy("type").build();
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute).build());
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute).build()); // a second worker, same spec
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute)
+                .metric(MetricSpec.builder("per_page").groupBy("page").build()).build()); // a new metric joins
+
+        EngineConfig changed = EngineConfig.builder().metric(MetricSpec.builder("per_page").groupBy("page")
+                .maxKeysPerWindow(10).build()).build();
+        assertThatThrownBy(() -> store.requireDefinitions(changed)).isInstanceOf(ProgressException.class)
+                .hasMessage("metric per_page is defined otherwise than when application app recorded it "
+                        + "(max_keys_per_window: stored 100000, now 10): give a changed metric a new name, or run "
+                        + "the old definition");
+        new ProgressStore(dynamoDb, table, "other-app", "stream").requireDefinitions(changed);
     }
 }

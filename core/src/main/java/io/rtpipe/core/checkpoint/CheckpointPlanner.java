@@ -117,9 +117,11 @@ public final class CheckpointPlanner {
      * of the oldest open window), or at the last added record if that is {@link #NOTHING_OPEN}.
      *
      * @param maxTimeFired per metric, the highest event time at which every window written so far had fired
+     * @param drainedThrough per metric, the highest event time at the last drain ({@link ShardProgress})
      * @return empty if that position is not after the committed checkpoint
      */
-    public Optional<CheckpointPlan> plan(long oldestOpenIndex, Map<String, Long> maxTimeFired) {
+    public Optional<CheckpointPlan> plan(long oldestOpenIndex, Map<String, Long> maxTimeFired,
+                                         Map<String, Long> drainedThrough) {
         long checkpointIndex = oldestOpenIndex == NOTHING_OPEN ? nextIndex() - 1 : oldestOpenIndex - 1;
         if (checkpointIndex <= committedIndex) {
             return Optional.empty();
@@ -136,7 +138,7 @@ public final class CheckpointPlanner {
         RecordPosition checkpointAt = records[last].position();
         return Optional.of(new CheckpointPlan(records[start].position(), checkpointAt, archive,
                 upTo(deadLetters, checkpointIndex), upTo(lateRecords, checkpointIndex),
-                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired, definitions)));
+                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough)));
     }
 
     private static <T> List<T> upTo(ArrayDeque<Indexed<T>> items, long lastIndex) {

@@ -49,8 +49,8 @@ final class SessionState extends MetricState {
     private final TreeMap<Long, Slice> slices = new TreeMap<>();
     private long nextSequence;
 
-    SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired) {
-        super(reader, maxTimeAtCheckpoint, maxTimeFired);
+    SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
+        super(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
         gap = ((SessionWindows) reader.spec().windows()).gapMillis();
     }
 
@@ -58,7 +58,7 @@ final class SessionState extends MetricState {
     void add(long recordIndex, InputRecord record, EventFields fields, List<LateRecord> lateOut) {
         long t = reader.eventTime;
         long spanEnd = t + gap;
-        if (spanEnd <= watermark()) {
+        if (spanEnd <= watermark() || t <= drainedThrough) { // a drain wrote every session up to its time
             lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(t)));
             late++;
             return;

@@ -1,5 +1,10 @@
 package io.rtpipe.core.task;
 
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+
+import java.util.Map;
+
 /**
  * A shard cannot resume from its stored progress: the entry of its checkpoint is missing, or a metric's definition
  * differs from the one that progress was written under. Resuming anyway would write wrong results, so the worker
@@ -8,5 +13,24 @@ package io.rtpipe.core.task;
 public final class ProgressException extends RuntimeException {
     public ProgressException(String message) {
         super(message);
+    }
+
+    /**
+     * Throws unless every metric of {@code config} that {@code stored} defines is defined the same way (a metric it
+     * does not define is new).
+     *
+     * @param stored     metric name to its stored {@code MetricSpec.definition()}
+     * @param whenStored completes "defined otherwise than when ...", e.g. "shard X stored its progress"
+     */
+    public static void requireSameDefinitions(EngineConfig config, Map<String, Map<String, String>> stored,
+                                              String whenStored) {
+        for (MetricSpec metric : config.metrics()) {
+            Map<String, String> before = stored.get(metric.name());
+            if (before != null && !MetricSpec.fingerprint(before).equals(metric.fingerprint())) {
+                throw new ProgressException("metric " + metric.name() + " is defined otherwise than when "
+                        + whenStored + " (" + metric.differencesFrom(before) + "): give a changed metric a new name, "
+                        + "or run the old definition");
+            }
+        }
     }
 }

@@ -5,13 +5,11 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
-import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -96,14 +94,8 @@ public final class ShardTask {
                 + shardId + " was checkpointed at " + checkpoint + " but no progress is stored for that checkpoint "
                 + "(progress table emptied or replaced, or the shard checkpointed by another application), so its "
                 + "open windows cannot be rebuilt"));
-        for (MetricSpec metric : config.metrics()) {
-            Map<String, String> before = stored.definitions().get(metric.name());
-            if (before != null && !MetricSpec.fingerprint(before).equals(metric.fingerprint())) {
-                throw new ProgressException("metric " + metric.name() + " is defined otherwise than when shard "
-                        + shardId + " stored its progress (" + metric.differencesFrom(before) + "): give a changed "
-                        + "metric a new name, or run the old definition");
-            }
-        }
+        ProgressException.requireSameDefinitions(config, stored.definitions(), "shard " + shardId
+                + " stored its progress");
         return stored;
     }
 

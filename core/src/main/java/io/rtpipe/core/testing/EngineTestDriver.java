@@ -268,6 +268,21 @@ public final class EngineTestDriver {
         shard.zombies.forEach(ShardTask::endOfInput);
     }
 
+    /**
+     * An operator's drain of a bounded input ({@code rtpipe local}): the worker declares its input complete, fires
+     * every open window, checkpoints and stops; the next run (a new worker, from KCL's checkpoint) may be sent more
+     * records, which must not rewrite the drained windows.
+     *
+     * @return whether the drain's checkpoint was taken
+     */
+    public boolean drain(String shardId) {
+        Shard shard = shard(shardId);
+        shard.task.endOfInput();
+        boolean checkpointed = shard.task.checkpoint(shard.checkpointer, false);
+        restart(shard);
+        return checkpointed;
+    }
+
     /** {@link #endOfInput} then a full {@link #checkpoint}. */
     public void finish(String shardId) {
         endOfInput(shardId);

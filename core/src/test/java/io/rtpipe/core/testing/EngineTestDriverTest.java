@@ -156,4 +156,20 @@ class EngineTestDriverTest {
         assertThat(counts(driver)).containsExactly("0s/click=4", "0s/view=1", "60s/click=1", "120s/view=1");
         assertThat(driver.archivedRecords("shard-a")).containsExactlyElementsOf(driver.stream("shard-a"));
     }
+
+    @Test
+    void eventsAfterADrainForADrainedWindowAreLateInsteadOfRewritingIt() {
+        EngineTestDriver driver = new EngineTestDriver();
+        for (int i = 0; i < 100; i++) {
+            driver.send("shard-a", event(i * 500L, "click"));
+        }
+        assertThat(driver.drain("shard-a")).isTrue(); // minute 0 written as final: 100 clicks
+        for (int i = 0; i < 3; i++) {
+            driver.send("shard-a", event(55_000 + i, "click")); // the next run: minute 0 again
+        }
+        driver.send("shard-a", event(60_000, "click")); // minute 1 is new
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=100", "60s/click=1");
+        assertThat(driver.lateRecords("shard-a")).hasSize(3);
+    }
 }
