@@ -170,7 +170,8 @@ public final class KclConsumer implements AutoCloseable {
                 config.streamName());
         var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
-                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
+                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
+                        config.engine()),
                 progress, progress);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),

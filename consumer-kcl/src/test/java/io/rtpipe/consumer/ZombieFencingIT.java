@@ -94,7 +94,8 @@ class ZombieFencingIT {
         ResultsTable.createIfMissing(dynamoDb, resultsTable);
         var progress = new ProgressStore(dynamoDb, progressTable, "app", STREAM);
         var ports = new TaskPorts(new S3IntervalSink(s3, bucket, STREAM, RetryPolicy.defaults()),
-                new ResultsSink(dynamoDb, resultsTable, RetryPolicy.defaults(), Duration.ofDays(1)), progress, progress);
+                new ResultsSink(dynamoDb, resultsTable, RetryPolicy.defaults(), Duration.ofDays(1),
+                        EngineConfig.defaults()), progress, progress);
         EngineConfig config = EngineConfig.defaults();
 
         List<InputRecord> stream = new ArrayList<>();

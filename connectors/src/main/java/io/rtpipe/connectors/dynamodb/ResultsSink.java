@@ -2,6 +2,7 @@ package io.rtpipe.connectors.dynamodb;
 
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.task.ResultsPort;
 import org.slf4j.Logger;
@@ -37,22 +38,28 @@ public final class ResultsSink implements ResultsPort {
     private final String table;
     private final RetryPolicy retry;
     private final Duration retention;
+    /** Per metric, its definition's fingerprint, written with each of its results. */
+    private final Map<String, String> fingerprints = new java.util.HashMap<>();
     private final Clock clock;
 
     /**
      * @param retention how long after its window's end a result may be deleted by the table's TTL (each item's
      *                  {@code expiresAt})
+     * @param engine    the metrics written: each item records its metric's fingerprint
      */
-    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention) {
-        this(dynamoDb, table, retry, retention, Clock.systemUTC());
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention,
+                       EngineConfig engine) {
+        this(dynamoDb, table, retry, retention, engine, Clock.systemUTC());
     }
 
-    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, Clock clock) {
+    ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, EngineConfig engine,
+                Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.table = Objects.requireNonNull(table, "table");
         this.retry = Objects.requireNonNull(retry, "retry");
         this.retention = Objects.requireNonNull(retention, "retention");
         this.clock = Objects.requireNonNull(clock, "clock");
+        engine.metrics().forEach(metric -> fingerprints.put(metric.name(), metric.fingerprint()));
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("the result retention must be positive, got " + retention);
         }
@@ -69,7 +76,8 @@ public final class ResultsSink implements ResultsPort {
         Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
         var now = clock.instant();
         for (WindowResult result : results) {
-            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention);
+            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention,
+                    fingerprints.get(result.metric()));
             bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
                     WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }

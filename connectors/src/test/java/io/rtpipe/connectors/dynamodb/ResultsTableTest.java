@@ -31,7 +31,7 @@ class ResultsTableTest {
         values.put("hll", sketch);
         WindowResult original = result(START, Map.of("type", "click", "region", "eu"), "shardId-1", values);
 
-        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30)));
+        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30), null));
 
         assertThat(back.metric()).isEqualTo("m");
         assertThat(back.windowStart()).isEqualTo(START);
@@ -52,10 +52,10 @@ class ResultsTableTest {
 
         for (Instant writtenAt : List.of(Instant.parse("2024-05-01T12:01:05Z"),
                 Instant.parse("2026-01-01T00:00:00Z"))) {
-            assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30)).get("expiresAt").n())
+            assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30), null).get("expiresAt").n())
                     .isEqualTo(Long.toString(windowEndPlus30Days));
         }
-        assertThat(ResultsTable.toItem(result, START, Duration.ofHours(1)).get("expiresAt").n())
+        assertThat(ResultsTable.toItem(result, START, Duration.ofHours(1), null).get("expiresAt").n())
                 .isEqualTo(Long.toString(Instant.parse("2024-05-01T13:01:00Z").getEpochSecond()));
     }
 

@@ -55,7 +55,8 @@ class DynamoSinksIT {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
         ResultsTable.createIfMissing(dynamoDb, table); // idempotent
-        var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7));
+        var sink = new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7),
+                EngineConfig.defaults());
         List<WindowResult> results = new ArrayList<>();
         for (int minute = 0; minute < 20; minute++) {
             for (String type : List.of("click", "view")) {
@@ -86,7 +87,7 @@ class DynamoSinksIT {
     void everyResultItemCarriesItsExpiryForTheTablesTtl() {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);
-        new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7))
+        new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7), EngineConfig.defaults())
                 .write(List.of(count(0, "click", "shard-0", 5)));
 
         var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
@@ -161,5 +162,25 @@ class DynamoSinksIT {
                         + "(max_keys_per_window: stored 100000, now 10): give a changed metric a new name, or run "
                         + "the old definition");
         new ProgressStore(dynamoDb, table, "other-app", "stream").requireDefinitions(changed);
+    }
+
+    @Test
+    void resultsCarryTheirMetricsFingerprintAndAQueryUnderAnotherDefinitionIsRefused() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7), EngineConfig.defaults())
+                .write(List.of(count(0, "click", "shard-0", 5)));
+        var query = new ResultsQuery(dynamoDb, table);
+
+        assertThat(query.merged(EngineConfig.defaults(), "events_per_minute", T0, T0.plusSeconds(60), Map.of()))
+                .singleElement().satisfies(r -> assertThat(r.values()).containsEntry("count", 5L));
+        EngineConfig otherLateness = EngineConfig.builder().metric(MetricSpec.builder("events_per_minute")
+                .groupBy("type").dedup("event_id").allowedLateness(Duration.ofSeconds(30)).build()).build();
+        assertThatThrownBy(() -> query.merged(otherLateness, "events_per_minute", T0, T0.plusSeconds(60), Map.of()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("results of metric events_per_minute (window starting 2024-05-01T12:00:00Z) were written "
+                        + "under another definition of it (fingerprint " + MetricSpec.eventsPerMinute().fingerprint()
+                        + ", this spec's " + otherLateness.metrics().get(0).fingerprint() + "): query with the spec "
+                        + "that wrote them");
     }
 }

@@ -82,7 +82,8 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
-                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention()),
+                new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention(),
+                        engine),
                 retry));
     }
 
