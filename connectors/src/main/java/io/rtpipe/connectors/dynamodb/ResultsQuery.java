@@ -5,6 +5,7 @@ import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.ResultMerger;
+import io.rtpipe.core.task.ProgressException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -62,7 +63,7 @@ public final class ResultsQuery {
      * with {@code engine}'s aggregates, group keys in the metric's group-by order.
      *
      * @throws IllegalArgumentException if {@code engine} does not define {@code metric}
-     * @throws IllegalStateException if a partial was written under another definition of the metric
+     * @throws ProgressException if a partial was written under another definition of the metric
      */
     public List<MergedResult> merged(EngineConfig engine, String metric, Instant from, Instant to,
                                      Map<String, String> keyFilter) {
@@ -93,7 +94,7 @@ public final class ResultsQuery {
     private static void requireFingerprint(Map<String, AttributeValue> item, String metric, String fingerprint) {
         AttributeValue written = item.get(ResultsTable.FINGERPRINT);
         if (written != null && !written.s().equals(fingerprint)) {
-            throw new IllegalStateException("results of metric " + metric + " (window starting "
+            throw new ProgressException("results of metric " + metric + " (window starting "
                     + item.get(ResultsTable.WINDOW_START).s() + ") were written under another definition of it "
                     + "(fingerprint " + written.s() + ", this spec's " + fingerprint + "): query with the spec that "
                     + "wrote them");

@@ -177,7 +177,7 @@ class DynamoSinksIT {
         EngineConfig otherLateness = EngineConfig.builder().metric(MetricSpec.builder("events_per_minute")
                 .groupBy("type").dedup("event_id").allowedLateness(Duration.ofSeconds(30)).build()).build();
         assertThatThrownBy(() -> query.merged(otherLateness, "events_per_minute", T0, T0.plusSeconds(60), Map.of()))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(ProgressException.class)
                 .hasMessage("results of metric events_per_minute (window starting 2024-05-01T12:00:00Z) were written "
                         + "under another definition of it (fingerprint " + MetricSpec.eventsPerMinute().fingerprint()
                         + ", this spec's " + otherLateness.metrics().get(0).fingerprint() + "): query with the spec "

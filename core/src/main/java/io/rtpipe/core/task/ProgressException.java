@@ -6,9 +6,10 @@ import io.rtpipe.core.metric.MetricSpec;
 import java.util.Map;
 
 /**
- * A shard cannot resume from its stored progress: the entry of its checkpoint is missing, or a metric's definition
- * differs from the one that progress was written under. Resuming anyway would write wrong results, so the worker
- * must not start the shard; the message is one sentence naming the shard or metric and what is wrong.
+ * What was stored cannot be used under this spec: a shard's progress entry for its checkpoint is missing, or a
+ * metric's definition differs from the one its progress (or its results, for a query) was written under. Going on
+ * would write or show wrong results, so the worker must not start the shard (a query must not merge); the message is
+ * one sentence naming the shard or metric and what is wrong. The command line exits with code 2.
  */
 public final class ProgressException extends RuntimeException {
     public ProgressException(String message) {
