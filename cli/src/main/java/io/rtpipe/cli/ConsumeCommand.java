@@ -11,6 +11,7 @@ import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Durations;
 import io.rtpipe.contract.Setting;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.task.ProgressException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -167,12 +168,22 @@ public final class ConsumeCommand implements Callable<Integer> {
             // A table keyed otherwise is the configuration's fault (wrong name, old template), not the run's.
             consumer.shutdownNow();
             throw new CliException(e.getMessage(), CliException.USAGE, e);
+        } catch (ProgressException e) {
+            consumer.shutdownNow();
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
         } catch (IllegalStateException e) {
             consumer.shutdownNow();
             throw new CliException(e.getMessage(), CliException.FAILED, e);
         }
         while (true) {
             Thread.sleep(statusEvery.toMillis());
+            try {
+                consumer.requireNoRefusal();
+            } catch (ProgressException e) {
+                // Stored progress this spec cannot resume from: stop before any shard writes wrong results.
+                consumer.shutdownNow();
+                throw new CliException(e.getMessage(), CliException.USAGE, e);
+            }
             System.err.println(consumer.stats().progressLine());
         }
     }

@@ -1,5 +1,6 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.core.task.ProgressException;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -38,6 +39,10 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof CliException cli) {
                 return new Explained(cli.getMessage(), cli.exitCode(), false);
+            }
+            if (t instanceof ProgressException stored) {
+                // Stored progress or results this spec must not use: the spec (or the table) is the mistake.
+                return new Explained(stored.getMessage(), CliException.USAGE, false);
             }
             if (t instanceof NoSuchFileException missing) {
                 return new Explained("no such file: " + missing.getFile(), CliException.USAGE, false);

@@ -1,10 +1,11 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
-import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.FencedException;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ShardTask;
 import io.rtpipe.core.task.TaskListener;
 import io.rtpipe.core.task.TaskPorts;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * KCL's lifecycle calls for one shard, mapped onto a {@link ShardTask} (which owns the checkpoint protocol:
@@ -42,47 +44,50 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(AnalyticsRecordProcessor.class);
 
     private final EngineConfig engineConfig;
+    private final String workerId;
     private final TaskPorts ports;
     private final ConsumerStats stats;
     private final Duration checkpointInterval;
     private final BooleanSupplier drainRequested;
+    private final Consumer<ProgressException> refused;
     private final Clock clock;
 
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
 
-    AnalyticsRecordProcessor(EngineConfig engineConfig, TaskPorts ports, ConsumerStats stats,
-                             Duration checkpointInterval, BooleanSupplier drainRequested, Clock clock) {
+    /** @param refused told when a shard cannot resume from its stored progress (the worker must stop) */
+    AnalyticsRecordProcessor(EngineConfig engineConfig, String workerId, TaskPorts ports, ConsumerStats stats,
+                             Duration checkpointInterval, BooleanSupplier drainRequested,
+                             Consumer<ProgressException> refused, Clock clock) {
         this.engineConfig = engineConfig;
+        this.workerId = workerId;
         this.ports = ports;
         this.stats = stats;
         this.checkpointInterval = checkpointInterval;
         this.drainRequested = drainRequested;
+        this.refused = refused;
         this.clock = clock;
     }
 
     @Override
     public void initialize(InitializationInput input) {
         shardId = input.shardId();
-        ShardProgress progress = restore(input.extendedSequenceNumber());
-        task = new ShardTask(engineConfig, shardId, progress, ports, new Reports());
-        lastCheckpointAttempt = clock.instant();
-        stats.shardStarted(shardId);
-        LOG.info("Shard {} starts after {}", shardId, progress.checkpoint() == null
-                ? input.extendedSequenceNumber() : progress.checkpoint());
-    }
-
-    private ShardProgress restore(ExtendedSequenceNumber handedOver) {
+        ExtendedSequenceNumber handedOver = input.extendedSequenceNumber();
         // TRIM_HORIZON, LATEST, AT_TIMESTAMP: nothing read yet.
         RecordPosition checkpoint = handedOver == null || handedOver.isSentinelCheckpoint() ? null
                 : new RecordPosition(handedOver.sequenceNumber(), handedOver.subSequenceNumber());
-        return ShardTask.progressAt(ports.progress(), shardId, checkpoint).orElseGet(() -> {
-            LOG.error("Shard {} was checkpointed at {} but no progress is stored for that checkpoint (progress table "
-                    + "emptied, or checkpointed by another program?): starting with fresh window state, so windows "
-                    + "open at the checkpoint will be partial", shardId, checkpoint);
-            return ShardProgress.initial();
-        });
+        try {
+            task = ShardTask.start(engineConfig, shardId, workerId, checkpoint, ports, new Reports());
+        } catch (ProgressException e) {
+            // Resuming would write wrong results: the shard stays untouched and the worker stops (exit code 2).
+            LOG.error("Shard {} not started: {}", shardId, e.getMessage());
+            refused.accept(e);
+            return;
+        }
+        lastCheckpointAttempt = clock.instant();
+        stats.shardStarted(shardId);
+        LOG.info("Shard {} starts after {}", shardId, checkpoint == null ? handedOver : checkpoint);
     }
 
     @Override
@@ -91,12 +96,14 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
             return;
         }
         List<KinesisClientRecord> records = input.records();
-        if (!task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
-            return;
+        if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
+            stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
+            if (task.writeFiredResults() && checkpointDue()) {
+                checkpoint(input.checkpointer(), false);
+            }
         }
-        stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
-        if (task.writeFiredResults() && checkpointDue()) {
-            checkpoint(input.checkpointer(), false);
+        if (task.isFenced()) {
+            dropState(); // a newer owner holds the shard: as on lease loss (KCL's own notice may come later)
         }
     }
 
@@ -197,6 +204,11 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         public void pruneFailed(RecordPosition keepFrom, RuntimeException cause) {
             LOG.debug("Shard {}: pruning old progress failed (harmless, retried next time): {}", shardId,
                     cause.getMessage());
+        }
+
+        @Override
+        public void fenced(FencedException cause) {
+            LOG.warn("Shard {}: write refused, dropping the shard: {}", shardId, cause.getMessage());
         }
 
         @Override

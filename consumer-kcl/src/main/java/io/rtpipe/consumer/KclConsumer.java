@@ -8,6 +8,7 @@ import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.contract.Tables;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +69,8 @@ public final class KclConsumer implements AutoCloseable {
     private final ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final AtomicReference<Throwable> initializationFailure = new AtomicReference<>();
+    /** The first shard that could not resume from its stored progress: the worker must not go on. */
+    private final AtomicReference<ProgressException> refusedShard = new AtomicReference<>();
     private final Thread shutdownHook;
     private final ReportConfig reports;
     private final PrintStream metricsOut;
@@ -111,6 +114,7 @@ public final class KclConsumer implements AutoCloseable {
      * (see {@link #awaitReady(Duration)}).
      *
      * @throws IllegalStateException with one sentence naming what is missing, unreachable or keyed otherwise
+     * @throws ProgressException naming a metric this spec defines otherwise than the application did before
      */
     public synchronized void start() {
         if (scheduler != null) {
@@ -125,6 +129,9 @@ public final class KclConsumer implements AutoCloseable {
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            // Before any lease: a worker whose spec defines a metric otherwise than the application did stops here.
+            new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName())
+                    .requireDefinitions(config.engine());
             // KCL creates a missing lease table itself, but would only fail lease by lease on one keyed otherwise.
             KeySchemaCheck.requireIfExists(dynamoDb, config.leaseTableName(), Tables.LEASES);
             leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());
@@ -160,14 +167,17 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private Scheduler newScheduler() {
+        var progress = new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(),
+                config.streamName());
         var outputs = new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
-                        new S3Writes(s3, config.bucket(), config.sinkRetry())),
-                new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
+                        new S3Writes(s3, config.bucket(), config.sinkRetry()), config.engine()),
+                progress, progress);
         // One processor per shard lease; all share the sinks, stats and drain switch.
-        ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,
-                config.checkpointInterval(), drainRequested::get, Clock.systemUTC());
+        ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
+                outputs, stats, config.checkpointInterval(), drainRequested::get,
+                e -> refusedShard.compareAndSet(null, e), Clock.systemUTC());
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
                 .tableName(config.leaseTableName());
@@ -246,6 +256,7 @@ public final class KclConsumer implements AutoCloseable {
     private boolean await(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
+            requireNoRefusal();
             Throwable failure = initializationFailure.get();
             if (failure != null) {
                 throw new IllegalStateException("KCL could not initialize: " + failure.getMessage(), failure);
@@ -256,6 +267,19 @@ public final class KclConsumer implements AutoCloseable {
             Thread.sleep(POLL_MILLIS);
         }
         return true;
+    }
+
+    /**
+     * Whether some shard could not resume from its stored progress (missing, or written under another definition of
+     * a metric); the caller should stop the worker and exit with code 2.
+     *
+     * @throws ProgressException with the one-sentence reason, if so
+     */
+    public void requireNoRefusal() {
+        ProgressException refused = refusedShard.get();
+        if (refused != null) {
+            throw refused;
+        }
     }
 
     /** Live counters for a progress line. */

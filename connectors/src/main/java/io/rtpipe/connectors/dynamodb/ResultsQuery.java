@@ -5,6 +5,7 @@ import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.ResultMerger;
+import io.rtpipe.core.task.ProgressException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.TreeMap;
 
 /** Reads window partials back from the {@link ResultsTable}, following spilled items to their S3 objects. */
@@ -36,11 +38,7 @@ public final class ResultsQuery {
      * restricted to group keys that contain every entry of {@code keyFilter} (empty: all keys). Strongly consistent.
      */
     public List<WindowResult> partials(String metric, Instant from, Instant to, Map<String, String> keyFilter) {
-        Objects.requireNonNull(metric, "metric");
-        if (!from.isBefore(to)) {
-            throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
-        }
-        return dynamoDb.queryPaginator(rangeQuery(metric, from, to)).items().stream()
+        return items(metric, from, to)
                 .map(item -> ResultsTable.fromItem(item, this::spilled))
                 .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
                 .toList();
@@ -70,6 +68,7 @@ public final class ResultsQuery {
      * with {@code engine}'s aggregates, group keys in the metric's group-by order.
      *
      * @throws IllegalArgumentException if {@code engine} does not define {@code metric}
+     * @throws ProgressException if a partial was written under another definition of the metric
      */
     public List<MergedResult> merged(EngineConfig engine, String metric, Instant from, Instant to,
                                      Map<String, String> keyFilter) {
@@ -78,7 +77,11 @@ public final class ResultsQuery {
             throw new IllegalArgumentException("metric '" + metric + "' is not configured; known metrics: "
                     + engine.metrics().stream().map(MetricSpec::name).toList());
         }
-        List<WindowResult> partials = partials(metric, from, to, keyFilter).stream()
+        String fingerprint = spec.fingerprint();
+        List<WindowResult> partials = items(metric, from, to)
+                .peek(item -> requireFingerprint(item, metric, fingerprint))
+                .map(item -> ResultsTable.fromItem(item, this::spilled))
+                .filter(result -> result.key().entrySet().containsAll(keyFilter.entrySet()))
                 .map(partial -> inGroupByOrder(spec, partial))
                 .toList();
         return new ResultMerger(engine).merge(partials);
@@ -94,6 +97,25 @@ public final class ResultsQuery {
         String bucket = location.substring(5, slash);
         String key = location.substring(slash + 1);
         return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArrayUnsafe();
+    }
+
+    /** The items of {@code metric}'s windows starting in {@code [from, to)}, strongly consistent. */
+    private Stream<Map<String, AttributeValue>> items(String metric, Instant from, Instant to) {
+        Objects.requireNonNull(metric, "metric");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("--from must be before --to, got " + from + " and " + to);
+        }
+        return dynamoDb.queryPaginator(rangeQuery(metric, from, to)).items().stream();
+    }
+
+    private static void requireFingerprint(Map<String, AttributeValue> item, String metric, String fingerprint) {
+        AttributeValue written = item.get(ResultsTable.FINGERPRINT);
+        if (written != null && !written.s().equals(fingerprint)) {
+            throw new ProgressException("results of metric " + metric + " (window starting "
+                    + item.get(ResultsTable.WINDOW_START).s() + ") were written under another definition of it "
+                    + "(fingerprint " + written.s() + ", this spec's " + fingerprint + "): query with the spec that "
+                    + "wrote them");
+        }
     }
 
     /** The strongly consistent query of {@code metric}'s items whose windows start in {@code [from, to)}. */

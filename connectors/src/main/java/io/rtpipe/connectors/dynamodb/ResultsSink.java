@@ -3,6 +3,7 @@ package io.rtpipe.connectors.dynamodb;
 import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.task.ResultsPort;
 import org.slf4j.Logger;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,8 @@ public final class ResultsSink implements ResultsPort {
     private final String table;
     private final RetryPolicy retry;
     private final Duration retention;
+    /** Per metric, its definition's fingerprint, written with each of its results. */
+    private final Map<String, String> fingerprints = new HashMap<>();
     private final Clock clock;
     private final S3Writes spill;
 
@@ -46,12 +50,15 @@ public final class ResultsSink implements ResultsPort {
      * @param retention how long after its window's end a result may be deleted by the table's TTL (each item's
      *                  {@code expiresAt})
      * @param spill     the archive bucket, where results too large for an item go (under {@code results/})
+     * @param engine    the metrics written: each item records its metric's fingerprint
      */
-    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, S3Writes spill) {
-        this(dynamoDb, table, retry, retention, spill, Clock.systemUTC());
+    public ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, S3Writes spill,
+                       EngineConfig engine) {
+        this(dynamoDb, table, retry, retention, spill, engine, Clock.systemUTC());
     }
 
     ResultsSink(DynamoDbClient dynamoDb, String table, RetryPolicy retry, Duration retention, S3Writes spill,
+                EngineConfig engine,
                 Clock clock) {
         this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
         this.spill = Objects.requireNonNull(spill, "spill");
@@ -59,6 +66,7 @@ public final class ResultsSink implements ResultsPort {
         this.retry = Objects.requireNonNull(retry, "retry");
         this.retention = Objects.requireNonNull(retention, "retention");
         this.clock = Objects.requireNonNull(clock, "clock");
+        engine.metrics().forEach(metric -> fingerprints.put(metric.name(), metric.fingerprint()));
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("the result retention must be positive, got " + retention);
         }
@@ -75,7 +83,8 @@ public final class ResultsSink implements ResultsPort {
         Map<String, WriteRequest> bySortKey = new LinkedHashMap<>();
         var now = clock.instant();
         for (WindowResult result : results) {
-            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention);
+            Map<String, AttributeValue> item = ResultsTable.toItem(result, now, retention,
+                    fingerprints.get(result.metric()));
             if (ResultsTable.itemBytes(item) > ResultsTable.MAX_ITEM_BYTES) {
                 item = spilled(result, item);
             }

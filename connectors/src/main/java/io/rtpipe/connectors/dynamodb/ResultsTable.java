@@ -47,7 +47,9 @@ import java.util.function.Function;
  *       {@code value_types} (M of S: long, double, string, bytes; DynamoDB normalizes numbers, so 2.0 would
  *       otherwise read back as a long), {@code updated_at} (S, wall clock of the last write, informational),
  *       {@code expiresAt} (N, epoch seconds: window end + the result retention; the table's TTL attribute, so
- *       DynamoDB deletes a result some time after it; derived from the window, so a replay writes the same)</li>
+ *       DynamoDB deletes a result some time after it; derived from the window, so a replay writes the same),
+ *       {@code fingerprint} (S, the metric's {@code MetricSpec.fingerprint()} when written: a reader running another
+ *       definition of the metric must not merge it)</li>
  *   <li>{@code spilled} (S), instead of {@code key}, {@code values} and {@code value_types}, on an item that would
  *       exceed {@link #MAX_ITEM_BYTES} (DynamoDB refuses items over 400 KB: a top-K of long values, a large sketch):
  *       {@code s3://<bucket>/<key>} of an object holding those three attributes as JSON ({@link #spillBody}),
@@ -72,6 +74,7 @@ public final class ResultsTable {
     static final String VALUES = "values";
     static final String VALUE_TYPES = "value_types";
     static final String UPDATED_AT = "updated_at";
+    static final String FINGERPRINT = "fingerprint";
     /** Epoch seconds after which DynamoDB's TTL may delete the item: the table's TTL attribute. */
     static final String EXPIRES_AT = Tables.RESULTS_TTL_ATTRIBUTE;
     static final String SPILLED = "spilled";
@@ -241,7 +244,8 @@ public final class ResultsTable {
         }
     }
 
-    static Map<String, AttributeValue> toItem(WindowResult result, Instant now, Duration retention) {
+    static Map<String, AttributeValue> toItem(WindowResult result, Instant now, Duration retention,
+                                              String fingerprint) {
         Map<String, AttributeValue> values = new LinkedHashMap<>();
         Map<String, AttributeValue> types = new LinkedHashMap<>();
         result.values().forEach((name, value) -> {
@@ -260,6 +264,9 @@ public final class ResultsTable {
         item.put(VALUE_TYPES, AttributeValue.fromM(types));
         item.put(UPDATED_AT, AttributeValue.fromS(now.toString()));
         item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(expiresAt(result, retention))));
+        if (fingerprint != null) {
+            item.put(FINGERPRINT, AttributeValue.fromS(fingerprint));
+        }
         return item;
     }
 

@@ -1,6 +1,7 @@
 package io.rtpipe.connectors.dynamodb;
 
 import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.RecordPosition;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,17 @@ class ProgressStoreTest {
     @Test
     void progressJsonRoundTrip() {
         var progress = new ShardProgress(new RecordPosition("49590338271490256608559692538361571095921575989136588898", 4),
-                Map.of("events_per_minute", 1_714_567_890_123L), Map.of("events_per_minute", 1_714_567_800_000L));
+                Map.of("events_per_minute", 1_714_567_890_123L), Map.of("events_per_minute", 1_714_567_800_000L),
+                Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()),
+                Map.of("events_per_minute", 1_714_567_890_123L));
 
         assertThat(ProgressStore.fromJson(ProgressStore.toJson(progress))).isEqualTo(progress);
+    }
+
+    @Test
+    void progressStoredBeforeDefinitionsWereReadsWithNone() {
+        String json = "{\"checkpoint\":{\"sequenceNumber\":\"5\",\"subSequenceNumber\":0},"
+                + "\"maxTimeAtCheckpoint\":{\"m\":7},\"maxTimeFired\":{}}";
+        assertThat(ProgressStore.fromJson(json).definitions()).isEmpty();
     }
 }

@@ -31,9 +31,10 @@ class ResultsTableTest {
         values.put("hll", sketch);
         WindowResult original = result(START, Map.of("type", "click", "region", "eu"), "shardId-1", values);
 
-        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30)), location -> {
-            throw new AssertionError("not spilled");
-        });
+        WindowResult back = ResultsTable.fromItem(ResultsTable.toItem(original, Instant.now(), Duration.ofDays(30), null),
+                location -> {
+                    throw new AssertionError("not spilled");
+                });
 
         assertThat(back.metric()).isEqualTo("m");
         assertThat(back.windowStart()).isEqualTo(START);
@@ -54,10 +55,10 @@ class ResultsTableTest {
 
         for (Instant writtenAt : List.of(Instant.parse("2024-05-01T12:01:05Z"),
                 Instant.parse("2026-01-01T00:00:00Z"))) {
-            assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30)).get("expiresAt").n())
+            assertThat(ResultsTable.toItem(result, writtenAt, Duration.ofDays(30), null).get("expiresAt").n())
                     .isEqualTo(Long.toString(windowEndPlus30Days));
         }
-        assertThat(ResultsTable.toItem(result, START, Duration.ofHours(1)).get("expiresAt").n())
+        assertThat(ResultsTable.toItem(result, START, Duration.ofHours(1), null).get("expiresAt").n())
                 .isEqualTo(Long.toString(Instant.parse("2024-05-01T13:01:00Z").getEpochSecond()));
     }
 
@@ -112,13 +113,13 @@ class ResultsTableTest {
         String longType = "t".repeat(1_100);
         WindowResult result = result(START, Map.of("type", longType), "shardId-000000000001", Map.of("count", 3L));
 
-        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1));
+        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1), null);
         String sortKey = item.get("sk").s();
 
         assertThat(sortKey.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
         assertThat(sortKey).startsWith("2024-05-01T12:00:00.000Z#sha256:").endsWith("#shardId-000000000001")
                 // a replay (another write of the same result) lands on the same item; another key does not
-                .isEqualTo(ResultsTable.toItem(result, Instant.now().plusSeconds(9), Duration.ofDays(1)).get("sk").s())
+                .isEqualTo(ResultsTable.toItem(result, Instant.now().plusSeconds(9), Duration.ofDays(1), null).get("sk").s())
                 .isNotEqualTo(ResultsTable.sortKey(result(START, Map.of("type", longType + "u"),
                         "shardId-000000000001", Map.of())));
         assertThat(ResultsTable.fromItem(item, location -> {
@@ -142,10 +143,10 @@ class ResultsTableTest {
         values.put("top", topk);
         WindowResult result = result(START, Map.of("host", "example.org"), "shardId-1", values);
 
-        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1));
+        var item = ResultsTable.toItem(result, Instant.now(), Duration.ofDays(1), null);
         assertThat(ResultsTable.itemBytes(item)).isGreaterThan(ResultsTable.MAX_ITEM_BYTES);
         assertThat(ResultsTable.itemBytes(ResultsTable.toItem(result(START, Map.of("host", "example.org"), "shardId-1",
-                Map.of("count", 700L)), Instant.now(), Duration.ofDays(1)))).isLessThan(400);
+                Map.of("count", 700L)), Instant.now(), Duration.ofDays(1), null))).isLessThan(400);
 
         String objectKey = ResultsTable.spillObjectKey("tbl", result);
         assertThat(objectKey).startsWith("results/tbl/m/" + START.toEpochMilli() + "/").endsWith("/shardId-1.json")

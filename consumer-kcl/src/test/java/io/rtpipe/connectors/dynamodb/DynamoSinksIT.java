@@ -5,6 +5,10 @@ import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.task.FencedException;
+import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +27,7 @@ import java.util.Map;
 
 import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Results sink, results query and progress store against the sandbox's DynamoDB (dynalite by default). */
 @ExtendWith(SandboxExtension.class)
@@ -43,7 +48,7 @@ class DynamoSinksIT {
 
     private static ResultsSink sink(String table) {
         return new ResultsSink(dynamoDb, table, RetryPolicy.defaults(), Duration.ofDays(7),
-                new S3Writes(s3, bucket, RetryPolicy.defaults()));
+                new S3Writes(s3, bucket, RetryPolicy.defaults()), EngineConfig.defaults());
     }
 
     @AfterAll
@@ -142,9 +147,10 @@ class DynamoSinksIT {
         var store = new ProgressStore(dynamoDb, table, "app", "stream");
         var other = new ProgressStore(dynamoDb, table, "other-app", "stream");
         List<ShardProgress> saved = new ArrayList<>();
+        long epoch = store.claim("shard-1", "worker-a"); // its owner item shares the partition: pruning skips it
         for (String seq : List.of("9", "10", "100", "1000")) { // numeric, not lexical, order matters for pruning
             var progress = new ShardProgress(RecordPosition.of(seq), Map.of("m", Long.parseLong(seq)), Map.of());
-            store.save("shard-1", progress);
+            store.save("shard-1", progress, epoch);
             saved.add(progress);
         }
 
@@ -156,5 +162,65 @@ class DynamoSinksIT {
         store.deleteBefore("shard-1", RecordPosition.of("100"));
 
         assertThat(store.checkpoints("shard-1")).containsExactly(RecordPosition.of("100"), RecordPosition.of("1000"));
+    }
+
+    @Test
+    void aClaimFencesThePreviousOwnersEpoch() {
+        String table = unique("progress");
+        ProgressStore.createTableIfMissing(dynamoDb, table);
+        var store = new ProgressStore(dynamoDb, table, "app", "stream");
+        long old = store.claim("shard-1", "worker-a");
+        store.requireOwner("shard-1", old);
+        long current = store.claim("shard-1", "worker-b");
+        assertThat(current).isEqualTo(old + 1);
+        assertThat(store.claim("shard-2", "worker-a")).as("epochs are per shard").isEqualTo(1);
+
+        assertThatThrownBy(() -> store.requireOwner("shard-1", old)).isInstanceOf(FencedException.class)
+                .hasMessage("shard shard-1 is owned by epoch 2 (worker-b), not by epoch 1: this worker lost the shard");
+        var progress = new ShardProgress(RecordPosition.of("5"), Map.of("m", 5L), Map.of());
+        store.save("shard-1", progress, current);
+        assertThatThrownBy(() -> store.save("shard-1", progress, old)).isInstanceOf(FencedException.class)
+                .hasMessageContaining("stored by a newer owner than epoch 1");
+        store.requireOwner("shard-1", current);
+        assertThat(store.load("shard-1", RecordPosition.of("5"))).contains(progress);
+    }
+
+    @Test
+    void anApplicationsWorkersMustAgreeOnEveryMetricsDefinition() {
+        String table = unique("progress");
+        ProgressStore.createTableIfMissing(dynamoDb, table);
+        var store = new ProgressStore(dynamoDb, table, "app", "stream");
+        MetricSpec perMinute = MetricSpec.builder("per_minute").groupBy("type").build();
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute).build());
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute).build()); // a second worker, same spec
+        store.requireDefinitions(EngineConfig.builder().metric(perMinute)
+                .metric(MetricSpec.builder("per_page").groupBy("page").build()).build()); // a new metric joins
+
+        EngineConfig changed = EngineConfig.builder().metric(MetricSpec.builder("per_page").groupBy("page")
+                .maxKeysPerWindow(10).build()).build();
+        assertThatThrownBy(() -> store.requireDefinitions(changed)).isInstanceOf(ProgressException.class)
+                .hasMessage("metric per_page is defined otherwise than when application app recorded it "
+                        + "(max_keys_per_window: stored 100000, now 10): give a changed metric a new name, or run "
+                        + "the old definition");
+        new ProgressStore(dynamoDb, table, "other-app", "stream").requireDefinitions(changed);
+    }
+
+    @Test
+    void resultsCarryTheirMetricsFingerprintAndAQueryUnderAnotherDefinitionIsRefused() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        sink(table).write(List.of(count(0, "click", "shard-0", 5)));
+        var query = new ResultsQuery(dynamoDb, s3, table);
+
+        assertThat(query.merged(EngineConfig.defaults(), "events_per_minute", T0, T0.plusSeconds(60), Map.of()))
+                .singleElement().satisfies(r -> assertThat(r.values()).containsEntry("count", 5L));
+        EngineConfig otherLateness = EngineConfig.builder().metric(MetricSpec.builder("events_per_minute")
+                .groupBy("type").dedup("event_id").allowedLateness(Duration.ofSeconds(30)).build()).build();
+        assertThatThrownBy(() -> query.merged(otherLateness, "events_per_minute", T0, T0.plusSeconds(60), Map.of()))
+                .isInstanceOf(ProgressException.class)
+                .hasMessage("results of metric events_per_minute (window starting 2024-05-01T12:00:00Z) were written "
+                        + "under another definition of it (fingerprint " + MetricSpec.eventsPerMinute().fingerprint()
+                        + ", this spec's " + otherLateness.metrics().get(0).fingerprint() + "): query with the spec "
+                        + "that wrote them");
     }
 }

@@ -24,6 +24,7 @@ public final class CheckpointPlanner {
     public static final long NOTHING_OPEN = Long.MAX_VALUE;
 
     private final List<String> metrics;
+    private final Map<String, Map<String, String>> definitions;
     private RecordPosition committedPosition;
     /** Local index of the committed checkpoint record; -1 = just before the first record of this instance. */
     private long committedIndex = -1;
@@ -42,10 +43,13 @@ public final class CheckpointPlanner {
 
     /**
      * @param metrics         the metric names, in the order of the {@code maxTimeAfter} arrays passed to {@link #add}
+     * @param definitions     per metric, its definition, recorded in every planned progress
      * @param restoredCheckpoint the checkpoint the shard resumes after (null: the start of the shard)
      */
-    public CheckpointPlanner(List<String> metrics, RecordPosition restoredCheckpoint) {
+    public CheckpointPlanner(List<String> metrics, Map<String, Map<String, String>> definitions,
+                             RecordPosition restoredCheckpoint) {
         this.metrics = List.copyOf(metrics);
+        this.definitions = Map.copyOf(definitions);
         this.committedPosition = restoredCheckpoint;
         this.maxTimeAfter = new long[this.metrics.size()][records.length];
     }
@@ -113,9 +117,11 @@ public final class CheckpointPlanner {
      * of the oldest open window), or at the last added record if that is {@link #NOTHING_OPEN}.
      *
      * @param maxTimeFired per metric, the highest event time at which every window written so far had fired
+     * @param drainedThrough per metric, the highest event time at the last drain ({@link ShardProgress})
      * @return empty if that position is not after the committed checkpoint
      */
-    public Optional<CheckpointPlan> plan(long oldestOpenIndex, Map<String, Long> maxTimeFired) {
+    public Optional<CheckpointPlan> plan(long oldestOpenIndex, Map<String, Long> maxTimeFired,
+                                         Map<String, Long> drainedThrough) {
         long checkpointIndex = oldestOpenIndex == NOTHING_OPEN ? nextIndex() - 1 : oldestOpenIndex - 1;
         if (checkpointIndex <= committedIndex) {
             return Optional.empty();
@@ -132,7 +138,7 @@ public final class CheckpointPlanner {
         RecordPosition checkpointAt = records[last].position();
         return Optional.of(new CheckpointPlan(records[start].position(), checkpointAt, archive,
                 upTo(deadLetters, checkpointIndex), upTo(lateRecords, checkpointIndex),
-                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired)));
+                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough)));
     }
 
     private static <T> List<T> upTo(ArrayDeque<Indexed<T>> items, long lastIndex) {

@@ -13,13 +13,28 @@ import java.util.Map;
  *                         it makes every replayed record's lateness decision the same as the first time
  * @param maxTimeFired     per metric, the highest event time seen when the windows already written fired: windows
  *                         whose end is at or below its watermark were written in full and are not emitted again
- * A metric absent from a map had no valid event yet.
+ * @param definitions      per metric, its {@code MetricSpec.definition()} when this progress was planned: the times
+ *                         above mean something only under that definition, so a worker whose spec defines the metric
+ *                         otherwise must not resume from them (empty in progress stored before definitions were)
+ * @param drainedThrough   per metric, the highest event time when the shard's input was last declared complete (a
+ *                         drain): every window starting at or before it was written then, as final, so a later
+ *                         event for one is late instead of rewriting it with only the later events
+ * A metric absent from the time maps had no valid event yet (or no drain).
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
-                            Map<String, Long> maxTimeFired) {
+                            Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
+                            Map<String, Long> drainedThrough) {
     public ShardProgress {
         maxTimeAtCheckpoint = Map.copyOf(maxTimeAtCheckpoint);
         maxTimeFired = Map.copyOf(maxTimeFired);
+        definitions = definitions == null ? Map.of() : Map.copyOf(definitions);
+        drainedThrough = drainedThrough == null ? Map.of() : Map.copyOf(drainedThrough);
+    }
+
+    /** Progress that records no definitions and no drain (the Lambda handler's, which rides in its own state). */
+    public ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
+                         Map<String, Long> maxTimeFired) {
+        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, Map.of(), Map.of());
     }
 
     /** The state of a shard nobody has read yet. */

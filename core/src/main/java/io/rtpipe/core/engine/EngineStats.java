@@ -10,7 +10,8 @@ package io.rtpipe.core.engine;
  * @param replaySkipped       replayed record-windows skipped because that window was already written before a restart
  * @param duplicatesDropped   record-windows dropped because the window already took the record's event id
  * @param overflowed          record-windows aggregated under the overflow key because their window (session metric: the
- *                            metric) already held the maximum number of keys ({@code MetricSpec.maxKeysPerWindow})
+ *                            event's gap-long slice of event time) already held the maximum number of keys
+ *                            ({@code MetricSpec.maxKeysPerWindow})
  * @param windowsFired        (metric, window) pairs fired
  * @param resultsFired        window results fired (one per window and group key)
  * @param openWindows         (metric, window) pairs currently open

@@ -29,8 +29,8 @@ final class FixedWindowState extends MetricState {
     private final TreeMap<Long, Pane> open = new TreeMap<>();
     private Pane lastPane;
 
-    FixedWindowState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired) {
-        super(reader, maxTimeAtCheckpoint, maxTimeFired);
+    FixedWindowState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
+        super(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
         windows = (WindowAssigner) reader.spec().windows();
         windowSize = windows.sizeMillis();
     }
@@ -43,7 +43,7 @@ final class FixedWindowState extends MetricState {
         for (int n = 0; n < windows.windowsPerEvent(); n++) {
             long start = windows.windowStart(eventTime, n);
             long end = start + windowSize;
-            if (end <= watermark) {
+            if (end <= watermark || start <= drainedThrough) {
                 lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(start)));
                 late++;
             } else if (end <= writtenUpTo) {

@@ -23,6 +23,13 @@ import java.util.Map;
  */
 final class MetricReader {
     private static final Object GLOBAL_KEY = List.of();
+    /** The overflow bucket's key: no event's key equals it (real values are Strings or Lists of them). */
+    private static final Object OVERFLOW = new Object() {
+        @Override
+        public String toString() {
+            return MetricSpec.OVERFLOW_KEY;
+        }
+    };
 
     private final MetricSpec spec;
     private final FilterEvaluator filter;
@@ -34,7 +41,6 @@ final class MetricReader {
     private final AggregateSpec[] aggregates;
     private final int[] aggregateSlots;
     private final ValueInput[] inputs;
-    private final Object overflowKey;
 
     // The event just read: valid until the next read.
     long eventTime;
@@ -81,19 +87,6 @@ final class MetricReader {
             aggregateSlots[a] = aggregates[a].field() == null ? -1 : selection.slot(aggregates[a].field());
             inputs[a] = aggregates[a].field() == null ? ValueInput.NONE : aggregates[a].aggregator().input();
         }
-        overflowKey = keyOf(MetricSpec.OVERFLOW_KEY);
-    }
-
-    private Object keyOf(String sameValue) {
-        if (groupFields.length == 0) {
-            return GLOBAL_KEY;
-        }
-        if (groupFields.length == 1) {
-            return sameValue;
-        }
-        String[] values = new String[groupFields.length];
-        java.util.Arrays.fill(values, sameValue);
-        return List.of(values);
     }
 
     MetricSpec spec() {
@@ -102,7 +95,7 @@ final class MetricReader {
 
     /** The key events of group keys beyond the cap are aggregated under. */
     Object overflowKey() {
-        return overflowKey;
+        return OVERFLOW;
     }
 
     /** What the metric's filter says of the event ({@code MATCH} without a filter). */
@@ -236,16 +229,17 @@ final class MetricReader {
         return values;
     }
 
-    /** The group key as written in results: group-by path to value. */
+    /**
+     * The group key as written in results: group-by path to value. The overflow bucket has {@link
+     * MetricSpec#OVERFLOW_KEY} in every field; a real value that reads like it gets one more leading backslash
+     * ({@link MetricSpec#escapeKeyValue}), so the two never share a results item.
+     */
     Map<String, String> keyMap(Object key) {
         Map<String, String> map = new LinkedHashMap<>();
-        if (groupFields.length == 1) {
-            map.put(groupFields[0], (String) key);
-        } else {
-            List<?> values = (List<?>) key;
-            for (int i = 0; i < groupFields.length; i++) {
-                map.put(groupFields[i], (String) values.get(i));
-            }
+        for (int i = 0; i < groupFields.length; i++) {
+            String value = key == OVERFLOW ? MetricSpec.OVERFLOW_KEY
+                    : MetricSpec.escapeKeyValue((String) (groupFields.length == 1 ? key : ((List<?>) key).get(i)));
+            map.put(groupFields[i], value);
         }
         return map;
     }

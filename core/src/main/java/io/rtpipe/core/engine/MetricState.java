@@ -20,6 +20,8 @@ abstract class MetricState {
     long maxTime;
     /** From the restored progress: windows ending at or below this minus lateness were already written. */
     final long restoredMaxTimeFired;
+    /** From the restored progress: windows starting at or before this were written as final by a drain. */
+    final long drainedThrough;
 
     long late;
     long replaySkipped;
@@ -28,20 +30,26 @@ abstract class MetricState {
     long windowsFired;
     long resultsFired;
 
-    MetricState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired) {
+    MetricState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
         this.reader = reader;
         this.name = reader.spec().name();
         this.lateness = reader.spec().allowedLateness().toMillis();
         this.maxKeys = reader.spec().maxKeysPerWindow();
         this.maxTime = maxTimeAtCheckpoint;
         this.restoredMaxTimeFired = maxTimeFired;
+        this.drainedThrough = drainedThrough;
     }
 
-    static MetricState of(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired) {
+    static MetricState of(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
         MetricSpec spec = reader.spec();
         return spec.windows() instanceof SessionWindows
-                ? new SessionState(reader, maxTimeAtCheckpoint, maxTimeFired)
-                : new FixedWindowState(reader, maxTimeAtCheckpoint, maxTimeFired);
+                ? new SessionState(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough)
+                : new FixedWindowState(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
+    }
+
+    /** What a drain now would record: the drained-through time after it (NO_TIME if no event ever). */
+    long drainedThroughAfterDrain() {
+        return Math.max(drainedThrough, maxTime);
     }
 
     static long watermark(long time, long lateness) {

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -27,6 +28,13 @@ import java.util.TreeSet;
  * to" watermark is a session (or a fragment of one: its first records were before the checkpoint) that was written
  * in full before the restart, so it is not emitted again; every other session's records all come after the
  * checkpoint (the checkpoint rule keeps it before the first record of every open session), so it is rebuilt exactly.
+ * <p>
+ * The key cap is decided per <em>slice</em>: the gap-long interval of event time, aligned to the epoch, that holds
+ * the event. A slice admits the first {@code maxKeys} keys of its accepted events in shard order; events of further
+ * keys go to the overflow key's sessions. Which keys have an open session is no basis: after a restart, sessions that
+ * began before the checkpoint are missing or rebuilt as fragments, so that set differs. A session keeps the checkpoint
+ * before the first record of every slice within one gap of its events (the slices of every event it could merge
+ * with), so the admission decisions of an open session's events, and of the events around them, replay exactly.
  */
 final class SessionState extends MetricState {
     private static final Comparator<Session> BY_END = Comparator.comparingLong((Session s) -> s.end)
@@ -37,10 +45,12 @@ final class SessionState extends MetricState {
     private final Map<Object, List<Session>> byKey = new HashMap<>();
     /** Open sessions in firing order. */
     private final TreeSet<Session> byEnd = new TreeSet<>(BY_END);
+    /** Slices an event may still be accepted in, by start. */
+    private final TreeMap<Long, Slice> slices = new TreeMap<>();
     private long nextSequence;
 
-    SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired) {
-        super(reader, maxTimeAtCheckpoint, maxTimeFired);
+    SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
+        super(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
         gap = ((SessionWindows) reader.spec().windows()).gapMillis();
     }
 
@@ -48,24 +58,14 @@ final class SessionState extends MetricState {
     void add(long recordIndex, InputRecord record, EventFields fields, List<LateRecord> lateOut) {
         long t = reader.eventTime;
         long spanEnd = t + gap;
-        if (spanEnd <= watermark()) {
+        if (spanEnd <= watermark() || t <= drainedThrough) { // a drain wrote every session up to its time
             lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(t)));
             late++;
             return;
         }
-        Object key = reader.key;
-        List<Session> sessions = byKey.get(key);
-        if (sessions == null) {
-            if (byKey.size() >= maxKeys) {
-                overflowed++;
-                key = reader.overflowKey();
-                sessions = byKey.get(key);
-            }
-            if (sessions == null) {
-                sessions = new ArrayList<>(1);
-                byKey.put(key, sessions);
-            }
-        }
+        Object key = admit(reader.key, t, recordIndex);
+        long pin = pin(t);
+        List<Session> sessions = byKey.computeIfAbsent(key, k -> new ArrayList<>(1));
         Session joined = null;
         List<Session> overlapping = null;
         for (Session session : sessions) {
@@ -90,7 +90,7 @@ final class SessionState extends MetricState {
             }
         }
         if (joined == null) {
-            joined = new Session(key, t, spanEnd, recordIndex, nextSequence++, reader.newStates());
+            joined = new Session(key, t, spanEnd, pin, nextSequence++, reader.newStates());
             sessions.add(joined);
             byEnd.add(joined);
         } else if (t < joined.start || spanEnd > joined.end) {
@@ -105,8 +105,38 @@ final class SessionState extends MetricState {
             }
             joined.ids.add(reader.id);
         }
+        joined.pinIndex = Math.min(joined.pinIndex, pin);
         joined.records++;
         reader.addTo(joined.states, fields, record.position());
+    }
+
+    /** The key the event is aggregated under: its own if its slice admits it, else the overflow key. */
+    private Object admit(Object key, long t, long recordIndex) {
+        long start = Math.floorDiv(t, gap) * gap;
+        Slice slice = slices.get(start);
+        if (slice == null) {
+            slice = new Slice(recordIndex);
+            slices.put(start, slice);
+        }
+        if (slice.keys.contains(key)) {
+            return key;
+        }
+        if (slice.keys.size() >= maxKeys) {
+            overflowed++;
+            return reader.overflowKey();
+        }
+        slice.keys.add(key);
+        return key;
+    }
+
+    /** The first record of the slices within one gap of {@code t}: where a replay must start to decide alike. */
+    private long pin(long t) {
+        long pin = CheckpointPlanner.NOTHING_OPEN;
+        long from = Math.floorDiv(t - gap, gap) * gap;
+        for (Slice slice : slices.subMap(from, true, t + gap, true).values()) {
+            pin = Math.min(pin, slice.firstRecordIndex);
+        }
+        return pin;
     }
 
     /** Merges two sessions of one key; the one created first absorbs the other and is returned. */
@@ -121,7 +151,7 @@ final class SessionState extends MetricState {
         sessions.remove(other);
         into.start = Math.min(into.start, other.start);
         into.end = Math.max(into.end, other.end);
-        into.firstRecordIndex = Math.min(into.firstRecordIndex, other.firstRecordIndex);
+        into.pinIndex = Math.min(into.pinIndex, other.pinIndex);
         into.records += other.records;
         for (int a = 0; a < into.states.length; a++) {
             into.states[a].merge(other.states[a]);
@@ -143,6 +173,10 @@ final class SessionState extends MetricState {
         while (!byEnd.isEmpty() && byEnd.first().end <= watermark) {
             fire(byEnd.pollFirst(), out, shardId);
         }
+        // Events accepted from now on lie above watermark - gap, so pins look no lower than watermark - 3 gaps.
+        while (!slices.isEmpty() && watermark != NO_TIME && slices.firstKey() + 3 * gap <= watermark) {
+            slices.pollFirstEntry();
+        }
     }
 
     @Override
@@ -150,6 +184,7 @@ final class SessionState extends MetricState {
         while (!byEnd.isEmpty()) {
             fire(byEnd.pollFirst(), out, shardId);
         }
+        slices.clear();
     }
 
     private void fire(Session session, List<WindowResult> out, String shardId) {
@@ -172,7 +207,7 @@ final class SessionState extends MetricState {
     long oldestOpenRecordIndex() {
         long oldest = CheckpointPlanner.NOTHING_OPEN;
         for (Session session : byEnd) {
-            oldest = Math.min(oldest, session.firstRecordIndex);
+            oldest = Math.min(oldest, session.pinIndex);
         }
         return oldest;
     }
@@ -196,6 +231,16 @@ final class SessionState extends MetricState {
         return ids;
     }
 
+    /** The keys one slice of event time admitted, and its first record. */
+    private static final class Slice {
+        final long firstRecordIndex;
+        final HashSet<Object> keys = new HashSet<>();
+
+        Slice(long firstRecordIndex) {
+            this.firstRecordIndex = firstRecordIndex;
+        }
+    }
+
     /** One open session of one key. */
     private static final class Session {
         final Object key;
@@ -203,15 +248,16 @@ final class SessionState extends MetricState {
         final AggregateState[] states;
         long start;
         long end;
-        long firstRecordIndex;
+        /** The checkpoint stays before this record: its own first one, or an earlier one of a slice near it. */
+        long pinIndex;
         long records;
         HashSet<Object> ids;
 
-        Session(Object key, long start, long end, long firstRecordIndex, long sequence, AggregateState[] states) {
+        Session(Object key, long start, long end, long pinIndex, long sequence, AggregateState[] states) {
             this.key = key;
             this.start = start;
             this.end = end;
-            this.firstRecordIndex = firstRecordIndex;
+            this.pinIndex = pinIndex;
             this.sequence = sequence;
             this.states = states;
         }

@@ -94,10 +94,14 @@ public final class ShardEngine {
             readers[m] = new MetricReader(specs.get(m), selection);
             metrics[m] = MetricState.of(readers[m],
                     restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
-                    restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME));
+                    restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME),
+                    restoreFrom.drainedThrough().getOrDefault(name, CheckpointPlanner.NO_TIME));
             maxTimes[m] = metrics[m].maxTime;
         }
-        planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), restoreFrom.checkpoint());
+        Map<String, Map<String, String>> definitions = new HashMap<>();
+        specs.forEach(spec -> definitions.put(spec.name(), spec.definition()));
+        planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), definitions,
+                restoreFrom.checkpoint());
         lastPosition = restoreFrom.checkpoint();
     }
 
@@ -182,13 +186,18 @@ public final class ShardEngine {
         }
         long oldestOpen = CheckpointPlanner.NOTHING_OPEN;
         Map<String, Long> maxTimeFired = new HashMap<>();
+        Map<String, Long> drainedThrough = new HashMap<>();
         for (MetricState metric : metrics) {
             oldestOpen = Math.min(oldestOpen, metric.oldestOpenRecordIndex());
             if (metric.maxTimeFired() != CheckpointPlanner.NO_TIME) {
                 maxTimeFired.put(metric.name, metric.maxTimeFired());
             }
+            long drained = ended ? metric.drainedThroughAfterDrain() : metric.drainedThrough;
+            if (drained != CheckpointPlanner.NO_TIME) {
+                drainedThrough.put(metric.name, drained);
+            }
         }
-        return planner.plan(oldestOpen, maxTimeFired);
+        return planner.plan(oldestOpen, maxTimeFired, drainedThrough);
     }
 
     /**

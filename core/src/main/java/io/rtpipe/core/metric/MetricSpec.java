@@ -2,12 +2,19 @@ package io.rtpipe.core.metric;
 
 import io.rtpipe.core.filter.EventFilter;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,11 +34,12 @@ public final class MetricSpec {
     public static final long MIN_EVENT_TIME = Instant.parse("0001-01-01T00:00:00Z").toEpochMilli();
     /** Latest event time accepted, 9999-12-31T23:59:59.999Z; later times are dead letters. */
     public static final long MAX_EVENT_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
-    /** Default cap on group keys per window (per session metric: keys with an open session) on one shard. */
+    /** Default cap on group keys per window (session metrics: per gap-long slice of event time) on one shard. */
     public static final int DEFAULT_MAX_KEYS_PER_WINDOW = 100_000;
     /**
      * The group-key value every group-by field takes for events whose key did not fit under the cap: once a window
-     * holds {@link #maxKeysPerWindow()} keys, events of further new keys are aggregated under this key.
+     * holds {@link #maxKeysPerWindow()} keys, events of further new keys are aggregated under this key. A real value
+     * that reads like it is written escaped ({@link #escapeKeyValue}).
      */
     public static final String OVERFLOW_KEY = "__overflow__";
 
@@ -138,9 +146,87 @@ public final class MetricSpec {
         return null;
     }
 
+    /**
+     * A real group-key value as results hold it: a value of zero or more backslashes followed by {@link #OVERFLOW_KEY}
+     * gets one more leading backslash ({@code __overflow__} is written {@code \__overflow__}), every other value is
+     * unchanged. Injective, so no real key is written as the overflow bucket's or as another real key.
+     */
+    public static String escapeKeyValue(String value) {
+        if (!value.endsWith(OVERFLOW_KEY)) {
+            return value;
+        }
+        for (int i = value.length() - OVERFLOW_KEY.length() - 1; i >= 0; i--) {
+            if (value.charAt(i) != '\\') {
+                return value;
+            }
+        }
+        return "\\" + value;
+    }
+
     /** At most this many group keys per window on one shard; further new keys go to {@link #OVERFLOW_KEY}. */
     public int maxKeysPerWindow() {
         return maxKeysPerWindow;
+    }
+
+    /**
+     * What the metric's stored progress and results mean, component by component (filter, group_by, timestamp,
+     * window, allowed_lateness, dedup, aggregates, max_keys_per_window) as canonical text: equal for equal
+     * definitions however they were written. The name is not part of it: a renamed metric is a new metric.
+     */
+    public Map<String, String> definition() {
+        Map<String, String> definition = new LinkedHashMap<>();
+        definition.put("filter", filter == null ? "" : filter.source());
+        definition.put("group_by", groupBy.toString());
+        definition.put("timestamp", timestamp.toString());
+        definition.put("window", windows.toString());
+        definition.put("allowed_lateness", allowedLateness.toString());
+        definition.put("dedup", dedupField == null ? "" : dedupField.toString());
+        definition.put("aggregates", aggregates.stream()
+                .map(a -> a.name() + "=" + a.fn() + "(" + (a.field() == null ? "" : a.field()) + ")"
+                        + new TreeMap<>(a.params()))
+                .toList().toString());
+        definition.put("max_keys_per_window", Integer.toString(maxKeysPerWindow));
+        return definition;
+    }
+
+    /** A stable hash of {@link #definition()}: 16 hex digits of its SHA-256. */
+    public String fingerprint() {
+        return fingerprint(definition());
+    }
+
+    /** The fingerprint of a {@link #definition()} (for one read back from a store). */
+    public static String fingerprint(Map<String, String> definition) {
+        StringBuilder canonical = new StringBuilder();
+        new TreeMap<>(definition).forEach((component, value) -> canonical.append(component).append('=')
+                .append(value.length()).append(':').append(value).append('\n'));
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /**
+     * The components of {@code stored} that differ from this metric's definition, as one phrase, e.g.
+     * {@code "allowed_lateness: stored PT1M, now PT10S"}; empty if none does.
+     */
+    public String differencesFrom(Map<String, String> stored) {
+        List<String> differences = new ArrayList<>();
+        Map<String, String> now = definition();
+        for (String component : now.keySet()) {
+            String before = stored.get(component);
+            if (!now.get(component).equals(before)) {
+                differences.add(component + ": stored " + (before == null ? "nothing" : show(before)) + ", now "
+                        + show(now.get(component)));
+            }
+        }
+        return String.join("; ", differences);
+    }
+
+    private static String show(String value) {
+        return value.isEmpty() ? "none" : value;
     }
 
     @Override

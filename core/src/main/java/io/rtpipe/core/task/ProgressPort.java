@@ -13,11 +13,13 @@ import java.util.Optional;
 public interface ProgressPort {
 
     /**
-     * Stores {@code progress} under its own checkpoint (never null), durably before returning.
+     * Stores {@code progress} under its own checkpoint (never null), durably before returning, with the owner
+     * {@code epoch} it was written under; an entry an owner of a newer epoch stored there is never replaced.
      *
+     * @throws FencedException when a newer owner's entry is there
      * @throws RuntimeException when it may be unstored: the task does not checkpoint
      */
-    void save(String shardId, ShardProgress progress);
+    void save(String shardId, ShardProgress progress, long epoch);
 
     /** The progress stored for exactly {@code checkpoint}, if any (a strongly consistent read). */
     Optional<ShardProgress> load(String shardId, RecordPosition checkpoint);

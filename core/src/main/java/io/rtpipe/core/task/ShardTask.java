@@ -25,6 +25,10 @@ import java.util.Optional;
  * unwritten partials included), so nothing is checkpointed past data that is not durable and the next call retries;
  * a crash anywhere replays from the previous checkpoint and rewrites the same keys.
  *
+ * <p>Fencing: {@link #start} claims the shard's next owner epoch ({@link OwnershipPort}); results and interval
+ * objects are written only after the epoch is confirmed current, progress only under it, so a task whose shard a
+ * newer owner took writes nothing more ({@link #isFenced()}) instead of overwriting that owner's objects.
+ *
  * <p>An unexpected engine error stalls the task (reported once, no more records or checkpoints) rather than skipping
  * records. Not thread-safe: one task per shard, driven from one thread.
  */
@@ -38,25 +42,61 @@ public final class ShardTask {
     private final List<WindowResult> unwrittenResults = new ArrayList<>();
     /** The last checkpoint this task started from or took: progress entries before it may be deleted once a newer one is taken. */
     private RecordPosition lastCheckpoint;
+    /** The owner epoch this task claimed: every durable write checks it is still the shard's current one. */
+    private final long epoch;
     private boolean stalled;
+    private boolean fenced;
 
-    /** A task resuming from {@code restored} ({@link ShardProgress#initial()} for a shard never checkpointed). */
-    public ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
-                     TaskListener listener) {
+    private ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
+                      TaskListener listener, long epoch) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.engine = new ShardEngine(config, shardId, restored);
         this.ports = Objects.requireNonNull(ports, "ports");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastCheckpoint = restored.checkpoint();
+        this.epoch = epoch;
+    }
+
+    /**
+     * Takes the shard over for {@code owner}: restores the progress of {@code checkpoint} ({@link #restore}), then
+     * claims the next owner epoch, so the previous owner's writes are refused from now on. A worker that may not
+     * resume the shard claims nothing (the owner keeps it). Whatever a previous owner writes before the claim is
+     * what the protocol allows any owner: KCL refuses its checkpoints, and this task rewrites every key it plans.
+     *
+     * @param checkpoint where KCL resumes the shard (null: it has none yet)
+     * @throws ProgressException when the shard cannot resume from its stored progress
+     */
+    public static ShardTask start(EngineConfig config, String shardId, String owner, RecordPosition checkpoint,
+                                  TaskPorts ports, TaskListener listener) {
+        return resume(config, shardId, owner, restore(config, ports.progress(), shardId, checkpoint), ports, listener);
+    }
+
+    /** As {@link #start}, from progress the caller holds ({@link ShardProgress#initial()}: never checkpointed). */
+    public static ShardTask resume(EngineConfig config, String shardId, String owner, ShardProgress restored,
+                                   TaskPorts ports, TaskListener listener) {
+        return new ShardTask(config, shardId, restored, ports, listener, ports.ownership().claim(shardId, owner));
     }
 
     /**
      * The progress to restart a shard from: {@link ShardProgress#initial()} when it has no checkpoint yet (null),
-     * otherwise the entry stored for exactly that checkpoint; empty when that entry is missing, which the caller must
-     * treat as an error (windows open at the checkpoint cannot be rebuilt), not as a fresh start.
+     * otherwise the entry stored for exactly that checkpoint, provided every metric of {@code config} it recorded is
+     * defined as it was then (a metric it did not record is new: it starts from no event, as on a new shard).
+     *
+     * @throws ProgressException when that entry is missing (windows open at the checkpoint cannot be rebuilt, so this
+     *                           is an error, not a fresh start), or a metric's definition differs
      */
-    public static Optional<ShardProgress> progressAt(ProgressPort progress, String shardId, RecordPosition checkpoint) {
-        return checkpoint == null ? Optional.of(ShardProgress.initial()) : progress.load(shardId, checkpoint);
+    public static ShardProgress restore(EngineConfig config, ProgressPort progress, String shardId,
+                                        RecordPosition checkpoint) {
+        if (checkpoint == null) {
+            return ShardProgress.initial();
+        }
+        ShardProgress stored = progress.load(shardId, checkpoint).orElseThrow(() -> new ProgressException("shard "
+                + shardId + " was checkpointed at " + checkpoint + " but no progress is stored for that checkpoint "
+                + "(progress table emptied or replaced, or the shard checkpointed by another application), so its "
+                + "open windows cannot be rebuilt"));
+        ProgressException.requireSameDefinitions(config, stored.definitions(), "shard " + shardId
+                + " stored its progress");
+        return stored;
     }
 
     public String shardId() {
@@ -73,13 +113,18 @@ public final class ShardTask {
         return stalled;
     }
 
+    /** Whether a newer owner took the shard over: this task writes nothing more; drop it as on lease loss. */
+    public boolean isFenced() {
+        return fenced;
+    }
+
     /**
      * Runs records through the engine in shard order (redeliveries are ignored by the engine).
      *
      * @return false when the task is (now) stalled
      */
     public boolean process(List<InputRecord> records) {
-        if (stalled) {
+        if (stalled || fenced) {
             return false;
         }
         try {
@@ -101,7 +146,7 @@ public final class ShardTask {
      * @return false when some are still unwritten (kept for the next attempt), or the task is stalled
      */
     public boolean writeFiredResults() {
-        if (stalled) {
+        if (stalled || fenced) {
             return false;
         }
         unwrittenResults.addAll(engine.takeFiredResults());
@@ -109,7 +154,13 @@ public final class ShardTask {
             return true;
         }
         try {
+            // Partials are absolute values fixed by the shard's records, so an owner's rewrite equals a zombie's;
+            // the check stops a zombie at its next write (a drained zombie's early windows would differ).
+            ports.ownership().requireOwner(shardId, epoch);
             ports.results().write(unwrittenResults);
+        } catch (FencedException e) {
+            fence(e);
+            return false;
         } catch (RuntimeException e) {
             listener.resultsWriteFailed(unwrittenResults.size(), e);
             return false;
@@ -143,8 +194,14 @@ public final class ShardTask {
         }
         CheckpointPlan plan = planned.get();
         try {
+            // S3 cannot condition a write on DynamoDB: check right before; the keys are the interval's first
+            // record, so an owner's replay rewrites the same keys. Progress is conditional on the epoch itself.
+            ports.ownership().requireOwner(shardId, epoch);
             ports.intervals().write(shardId, plan);
-            ports.progress().save(shardId, plan.progress());
+            ports.progress().save(shardId, plan.progress(), epoch);
+        } catch (FencedException e) {
+            fence(e);
+            return false;
         } catch (RuntimeException e) {
             listener.intervalWriteFailed(plan, e);
             return false;
@@ -171,6 +228,11 @@ public final class ShardTask {
         } catch (RuntimeException e) {
             listener.pruneFailed(previous, e);
         }
+    }
+
+    private void fence(FencedException e) {
+        fenced = true;
+        listener.fenced(e);
     }
 
     private void stall(String during, RuntimeException e) {

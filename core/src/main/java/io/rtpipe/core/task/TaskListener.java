@@ -31,6 +31,13 @@ public interface TaskListener {
     }
 
     /**
+     * A write was refused because a newer owner took the shard over; the task writes nothing more (drop it, as on
+     * lease loss: the new owner replays from the last checkpoint).
+     */
+    default void fenced(FencedException cause) {
+    }
+
+    /**
      * The engine failed unexpectedly while {@code during}; the task is stalled: it takes no records and no
      * checkpoints, so a restart replays from the last checkpoint instead of skipping records.
      */

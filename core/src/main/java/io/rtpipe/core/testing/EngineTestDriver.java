@@ -2,7 +2,6 @@ package io.rtpipe.core.testing;
 
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.LateRecord;
-import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
@@ -11,6 +10,7 @@ import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.ResultMerger;
+import io.rtpipe.core.task.Checkpointer;
 import io.rtpipe.core.task.ShardTask;
 import io.rtpipe.core.task.TaskListener;
 import io.rtpipe.core.task.TaskPorts;
@@ -38,8 +38,9 @@ import java.util.TreeMap;
  *   <li>Archive, dead-letter and late-record objects go to per-shard maps keyed like the S3 objects, by the interval's
  *       first position; a write replaces the object (also when the new list is empty).</li>
  *   <li>Shard progress is stored like the DynamoDB progress item, one entry per checkpoint, pruned by the task.
- *       A restart restores the entry whose checkpoint equals KCL's checkpoint (no entry there fails the test) and
- *       replays every record after it.</li>
+ *       A restart restores the entry whose checkpoint equals KCL's checkpoint (no entry there, or one written under
+ *       another definition of a metric, throws {@link io.rtpipe.core.task.ProgressException}) and replays every
+ *       record after it.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -50,7 +51,7 @@ public final class EngineTestDriver {
     private final InMemoryResults results = new InMemoryResults(faults);
     private final InMemoryIntervals intervals = new InMemoryIntervals(faults);
     private final InMemoryProgress progress = new InMemoryProgress(faults);
-    private final TaskPorts ports = new TaskPorts(intervals, results, progress);
+    private final TaskPorts ports = new TaskPorts(intervals, results, progress, progress);
     private final Map<String, Shard> shards = new TreeMap<>();
 
     /** How the results store keys an item: one per metric, window, group key and shard. */
@@ -68,18 +69,39 @@ public final class EngineTestDriver {
         }
     };
 
+    /** KCL refuses every checkpoint of a worker that lost the lease. */
+    private static final Checkpointer LEASE_LOST = new Checkpointer() {
+        @Override
+        public boolean checkpoint(RecordPosition at) {
+            return false;
+        }
+
+        @Override
+        public boolean checkpointShardEnd() {
+            return false;
+        }
+    };
+
     private final class Shard {
         final String id;
         final List<InputRecord> stream = new ArrayList<>();
         final InMemoryCheckpointer checkpointer;
+        /** The spec the shard's worker runs (another after {@link #redeploy}). */
+        EngineConfig config = EngineTestDriver.this.config;
         ShardTask task;
+        /** Workers that lost the shard's lease without noticing, still running until a write of theirs is refused. */
+        final List<ShardTask> zombies = new ArrayList<>();
         boolean ended;
         int restarts;
 
         Shard(String id) {
             this.id = id;
             checkpointer = new InMemoryCheckpointer(faults, () -> stream.get(stream.size() - 1).position());
-            task = new ShardTask(config, id, ShardProgress.initial(), ports, RETHROW_ENGINE_ERRORS);
+            task = ShardTask.start(config, id, owner(), null, ports, RETHROW_ENGINE_ERRORS);
+        }
+
+        String owner() {
+            return "worker-" + restarts;
         }
     }
 
@@ -116,6 +138,7 @@ public final class EngineTestDriver {
         var record = new InputRecord(position, "pk-" + shard.stream.size(), arrivalMillis, payload);
         shard.stream.add(record);
         shard.task.process(List.of(record));
+        shard.zombies.forEach(zombie -> zombie.process(List.of(record)));
         return record;
     }
 
@@ -184,13 +207,51 @@ public final class EngineTestDriver {
         restart(shard(shardId));
     }
 
+    /**
+     * Restarts the shard's worker (as {@link #crash}) running {@code newConfig}: a redeploy with a changed spec, or a
+     * second worker of the application taking the shard over with its own spec.
+     *
+     * @throws io.rtpipe.core.task.ProgressException if a metric of {@code newConfig} is defined otherwise than when
+     *                                               the shard's progress was stored (the worker refuses the shard)
+     */
+    public void redeploy(String shardId, EngineConfig newConfig) {
+        Shard shard = shard(shardId);
+        shard.config = Objects.requireNonNull(newConfig, "newConfig");
+        restart(shard);
+    }
+
+    /**
+     * The shard's worker loses its lease without noticing (a long pause, a partition) and a new worker takes the
+     * shard over as after a {@link #crash}; the old one lives on as a zombie: it gets every record sent from now on
+     * and writes when {@link #zombiesWrite} says, until one of its writes is refused (then it is dropped, as the
+     * consumer drops a fenced task).
+     */
+    public void zombie(String shardId) {
+        Shard shard = shard(shardId);
+        shard.zombies.add(shard.task);
+        restart(shard);
+    }
+
+    /**
+     * Every zombie of the shard writes what it fired and tries a checkpoint (at the shard's end once its input
+     * ended), as its old lease would have it do; KCL refuses its checkpoint.
+     */
+    public void zombiesWrite(String shardId) {
+        Shard shard = shard(shardId);
+        shard.zombies.forEach(zombie -> zombie.checkpoint(LEASE_LOST, shard.ended));
+        shard.zombies.removeIf(ShardTask::isFenced);
+    }
+
+    /** Writes refused because a newer owner had claimed the shard (each names the shard and both epochs). */
+    public List<String> refusedWrites() {
+        return List.copyOf(progress.refused);
+    }
+
     private void restart(Shard shard) {
         RecordPosition kclCheckpoint = shard.checkpointer.position;
-        ShardProgress restoreFrom = ShardTask.progressAt(progress, shard.id, kclCheckpoint)
-                .orElseThrow(() -> new IllegalStateException("no stored progress for shard " + shard.id
-                        + " at its KCL checkpoint " + kclCheckpoint));
-        shard.task = new ShardTask(config, shard.id, restoreFrom, ports, RETHROW_ENGINE_ERRORS);
         shard.restarts++;
+        shard.task = ShardTask.start(shard.config, shard.id, shard.owner(), kclCheckpoint, ports,
+                RETHROW_ENGINE_ERRORS);
         shard.task.process(shard.stream.stream()
                 .filter(record -> kclCheckpoint == null || record.position().compareTo(kclCheckpoint) > 0)
                 .toList());
@@ -204,6 +265,22 @@ public final class EngineTestDriver {
         Shard shard = shard(shardId);
         shard.ended = true;
         shard.task.endOfInput();
+        shard.zombies.forEach(ShardTask::endOfInput);
+    }
+
+    /**
+     * An operator's drain of a bounded input ({@code rtpipe local}): the worker declares its input complete, fires
+     * every open window, checkpoints and stops; the next run (a new worker, from KCL's checkpoint) may be sent more
+     * records, which must not rewrite the drained windows.
+     *
+     * @return whether the drain's checkpoint was taken
+     */
+    public boolean drain(String shardId) {
+        Shard shard = shard(shardId);
+        shard.task.endOfInput();
+        boolean checkpointed = shard.task.checkpoint(shard.checkpointer, false);
+        restart(shard);
+        return checkpointed;
     }
 
     /** {@link #endOfInput} then a full {@link #checkpoint}. */

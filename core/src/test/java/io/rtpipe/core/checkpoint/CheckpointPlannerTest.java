@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * be exactly the records, dead letters, late records and max time of its interval.
  */
 class CheckpointPlannerTest {
-    private final CheckpointPlanner planner = new CheckpointPlanner(List.of("m"), RecordPosition.of("1000"));
+    private final CheckpointPlanner planner = new CheckpointPlanner(List.of("m"), Map.of(), RecordPosition.of("1000"));
     private final List<InputRecord> all = new ArrayList<>();
     private final List<InputRecord> archived = new ArrayList<>();
     private long committed = -1;
@@ -41,7 +41,7 @@ class CheckpointPlannerTest {
     /** Plans just before record {@code oldestOpen} (or at the end if NOTHING_OPEN), checks the plan and commits it. */
     private void checkpointBefore(long oldestOpen) {
         long end = oldestOpen == CheckpointPlanner.NOTHING_OPEN ? all.size() - 1 : oldestOpen - 1;
-        CheckpointPlan plan = planner.plan(oldestOpen, Map.of("m", 999L)).orElseThrow();
+        CheckpointPlan plan = planner.plan(oldestOpen, Map.of("m", 999L), Map.of()).orElseThrow();
         List<InputRecord> expected = all.subList((int) committed + 1, (int) end + 1);
         assertThat(plan.archive()).containsExactlyElementsOf(expected);
         assertThat(plan.firstPosition()).isEqualTo(expected.get(0).position());
@@ -61,19 +61,19 @@ class CheckpointPlannerTest {
 
     @Test
     void plansAreExactIntervalsThroughBufferGrowthAndCompaction() {
-        assertThat(planner.plan(CheckpointPlanner.NOTHING_OPEN, Map.of())).as("nothing processed").isEmpty();
+        assertThat(planner.plan(CheckpointPlanner.NOTHING_OPEN, Map.of(), Map.of())).as("nothing processed").isEmpty();
         add(1500);                       // grows from the start of the buffer
-        assertThat(planner.plan(0, Map.of())).as("oldest open window starts at the first record").isEmpty();
+        assertThat(planner.plan(0, Map.of(), Map.of())).as("oldest open window starts at the first record").isEmpty();
         checkpointBefore(1400);
         add(2000);                       // fills the buffer's tail, then compacts the 100 + rest to the front
         checkpointBefore(1410);          // commits only 10: the buffer now starts at an offset
         add(3000);                       // grows from that offset
         checkpointBefore(5000);
         add(5);
-        assertThat(planner.plan(5000, Map.of())).as("oldest open starts right after the checkpoint").isEmpty();
+        assertThat(planner.plan(5000, Map.of(), Map.of())).as("oldest open starts right after the checkpoint").isEmpty();
         checkpointBefore(CheckpointPlanner.NOTHING_OPEN);
         assertThat(archived).containsExactlyElementsOf(all);
         assertThat(planner.bufferedRecords()).isZero();
-        assertThat(planner.plan(CheckpointPlanner.NOTHING_OPEN, Map.of())).isEmpty();
+        assertThat(planner.plan(CheckpointPlanner.NOTHING_OPEN, Map.of(), Map.of())).isEmpty();
     }
 }

@@ -44,6 +44,20 @@ class ShardEngineMetricsTest {
     }
 
     @Test
+    void aRealValueThatReadsLikeTheOverflowKeyStaysApartFromTheOverflowBucket() {
+        ShardEngine engine = engine(MetricSpec.builder("per_page").groupBy("page", "kind").maxKeysPerWindow(2).build());
+        List<WindowResult> results = run(engine,
+                records.raw("{\"ts\":1,\"page\":\"__overflow__\",\"kind\":\"__overflow__\"}"),
+                records.raw("{\"ts\":2,\"page\":\"\\\\__overflow__\",\"kind\":\"x__overflow__\"}"),
+                records.raw("{\"ts\":3,\"page\":\"c\",\"kind\":\"k\"}"),
+                records.raw("{\"ts\":4,\"page\":\"__overflow__\",\"kind\":\"__overflow__\"}"));
+        assertThat(results).extracting(r -> r.key().toString() + r.values()).containsExactly(
+                "{page=\\__overflow__, kind=\\__overflow__}{count=2}",
+                "{page=\\\\__overflow__, kind=x__overflow__}{count=1}",
+                "{page=__overflow__, kind=__overflow__}{count=1}");
+    }
+
+    @Test
     void aggregatedFieldsOfTheWrongTypeAreDeadLettersAndMissingValuesAreSkipped() {
         MetricSpec spec = MetricSpec.builder("amounts").aggregates(AggregateSpec.count(),
                 AggregateSpec.of("total", "sum", "order.amount", Map.of()),

@@ -10,6 +10,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MetricSpecTest {
     @Test
+    void theFingerprintIsTheDefinitionsWhateverTheNameAndChangesWithEveryComponent() {
+        String yaml = """
+                metrics:
+                  - name: %s
+                    group_by: [type]
+                    window: {type: tumbling, size: 60s}
+                    aggregates: [{name: count, fn: count}]
+                """;
+        var loader = new io.rtpipe.core.spec.SpecLoader(io.rtpipe.core.aggregate.AggregatorRegistry.builtins());
+        MetricSpec loaded = loader.parse("a.yaml", yaml.formatted("a")).metrics().get(0);
+        MetricSpec built = MetricSpec.builder("b").groupBy("type").build();
+        assertThat(loaded.fingerprint()).as("1m and 60s, YAML and builder, any name").isEqualTo(built.fingerprint())
+                .matches("[0-9a-f]{16}");
+        MetricSpec.Builder[] changed = {
+                MetricSpec.builder("b").groupBy("page"),
+                MetricSpec.builder("b").groupBy("type").allowedLateness(Duration.ofSeconds(6)),
+                MetricSpec.builder("b").groupBy("type").windows(TumblingWindows.of(Duration.ofMinutes(2))),
+                MetricSpec.builder("b").groupBy("type").dedup("id"),
+                MetricSpec.builder("b").groupBy("type").maxKeysPerWindow(7),
+                MetricSpec.builder("b").groupBy("type").aggregates(AggregateSpec.of("n", "count", null, Map.of())),
+                MetricSpec.builder("b").groupBy("type").filter(io.rtpipe.core.filter.EventFilter.compile("x > 1")),
+                MetricSpec.builder("b").groupBy("type").timestamp(TimestampSource.field("time"))};
+        for (MetricSpec.Builder builder : changed) {
+            MetricSpec other = builder.build();
+            assertThat(other.fingerprint()).as(other.toString()).isNotEqualTo(built.fingerprint());
+            assertThat(other.differencesFrom(built.definition())).as(other.toString()).isNotEmpty();
+        }
+        assertThat(MetricSpec.builder("b").groupBy("type").allowedLateness(Duration.ofSeconds(6)).build()
+                .differencesFrom(built.definition())).isEqualTo("allowed_lateness: stored PT5S, now PT6S");
+    }
+
+    @Test
     void builtInMetricCountsPerTypePerMinuteOnTsOncePerEventId() {
         MetricSpec spec = MetricSpec.eventsPerMinute();
         assertThat(spec.name()).isEqualTo("events_per_minute");

@@ -1,10 +1,14 @@
 package io.rtpipe.core.testing;
 
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.task.ProgressException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,5 +116,60 @@ class EngineTestDriverTest {
         driver.finish("s");
         assertThatThrownBy(() -> driver.send("s", event(1, "a"))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> driver.checkpoint("unknown")).hasMessageContaining("no record was sent");
+    }
+
+    @Test
+    void aWorkerWhoseSpecDefinesAMetricOtherwiseRefusesTheShardNamingTheDifference() {
+        MetricSpec before = MetricSpec.builder(MetricSpec.EVENTS_PER_MINUTE).groupBy("type")
+                .allowedLateness(Duration.ofSeconds(60)).build();
+        EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metric(before).build());
+        sendFirstPart(driver);
+        driver.send("shard-a", event(200_000, "click")); // watermark 140 s: minutes 0 and 1 fire on shard-a
+        driver.checkpoint("shard-a");
+        EngineConfig lateness10s = EngineConfig.builder().metric(MetricSpec.builder(MetricSpec.EVENTS_PER_MINUTE)
+                .groupBy("type").allowedLateness(Duration.ofSeconds(10)).build()).build();
+        assertThatThrownBy(() -> driver.redeploy("shard-a", lateness10s)).isInstanceOf(ProgressException.class)
+                .hasMessage("metric events_per_minute is defined otherwise than when shard shard-a stored its "
+                        + "progress (allowed_lateness: stored PT1M, now PT10S): give a changed metric a new name, "
+                        + "or run the old definition");
+
+        EngineConfig renamed = EngineConfig.builder().metric(MetricSpec.builder("events_per_minute_10s")
+                .groupBy("type").allowedLateness(Duration.ofSeconds(10)).build()).build();
+        driver.redeploy("shard-a", renamed); // a new metric: starts from no event
+        driver.redeploy("shard-a", EngineConfig.builder().metric(before).build()); // the old definition resumes
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=5", "0s/view=1", "60s/click=1", "180s/click=1");
+    }
+
+    @Test
+    void aZombieWorkersWritesAreRefusedAndItStops() {
+        EngineTestDriver driver = new EngineTestDriver();
+        sendFirstPart(driver);
+        driver.zombie("shard-a"); // worker-0 lost its lease unawares; worker-1 took shard-a over
+        driver.send("shard-a", event(130_000, "view")); // both fire minute 1
+        driver.zombiesWrite("shard-a");
+        assertThat(driver.refusedWrites()).containsExactly("shard shard-a is owned by epoch 2 (worker-1), not by "
+                + "epoch 1");
+        driver.zombiesWrite("shard-a"); // the zombie was dropped: nothing more is tried
+        assertThat(driver.refusedWrites()).hasSize(1);
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=4", "0s/view=1", "60s/click=1", "120s/view=1");
+        assertThat(driver.archivedRecords("shard-a")).containsExactlyElementsOf(driver.stream("shard-a"));
+    }
+
+    @Test
+    void eventsAfterADrainForADrainedWindowAreLateInsteadOfRewritingIt() {
+        EngineTestDriver driver = new EngineTestDriver();
+        for (int i = 0; i < 100; i++) {
+            driver.send("shard-a", event(i * 500L, "click"));
+        }
+        assertThat(driver.drain("shard-a")).isTrue(); // minute 0 written as final: 100 clicks
+        for (int i = 0; i < 3; i++) {
+            driver.send("shard-a", event(55_000 + i, "click")); // the next run: minute 0 again
+        }
+        driver.send("shard-a", event(60_000, "click")); // minute 1 is new
+        driver.finishAll();
+        assertThat(counts(driver)).containsExactly("0s/click=100", "60s/click=1");
+        assertThat(driver.lateRecords("shard-a")).hasSize(3);
     }
 }

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random event streams with disorder and malformed records over several shards, random result writes, checkpoints
- * and crashes (also between the steps of a checkpoint), failed checkpoint steps the worker survives, then end of input: the merged results of two metrics must
+ * and crashes (also between the steps of a checkpoint), failed checkpoint steps the worker survives, zombies (a worker
+ * that lost its lease, still processing and writing), then end of input: the merged results of two metrics must
  * equal a reference computed directly from the events, every record must be archived exactly once, and dead letters
  * and late records must be exactly the reference's.
  * <p>
@@ -72,6 +73,7 @@ class ExactlyOncePropertyTest {
     private int totalCheckpoints;
     private int totalFailedCheckpoints;
     private int totalDuplicates;
+    private int totalRefused;
 
     @Test
     void mergedResultsMatchTheReferenceAndEveryRecordIsArchivedOnce() {
@@ -85,6 +87,7 @@ class ExactlyOncePropertyTest {
         assertThat(totalCheckpoints).as("checkpoints over all runs").isGreaterThan(500);
         assertThat(totalFailedCheckpoints).as("checkpoints a failed write stopped, over all runs").isGreaterThan(500);
         assertThat(totalDuplicates).as("duplicates dropped by the reference over all runs").isGreaterThan(1_000);
+        assertThat(totalRefused).as("zombie writes refused over all runs").isGreaterThan(300);
     }
 
     private void runOnce(long seed) {
@@ -121,6 +124,7 @@ class ExactlyOncePropertyTest {
                 driver.crashDuringCheckpoint(shard, randomStep(random));
             }
             driver.checkpoint(shard);
+            driver.zombiesWrite(shard); // drained zombies fired every open window early: their writes must not land
             assertThat(driver.isShardEndCheckpointed(shard)).as("seed %d %s checkpointed at its end", seed, shard)
                     .isTrue();
         }
@@ -129,6 +133,7 @@ class ExactlyOncePropertyTest {
         Map<String, List<Late>> expectedLate = new HashMap<>();
         events.forEach((shard, shardEvents) ->
                 expectedLate.put(shard, reference(metrics, shardEvents, expected)));
+        totalRefused += driver.refusedWrites().size();
         totalDuplicates += duplicatesDropped;
         duplicatesDropped = 0;
         Map<WindowKey, Long> actual = new HashMap<>();
@@ -212,6 +217,10 @@ class ExactlyOncePropertyTest {
             if (!driver.failDuringCheckpoint(shard, randomStep(random))) {
                 totalFailedCheckpoints++;
             }
+        } else if (dice < 280) {
+            driver.zombie(shard);
+        } else if (dice < 330) {
+            driver.zombiesWrite(shard);
         }
     }
 

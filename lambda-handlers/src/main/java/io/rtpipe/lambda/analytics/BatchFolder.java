@@ -8,6 +8,7 @@ import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.task.Checkpointer;
 import io.rtpipe.core.task.IntervalPort;
+import io.rtpipe.core.task.OwnershipPort;
 import io.rtpipe.core.task.ProgressPort;
 import io.rtpipe.core.task.ShardTask;
 import io.rtpipe.core.task.TaskListener;
@@ -39,7 +40,7 @@ public final class BatchFolder {
     /** The progress the consumer stores in DynamoDB is carried in the returned {@link WindowState} instead. */
     private static final ProgressPort CARRIED_IN_STATE = new ProgressPort() {
         @Override
-        public void save(String shardId, ShardProgress progress) {
+        public void save(String shardId, ShardProgress progress, long epoch) {
         }
 
         @Override
@@ -74,8 +75,8 @@ public final class BatchFolder {
     /** Folds {@code records} into {@code state}, writing their interval objects to {@code intervals} first. */
     public Folded fold(String shardId, WindowState state, List<InputRecord> records, IntervalPort intervals) {
         var batch = new Batch();
-        var task = new ShardTask(config, shardId, state.engineProgress(),
-                new TaskPorts(intervals, batch.partials::addAll, CARRIED_IN_STATE), batch);
+        var ports = new TaskPorts(intervals, batch.partials::addAll, CARRIED_IN_STATE, OwnershipPort.SINGLE_WRITER);
+        var task = ShardTask.resume(config, shardId, "lambda", state.engineProgress(), ports, batch);
         task.process(records);
         task.endOfInput();
         if (!task.checkpoint(BY_RESPONSE, false)) {

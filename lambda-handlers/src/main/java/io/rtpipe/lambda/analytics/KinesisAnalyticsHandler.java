@@ -81,7 +81,7 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
                                    RetryPolicy retry) {
         this(settings, engine, AnalyticsOutputs.sinks(clients.s3(), settings.archiveBucket(),
                 new ResultsSink(clients.dynamoDb(), settings.resultsTable(), retry, settings.resultRetention(),
-                        new S3Writes(clients.s3(), settings.archiveBucket(), retry)),
+                        new S3Writes(clients.s3(), settings.archiveBucket(), retry), engine),
                 retry));
     }
 

@@ -1,0 +1,81 @@
+package io.rtpipe.consumer;
+
+import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.task.OwnershipPort;
+import io.rtpipe.core.task.ProgressException;
+import io.rtpipe.core.task.ProgressPort;
+import io.rtpipe.core.task.TaskPorts;
+import org.junit.jupiter.api.Test;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AnalyticsRecordProcessorTest {
+
+    /** A progress table that holds nothing (emptied, or replaced by a new one). */
+    private static final ProgressPort EMPTY_PROGRESS = new ProgressPort() {
+        @Override
+        public void save(String shardId, ShardProgress progress, long epoch) {
+            throw new AssertionError("a refused shard stores nothing");
+        }
+
+        @Override
+        public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void deleteBefore(String shardId, RecordPosition keepFrom) {
+        }
+    };
+
+    private final List<ProgressException> refusals = new ArrayList<>();
+    private final ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
+    private final List<String> claims = new ArrayList<>();
+    private final OwnershipPort ownership = new OwnershipPort() {
+        @Override
+        public long claim(String shardId, String owner) {
+            claims.add(owner + " claims " + shardId);
+            return claims.size();
+        }
+
+        @Override
+        public void requireOwner(String shardId, long epoch) {
+        }
+    };
+    private final AnalyticsRecordProcessor processor = new AnalyticsRecordProcessor(EngineConfig.defaults(),
+            "worker-1", new TaskPorts((shard, plan) -> List.of(), results -> {
+            }, EMPTY_PROGRESS, ownership), stats, Duration.ofSeconds(1), () -> false, refusals::add,
+            Clock.systemUTC());
+
+    @Test
+    void aShardCheckpointedWithoutStoredProgressIsRefusedNotStartedFresh() {
+        processor.initialize(InitializationInput.builder().shardId("shardId-000000000001")
+                .extendedSequenceNumber(new ExtendedSequenceNumber("49590338271490256608559692538361571095921575989136588898"))
+                .build());
+        assertThat(refusals).singleElement().extracting(Throwable::getMessage).isEqualTo("shard shardId-000000000001 "
+                + "was checkpointed at 49590338271490256608559692538361571095921575989136588898 but no progress is "
+                + "stored for that checkpoint (progress table emptied or replaced, or the shard checkpointed by "
+                + "another application), so its open windows cannot be rebuilt");
+        assertThat(stats.shardsHeld()).as("the shard is not started").isZero();
+        assertThat(claims).as("nor claimed from its owner").isEmpty();
+    }
+
+    @Test
+    void aShardNeverCheckpointedStartsFresh() {
+        processor.initialize(InitializationInput.builder().shardId("shardId-000000000001")
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+        assertThat(refusals).isEmpty();
+        assertThat(stats.shardsHeld()).isEqualTo(1);
+        assertThat(claims).containsExactly("worker-1 claims shardId-000000000001");
+    }
+}

@@ -1,0 +1,162 @@
+package io.rtpipe.core.testing;
+
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.result.MergedResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Session windows under a small key cap, with disorder, checkpoints and crashes (also inside checkpoints): the merged
+ * results must equal a plain model of the documented rule (a gap-long slice of event time admits the first
+ * {@code max_keys_per_window} keys of its accepted events; the others count under the overflow key), and every event
+ * is counted exactly once or reported late. One user is literally named {@code __overflow__}: it must stay apart
+ * from the overflow bucket.
+ */
+class SessionKeyCapPropertyTest {
+    private static final int ITERATIONS = 300;
+    private static final long GAP = 2_000;
+    private static final int CAP = 2;
+    private static final String[] USERS = {"u0", "u1", "u2", "u3", "__overflow__"};
+
+    private record Event(String user, long ts) {
+        String payload() {
+            return "{\"ts\":" + ts + ",\"user\":\"" + user + "\"}";
+        }
+    }
+
+    private record Key(long start, long end, String user) {
+    }
+
+    private long overflowed;
+    private long restarts;
+
+    @Test
+    void everyEventIsCountedOnceOrReportedLate() {
+        for (long seed = 1; seed <= ITERATIONS; seed++) {
+            runOnce(seed, false);
+        }
+        assertThat(restarts).as("restarts").isGreaterThan(1_000);
+    }
+
+    @Test
+    void resultsFollowTheSliceRuleWhateverTheCrashes() {
+        for (long seed = 1; seed <= ITERATIONS; seed++) {
+            runOnce(seed, true);
+        }
+        assertThat(overflowed).as("events the model put under the overflow key").isGreaterThan(1_000);
+    }
+
+    private void runOnce(long seed, boolean againstModel) {
+        Random random = new Random(seed);
+        long lateness = new long[]{0, 1_000, 5_000}[random.nextInt(3)];
+        MetricSpec spec = MetricSpec.builder("visits").groupBy("user").dedup(null).maxKeysPerWindow(CAP)
+                .windows(SessionWindows.withGap(Duration.ofMillis(GAP))).allowedLateness(Duration.ofMillis(lateness))
+                .build();
+        EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metrics(List.of(spec)).build());
+        List<Event> events = new ArrayList<>();
+        long clock = 1_764_133_200_000L;
+        int count = 50 + random.nextInt(250);
+        for (int i = 0; i < count; i++) {
+            clock += random.nextInt(400);
+            long ts = clock - (random.nextInt(100) < 30 ? random.nextInt(6_000) : 0);
+            Event event = new Event(USERS[random.nextInt(USERS.length)], ts);
+            events.add(event);
+            driver.send("shard-0", event.payload());
+            int dice = random.nextInt(100);
+            if (dice < 10) {
+                driver.checkpoint("shard-0");
+            } else if (dice < 14) {
+                driver.crashDuringCheckpoint("shard-0", CheckpointStep.values()[random.nextInt(4)]);
+            } else if (dice < 17) {
+                driver.crash("shard-0");
+            }
+        }
+        driver.finishAll();
+        restarts += driver.restarts("shard-0");
+
+        Map<Key, Long> expected = new HashMap<>();
+        long late = reference(events, lateness, expected);
+        Map<Key, Long> actual = new HashMap<>();
+        long counted = 0;
+        for (MergedResult result : driver.mergedResults()) {
+            long n = (Long) result.values().get("count");
+            actual.merge(new Key(result.windowStart().toEpochMilli(), result.windowEnd().toEpochMilli(),
+                    result.key().get("user")), n, Long::sum);
+            counted += n;
+        }
+        assertThat(counted + driver.lateRecords("shard-0").size()).as("seed %d: counted + late", seed)
+                .isEqualTo(events.size());
+        assertThat(driver.conflictingWrites()).as("seed %d rewrites with other values", seed).isEmpty();
+        if (againstModel) {
+            assertThat(driver.lateRecords("shard-0")).as("seed %d late", seed).hasSize((int) late);
+            assertThat(actual).as("seed %d sessions", seed).isEqualTo(expected);
+        }
+    }
+
+    /** The documented semantics, directly: returns the number of late events, adds each session's count. */
+    private long reference(List<Event> events, long lateness, Map<Key, Long> out) {
+        final class Session {
+            long start;
+            long end;
+            long count;
+        }
+        Map<Long, Set<String>> admitted = new HashMap<>();
+        Map<String, List<Session>> open = new LinkedHashMap<>();
+        Long highest = null;
+        long late = 0;
+        for (Event e : events) {
+            long watermark = highest == null ? Long.MIN_VALUE : highest - lateness;
+            if (e.ts() + GAP <= watermark) {
+                late++;
+            } else {
+                Set<String> slice = admitted.computeIfAbsent(Math.floorDiv(e.ts(), GAP), s -> new HashSet<>());
+                String key = e.user().equals("__overflow__") ? "\\__overflow__" : e.user();
+                if (!slice.contains(e.user()) && slice.size() >= CAP) {
+                    key = "__overflow__";
+                    overflowed++;
+                } else {
+                    slice.add(e.user());
+                }
+                List<Session> sessions = open.computeIfAbsent(key, k -> new ArrayList<>());
+                Session session = new Session();
+                session.start = e.ts();
+                session.end = e.ts() + GAP;
+                session.count = 1;
+                for (Session s : List.copyOf(sessions)) {
+                    if (e.ts() < s.end && s.start < e.ts() + GAP) {
+                        session.start = Math.min(session.start, s.start);
+                        session.end = Math.max(session.end, s.end);
+                        session.count += s.count;
+                        sessions.remove(s);
+                    }
+                }
+                sessions.add(session);
+            }
+            highest = highest == null ? e.ts() : Math.max(highest, e.ts());
+            long now = highest - lateness;
+            open.forEach((key, sessions) -> sessions.removeIf(s -> {
+                if (s.end <= now) {
+                    out.merge(new Key(s.start, s.end, key), s.count, Long::sum);
+                    return true;
+                }
+                return false;
+            }));
+        }
+        open.forEach((key, sessions) -> sessions.forEach(s -> out.merge(new Key(s.start, s.end, key), s.count,
+                Long::sum)));
+        return late;
+    }
+}
