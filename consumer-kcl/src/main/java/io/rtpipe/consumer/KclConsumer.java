@@ -158,11 +158,16 @@ public final class KclConsumer implements AutoCloseable {
         }
     }
 
-    private Scheduler newScheduler() {
-        var outputs = new TaskPorts(
+    /** The task's stores: S3 for intervals, DynamoDB for results and progress (also what {@link ProcessorBench} runs). */
+    static TaskPorts ports(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb) {
+        return new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention()),
                 new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName()));
+    }
+
+    private Scheduler newScheduler() {
+        var outputs = ports(config, s3, dynamoDb);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), outputs, stats,
                 config.checkpointInterval(), drainRequested::get, Clock.systemUTC());

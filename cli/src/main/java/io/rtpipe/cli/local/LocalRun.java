@@ -161,14 +161,19 @@ public final class LocalRun {
     }
 
     private ConsumerConfig localConsumerConfig(LocalAws aws) {
-        // The same settings `rtpipe consume` takes, so a local run is configured like a deployed worker; pages are
-        // sized for the records this run puts (kinesis-mock times out on the pages KCL's default asks for).
+        return consumerConfig(aws, options.engine(), options.aggregate() ? aggregation().maxRecordBytes()
+                : UNAGGREGATED_RECORD_BYTES);
+    }
+
+    /**
+     * The local worker's configuration: the same settings `rtpipe consume` takes, so a local run is configured like
+     * a deployed worker, with GetRecords pages sized for records up to {@code recordBytes} (kinesis-mock times out on
+     * the pages KCL's default asks for).
+     */
+    static ConsumerConfig consumerConfig(LocalAws aws, EngineConfig engine, int recordBytes) {
         Map<Setting, String> settings = new java.util.HashMap<>(LOCAL_SETTINGS);
-        int recordBytes = options.aggregate() ? aggregation().maxRecordBytes() : UNAGGREGATED_RECORD_BYTES;
         settings.put(ConsumerSettings.MAX_RECORDS_PER_CALL, Integer.toString(aws.getRecordsLimit(recordBytes)));
-        return ConsumerConfig.fromSettings(settings::get)
-                .engine(options.engine())
-                .build();
+        return ConsumerConfig.fromSettings(settings::get).engine(engine).build();
     }
 
     private AggregationConfig aggregation() {
