@@ -32,7 +32,8 @@ class BenchCommandIT {
 
         assertThat(out).containsPattern("20,000 events in [0-9,]+ aggregated records");
         assertThat(out).containsPattern("warm-up  20,000 events in [0-9.]+ s: [0-9,]+ events/s, [0-9.]+ CPU-s for "
-                + "the JVM = [0-9.]+ CPU-s per million events \\([0-9,]+ windows written, [0-9,]+ checkpoints\\)");
+                + "the JVM = [0-9.]+ CPU-s per million events, of which shard threads [0-9.]+ \\([0-9,]+ windows "
+                + "written, [0-9,]+ checkpoints\\)");
         assertThat(out).containsPattern("measured 20,000 events in [0-9.]+ s: .* CPU-s per million events");
     }
 

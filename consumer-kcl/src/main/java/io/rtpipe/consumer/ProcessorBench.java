@@ -15,6 +15,7 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -42,11 +43,13 @@ public final class ProcessorBench {
      * @param events            user records processed
      * @param seconds           wall time from the first page to the last shard's end
      * @param processCpuSeconds CPU time of this JVM over that time
+     * @param shardCpuSeconds   of which the shard threads' own (de-aggregation, processor, engine, the calling side of
+     *                          the sinks); the rest is the SDK clients' threads, GC and JIT
      * @param windowsWritten    window results written
      * @param checkpoints       checkpoints taken (SHARD_END included)
      */
-    public record Result(long events, double seconds, double processCpuSeconds, long windowsWritten,
-                         long checkpoints) {
+    public record Result(long events, double seconds, double processCpuSeconds, double shardCpuSeconds,
+                         long windowsWritten, long checkpoints) {
         public double cpuSecondsPerMillion() {
             return processCpuSeconds / events * 1e6;
         }
@@ -55,6 +58,8 @@ public final class ProcessorBench {
             return events / seconds;
         }
     }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private ProcessorBench() {
     }
@@ -74,6 +79,7 @@ public final class ProcessorBench {
             TaskPorts ports = KclConsumer.ports(config, s3, dynamoDb);
             ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
             AtomicLong checkpoints = new AtomicLong();
+            AtomicLong shardCpuNanos = new AtomicLong();
             ExecutorService threads = Executors.newFixedThreadPool(shards.size());
             try {
                 long cpuBefore = processCpuNanos();
@@ -81,8 +87,10 @@ public final class ProcessorBench {
                 List<Future<?>> running = new ArrayList<>();
                 for (var shard : shards.entrySet()) {
                     running.add(threads.submit(() -> {
+                        long cpu = THREADS.getCurrentThreadCpuTime();
                         runShard(config, ports, stats, shard.getKey(), shard.getValue(), recordsPerPage,
                                 checkpointer(checkpoints));
+                        shardCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
                         return null;
                     }));
                 }
@@ -96,7 +104,8 @@ public final class ProcessorBench {
                     throw new IllegalStateException(done.stalledShards() + " shard(s) stalled and "
                             + done.writeFailures() + " write(s) failed; the figures would not be the consumer's");
                 }
-                return new Result(done.recordsConsumed(), seconds, cpu, done.windowsWritten(), checkpoints.get());
+                return new Result(done.recordsConsumed(), seconds, cpu, shardCpuNanos.get() / 1e9,
+                        done.windowsWritten(), checkpoints.get());
             } finally {
                 threads.shutdownNow();
             }

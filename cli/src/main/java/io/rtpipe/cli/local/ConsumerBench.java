@@ -71,8 +71,9 @@ public final class ConsumerBench {
 
     private void print(String pass, ProcessorBench.Result result) {
         out.printf("%s %,d events in %.1f s: %,.0f events/s, %.2f CPU-s for the JVM = %.2f CPU-s per million "
-                        + "events (%,d windows written, %,d checkpoints)%n", pass, result.events(), result.seconds(),
-                result.eventsPerSecond(), result.processCpuSeconds(), result.cpuSecondsPerMillion(),
+                        + "events, of which shard threads %.2f (%,d windows written, %,d checkpoints)%n", pass,
+                result.events(), result.seconds(), result.eventsPerSecond(), result.processCpuSeconds(),
+                result.cpuSecondsPerMillion(), result.shardCpuSeconds() / result.events() * 1e6,
                 result.windowsWritten(), result.checkpoints());
     }
 
