@@ -17,8 +17,10 @@ import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +39,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * minute, as the test counts the payloads itself, within 60 s plus 1 s per 2,000 events of starting (a stalled
  * consumer reads nothing at all).
  *
- * <p>Size: 100,000 events by default (about 2 minutes at a load average of 20 on 2 cores); the issue's 300,000 with
- * the Maven profile {@code large-backlog} (or {@code -Drtpipe.backlog.events=N}).
+ * <p>Size: 100,000 events by default (about 1.5 minutes at a load average of 15 on 2 cores), the issue's 300,000
+ * with the Maven profile {@code large-backlog} (or {@code -Drtpipe.backlog.events=N}). Only the large case stalls
+ * without the fix: with {@code -Drtpipe.backlog.perCall=10000} (KCL's default) 100,000 events (5 MB pages per shard)
+ * were read in 17 s, 300,000 (about 16 MB pages) not at all: 0 consumed in 210 s, as in the issue.
  */
 @ExtendWith(SandboxExtension.class)
 class LargeBacklogIT {
@@ -50,14 +54,18 @@ class LargeBacklogIT {
     @Test
     void aBacklogOfAggregatedRecordsIsReadWithinABound(LocalAws aws) throws Exception {
         try (var fx = new ConsumerFixture(aws, 4)) {
-            AggregationConfig aggregation = AggregationConfig.defaults();
+            // Full aggregates of the default size, as in the issue, however fast acknowledgements come back here.
+            AggregationConfig aggregation = AggregationConfig.builder().linger(Duration.ofSeconds(2)).build();
+            // One event time for all: what is tested is reading, and an unpaced backlog through 32 hash-key buckets
+            // would otherwise put some aggregates on a shard more than the 5 s lateness behind others.
             Instant first = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+            Clock eventTime = Clock.fixed(first.plusSeconds(30), ZoneOffset.UTC);
             Map<TestEvents.MinuteAndType, Long> expected = new TreeMap<>();
             long kinesisRecords;
             try (var producer = AggregatingProducer.wrap(
                     KinesisBatchProducer.create(fx.clients, ProducerConfig.builder(fx.stream).build()), aggregation);
                  var generator = new GeneratorSource(GeneratorConfig.builder().seed(12).eventsPerSecond(0)
-                         .maxEvents(EVENTS).build())) {
+                         .maxEvents(EVENTS).clock(eventTime).build())) {
                 List<CompletableFuture<PutResult>> puts = new ArrayList<>(EVENTS);
                 long started = System.nanoTime();
                 generator.run(event -> {
@@ -71,10 +79,13 @@ class LargeBacklogIT {
                         kinesisRecords, EVENTS / kinesisRecords, (System.nanoTime() - started) / 1e9);
             }
             assertThat(EVENTS / kinesisRecords).as("events per Kinesis record (the issue had 228)")
-                    .isGreaterThanOrEqualTo(100);
+                    .isGreaterThanOrEqualTo(200);
 
-            int perCall = aws.getRecordsLimit(aggregation.maxRecordBytes());
-            var consumer = fx.consumer(fx.config().maxRecordsPerCall(perCall).build());
+            int perCall = Integer.getInteger("rtpipe.backlog.perCall",
+                    aws.getRecordsLimit(aggregation.maxRecordBytes()));
+            // KCL's default failover: the fixture's 1 s makes a loaded machine lose and retake leases (a replay).
+            var consumer = fx.consumer(fx.config().maxRecordsPerCall(perCall)
+                    .failoverTime(Duration.ofSeconds(10)).build());
             long started = System.nanoTime();
             Instant producedAt = Instant.now();
             consumer.start();
@@ -87,7 +98,8 @@ class LargeBacklogIT {
             System.out.printf("read %,d events in %.1f s asking for %d records per call: %s%n", EVENTS, readSeconds,
                     perCall, consumer.stats().progressLine());
 
-            assertThat(consumer.stats().recordsConsumed()).isEqualTo(EVENTS);
+            // At least once (a lease lost under load replays); the results must still count each event once.
+            assertThat(consumer.stats().recordsConsumed()).isGreaterThanOrEqualTo(EVENTS);
             assertThat(consumer.stats().lateRecords()).isZero();
             assertThat(Results.countsPerMinute(fx, first, Instant.now().plusSeconds(120))).isEqualTo(expected);
         }
