@@ -61,7 +61,7 @@ public final class ConsumeCommand implements Callable<Integer> {
     /** Where a setting not given as a flag is looked up; tests replace it. */
     Function<String, String> environment = System::getenv;
 
-    /** Adds one option per {@link ConsumerSettings} setting; the KCL timing ones under their own heading. */
+    /** Adds one option per {@link ConsumerSettings} setting; the KCL timing and read ones under their own heading. */
     static final class SettingOptions implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec command) {
@@ -69,8 +69,9 @@ public final class ConsumeCommand implements Callable<Integer> {
             ConsumerSettings.REPORTS.forEach(setting -> command.addOption(option(setting)));
             ArgGroupSpec.Builder timing = ArgGroupSpec.builder()
                     .exclusive(false)
-                    .heading("%nKCL timing (defaults suit production; tests and chaos runs shorten them):%n");
+                    .heading("%nKCL timing and reads (defaults suit production; tests and chaos runs shorten them):%n");
             ConsumerSettings.KCL_TIMING.forEach(setting -> timing.addArg(option(setting)));
+            ConsumerSettings.KCL_READS.forEach(setting -> timing.addArg(option(setting)));
             command.addArgGroup(timing.build());
             return command;
         }
@@ -88,6 +89,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         private static String label(Setting setting) {
             if (setting == ConsumerSettings.METRICS_FILE) {
                 return "FILE";
+            }
+            if (ConsumerSettings.KCL_READS.contains(setting)) {
+                return "COUNT";
             }
             return setting.defaultIfAny().filter(ConsumeCommand::isDuration).isPresent() ? "DURATION" : "NAME";
         }

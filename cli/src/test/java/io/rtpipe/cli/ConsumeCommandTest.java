@@ -44,6 +44,14 @@ class ConsumeCommandTest {
     }
 
     @Test
+    void maxRecordsPerCallComesFromItsFlagOrVariable() {
+        assertThat(configOf("--max-records-per-call", "32").maxRecordsPerCall()).isEqualTo(32);
+        assertThat(parse(Map.of("RTPIPE_MAX_RECORDS_PER_CALL", "500"), "--stream", "s", "--bucket", "b").config()
+                .build().maxRecordsPerCall()).isEqualTo(500);
+        assertThat(configOf().maxRecordsPerCall()).isEqualTo(10_000);
+    }
+
+    @Test
     void metricsNamespaceAndHealthFileReachTheReportConfig() {
         ConsumeCommand command = parse(Map.of("RTPIPE_HEALTH_FILE", "/tmp/rtpipe-health"), "--stream", "s",
                 "--bucket", "b", "--metrics-namespace", "rtpipe-consumer");
@@ -106,12 +114,14 @@ class ConsumeCommandTest {
         for (Setting setting : ConsumerSettings.ALL) {
             assertThat(cli.getCommandSpec().findOption(setting.option())).as(setting.option()).isNotNull();
             assertThat(help).contains(setting.option(), setting.env());
-            setting.defaultIfAny().ifPresent(d -> assertThat(help).contains("default " + d));
+            // Wrapped help lines may split "default" from its value.
+            setting.defaultIfAny().ifPresent(d -> assertThat(help.replaceAll("\\s+", " ")).contains("default " + d));
         }
-        assertThat(help).contains("KCL timing (defaults suit production");
+        assertThat(help).contains("KCL timing and reads (defaults suit production");
         // The timing options are described under their heading, the resource options before it (last mentions:
         // the synopsis at the top names every option too).
         assertThat(help.lastIndexOf("--checkpoint-interval")).isGreaterThan(help.indexOf("KCL timing"));
+        assertThat(help.lastIndexOf("--max-records-per-call")).isGreaterThan(help.indexOf("KCL timing"));
         assertThat(help.lastIndexOf("--stream")).isLessThan(help.indexOf("KCL timing"));
     }
 }

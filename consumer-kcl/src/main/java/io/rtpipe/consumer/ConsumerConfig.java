@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Everything a {@link KclConsumer} needs besides AWS access. Immutable; build with {@link #builder(String, String, String)}.
@@ -31,6 +32,9 @@ import java.util.function.Function;
  *   <li>failover time 10 s (KCL's default): a lease not renewed for this long may be taken by another worker</li>
  *   <li>idle time between reads 1 s (polling): at most one GetRecords per shard per second, leaving room for a
  *       second consumer under the 5 reads/s per-shard limit</li>
+ *   <li>max records per call 10,000 (KCL's default and Kinesis' limit; a call returns at most 10 MB anyway):
+ *       how many records one GetRecords asks for when polling; kinesis-mock has no 10 MB cap and times out on pages
+ *       of hundreds of MB, so local runs ask for a page of about 2 MB</li>
  *   <li>shard-sync interval 60 s and parent-shard poll interval 10 s (KCL's defaults)</li>
  *   <li>dispatch interval 1 s (KCL's default): how often the Scheduler advances shard consumers; each lifecycle
  *       step (wait for parents, initialize, ...) takes one pass, so a new lease starts reading after 2–3 passes</li>
@@ -53,6 +57,9 @@ public final class ConsumerConfig {
         FAN_OUT
     }
 
+    /** GetRecords' own limit on its {@code Limit} parameter. */
+    public static final int MAX_RECORDS_PER_CALL_LIMIT = 10_000;
+
     private final String applicationName;
     private final String streamName;
     private final String bucket;
@@ -61,6 +68,7 @@ public final class ConsumerConfig {
     private final Duration checkpointInterval;
     private final Duration failoverTime;
     private final Duration idleTimeBetweenReads;
+    private final int maxRecordsPerCall;
     private final Duration shardSyncInterval;
     private final Duration parentShardPollInterval;
     private final Duration dispatchInterval;
@@ -82,6 +90,7 @@ public final class ConsumerConfig {
         this.checkpointInterval = requirePositive(b.checkpointInterval, "checkpointInterval");
         this.failoverTime = requirePositive(b.failoverTime, "failoverTime");
         this.idleTimeBetweenReads = requirePositive(b.idleTimeBetweenReads, "idleTimeBetweenReads");
+        this.maxRecordsPerCall = requireRecordsPerCall(b.maxRecordsPerCall);
         this.shardSyncInterval = requirePositive(b.shardSyncInterval, "shardSyncInterval");
         this.parentShardPollInterval = requirePositive(b.parentShardPollInterval, "parentShardPollInterval");
         this.dispatchInterval = requirePositive(b.dispatchInterval, "dispatchInterval");
@@ -123,6 +132,7 @@ public final class ConsumerConfig {
         givenDuration(value, ConsumerSettings.CHECKPOINT_INTERVAL, b::checkpointInterval);
         givenDuration(value, ConsumerSettings.FAILOVER_TIME, b::failoverTime);
         givenDuration(value, ConsumerSettings.IDLE_TIME_BETWEEN_READS, b::idleTimeBetweenReads);
+        givenCount(value, ConsumerSettings.MAX_RECORDS_PER_CALL, b::maxRecordsPerCall);
         givenDuration(value, ConsumerSettings.SHARD_SYNC_INTERVAL, b::shardSyncInterval);
         givenDuration(value, ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, b::parentShardPollInterval);
         givenDuration(value, ConsumerSettings.DISPATCH_INTERVAL, b::dispatchInterval);
@@ -157,6 +167,17 @@ public final class ConsumerConfig {
         });
     }
 
+    private static void givenCount(Function<Setting, String> value, Setting setting, IntConsumer set) {
+        given(value, setting, text -> {
+            try {
+                set.accept(requireRecordsPerCall(Integer.parseInt(text.trim())));
+            } catch (IllegalArgumentException e) { // NumberFormatException included
+                throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): '" + text
+                        + "' is not a whole number from 1 to " + MAX_RECORDS_PER_CALL_LIMIT);
+            }
+        });
+    }
+
     private static Duration defaultOf(Setting setting) {
         return Durations.parse(setting.defaultValue());
     }
@@ -168,6 +189,7 @@ public final class ConsumerConfig {
                 .checkpointInterval(checkpointInterval)
                 .failoverTime(failoverTime)
                 .idleTimeBetweenReads(idleTimeBetweenReads)
+                .maxRecordsPerCall(maxRecordsPerCall)
                 .shardSyncInterval(shardSyncInterval)
                 .parentShardPollInterval(parentShardPollInterval)
                 .dispatchInterval(dispatchInterval)
@@ -211,6 +233,11 @@ public final class ConsumerConfig {
 
     public Duration idleTimeBetweenReads() {
         return idleTimeBetweenReads;
+    }
+
+    /** Most records one GetRecords call asks for when polling. */
+    public int maxRecordsPerCall() {
+        return maxRecordsPerCall;
     }
 
     public Duration shardSyncInterval() {
@@ -272,7 +299,8 @@ public final class ConsumerConfig {
         return "ConsumerConfig{application=" + applicationName + ", stream=" + streamName + ", bucket=" + bucket
                 + ", initialPosition=" + initialPosition.getInitialPositionInStream() + ", retrieval=" + retrieval
                 + ", checkpointInterval=" + checkpointInterval + ", failoverTime=" + failoverTime
-                + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", shardSyncInterval=" + shardSyncInterval
+                + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", maxRecordsPerCall=" + maxRecordsPerCall
+                + ", shardSyncInterval=" + shardSyncInterval
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
@@ -282,6 +310,14 @@ public final class ConsumerConfig {
     private static String requireName(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("the " + what + " must not be empty");
+        }
+        return value;
+    }
+
+    private static int requireRecordsPerCall(int value) {
+        if (value < 1 || value > MAX_RECORDS_PER_CALL_LIMIT) {
+            throw new IllegalArgumentException("maxRecordsPerCall must be from 1 to " + MAX_RECORDS_PER_CALL_LIMIT
+                    + ", got " + value);
         }
         return value;
     }
@@ -304,6 +340,7 @@ public final class ConsumerConfig {
         private Duration checkpointInterval = defaultOf(ConsumerSettings.CHECKPOINT_INTERVAL);
         private Duration failoverTime = defaultOf(ConsumerSettings.FAILOVER_TIME);
         private Duration idleTimeBetweenReads = defaultOf(ConsumerSettings.IDLE_TIME_BETWEEN_READS);
+        private int maxRecordsPerCall = Integer.parseInt(ConsumerSettings.MAX_RECORDS_PER_CALL.defaultValue());
         private Duration shardSyncInterval = defaultOf(ConsumerSettings.SHARD_SYNC_INTERVAL);
         private Duration parentShardPollInterval = defaultOf(ConsumerSettings.PARENT_SHARD_POLL_INTERVAL);
         private Duration dispatchInterval = defaultOf(ConsumerSettings.DISPATCH_INTERVAL);
@@ -349,6 +386,12 @@ public final class ConsumerConfig {
 
         public Builder idleTimeBetweenReads(Duration idleTimeBetweenReads) {
             this.idleTimeBetweenReads = idleTimeBetweenReads;
+            return this;
+        }
+
+        /** 1 to 10,000: most records one GetRecords call asks for when polling. */
+        public Builder maxRecordsPerCall(int maxRecordsPerCall) {
+            this.maxRecordsPerCall = maxRecordsPerCall;
             return this;
         }
 

@@ -166,14 +166,19 @@ public final class KclConsumer implements AutoCloseable {
         }
     }
 
-    private Scheduler newScheduler() {
+    /** The task's stores: S3 for intervals, DynamoDB for results and progress (also what {@link ProcessorBench} runs). */
+    static TaskPorts ports(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb) {
         var progress = new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(),
                 config.streamName());
-        var outputs = new TaskPorts(
+        return new TaskPorts(
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
                         new S3Writes(s3, config.bucket(), config.sinkRetry()), config.engine()),
                 progress, progress);
+    }
+
+    private Scheduler newScheduler() {
+        var outputs = ports(config, s3, dynamoDb);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
                 outputs, stats, config.checkpointInterval(), drainRequested::get,
@@ -214,7 +219,8 @@ public final class KclConsumer implements AutoCloseable {
     private RetrievalSpecificConfig retrievalConfig() {
         return switch (config.retrieval()) {
             case POLLING -> new PollingConfig(config.streamName(), kinesis)
-                    .idleTimeBetweenReadsInMillis(config.idleTimeBetweenReads().toMillis());
+                    .idleTimeBetweenReadsInMillis(config.idleTimeBetweenReads().toMillis())
+                    .maxRecords(config.maxRecordsPerCall());
             case FAN_OUT -> new FanOutConfig(kinesis)
                     .streamName(config.streamName())
                     .applicationName(config.applicationName());

@@ -20,6 +20,7 @@ class ConsumerConfigTest {
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.failoverTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.idleTimeBetweenReads()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.maxRecordsPerCall()).isEqualTo(10_000);
         assertThat(config.shardSyncInterval()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.parentShardPollInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.dispatchInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -34,9 +35,10 @@ class ConsumerConfigTest {
 
     @Test
     void fromSettingsTakesEveryGivenValueAndDefaultsTheRest() {
-        Map<String, String> given = Map.of("stream", "clicks", "bucket", "archive", "application", "app",
+        Map<String, String> given = new java.util.HashMap<>(Map.of("stream", "clicks", "bucket", "archive", "application", "app",
                 "results-table", "r", "progress-table", "p", "lease-table", "l", "result-retention", "7d",
-                "checkpoint-interval", "2s", "failover-time", "3s", "graceful-shutdown-timeout", "15s");
+                "checkpoint-interval", "2s", "failover-time", "3s", "graceful-shutdown-timeout", "15s"));
+        given.put("max-records-per-call", "32");
         ConsumerConfig config = ConsumerConfig.fromSettings(s -> given.get(s.flag())).build();
 
         assertThat(config.streamName()).isEqualTo("clicks");
@@ -49,6 +51,7 @@ class ConsumerConfigTest {
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.failoverTime()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.gracefulShutdownTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.maxRecordsPerCall()).isEqualTo(32);
         assertThat(config.idleTimeBetweenReads()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.shardSyncInterval()).isEqualTo(Duration.ofSeconds(60));
 
@@ -67,6 +70,12 @@ class ConsumerConfigTest {
                 s -> Map.of("stream", "s", "bucket", "b", "failover-time", "soon").get(s.flag())))
                 .hasMessage("--failover-time (or RTPIPE_FAILOVER_TIME): 'soon' is not a duration; write it like "
                         + "500ms, 30s, 2m, 1h or 30d");
+        for (String bad : new String[] {"many", "0", "10001"}) {
+            assertThatThrownBy(() -> ConsumerConfig.fromSettings(
+                    s -> Map.of("stream", "s", "bucket", "b", "max-records-per-call", bad).get(s.flag())))
+                    .hasMessage("--max-records-per-call (or RTPIPE_MAX_RECORDS_PER_CALL): '" + bad
+                            + "' is not a whole number from 1 to 10000");
+        }
     }
 
     @Test
@@ -74,6 +83,7 @@ class ConsumerConfigTest {
         ConsumerConfig config = ConsumerConfig.builder("a", "s", "b")
                 .retrieval(ConsumerConfig.Retrieval.FAN_OUT)
                 .checkpointInterval(Duration.ofMillis(500))
+                .maxRecordsPerCall(64)
                 .leaseTableName("leases")
                 .workerId("w-1")
                 .build();

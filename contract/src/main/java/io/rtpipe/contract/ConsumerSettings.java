@@ -46,6 +46,11 @@ public final class ConsumerSettings {
             "RTPIPE_GRACEFUL_SHUTDOWN_TIMEOUT", "20s",
             "How long a graceful stop may take before the worker stops without final checkpoints.");
 
+    // KCL reads: KCL's default suits Kinesis (at most 10 MB per call); an emulator may need smaller pages.
+    public static final Setting MAX_RECORDS_PER_CALL = new Setting("max-records-per-call",
+            "RTPIPE_MAX_RECORDS_PER_CALL", "10000",
+            "Most records one GetRecords call asks for when polling, 1 to 10000 (rtpipe local asks for ~2 MB pages).");
+
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
             LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
@@ -53,6 +58,9 @@ public final class ConsumerSettings {
     /** KCL's intervals and timeouts (durations), in help order. */
     public static final List<Setting> KCL_TIMING = List.of(CHECKPOINT_INTERVAL, FAILOVER_TIME, IDLE_TIME_BETWEEN_READS,
             SHARD_SYNC_INTERVAL, PARENT_SHARD_POLL_INTERVAL, DISPATCH_INTERVAL, GRACEFUL_SHUTDOWN_TIMEOUT);
+
+    /** How much KCL asks for per read (counts), in help order. */
+    public static final List<Setting> KCL_READS = List.of(MAX_RECORDS_PER_CALL);
 
     public static final Setting METRICS_NAMESPACE = new Setting("metrics-namespace", "RTPIPE_METRICS_NAMESPACE", null,
             "CloudWatch namespace of the worker's metrics, printed to stdout in embedded metric format once per "
@@ -65,7 +73,8 @@ public final class ConsumerSettings {
     public static final List<Setting> REPORTS = List.of(METRICS_NAMESPACE, HEALTH_FILE);
 
     /** Every consumer setting, in help order. */
-    public static final List<Setting> ALL = Stream.of(RESOURCES, REPORTS, KCL_TIMING).flatMap(List::stream).toList();
+    public static final List<Setting> ALL = Stream.of(RESOURCES, REPORTS, KCL_TIMING, KCL_READS)
+            .flatMap(List::stream).toList();
 
     private ConsumerSettings() {
     }

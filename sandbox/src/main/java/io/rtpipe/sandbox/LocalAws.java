@@ -34,6 +34,15 @@ public interface LocalAws extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * How many records one GetRecords call should ask for (a consumer's {@code maxRecordsPerCall}) when records are up
+     * to {@code recordBytes} long: KCL's 10,000 where the service caps a page itself (Kinesis returns at most 10 MB),
+     * fewer where it does not and large pages time out.
+     */
+    default int getRecordsLimit(int recordBytes) {
+        return 10_000;
+    }
+
     /** Creates a provisioned stream and returns once it is ACTIVE (polled every ~100 ms, not the SDK's 10 s). */
     void createStream(String name, int shards);
 

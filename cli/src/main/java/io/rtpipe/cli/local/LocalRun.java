@@ -74,6 +74,8 @@ public final class LocalRun {
             ConsumerSettings.SHARD_SYNC_INTERVAL, "1s",
             ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, "1s",
             ConsumerSettings.DISPATCH_INTERVAL, "200ms");
+    /** Size assumed for one unaggregated record when sizing GetRecords pages: generated events are ~200 bytes. */
+    private static final int UNAGGREGATED_RECORD_BYTES = 1024;
     /** Generated events lie up to this far in the past: well inside the default allowed lateness (5 s). */
     private static final Duration GENERATOR_DISORDER = Duration.ofSeconds(2);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -111,7 +113,7 @@ public final class LocalRun {
             aws.createStream(STREAM, options.shards());
             aws.createBucket(BUCKET);
 
-            ConsumerConfig consumerConfig = localConsumerConfig();
+            ConsumerConfig consumerConfig = localConsumerConfig(aws);
             if (options.ui()) {
                 startConsole(consumerConfig, clients);
             }
@@ -158,28 +160,42 @@ public final class LocalRun {
         }
     }
 
-    private ConsumerConfig localConsumerConfig() {
-        // The same settings `rtpipe consume` takes, so a local run is configured like a deployed worker.
-        return ConsumerConfig.fromSettings(LOCAL_SETTINGS::get)
-                .engine(options.engine())
-                .build();
+    private ConsumerConfig localConsumerConfig(LocalAws aws) {
+        return consumerConfig(aws, options.engine(), options.aggregate() ? aggregation().maxRecordBytes()
+                : UNAGGREGATED_RECORD_BYTES);
+    }
+
+    /**
+     * The local worker's configuration: the same settings `rtpipe consume` takes, so a local run is configured like
+     * a deployed worker, with GetRecords pages sized for records up to {@code recordBytes} (kinesis-mock times out on
+     * the pages KCL's default asks for).
+     */
+    static ConsumerConfig consumerConfig(LocalAws aws, EngineConfig engine, int recordBytes) {
+        Map<Setting, String> settings = new java.util.HashMap<>(LOCAL_SETTINGS);
+        settings.put(ConsumerSettings.MAX_RECORDS_PER_CALL, Integer.toString(aws.getRecordsLimit(recordBytes)));
+        return ConsumerConfig.fromSettings(settings::get).engine(engine).build();
+    }
+
+    private AggregationConfig aggregation() {
+        if (options.input() == null) {
+            return AggregationConfig.defaults();
+        }
+        // A file is replayed at full speed, so each shard must get its lines in file order, else a file in time
+        // order has late events: one hash-key bucket per shard (the stream's shards split the hash-key space
+        // evenly, as the buckets do) makes each shard one ordered lane of aggregates, and one request at a time
+        // (see produce) keeps the lanes' aggregates in order. Full-size aggregates make up for the single request.
+        return AggregationConfig.builder().hashBuckets(options.shards())
+                .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build();
     }
 
     private void produce(AwsClients clients, Produced produced) throws Exception {
         // The production path (ProducerStack, as rtpipe produce builds it), so the audit proves what users run.
         ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM).partitionKeys(options.partitionKeys());
-        AggregationConfig aggregation = AggregationConfig.defaults();
         if (options.input() != null) {
-            // A file is replayed at full speed, so each shard must get its lines in file order, else a file in time
-            // order has late events: one hash-key bucket per shard (the stream's shards split the hash-key space
-            // evenly, as the buckets do) makes each shard one ordered lane of aggregates, and one request at a time
-            // keeps the lanes' aggregates in order. Full-size aggregates make up for the single request.
-            producerConfig.maxInFlightRequests(1);
-            aggregation = AggregationConfig.builder().hashBuckets(options.shards())
-                    .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build();
+            producerConfig.maxInFlightRequests(1); // the file's lanes in order, see aggregation()
         }
         try (RecordProducer producer = ProducerStack.open(clients, producerConfig.build(),
-                options.aggregate() ? aggregation : null).producer()) {
+                options.aggregate() ? aggregation() : null).producer()) {
             if (options.input() == null) {
                 GeneratorConfig generator = GeneratorConfig.builder()
                         .seed(options.seed())
