@@ -138,7 +138,7 @@ class ProduceReplayOrderIT {
         String[] types = {"view", "click", "purchase", "signup"};
         long clock = Instant.parse("2026-06-01T08:00:00Z").toEpochMilli();
         StringBuilder lines = new StringBuilder(EVENTS * 100);
-        long maxSeen = Long.MIN_VALUE;
+        long maxSeen = clock;
         for (int i = 0; i < EVENTS; i++) {
             clock += random.nextInt(21);
             long ts = clock - random.nextInt((int) MAX_DISORDER_MILLIS + 1);
