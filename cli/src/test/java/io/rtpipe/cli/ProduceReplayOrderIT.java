@@ -92,6 +92,8 @@ class ProduceReplayOrderIT {
                 .checkpointInterval(Duration.ofSeconds(1))
                 .failoverTime(Duration.ofSeconds(1))
                 .idleTimeBetweenReads(Duration.ofMillis(200))
+                // kinesis-mock answers a GetRecords of 10,000 aggregated records (many MB) not within a minute
+                .maxRecordsPerRead(2)
                 .shardSyncInterval(Duration.ofSeconds(1))
                 .parentShardPollInterval(Duration.ofSeconds(1))
                 .dispatchInterval(Duration.ofMillis(200))
