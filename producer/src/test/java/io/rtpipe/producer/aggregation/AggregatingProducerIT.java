@@ -49,7 +49,7 @@ class AggregatingProducerIT {
         AggregatingProducer producer = AggregatingProducer.wrap(
                 KinesisBatchProducer.create(aws.clients(),
                         ProducerConfig.builder(stream).maxInFlightRequests(1).build()),
-                AggregationConfig.builder().hashBuckets(8).maxRecordBytes(16 * 1024).orderedPerBucket(false).build());
+                AggregationConfig.builder().hashBuckets(8).maxRecordBytes(16 * 1024).orderedPerLane(false).build());
         long retries;
         try (producer) {
             send(producer, events, futures);
