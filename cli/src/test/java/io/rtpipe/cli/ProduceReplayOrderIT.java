@@ -113,7 +113,8 @@ class ProduceReplayOrderIT {
             Map<String, Long> counted = new TreeMap<>();
             for (MergedResult r : new ResultsQuery(dynamoDb, config.resultsTableName()).merged(engine,
                     "replay_counts", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Map.of())) {
-                counted.put(r.key().get("type") + "@" + r.windowStart(), ((Number) r.values().get("count")).longValue());
+                counted.put(r.key().get("type") + "@" + r.windowStart(),
+                        ((Number) r.values().get("count")).longValue());
             }
             assertThat(counted).isEqualTo(expected);
         }

@@ -43,8 +43,8 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration li
                     + KINESIS_MAX_RECORD_BYTES + " bytes, was " + maxRecordBytes + ".");
         }
         if (hashBuckets < 0 || hashBuckets > 65_536) {
-            throw new IllegalArgumentException("Aggregation hash buckets must be between 0 (one per shard) and 65536, was "
-                    + hashBuckets + ".");
+            throw new IllegalArgumentException("Aggregation hash buckets must be between 0 (one per shard) and 65536, "
+                    + "was " + hashBuckets + ".");
         }
         if (linger == null || linger.isNegative()) {
             throw new IllegalArgumentException("Aggregation linger must be zero or positive, was " + linger + ".");

@@ -25,6 +25,7 @@ class RecordAggregatorTest {
 
     private static final BigInteger TWO_TO_128 = BigInteger.ONE.shiftLeft(128);
     private static final BigInteger MAX_HASH_KEY = TWO_TO_128.subtract(BigInteger.ONE);
+    private static final AggregationConfig BUCKETS_32 = AggregationConfig.builder().hashBuckets(32).build();
 
     /** A user record as the test made it; its index in the input is its handle. */
     private record Input(String partitionKey, byte[] data) {
@@ -83,7 +84,7 @@ class RecordAggregatorTest {
 
     @Test
     void kclKeepsAnAggregateOnlyOnTheShardItsHashKeyRoutesTo() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.builder().hashBuckets(32).build());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         List<Input> inputs = randomInputs(new Random(7), 2_000, 100);
         for (int i = 0; i < inputs.size(); i++) {
@@ -171,7 +172,7 @@ class RecordAggregatorTest {
 
     @Test
     void encodingEqualsTheGeneratedProtobufSerialization() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.builder().hashBuckets(32).build());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<Input> inputs = randomInputs(new Random(3), 3_000, 200);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -223,7 +224,7 @@ class RecordAggregatorTest {
 
     @Test
     void recordsBeyondTheTargetGoOutAloneUpToKinesisLimitAndLargerOnesAreRefused() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.builder().hashBuckets(32).build());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         String key = "k\u00e9"; // 3 UTF-8 bytes
         aggregator.add(key, new byte[10], 0, 0L, packed::add);
@@ -268,7 +269,7 @@ class RecordAggregatorTest {
 
     @Test
     void refusesBadKeysAndSettings() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.builder().hashBuckets(32).build());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         assertThatThrownBy(() -> aggregator.add("", new byte[1], 0, 0L, p -> { }))
                 .hasMessageContaining("1 to 256 characters");
         assertThatThrownBy(() -> AggregationConfig.builder().maxRecordBytes(2 * 1024 * 1024).build())
