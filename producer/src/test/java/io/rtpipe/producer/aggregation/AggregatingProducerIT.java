@@ -16,6 +16,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.ScalingType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -98,6 +100,63 @@ class AggregatingProducerIT {
         }
         assertThat(retries).as("aggregates retried after injected failures").isPositive();
         assertExactlyOnceInOrder(aws, stream, events, futures);
+    }
+
+    /**
+     * The default lanes, one per shard, with 16 requests in flight: every shard holds its events in send order, also
+     * when the stream is split from 2 to 4 shards midway (the producer notices an aggregate landing on a child, lists
+     * the shards again and moves to four lanes), and every event is in the stream once, none dropped by KCL's range
+     * check.
+     */
+    @Test
+    void shardLanesKeepEveryShardInSendOrderAcrossASplit(LocalAws aws) throws Exception {
+        String stream = unique("lanes-it");
+        aws.createStream(stream, 2);
+        int events = 8_000;
+        List<CompletableFuture<PutResult>> futures = new ArrayList<>();
+        try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync();
+             AggregatingProducer producer = AggregatingProducer.wrap(
+                     KinesisBatchProducer.create(aws.clients(), ProducerConfig.builder(stream).build()),
+                     AggregationConfig.builder().maxRecordBytes(4 * 1024).build())) {
+            assertThat(producer.laneCount()).isEqualTo(2);
+            for (int i = 0; i < events; i++) {
+                if (i == events / 2) {
+                    producer.flush();
+                    kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(4)
+                            .scalingType(ScalingType.UNIFORM_SCALING)).join();
+                    awaitActive(kinesis, stream);
+                }
+                String key = "event-" + i;
+                futures.add(producer.send(key, (key + "|" + i).getBytes(StandardCharsets.UTF_8)));
+                if (i > events / 2 && i % 100 == 0) {
+                    Thread.sleep(5); // let aggregates land on the children while events keep coming
+                }
+            }
+            producer.flush();
+            assertThat(producer.metrics().recordsAcknowledged()).isEqualTo(events);
+            assertThat(producer.laneCount()).as("lanes after the split").isEqualTo(4);
+            List<Integer> all = new ArrayList<>();
+            for (StreamContents.ShardContents shard : StreamContents.read(kinesis, stream)) {
+                List<Integer> order = new ArrayList<>();
+                for (KinesisClientRecord user : shard.userRecords()) {
+                    String data = StandardCharsets.UTF_8.decode(user.data()).toString();
+                    order.add(Integer.parseInt(data.substring(data.indexOf('|') + 1)));
+                }
+                assertThat(order).as("shard %s in send order", shard.shardId()).isSorted();
+                all.addAll(order);
+            }
+            assertThat(all).as("every event once").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, events).boxed().toList());
+        }
+    }
+
+    private static void awaitActive(KinesisAsyncClient kinesis, String stream) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (kinesis.describeStreamSummary(b -> b.streamName(stream)).join().streamDescriptionSummary()
+                .streamStatus() != StreamStatus.ACTIVE) {
+            assertThat(System.nanoTime()).as("stream ACTIVE within 60 s of UpdateShardCount").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static void send(AggregatingProducer producer, int events, List<CompletableFuture<PutResult>> futures)
