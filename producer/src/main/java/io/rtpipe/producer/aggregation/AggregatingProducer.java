@@ -66,6 +66,11 @@ public final class AggregatingProducer implements RecordProducer {
     /** Longest linger-thread sleep while lanes follow shards, so a reshard is noticed even when no aggregate waits. */
     private static final long SHARD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RELEARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Memory the aggregates of backlogged lanes may take together: each lane holds up to three (open, waiting, in
+     * flight), so a lane's backlog aggregate grows to at most this / (3 × lanes), within 1 MiB: 1 MiB up to 21 shards.
+     */
+    static final long BACKLOG_BUDGET_BYTES = 64L * 1024 * 1024;
 
     private final RecordProducer inner;
     private final PartitionKeyWithFallback partitionKeys;
@@ -161,7 +166,8 @@ public final class AggregatingProducer implements RecordProducer {
      * @param shards   lists the stream's open shards: used (at once, and after a reshard) when
      *                 {@code config.hashBuckets()} is {@link AggregationConfig#SHARD_LANES}, else may be null
      * @param maxRecordBytes the largest Kinesis record the inner producer takes: a lane whose previous aggregate is
-     *                 still in flight fills its next one up to this (at most 1 MiB), so ordered lanes keep up
+     *                 still in flight fills its next one up to this (at most 1 MiB, and within
+     *                 {@link #BACKLOG_BUDGET_BYTES} over all lanes), so ordered lanes keep up
      * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
      *                 producer's policy)
      * @throws IllegalStateException with one sentence when the shards cannot be listed
@@ -182,7 +188,8 @@ public final class AggregatingProducer implements RecordProducer {
         this.closeTimeout = closeTimeout;
         this.lingerNanos = config.linger().toNanos();
         this.aggregator = ordered
-                ? new RecordAggregator<>(config, lanes, this::backlogged, maxRecordBytes)
+                ? new RecordAggregator<>(config, lanes, this::backlogged,
+                        (int) Math.min(maxRecordBytes, BACKLOG_BUDGET_BYTES / (3L * lanes.count())))
                 : new RecordAggregator<>(config, lanes);
         for (FailureReason reason : FailureReason.values()) {
             failures.put(reason, new LongAdder());
