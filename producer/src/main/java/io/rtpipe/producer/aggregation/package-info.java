@@ -24,7 +24,7 @@
  * the shard it would reach unaggregated, an aggregate fills at its shard's rate, and since a lane hands its next
  * aggregate over only once the previous one completed, each shard gets its records in {@code send} order, retries
  * included; the lanes of different shards go concurrently. A lane whose aggregate is in flight fills the next one up
- * to 1 MiB, so one round trip per shard carries whatever arrived meanwhile. When an aggregate is acknowledged on
+ * to 256 KiB, so one round trip per shard carries whatever arrived meanwhile. When an aggregate is acknowledged on
  * another shard than its lane's, the shards changed: the producer lists them again and moves to the new lanes once
  * the old lanes' aggregates completed (see {@link io.rtpipe.producer.aggregation.AggregatingProducer} for the order
  * kept then). {@link io.rtpipe.producer.aggregation.AggregationConfig#hashBuckets()} set to a count uses that many
