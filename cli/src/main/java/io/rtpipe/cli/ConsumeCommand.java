@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.spec.MetricSpecs;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.consumer.ReportConfig;
@@ -134,15 +135,20 @@ public final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ConsumerConfig.Builder config = config();
+        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
+        // A file is checked before any AWS call; the S3 object the CDK app ships the spec as is read with the sinks'
+        // S3 client configuration, once that endpoint is known to answer.
         String metricsFile = value(ConsumerSettings.METRICS_FILE);
-        EngineConfig engine = MetricsFile.load(metricsFile == null ? null : Path.of(metricsFile));
+        if (metricsFile != null && MetricSpecs.isS3(metricsFile)) {
+            calls.requireListening(AwsConfig.Service.S3);
+        }
+        EngineConfig engine = MetricsFile.load(metricsFile, calls.clients());
         ConsumerConfig built;
         try {
             built = config.engine(engine).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        AwsCalls calls = new AwsCalls(aws, AwsOptions.ALL);
         // CloudWatch is left out: with metrics off, local runs point it at an unused port on purpose.
         calls.requireListening(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3);
         calls.requireStream(built.streamName());

@@ -1,5 +1,8 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.spec.MetricSpecs;
+import io.rtpipe.connectors.spec.SpecUnavailableException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.spec.SpecException;
 import io.rtpipe.core.spec.SpecLoader;
@@ -7,7 +10,10 @@ import io.rtpipe.core.spec.SpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The {@code --metrics FILE} option shared by the commands: a YAML spec file, or the built-in metric. */
+/**
+ * The {@code --metrics FILE} option shared by the commands: a YAML spec file, or the built-in metric; for
+ * {@code rtpipe consume} also an S3 object, as the CDK app ships a spec to the consumer task.
+ */
 final class MetricsFile {
 
     private MetricsFile() {
@@ -19,6 +25,22 @@ final class MetricsFile {
      */
     static EngineConfig load(Path file) {
         return file == null ? EngineConfig.defaults() : load(file, "--metrics");
+    }
+
+    /**
+     * @param location a file, {@code s3://BUCKET/KEY} (read with {@code clients}' S3 client), or null for the
+     *                 built-in metric
+     * @throws CliException (exit 2) for a spec that cannot be read or has a mistake, as one located sentence
+     */
+    static EngineConfig load(String location, AwsClients clients) {
+        if (location == null || !MetricSpecs.isS3(location)) {
+            return load(location == null ? null : Path.of(location));
+        }
+        try {
+            return MetricSpecs.load(location, clients);
+        } catch (SpecException | SpecUnavailableException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
+        }
     }
 
     /** @param what how the message names the file if it is missing, e.g. {@code --metrics} or {@code SPEC} */

@@ -86,6 +86,44 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aConsumersSpecInS3ThatItMayNotReadIsOneSentenceNamingTheUrl() throws Exception {
+        HttpServer s3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s3.createContext("/", exchange -> {
+            byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>"
+                    + "<Message>Access Denied</Message></Error>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("x-amz-request-id", "test");
+            exchange.getResponseHeaders().set("Content-Type", "application/xml");
+            exchange.sendResponseHeaders(403, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        s3.start();
+        int dead;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = closed.getLocalPort();
+        }
+        String deadEndpoint = "http://127.0.0.1:" + dead;
+        try {
+            // The spec is read first: the other (dead) endpoints are not reached.
+            int exit = run("consume", "--stream", "s", "--bucket", "b", "--region", "us-east-1",
+                    "--metrics", "s3://specs/metrics.yaml", "--kinesis-endpoint", deadEndpoint,
+                    "--dynamodb-endpoint", deadEndpoint, "--cloudwatch-endpoint", deadEndpoint,
+                    "--s3-endpoint", "http://127.0.0.1:" + s3.getAddress().getPort());
+            assertThat(exit).isEqualTo(2);
+            assertThat(err.toString()).isEqualTo("rtpipe: Cannot read the metric spec s3://specs/metrics.yaml: "
+                    + "access denied (403): the role needs s3:GetObject on it, and S3 answers so as well when the "
+                    + "object is missing and the role may not list the bucket." + NL);
+        } finally {
+            s3.stop(0);
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("consume", "--stream", "s", "--bucket", "b", "--region", "us-east-1",
+                "--metrics", "s3://specs/metrics.yaml", "--endpoint", deadEndpoint)).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("rtpipe: the S3 endpoint " + deadEndpoint + " (from --endpoint) cannot "
+                + "be reached: connection refused (is the service running?)" + NL);
+    }
+
+    @Test
     void anHttpServerThatIsNotTheServiceIsNamedAsSuch() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {

@@ -25,6 +25,18 @@ final class DeployTestSettings {
         return jar;
     }
 
+    /**
+     * The non-default spec the deployments with {@code rtpipe:metricsFile} run (test resource
+     * {@code amount-by-region.yaml}); the same file is given to {@code rtpipe query --metrics}.
+     */
+    static Path amountByRegionSpec() {
+        try {
+            return Path.of(DeployTestSettings.class.getResource("/amount-by-region.yaml").toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An empty folder for the logs of {@code test}'s processes (those of an earlier run are deleted). */
     static Path logDir(String test) {
         Path dir = Path.of(System.getProperty("deploytest.logDir", "target/deploy-test-logs")).resolve(test);

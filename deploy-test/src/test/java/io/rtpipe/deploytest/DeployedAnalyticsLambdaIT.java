@@ -7,7 +7,6 @@ import io.rtpipe.sandbox.Backend;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.RequiresBackend;
 import io.rtpipe.sandbox.junit.SandboxExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,17 +15,19 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The deployment with the analytics Lambda ({@code -c rtpipe:analyticsLambda=true}, under its own prefix so its
- * explicitly named resources do not meet the default deployment's) on the emulators: the function the Kinesis event
+ * Deployments with the analytics Lambda ({@code -c rtpipe:analyticsLambda=true}, each under its own prefix so its
+ * explicitly named resources do not meet another deployment's) on the emulators: the function the Kinesis event
  * source mapping targets must name {@link KinesisAnalyticsHandler}, which is built from exactly the environment the
  * function declares (resolved against the emulator resources), invoked over the mapping's stream with the
- * mapping's batch size and tumbling window, and read back with {@code rtpipe query} from the templates' results table.
+ * mapping's batch size and tumbling window, and read back with {@code rtpipe query} from the templates' results
+ * table. Once with the built-in metric, once with {@code rtpipe:metricsFile}, whose spec the handler must read from
+ * the S3 object the function's environment names.
  */
 @ExtendWith(SandboxExtension.class)
 @RequiresBackend(value = Backend.EMULATORS, reason = "creates the templates' explicitly named resources, which must "
@@ -39,18 +40,35 @@ class DeployedAnalyticsLambdaIT {
     @TempDir
     static Path tmp;
 
-    private static SynthesizedApp app;
-
-    @BeforeAll
-    static void synth() {
-        app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp,
+    @Test
+    void theHandlerWithTheFunctionsEnvironmentWritesExactCountsToTheTemplatesResultsTable(LocalAws aws) {
+        SynthesizedApp app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp.resolve("default"),
                 InfraSettings.builder().prefix("rtpipe-fn").analyticsLambda(true));
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        invokeAndQuery(aws, app, "lambda", events,
+                (cli, table) -> cli.countsPerMinute(table, KnownEvents.T0, KnownEvents.END), events.counts());
     }
 
     @Test
-    void theHandlerWithTheFunctionsEnvironmentWritesExactCountsToTheTemplatesResultsTable(LocalAws aws) {
+    void withAMetricsFileTheHandlerComputesThatSpecReadFromTheFunctionsS3Object(LocalAws aws) {
+        Path spec = DeployTestSettings.amountByRegionSpec();
+        SynthesizedApp app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp.resolve("spec"),
+                InfraSettings.builder().prefix("rtpipe-fn-spec").analyticsLambda(true).metricsFile(spec.toString()));
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        invokeAndQuery(aws, app, "lambda-spec", events,
+                (cli, table) -> cli.amountsByRegion(spec, table, KnownEvents.T0, KnownEvents.END),
+                events.amountsByRegion());
+    }
+
+    /**
+     * Deploys {@code app}, sends {@code events}, invokes the handler built from the function's environment over the
+     * mapping's stream, and checks that {@code query} (given the deployed results table) reads {@code expected} and
+     * that the items expire by the declared TTL attribute.
+     */
+    private static <T> void invokeAndQuery(LocalAws aws, SynthesizedApp app, String name, KnownEvents events,
+                                           BiFunction<RtpipeCli, String, T> query, T expected) {
         Templates templates = app.templates();
-        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, templates);
+        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, app);
         Templates.Resource mapping = templates.only("AWS::Lambda::EventSourceMapping");
         String streamArn = deployment.intrinsics().resolve(mapping.stack(), mapping.property("EventSourceArn"),
                 mapping + " EventSourceArn");
@@ -68,9 +86,8 @@ class DeployedAnalyticsLambdaIT {
         env.putAll(Endpoints.runtime(aws.awsConfig()));
         KinesisAnalyticsHandler handler = KinesisAnalyticsHandler.fromEnvironment(env, aws.clients());
 
-        Path logs = DeployTestSettings.logDir("lambda");
+        Path logs = DeployTestSettings.logDir(name);
         RtpipeCli cli = new RtpipeCli(DeployTestSettings.cliJar(), Endpoints.cliEnvironment(aws.awsConfig()), logs);
-        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
         String stream = streamArn.substring(streamArn.lastIndexOf('/') + 1);
         events.runs().forEach(run -> cli.produce(stream, run));
 
@@ -84,10 +101,10 @@ class DeployedAnalyticsLambdaIT {
 
         Templates.Resource resultsTable = Roles.resultsTable(templates);
         String tableName = deployment.name(resultsTable);
-        assertThat(cli.countsPerMinute(tableName, KnownEvents.T0, KnownEvents.END))
+        assertThat(query.apply(cli, tableName))
                 .as("rtpipe query --results-table %s after the handler ran with the function's environment %s",
                         tableName, declared)
-                .isEqualTo(events.counts());
+                .isEqualTo(expected);
         try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
             ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, tableName, dynamoDb, KnownEvents.T0);
         }

@@ -5,7 +5,6 @@ import io.rtpipe.sandbox.Backend;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.RequiresBackend;
 import io.rtpipe.sandbox.junit.SandboxExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,14 +16,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default deployment ({@code cdk synth} without context) run on the emulators: the templates' stream, tables
- * and buckets created with their own properties, the consumer started with the container's command and environment
- * from the task definition, events sent with {@code rtpipe produce} and read back with {@code rtpipe query} (its
- * default results table, as a user of the default deployment types it), compared with counts made here.
+ * Deployments of the consumer run on the emulators: the templates' stream, tables and buckets created with their own
+ * properties, the file assets uploaded, the consumer started with the container's command and environment from the
+ * task definition, events sent with {@code rtpipe produce} and read back with {@code rtpipe query}, compared with
+ * results computed here. Two deployments: the default one ({@code cdk synth} without context, queried in its
+ * default results table, as a user of the default deployment types it), and one with {@code rtpipe:metricsFile}, whose
+ * spec the consumer must read from the S3 object the template names.
  */
 @ExtendWith(SandboxExtension.class)
 @RequiresBackend(value = Backend.EMULATORS, reason = "creates the templates' explicitly named resources, which must "
@@ -39,25 +41,45 @@ class DeployedConsumerIT {
     @TempDir
     static Path tmp;
 
-    private static SynthesizedApp app;
-
-    @BeforeAll
-    static void synth() {
-        app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp, InfraSettings.builder());
+    @Test
+    void theConsumerAsTheTaskDefinitionRunsItCountsEveryEventIntoTheTemplatesResultsTable(LocalAws aws) {
+        SynthesizedApp app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp.resolve("default"),
+                InfraSettings.builder());
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        // No table: the query's default, rtpipe-results.
+        runUntilResults(aws, app, "consumer", events,
+                (cli, table) -> cli.countsPerMinute(null, KnownEvents.T0, KnownEvents.END), events.counts());
     }
 
     @Test
-    void theConsumerAsTheTaskDefinitionRunsItCountsEveryEventIntoTheTemplatesResultsTable(LocalAws aws) {
+    void withAMetricsFileTheConsumerComputesThatSpecReadFromTheTemplatesS3Object(LocalAws aws) {
+        Path spec = DeployTestSettings.amountByRegionSpec();
+        SynthesizedApp app = SynthesizedApp.synth(DeployTestSettings.repository(), tmp.resolve("spec"),
+                InfraSettings.builder().prefix("rtpipe-spec").metricsFile(spec.toString()));
+        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        runUntilResults(aws, app, "consumer-spec", events,
+                (cli, table) -> cli.amountsByRegion(spec, table, KnownEvents.T0, KnownEvents.END),
+                events.amountsByRegion());
+    }
+
+    /**
+     * Deploys {@code app}, runs its consumer as the task definition does, sends {@code events} and then one sentinel
+     * per shard, and waits until {@code query} (given the deployed results table) reads {@code expected}; then checks
+     * that the consumer created no table and that its items expire by the declared TTL attribute.
+     */
+    private static <T> void runUntilResults(LocalAws aws, SynthesizedApp app, String name, KnownEvents events,
+                                            BiFunction<RtpipeCli, String, T> query, T expected) {
         Templates templates = app.templates();
-        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, templates);
+        EmulatorDeployment deployment = EmulatorDeployment.deploy(aws, app);
         ConsumerContainer container = ConsumerContainer.of(templates, deployment, app.dockerfile());
-        Path logs = DeployTestSettings.logDir("consumer");
+        Path logs = DeployTestSettings.logDir(name);
         Path jar = DeployTestSettings.cliJar();
         Map<String, String> shell = Endpoints.cliEnvironment(aws.awsConfig());
         Map<String, String> containerEnv = new HashMap<>(container.environment());
         containerEnv.putAll(shell);
         String stream = deployment.name(templates.only(EmulatorDeployment.STREAM));
-        KnownEvents events = new KnownEvents(MINUTES, EVENTS_PER_MINUTE);
+        Templates.Resource resultsTable = Roles.resultsTable(templates);
+        String tableName = deployment.name(resultsTable);
         RtpipeCli cli = new RtpipeCli(jar, shell, logs);
 
         List<String> tablesBefore;
@@ -75,7 +97,7 @@ class DeployedConsumerIT {
             // A second run, after every event was acknowledged: each shard's sentinel comes after its events.
             cli.produce(stream, KnownEvents.sentinels(sentinelIds));
 
-            Map<String, Long> counted = Map.of();
+            T read = null;
             long deadline = System.currentTimeMillis() + RESULTS_WAIT_MILLIS;
             while (System.currentTimeMillis() < deadline) {
                 if (!consumer.isAlive()) {
@@ -83,19 +105,18 @@ class DeployedConsumerIT {
                             + container.environment() + " from the task definition, stopped: "
                             + consumer.describeExit());
                 }
-                counted = cli.countsPerMinute(null, KnownEvents.T0, KnownEvents.END);
-                if (counted.equals(events.counts())) {
+                read = query.apply(cli, tableName);
+                if (read.equals(expected)) {
                     break;
                 }
                 Sleep.millis(2_000);
             }
-            assertThat(counted)
-                    .as("rtpipe query of the default deployment's results table, after the consumer ran with "
+            assertThat(read)
+                    .as("rtpipe query of the deployment's results table, after the consumer ran with "
                             + "the task definition's environment %s (deployed: %s; consumer log %s)",
                             container.environment(), deployment.names(), logs)
-                    .isEqualTo(events.counts());
+                    .isEqualTo(expected);
 
-            Templates.Resource resultsTable = Roles.resultsTable(templates);
             try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
                 // The task role may read and write the declared tables only: a table the consumer had to create
                 // itself (a name the template does not set right, or a table it does not declare) would be
@@ -103,8 +124,7 @@ class DeployedConsumerIT {
                 List<String> undeclared = new ArrayList<>(dynamoDb.listTables().tableNames());
                 undeclared.removeAll(tablesBefore);
                 assertThat(undeclared).as("tables the consumer created that the templates do not declare").isEmpty();
-                ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, deployment.name(resultsTable),
-                        dynamoDb, KnownEvents.T0);
+                ResultsTtl.assertItemsExpireByTheDeclaredAttribute(resultsTable, tableName, dynamoDb, KnownEvents.T0);
             }
         }
     }

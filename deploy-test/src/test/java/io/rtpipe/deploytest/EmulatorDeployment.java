@@ -3,6 +3,7 @@ package io.rtpipe.deploytest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.UniqueNames;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,8 @@ import java.util.Map;
  * {@code AWS::Kinesis::Stream} (name, shard count or on-demand mode, retention), {@code AWS::DynamoDB::Table} (key
  * schema, attribute definitions, billing mode, global and local secondary indexes) and {@code AWS::S3::Bucket}.
  * Explicit names are used as given; resources without one get a unique name, as CloudFormation generates one,
- * recorded per logical id.
+ * recorded per logical id. The app's file assets are uploaded as {@code cdk deploy} does, to the bootstrap assets
+ * bucket the manifests name (created here as {@code cdk bootstrap} would).
  *
  * <p>Not emulated, so only present in the templates: encryption, point-in-time recovery, lifecycle rules, bucket
  * policies, access logging, and TTL (dynalite has no UpdateTimeToLive: the test checks the TTL specification
@@ -49,14 +52,34 @@ final class EmulatorDeployment implements Intrinsics.Physical {
         this.intrinsics = new Intrinsics(templates, this, aws.awsConfig().region());
     }
 
-    static EmulatorDeployment deploy(LocalAws aws, Templates templates) {
+    static EmulatorDeployment deploy(LocalAws aws, SynthesizedApp app) {
+        Templates templates = app.templates();
         EmulatorDeployment deployment = new EmulatorDeployment(aws, templates);
+        deployment.upload(app.fileAssets());
         templates.resources(STREAM).forEach(deployment::createStream);
         try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {
             templates.resources(TABLE).forEach(table -> deployment.createTable(dynamoDb, table));
         }
         templates.resources(BUCKET).forEach(deployment::createBucket);
         return deployment;
+    }
+
+    private void upload(List<SynthesizedApp.FileAsset> assets) {
+        try (S3Client s3 = aws.clients().s3()) {
+            for (SynthesizedApp.FileAsset asset : assets) {
+                String bucket = placeholders(asset.bucketName());
+                aws.createBucket(bucket);
+                s3.putObject(b -> b.bucket(bucket).key(placeholders(asset.objectKey())),
+                        RequestBody.fromFile(asset.source()));
+            }
+        }
+    }
+
+    /** The asset manifest's placeholders, as the CDK CLI fills them in for the target environment. */
+    private String placeholders(String name) {
+        return name.replace("${AWS::AccountId}", Intrinsics.ACCOUNT)
+                .replace("${AWS::Region}", aws.awsConfig().region())
+                .replace("${AWS::Partition}", "aws");
     }
 
     Intrinsics intrinsics() {

@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Resolves a template value to the string CloudFormation would substitute at deploy time, against resources
  * deployed on the emulators: {@code Ref} (resources and pseudo parameters), {@code Fn::GetAtt}, {@code
- * Fn::ImportValue} (another stack's export, resolved in that stack) and {@code Fn::Join}. Any other function fails
+ * Fn::ImportValue} (another stack's export, resolved in that stack), {@code Fn::Join} and {@code Fn::Sub} (its string
+ * form, as CDK names the bootstrap assets bucket: {@code ${AWS::AccountId}}-style references). Any other function fails
  * the test naming where it occurs, so a template that starts using one cannot pass unresolved.
  */
 final class Intrinsics {
@@ -23,6 +26,9 @@ final class Intrinsics {
     }
 
     static final String ACCOUNT = "000000000000";
+
+    /** A {@code ${Name}} or {@code ${Resource.Attribute}} inside an Fn::Sub string ({@code ${!x}} is a literal). */
+    private static final Pattern SUB_REFERENCE = Pattern.compile("\\$\\{(!?)([^}]*)}");
 
     private final Templates templates;
     private final Physical physical;
@@ -58,6 +64,25 @@ final class Intrinsics {
                 List<String> parts = new ArrayList<>();
                 argument.get(1).forEach(part -> parts.add(resolve(stack, part, where)));
                 yield String.join(argument.get(0).asText(), parts);
+            }
+            case "Fn::Sub" -> {
+                if (!argument.isTextual()) {
+                    throw new AssertionError(where + ": only the string form of Fn::Sub is resolved by this test, "
+                            + "got " + value);
+                }
+                Matcher reference = SUB_REFERENCE.matcher(argument.asText());
+                StringBuilder out = new StringBuilder();
+                while (reference.find()) {
+                    String name = reference.group(2);
+                    int dot = name.indexOf('.');
+                    String resolved = !reference.group(1).isEmpty() ? "${" + name + "}"
+                            : dot < 0 ? ref(stack, name, where)
+                            : physical.attribute(templates.resource(stack, name.substring(0, dot)),
+                                    name.substring(dot + 1));
+                    reference.appendReplacement(out, Matcher.quoteReplacement(resolved));
+                }
+                reference.appendTail(out);
+                yield out.toString();
             }
             default -> throw new AssertionError(where + ": " + function + " is not resolved by this test; "
                     + "add it to " + Intrinsics.class.getSimpleName());

@@ -45,8 +45,34 @@ final class RtpipeCli {
      * @param resultsTable null to leave the table to the query's default, as a user of the default deployment does
      */
     Map<String, Long> countsPerMinute(String resultsTable, Instant from, Instant to) {
-        List<String> args = new ArrayList<>(List.of("query", "events_per_minute", "--format", "json",
+        Map<String, Long> counts = new TreeMap<>();
+        query(null, "events_per_minute", resultsTable, from, to).forEach(row -> counts.put(
+                KnownEvents.key(row.path("window_start").asText(), row.path("key").path("type").asText()),
+                row.path("values").path("count").asLong()));
+        return counts;
+    }
+
+    /**
+     * {@code rtpipe query amount_by_region --metrics SPEC --format json} over [from, to): the amount and count per
+     * window start and region, as {@link KnownEvents#amountValues}.
+     */
+    Map<String, String> amountsByRegion(Path spec, String resultsTable, Instant from, Instant to) {
+        Map<String, String> values = new TreeMap<>();
+        query(spec, "amount_by_region", resultsTable, from, to).forEach(row -> values.put(
+                KnownEvents.key(row.path("window_start").asText(), row.path("key").path("region").asText()),
+                // A sum may print as a decimal: compared by value.
+                KnownEvents.amountValues(row.path("values").path("amount").decimalValue().longValueExact(),
+                        row.path("values").path("orders").asLong())));
+        return values;
+    }
+
+    /** {@code rtpipe query METRIC --format json}: the result rows. */
+    private List<JsonNode> query(Path spec, String metric, String resultsTable, Instant from, Instant to) {
+        List<String> args = new ArrayList<>(List.of("query", metric, "--format", "json",
                 "--from", from.toString(), "--to", to.toString()));
+        if (spec != null) {
+            args.addAll(List.of("--metrics", spec.toString()));
+        }
         if (resultsTable != null) {
             args.addAll(List.of("--results-table", resultsTable));
         }
@@ -55,20 +81,18 @@ final class RtpipeCli {
             throw new AssertionError("rtpipe " + String.join(" ", args) + " exited with " + result.exit() + ": "
                     + result.stderr());
         }
-        Map<String, Long> counts = new TreeMap<>();
+        List<JsonNode> rows = new ArrayList<>();
         for (String line : result.stdout().split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
             try {
-                JsonNode row = JSON.readTree(line);
-                counts.put(KnownEvents.key(row.path("window_start").asText(), row.path("key").path("type").asText()),
-                        row.path("values").path("count").asLong());
+                rows.add(JSON.readTree(line));
             } catch (IOException e) {
                 throw new UncheckedIOException("rtpipe query printed a line that is not JSON: " + line, e);
             }
         }
-        return counts;
+        return rows;
     }
 
     private JavaProcess.Result run(String stdin, String... args) {

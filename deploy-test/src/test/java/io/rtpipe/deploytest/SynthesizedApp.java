@@ -10,9 +10,12 @@ import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,8 +26,17 @@ import java.util.Map;
  * tested) beside a placeholder cli jar and Lambda jar. Synthesis only copies assets; the test runs the real jars from
  * the build, so staging them (and fingerprinting the whole repository as the Docker build context) would only cost
  * time.
+ *
+ * <p>{@link #fileAssets()} are what {@code cdk deploy} uploads before it deploys a stack (the asset manifests'
+ * {@code files}): the stand-in Lambda jar and, with {@code rtpipe:metricsFile}, the metric spec.
  */
 final class SynthesizedApp {
+
+    /**
+     * One file of an asset manifest and its destination, whose names may hold {@code ${AWS::AccountId}} and
+     * {@code ${AWS::Region}} as the manifest writes them.
+     */
+    record FileAsset(Path source, String bucketName, String objectKey) {}
 
     /** The consumer Dockerfile, relative to the repository root (= the image's build context). */
     static final String DOCKERFILE = "infra/docker/consumer/Dockerfile";
@@ -33,10 +45,12 @@ final class SynthesizedApp {
 
     private final Templates templates;
     private final Path dockerfile;
+    private final List<FileAsset> fileAssets;
 
-    private SynthesizedApp(Templates templates, Path dockerfile) {
+    private SynthesizedApp(Templates templates, Path dockerfile, List<FileAsset> fileAssets) {
         this.templates = templates;
         this.dockerfile = dockerfile;
+        this.fileAssets = fileAssets;
     }
 
     /**
@@ -68,14 +82,38 @@ final class SynthesizedApp {
                 byStack.put(stack.getStackName(),
                         JSON.readTree(Path.of(assembly.getDirectory(), stack.getTemplateFile()).toFile()));
             }
-            return new SynthesizedApp(new Templates(byStack), dockerfile);
+            return new SynthesizedApp(new Templates(byStack), dockerfile, fileAssets(Path.of(assembly.getDirectory())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static List<FileAsset> fileAssets(Path assembly) throws IOException {
+        List<FileAsset> assets = new ArrayList<>();
+        try (DirectoryStream<Path> manifests = Files.newDirectoryStream(assembly, "*.assets.json")) {
+            for (Path manifest : manifests) {
+                for (JsonNode file : JSON.readTree(manifest.toFile()).path("files")) {
+                    JsonNode source = file.path("source");
+                    if (!source.path("packaging").asText("file").equals("file")) {
+                        throw new AssertionError(manifest + ": a " + source.path("packaging").asText()
+                                + " asset, which this test does not upload: " + file);
+                    }
+                    for (JsonNode destination : file.path("destinations")) {
+                        assets.add(new FileAsset(assembly.resolve(source.path("path").asText()),
+                                destination.path("bucketName").asText(), destination.path("objectKey").asText()));
+                    }
+                }
+            }
+        }
+        return List.copyOf(assets);
+    }
+
     Templates templates() {
         return templates;
+    }
+
+    List<FileAsset> fileAssets() {
+        return fileAssets;
     }
 
     /** The Dockerfile the image is built from (a copy of the repository's). */

@@ -44,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The KCL consumer as an ECS Fargate service (image built from the consumer Dockerfile asset): task count scaled on
@@ -65,8 +66,10 @@ public final class ConsumerStack extends Stack {
 
     private final FargateService service;
 
-    public ConsumerStack(Construct scope, String id, StackProps props, InfraSettings settings, IStream stream,
-                         IBucket archive, ITable results, ITable progress, ITable leases) {
+    /** @param metrics the spec the consumer runs; empty: the built-in metric */
+    public ConsumerStack(Construct scope, String id, StackProps props, InfraSettings settings,
+                         Optional<MetricsSpecFile> metrics, IStream stream, IBucket archive, ITable results,
+                         ITable progress, ITable leases) {
         super(scope, id, props);
         Path context = Path.of(settings.consumerImageDirectory());
         if (!Files.isRegularFile(context.resolve(settings.consumerDockerfile()))) {
@@ -125,6 +128,8 @@ public final class ConsumerStack extends Stack {
                 .build());
         container.addEnvironment(ConsumerSettings.METRICS_NAMESPACE.env(), metricsNamespace(settings));
         container.addEnvironment(ConsumerSettings.HEALTH_FILE.env(), HEALTH_FILE);
+        metrics.ifPresent(spec -> container.addEnvironment(ConsumerSettings.METRICS_FILE.env(),
+                spec.shipTo(this, task.getTaskRole())));
         Nag.suppress(task.obtainExecutionRole(), "AwsSolutions-IAM5",
                 "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
                 List.of("Resource::*"));

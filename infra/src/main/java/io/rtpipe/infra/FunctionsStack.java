@@ -53,8 +53,9 @@ public final class FunctionsStack extends Stack {
     private final Function analytics;
     private final Queue analyticsFailures;
 
-    public FunctionsStack(Construct scope, String id, StackProps props, InfraSettings settings, IStream stream,
-                          IBucket archive, ITable results) {
+    /** @param metrics the spec the analytics Lambda runs; empty: the built-in metric */
+    public FunctionsStack(Construct scope, String id, StackProps props, InfraSettings settings,
+                          Optional<MetricsSpecFile> metrics, IStream stream, IBucket archive, ITable results) {
         super(scope, id, props);
         Path jar = Path.of(settings.lambdaJar());
         if (!Files.isRegularFile(jar)) {
@@ -111,6 +112,8 @@ public final class FunctionsStack extends Stack {
             this.analytics = function("Analytics", settings.analyticsHandler(), code, analyticsEnv,
                     Duration.minutes(2));
             results.grantReadWriteData(analytics);
+            metrics.ifPresent(spec -> analytics.addEnvironment(AnalyticsLambdaSettings.METRICS_FILE.env(),
+                    spec.shipTo(this, analytics.getRole())));
             ArchiveGrants.writeIntervals(analytics.getRole(), archive);
             var source = software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps.builder()
                     .startingPosition(StartingPosition.TRIM_HORIZON)

@@ -42,6 +42,7 @@ public final class InfraSettings {
     private final int uncheckpointedAgeAlarmMinutes;
     private final int behindLatestAlarmSeconds;
     private final String alarmEmail;
+    private final String metricsFile;
 
     private InfraSettings(Builder b) {
         this.prefix = Objects.requireNonNull(b.prefix, "prefix");
@@ -70,6 +71,7 @@ public final class InfraSettings {
         this.uncheckpointedAgeAlarmMinutes = b.uncheckpointedAgeAlarmMinutes;
         this.behindLatestAlarmSeconds = b.behindLatestAlarmSeconds;
         this.alarmEmail = b.alarmEmail;
+        this.metricsFile = b.metricsFile;
         require(prefix.matches("[a-z][a-z0-9-]{0,19}"), "prefix must be 1-20 lowercase letters, digits or dashes");
         require(minShards >= 1 && minShards <= maxShards, "shard bounds must satisfy 1 <= minShards <= maxShards");
         require(initialShards >= minShards && initialShards <= maxShards,
@@ -135,6 +137,7 @@ public final class InfraSettings {
         applyInt(get, "uncheckpointedAgeAlarmMinutes", v -> b.uncheckpointedAgeAlarmMinutes = v);
         applyInt(get, "behindLatestAlarmSeconds", v -> b.behindLatestAlarmSeconds = v);
         apply(get, "alarmEmail", v -> b.alarmEmail = v.isEmpty() ? null : v);
+        apply(get, "metricsFile", v -> b.metricsFile = v.isEmpty() ? null : v);
         return b.build();
     }
 
@@ -319,6 +322,14 @@ public final class InfraSettings {
         return java.util.Optional.ofNullable(alarmEmail);
     }
 
+    /**
+     * The metric spec (YAML, docs/metrics.md) the consumer and the analytics Lambda run, a path relative to the
+     * folder {@code cdk} runs in; none by default: the built-in events_per_minute ({@link MetricsSpecFile}).
+     */
+    public java.util.Optional<String> metricsFile() {
+        return java.util.Optional.ofNullable(metricsFile);
+    }
+
     public static final class Builder {
         private String prefix = "rtpipe";
         private StreamMode streamMode = StreamMode.PROVISIONED;
@@ -346,6 +357,7 @@ public final class InfraSettings {
         private int uncheckpointedAgeAlarmMinutes = 10;
         private int behindLatestAlarmSeconds = 120;
         private String alarmEmail;
+        private String metricsFile;
 
         private Builder() {
         }
@@ -361,6 +373,7 @@ public final class InfraSettings {
         public Builder resultRetentionDays(int v) { resultRetentionDays = v; return this; }
         public Builder analyticsLambda(boolean v) { analyticsLambda = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
+        public Builder metricsFile(String v) { metricsFile = v; return this; }
 
         public InfraSettings build() {
             return new InfraSettings(this);

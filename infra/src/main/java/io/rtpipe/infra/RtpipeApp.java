@@ -8,6 +8,8 @@ import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sqs.IQueue;
 
+import java.util.Optional;
+
 /**
  * The rtpipe CDK app: five environment-agnostic stacks (no account or region lookups, so {@code cdk synth} runs
  * offline) checked by cdk-nag's AWS Solutions rules.
@@ -39,14 +41,16 @@ public final class RtpipeApp {
         // cross-stack reference strength CDK would otherwise warn about choosing by default.
         app.getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
         app.getNode().setContext("@aws-cdk/core:defaultCrossStackReferences", "strong");
+        // Before any stack: a bad spec stops synth with its sentence alone.
+        Optional<MetricsSpecFile> metrics = MetricsSpecFile.of(settings);
         String p = settings.prefix();
         StackProps props = StackProps.builder().description("rtpipe real-time analytics pipeline").build();
         StreamStack stream = new StreamStack(app, p + "-stream", props, settings);
         StorageStack storage = new StorageStack(app, p + "-storage", props, settings);
-        FunctionsStack functions = new FunctionsStack(app, p + "-functions", props, settings, stream.stream(),
-                storage.archive(), storage.results());
-        ConsumerStack consumer = new ConsumerStack(app, p + "-consumer", props, settings, stream.stream(),
-                storage.archive(), storage.results(), storage.progress(), storage.leases());
+        FunctionsStack functions = new FunctionsStack(app, p + "-functions", props, settings, metrics,
+                stream.stream(), storage.archive(), storage.results());
+        ConsumerStack consumer = new ConsumerStack(app, p + "-consumer", props, settings, metrics,
+                stream.stream(), storage.archive(), storage.results(), storage.progress(), storage.leases());
         MonitoringStack monitoring = new MonitoringStack(app, p + "-monitoring", props, settings, stream.stream(),
                 consumer.service(), functions.autoscaler(), functions.analytics().map(f -> (IFunction) f),
                 functions.analyticsFailures().map(q -> (IQueue) q));

@@ -158,7 +158,8 @@ class RtpipeAppTest {
                 ConsumerSettings.APPLICATION.env(), ConsumerSettings.RESULTS_TABLE.env(),
                 ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.LEASE_TABLE.env());
         assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer")
-                .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d");
+                .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d")
+                .doesNotContainKey(ConsumerSettings.METRICS_FILE.env()); // no rtpipe:metricsFile: the built-in metric
         // Each table name is an import of the storage stack's table of that role (export names hold its logical id).
         assertThat(byName.get(ConsumerSettings.RESULTS_TABLE.env()).toString()).contains("RefResults");
         assertThat(byName.get(ConsumerSettings.PROGRESS_TABLE.env()).toString()).contains("RefProgress");
@@ -274,7 +275,8 @@ class RtpipeAppTest {
         assertThat(declared).containsAll(env.asObject().keySet());
         assertThat(env.asObject()).containsKeys(AnalyticsLambdaSettings.RESULTS_TABLE.env(),
                         AnalyticsLambdaSettings.BUCKET.env())
-                .containsEntry(AnalyticsLambdaSettings.RESULT_RETENTION.env(), "30d");
+                .containsEntry(AnalyticsLambdaSettings.RESULT_RETENTION.env(), "30d")
+                .doesNotContainKey(AnalyticsLambdaSettings.METRICS_FILE.env());
     }
 
     @Test

@@ -1,12 +1,14 @@
 package io.rtpipe.connectors.sink;
 
+import io.rtpipe.connectors.retry.Backoff;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often and how patiently a sink retries a failed write: exponential backoff with jitter (a random delay between half and all of the current cap), bounded by
- * {@link #maxAttempts()}. Immutable.
+ * How often and how patiently a sink retries a failed write: rtpipe's one {@link Backoff} schedule (exponential, full
+ * jitter), bounded by {@link #maxAttempts()}. Immutable.
  *
  * <p>Defaults ({@link #defaults()}): 6 attempts, first delay 100 ms, delay cap 5 s, so a write gives up after
  * roughly 10 s of failures; the consumer then keeps its state and retries on its next call.
@@ -39,8 +41,7 @@ public record RetryPolicy(int maxAttempts, Duration initialDelay, Duration maxDe
 
     /** The delay before attempt {@code attempt + 1}, after {@code attempt} failed attempts (1-based); jittered. */
     public Duration delayAfter(int attempt) {
-        long capMillis = Math.min(maxDelay.toMillis(), initialDelay.toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(capMillis <= 0 ? 0 : ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
+        return Duration.ofNanos(new Backoff(initialDelay, maxDelay).delayNanos(attempt, ThreadLocalRandom.current().nextDouble()));
     }
 
     /** Sleeps {@link #delayAfter(int)}; an interrupt ends the wait early and is kept on the thread. */

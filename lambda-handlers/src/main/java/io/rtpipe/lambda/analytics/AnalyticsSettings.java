@@ -27,7 +27,7 @@ import java.util.Optional;
  *       (Lambda's limit is 1 MB per shard)</td></tr>
  *   <tr><td>{@code AWS_REGION}</td><td>set by Lambda</td></tr>
  *   <tr><td>{@code AWS_ENDPOINT_URL}</td><td>unset in AWS; LocalStack sets it for its Lambdas</td></tr>
- *   <tr><td>{@code RTPIPE_METRICS_FILE}</td><td>optional: a metric spec file; default: the built-in events_per_minute
+ *   <tr><td>{@code RTPIPE_METRICS_FILE}</td><td>optional: a metric spec, {@code s3://BUCKET/KEY} (set by the CDK app from {@code rtpipe:metricsFile}) or a file; default: the built-in events_per_minute
  *       (read by {@code KinesisAnalyticsHandler}, not part of these settings)</td></tr>
  * </table>
  *

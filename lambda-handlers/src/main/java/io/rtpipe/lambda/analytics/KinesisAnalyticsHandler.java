@@ -11,13 +11,12 @@ import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.contract.AnalyticsLambdaSettings;
 import io.rtpipe.connectors.sink.SinkWriteException;
+import io.rtpipe.connectors.spec.MetricSpecs;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
-import io.rtpipe.core.spec.SpecLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -59,24 +58,22 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
      */
     public static KinesisAnalyticsHandler fromEnvironment(Map<String, String> env, AwsClients clients) {
         return new KinesisAnalyticsHandler(AnalyticsSettings.fromEnvironment(env), clients,
-                metrics(env.get(AnalyticsLambdaSettings.METRICS_FILE.env())), RetryPolicy.defaults());
-    }
-
-    public KinesisAnalyticsHandler(AnalyticsSettings settings) {
-        this(settings, new AwsClients(awsConfig(settings)),
-                metrics(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env())),
+                MetricSpecs.load(env.get(AnalyticsLambdaSettings.METRICS_FILE.env()), clients),
                 RetryPolicy.defaults());
     }
 
+    public KinesisAnalyticsHandler(AnalyticsSettings settings) {
+        this(settings, new AwsClients(awsConfig(settings)));
+    }
+
     /**
-     * The metrics the consumer would run: the spec file named by {@code RTPIPE_METRICS_FILE} (e.g. one shipped in a layer
-     * under /opt), or the built-in {@code events_per_minute}. A mistake in it fails the cold start with its located
-     * sentence.
+     * Runs the metrics the consumer would: the spec named by {@code RTPIPE_METRICS_FILE} (the S3 object the CDK app
+     * ships from {@code rtpipe:metricsFile}, or a file, e.g. in a layer under /opt), or the built-in
+     * {@code events_per_minute}. A mistake in it, or an object it cannot read, fails the cold start with one sentence.
      */
-    static EngineConfig metrics(String metricsFile) {
-        return metricsFile == null || metricsFile.isBlank()
-                ? EngineConfig.defaults()
-                : SpecLoader.standard().load(Path.of(metricsFile.trim()));
+    private KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients) {
+        this(settings, clients, MetricSpecs.load(System.getenv(AnalyticsLambdaSettings.METRICS_FILE.env()), clients),
+                RetryPolicy.defaults());
     }
 
     public KinesisAnalyticsHandler(AnalyticsSettings settings, AwsClients clients, EngineConfig engine,

@@ -1,6 +1,7 @@
 package io.rtpipe.producer.kinesis;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.retry.Backoff;
 import io.rtpipe.producer.BufferFullException;
 import io.rtpipe.producer.FailureReason;
 import io.rtpipe.producer.ProducerMetrics;

@@ -6,8 +6,6 @@ import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
-import io.rtpipe.producer.source.GeneratorConfig;
-import io.rtpipe.producer.source.GeneratorSource;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -58,11 +58,14 @@ class KinesisBatchProducerIT {
         });
     }
 
+    /** {@code n} distinct JSON events of about a hundred bytes, keyed by 200 users (the sources live downstream). */
     private static List<byte[]> events(long seed, int n) {
-        GeneratorSource source = new GeneratorSource(GeneratorConfig.builder().seed(seed).users(200).build());
+        SplittableRandom random = new SplittableRandom(seed);
         List<byte[]> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            events.add(source.next());
+            events.add(("{\"event_id\":\"" + seed + "-" + i + "\",\"ts\":" + (1_700_000_000_000L + i)
+                    + ",\"type\":\"click\",\"user_id\":\"u" + random.nextInt(200) + "\",\"amount\":"
+                    + random.nextInt(1000) + "}").getBytes(StandardCharsets.UTF_8));
         }
         return events;
     }

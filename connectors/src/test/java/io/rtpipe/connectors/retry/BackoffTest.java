@@ -1,4 +1,4 @@
-package io.rtpipe.producer.kinesis;
+package io.rtpipe.connectors.retry;
 
 import org.junit.jupiter.api.Test;
 

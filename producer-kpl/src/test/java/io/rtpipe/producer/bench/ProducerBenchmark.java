@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The producer benchmark (not part of the build's tests): starts {@link FakeKinesisEndpoint} in its own process, then
  * runs {@link ProducerRun} in a fresh JVM for each producer and event size, and prints their {@code RESULT} lines with
- * the machine's load average. Run it with {@code producer/bench/run-benchmark.sh} (options: {@code --producers
+ * the machine's load average. Run it with {@code producer-kpl/bench/run-benchmark.sh} (options: {@code --producers
  * rtpipe,kpl --sizes 100,1024 --seconds 15 --warmup 5 --shards 64}).
  */
 public final class ProducerBenchmark {

@@ -1,0 +1,61 @@
+package io.rtpipe.infra;
+
+import io.rtpipe.core.spec.SpecLoader;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.constructs.Construct;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The metric spec of {@code rtpipe:metricsFile}, validated at synth with core's {@link SpecLoader} (a mistake stops
+ * synth with the located sentence {@code rtpipe check} prints) and shipped to each component that runs the engine as
+ * a CDK file asset: {@code cdk deploy} uploads it to the bootstrap assets bucket under its content hash, so the
+ * consumer task and the analytics Lambda read the same bytes, and a changed spec is a new object and hence a new
+ * task definition and function configuration (a rolling restart onto it).
+ */
+public final class MetricsSpecFile {
+
+    private final Path file;
+
+    private MetricsSpecFile(Path file) {
+        this.file = file;
+    }
+
+    /**
+     * The validated spec, or empty without {@code rtpipe:metricsFile} (the components run the built-in metric).
+     *
+     * @throws IllegalArgumentException one sentence: no such file, or the spec's first mistake, located
+     */
+    public static Optional<MetricsSpecFile> of(InfraSettings settings) {
+        return settings.metricsFile().map(MetricsSpecFile::validated);
+    }
+
+    private static MetricsSpecFile validated(String name) {
+        Path file = Path.of(name);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("rtpipe:metricsFile: no such file: " + file.toAbsolutePath().normalize()
+                    + " (a relative path is taken from the folder cdk runs in).");
+        }
+        // A SpecException is an IllegalArgumentException whose message is the located sentence, as in the cli.
+        SpecLoader.standard().load(file);
+        return new MetricsSpecFile(file);
+    }
+
+    /**
+     * Adds the spec as an asset of {@code scope}'s stack, lets {@code role} read exactly that object and nothing
+     * else of the assets bucket, and returns its {@code s3://BUCKET/KEY} for {@code RTPIPE_METRICS_FILE}.
+     */
+    String shipTo(Construct scope, IRole role) {
+        Asset asset = Asset.Builder.create(scope, "MetricsSpec").path(file.toString()).build();
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("s3:GetObject"))
+                .resources(List.of(asset.getBucket().arnForObjects(asset.getS3ObjectKey())))
+                .build());
+        return asset.getS3ObjectUrl();
+    }
+}
