@@ -161,7 +161,8 @@ public final class LocalRun {
     }
 
     private ConsumerConfig localConsumerConfig(LocalAws aws) {
-        return consumerConfig(aws, options.engine(), options.aggregate() ? aggregation().maxRecordBytes()
+        // Aggregates of a backlogged lane outgrow the size target, so pages are sized for Kinesis' largest record.
+        return consumerConfig(aws, options.engine(), options.aggregate() ? AggregationConfig.KINESIS_MAX_RECORD_BYTES
                 : UNAGGREGATED_RECORD_BYTES);
     }
 
@@ -176,26 +177,13 @@ public final class LocalRun {
         return ConsumerConfig.fromSettings(settings::get).engine(engine).build();
     }
 
-    private AggregationConfig aggregation() {
-        if (options.input() == null) {
-            return AggregationConfig.defaults();
-        }
-        // A file is replayed at full speed, so each shard must get its lines in file order, else a file in time
-        // order has late events: one hash-key bucket per shard (the stream's shards split the hash-key space
-        // evenly, as the buckets do) makes each shard one ordered lane of aggregates, and one request at a time
-        // (see produce) keeps the lanes' aggregates in order. Full-size aggregates make up for the single request.
-        return AggregationConfig.builder().hashBuckets(options.shards())
-                .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build();
-    }
-
     private void produce(AwsClients clients, Produced produced) throws Exception {
         // The production path (ProducerStack, as rtpipe produce builds it), so the audit proves what users run.
+        // Default aggregation: one ordered lane per shard, so a file replayed at full speed reaches each shard in file
+        // order, as with rtpipe produce --source stdin.
         ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM).partitionKeys(options.partitionKeys());
-        if (options.input() != null) {
-            producerConfig.maxInFlightRequests(1); // the file's lanes in order, see aggregation()
-        }
         try (RecordProducer producer = ProducerStack.open(clients, producerConfig.build(),
-                options.aggregate() ? aggregation() : null).producer()) {
+                options.aggregate() ? AggregationConfig.defaults() : null).producer()) {
             if (options.input() == null) {
                 GeneratorConfig generator = GeneratorConfig.builder()
                         .seed(options.seed())
