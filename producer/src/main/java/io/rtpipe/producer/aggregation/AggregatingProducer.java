@@ -7,6 +7,7 @@ import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
@@ -212,19 +213,16 @@ public final class AggregatingProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(String partitionKey, byte[] data) throws InterruptedException {
-        if (data == null) {
-            throw new NullPointerException("data");
-        }
+        // The size bound is the aggregate's (its framing included), checked as the record is added below.
+        SendGuard.Refusal refusal = SendGuard.check(partitionKey, data, Integer.MAX_VALUE);
         Member member = new Member(partitionKey, data);
-        if (!PartitionKeySelector.isValid(partitionKey)) {
-            fail(member, FailureReason.INVALID_PARTITION_KEY, PartitionKeySelector.invalidKeyMessage(partitionKey), 0);
+        if (refusal != null) {
+            fail(member, refusal.reason(), refusal.message(), 0);
             return member;
         }
         lock.lockInterruptibly();
         try {
-            if (closed) {
-                throw new IllegalStateException("the producer is closed and accepts no more records");
-            }
+            SendGuard.requireOpen(closed);
             while (!handOver() || waiting >= 2 * current.lanes.count()) {
                 if (failFast) {
                     bufferFullRejections.increment();
@@ -232,9 +230,7 @@ public final class AggregatingProducer implements RecordProducer {
                             + "slow down, raise the limits or use the BLOCK policy");
                 }
                 opened.awaitNanos(HANDOFF_RETRY_NANOS); // an acknowledgement frees a bucket
-                if (closed) {
-                    throw new IllegalStateException("the producer is closed and accepts no more records");
-                }
+                SendGuard.requireOpen(closed);
             }
             boolean wasIdle = !aggregator.hasOpenAggregates();
             try {

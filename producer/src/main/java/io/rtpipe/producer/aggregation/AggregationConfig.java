@@ -1,5 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
+import io.rtpipe.producer.SendGuard;
+
 import java.time.Duration;
 
 /**
@@ -26,8 +28,6 @@ import java.time.Duration;
  */
 public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration linger, boolean orderedPerLane) {
 
-    /** Kinesis' limit for one record: data blob plus partition key. */
-    public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
 
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
     /** {@link #hashBuckets()} value for one lane per open shard (the default). */
@@ -38,9 +38,9 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration li
     static final int MIN_RECORD_BYTES = 1024;
 
     public AggregationConfig {
-        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > KINESIS_MAX_RECORD_BYTES) {
+        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > SendGuard.KINESIS_MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("Aggregation size target must be between " + MIN_RECORD_BYTES + " and "
-                    + KINESIS_MAX_RECORD_BYTES + " bytes, was " + maxRecordBytes + ".");
+                    + SendGuard.KINESIS_MAX_RECORD_BYTES + " bytes, was " + maxRecordBytes + ".");
         }
         if (hashBuckets < 0 || hashBuckets > 65_536) {
             throw new IllegalArgumentException("Aggregation hash buckets must be between 0 (one per shard) and 65536, "
