@@ -10,7 +10,6 @@ import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
-import io.rtpipe.producer.SendGuard;
 import io.rtpipe.testkit.StreamReader;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.producer.ProducerMetrics;
@@ -162,9 +161,8 @@ public final class LocalRun {
     }
 
     private ConsumerConfig localConsumerConfig(LocalAws aws) {
-        // Aggregates of a backlogged lane outgrow the size target, so pages are sized for Kinesis' largest record.
-        return consumerConfig(aws, options.engine(), options.aggregate() ? SendGuard.KINESIS_MAX_RECORD_BYTES
-                : UNAGGREGATED_RECORD_BYTES);
+        return consumerConfig(aws, options.engine(), options.aggregate()
+                ? AggregationConfig.defaults().largestRecordBytes() : UNAGGREGATED_RECORD_BYTES);
     }
 
     /**

@@ -68,11 +68,6 @@ public final class AggregatingProducer implements RecordProducer {
     private static final long SHARD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RELEARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
-     * Size target of a backlogged lane's aggregate: one per round trip carries 2.5 MB/s at 100 ms, above a shard's
-     * 1 MB/s. Larger (up to Kinesis' 1 MiB) made kinesis-mock take over 10 s per PutRecords of four of them.
-     */
-    static final int BACKLOG_RECORD_BYTES = 256 * 1024;
-    /**
      * Memory the aggregates of backlogged lanes may take together: each lane holds up to three (open, waiting, in
      * flight), so a lane's backlog aggregate grows to at most this / (3 × lanes): the full 256 KiB up to 85 shards.
      */
@@ -172,7 +167,7 @@ public final class AggregatingProducer implements RecordProducer {
      * @param shards   lists the stream's open shards: used (at once, and after a reshard) when
      *                 {@code config.hashBuckets()} is {@link AggregationConfig#SHARD_LANES}, else may be null
      * @param maxRecordBytes the largest Kinesis record the inner producer takes: a lane whose previous aggregate is
-     *                 still in flight fills its next one up to this, at most {@link #BACKLOG_RECORD_BYTES} and
+     *                 still in flight fills its next one up to this, at most {@link AggregationConfig#BACKLOG_RECORD_BYTES} and
      *                 within {@link #BACKLOG_BUDGET_BYTES} over all lanes, so ordered lanes keep up
      * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
      *                 producer's policy)
@@ -195,7 +190,7 @@ public final class AggregatingProducer implements RecordProducer {
         this.lingerNanos = config.linger().toNanos();
         this.aggregator = ordered
                 ? new RecordAggregator<>(config, lanes, this::backlogged,
-                        (int) Math.min(Math.min(maxRecordBytes, BACKLOG_RECORD_BYTES),
+                        (int) Math.min(Math.min(maxRecordBytes, AggregationConfig.BACKLOG_RECORD_BYTES),
                                 BACKLOG_BUDGET_BYTES / (3L * lanes.count())))
                 : new RecordAggregator<>(config, lanes);
         for (FailureReason reason : FailureReason.values()) {
