@@ -20,7 +20,8 @@ class BenchCommandIT {
         String out = run("bench", "pipeline", "--duration", "70s", "--rate", "50", "--shards", "2");
 
         assertThat(out).contains("produced  3,500 events", "0 failed");
-        assertThat(out).containsPattern("consumed  3,500 events, caught up [0-9.]+ s after the last put: [0-9,]+ "
+        assertThat(out).containsPattern("consumed  3,500 events \\(0 late, 0 dead letters\\), caught up [0-9.]+ s after the last put: "
+                + "[0-9,]+ "
                 + "events/s sustained");
         assertThat(out).containsPattern("window-keys: p50 [0-9.]+ s, p99 [0-9.]+ s, max [0-9.]+ s")
                 .doesNotContain("never matched");

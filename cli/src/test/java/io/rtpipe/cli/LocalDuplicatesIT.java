@@ -21,16 +21,20 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code rtpipe local --metrics F --input G --export H} with default flags, on 4 shards, over a file in which about
- * one event in six appears twice (same id, same bytes, a few lines later) and malformed lines sit among the events:
- * each event counts once, because the run partitions by the spec's dedup field ({@code id}, not {@code event_id})
- * so copies meet on one shard. With random keys three copies in four would land on another shard and count twice.
- * The expected results are this test's own count of the file.
+ * {@code rtpipe local --metrics F --input G --export H} with default flags, on 4 shards, over the file a user replays:
+ * about one event in six appears twice (same id, same bytes, a few lines later), event times are out of order by up to
+ * 2 s, some events arrive 10 minutes late, and malformed lines sit among the events. Each event counts once, because
+ * the run partitions by the spec's dedup field ({@code id}, not {@code event_id}) so copies meet on one shard (with
+ * random keys three copies in four would land on another shard and count twice); the producer's shard lanes keep the
+ * 2 s of disorder from growing into false lateness; the 10-minute-late events are set aside, not counted. The expected
+ * results are this test's own count of the file.
  */
 class LocalDuplicatesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MINUTE = 60_000;
+    /** Distinct events in the file: about 20 minutes of event time. */
+    private static final int EVENTS = 8_000;
 
     private static final String SPEC = """
             metrics:
@@ -68,9 +72,10 @@ class LocalDuplicatesIT {
     }
 
     /**
-     * Writes time-ordered events (ids "n0", "n1", ...), some repeated 1 to 10 lines later (at most 2 s of event time
-     * back, well inside the allowed lateness), and malformed lines; returns {count, sum of amount} per
-     * "type@window start" over distinct ids.
+     * Writes events (ids "n0", "n1", ...) whose times advance about 150 ms a line with up to 2 s of disorder, some
+     * repeated 1 to 10 lines later (well inside the allowed lateness), one event in 250 ten minutes behind the others
+     * (far beyond the 30 s lateness on every shard: each shard has seen events of the last seconds), and malformed
+     * lines; returns {count, sum of amount} per "type@window start" over distinct ids that are not late.
      */
     private static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
         long ts = Instant.parse("2026-02-01T08:00:00Z").toEpochMilli();
@@ -81,16 +86,24 @@ class LocalDuplicatesIT {
         List<Integer> copyDue = new ArrayList<>();
         Map<String, long[]> expected = new HashMap<>();
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 3_000; i++) {
-            ts += random.nextInt(200);
+        long start = ts;
+        int late = 0;
+        for (int i = 0; i < EVENTS; i++) {
+            ts += random.nextInt(300);
             String type = types[random.nextInt(types.length)];
             long amount = 1 + random.nextInt(100);
-            String line = JSON.createObjectNode().put("id", "n" + i).put("ts", ts).put("type", type)
+            if (i % 250 == 249 && ts - start > 12 * MINUTE) {
+                lines.add(JSON.createObjectNode().put("id", "late" + i).put("ts", ts - 10 * MINUTE).put("type", type)
+                        .put("amount", amount).toString());
+                late++;
+            }
+            long eventTime = ts - random.nextInt(2_001);
+            String line = JSON.createObjectNode().put("id", "n" + i).put("ts", eventTime).put("type", type)
                     .put("amount", amount).toString();
             lines.add(line);
             assertThat(ids.add("n" + i)).isTrue();
-            long[] cell = expected.computeIfAbsent(type + "@" + Instant.ofEpochMilli(ts - Math.floorMod(ts, MINUTE)),
-                    k -> new long[2]);
+            long[] cell = expected.computeIfAbsent(
+                    type + "@" + Instant.ofEpochMilli(eventTime - Math.floorMod(eventTime, MINUTE)), k -> new long[2]);
             cell[0]++;
             cell[1] += amount;
             if (random.nextInt(6) == 0) {
@@ -108,7 +121,8 @@ class LocalDuplicatesIT {
             }
         }
         lines.addAll(pendingCopies);
-        assertThat(lines.size()).as("the file holds copies").isGreaterThan(3_000 + 400);
+        assertThat(lines.size()).as("the file holds copies").isGreaterThan(EVENTS + EVENTS / 8);
+        assertThat(late).as("the file holds 10-minute-late events").isGreaterThanOrEqualTo(10);
         Files.write(file, lines, StandardCharsets.UTF_8);
         return expected;
     }

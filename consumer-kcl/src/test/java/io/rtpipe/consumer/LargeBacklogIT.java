@@ -82,7 +82,7 @@ class LargeBacklogIT {
                     .isGreaterThanOrEqualTo(200);
 
             int perCall = Integer.getInteger("rtpipe.backlog.perCall",
-                    aws.getRecordsLimit(aggregation.maxRecordBytes()));
+                    aws.getRecordsLimit(aggregation.largestRecordBytes()));
             // KCL's default failover: the fixture's 1 s makes a loaded machine lose and retake leases (a replay).
             var consumer = fx.consumer(fx.config().maxRecordsPerCall(perCall)
                     .failoverTime(Duration.ofSeconds(10)).build());

@@ -161,9 +161,8 @@ public final class LocalRun {
     }
 
     private ConsumerConfig localConsumerConfig(LocalAws aws) {
-        // Aggregates of a backlogged lane outgrow the size target, so pages are sized for Kinesis' largest record.
-        return consumerConfig(aws, options.engine(), options.aggregate() ? AggregationConfig.KINESIS_MAX_RECORD_BYTES
-                : UNAGGREGATED_RECORD_BYTES);
+        return consumerConfig(aws, options.engine(), options.aggregate()
+                ? AggregationConfig.defaults().largestRecordBytes() : UNAGGREGATED_RECORD_BYTES);
     }
 
     /**

@@ -81,7 +81,7 @@ public final class PipelineBench {
             AwsClients clients = new AwsClients(aws.awsConfig());
             aws.createStream(LocalRun.STREAM, options.shards());
             aws.createBucket(LocalRun.BUCKET);
-            ConsumerConfig config = LocalRun.consumerConfig(aws, engine, aggregation.maxRecordBytes());
+            ConsumerConfig config = LocalRun.consumerConfig(aws, engine, aggregation.largestRecordBytes());
             out.printf("rtpipe bench pipeline: %d shards, %,d events/s offered for %d s; %s (1-minute windows, "
                             + "lateness %d s), %d records per GetRecords call%n", options.shards(), options.rate(),
                     options.duration().toSeconds(), metric.name(), metric.allowedLateness().toSeconds(),

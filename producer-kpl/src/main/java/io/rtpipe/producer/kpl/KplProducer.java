@@ -10,8 +10,8 @@ import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.kinesis.ProducerConfig.BufferFullPolicy;
-import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -24,7 +24,6 @@ import software.amazon.kinesis.producer.UserRecordResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +54,6 @@ import java.util.stream.Collectors;
 public final class KplProducer implements RecordProducer {
 
     /** Kinesis' limit for one record: data plus UTF-8 partition key. */
-    private static final int MAX_RECORD_BYTES = 1024 * 1024;
     /** The KPL's error code for records whose TTL ran out. */
     private static final String EXPIRED = "Expired";
     private static final Duration DAEMON_START_TIMEOUT = Duration.ofSeconds(30);
@@ -165,22 +163,12 @@ public final class KplProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(String partitionKey, byte[] data) throws InterruptedException {
-        if (data == null) {
-            throw new NullPointerException("data");
+        SendGuard.Refusal refusal = SendGuard.check(partitionKey, data, SendGuard.KINESIS_MAX_RECORD_BYTES);
+        SendGuard.requireOpen(closed);
+        if (refusal != null) {
+            return rejected(data, partitionKey, refusal.reason(), refusal.message());
         }
-        if (closed) {
-            throw new IllegalStateException("the producer is closed and accepts no more records");
-        }
-        if (!PartitionKeySelector.isValid(partitionKey)) {
-            return rejected(data, partitionKey, FailureReason.INVALID_PARTITION_KEY,
-                    PartitionKeySelector.invalidKeyMessage(partitionKey));
-        }
-        int size = data.length + partitionKey.getBytes(StandardCharsets.UTF_8).length;
-        if (size > MAX_RECORD_BYTES) {
-            return rejected(data, partitionKey, FailureReason.RECORD_TOO_LARGE, "the record has " + size
-                    + " bytes (data " + data.length + " + partition key), above Kinesis' limit of " + MAX_RECORD_BYTES
-                    + " bytes per record");
-        }
+        int size = SendGuard.recordBytes(partitionKey, data);
         acquirePermit();
         Pending record = new Pending(data, partitionKey, size);
         pending.add(record);

@@ -1,6 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
 import io.rtpipe.connectors.kpl.AggregateEncoder;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.partition.Utf8;
 
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class AggregateBuilder<T> {
 
     /** The largest data a record with this partition key can have in an aggregate of its own within 1 MiB. */
     int maxDataBytes(String partitionKey) {
-        return encoder.maxDataBytes(partitionKey, AggregationConfig.KINESIS_MAX_RECORD_BYTES - routingKeyBytes);
+        return encoder.maxDataBytes(partitionKey, SendGuard.KINESIS_MAX_RECORD_BYTES - routingKeyBytes);
     }
 
     boolean isEmpty() {

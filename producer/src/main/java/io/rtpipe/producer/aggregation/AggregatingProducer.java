@@ -7,6 +7,7 @@ import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
@@ -66,11 +67,6 @@ public final class AggregatingProducer implements RecordProducer {
     /** Longest linger-thread sleep while lanes follow shards, so a reshard is noticed even when no aggregate waits. */
     private static final long SHARD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long RELEARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * Size target of a backlogged lane's aggregate: one per round trip carries 2.5 MB/s at 100 ms, above a shard's
-     * 1 MB/s. Larger (up to Kinesis' 1 MiB) made kinesis-mock take over 10 s per PutRecords of four of them.
-     */
-    static final int BACKLOG_RECORD_BYTES = 256 * 1024;
     /**
      * Memory the aggregates of backlogged lanes may take together: each lane holds up to three (open, waiting, in
      * flight), so a lane's backlog aggregate grows to at most this / (3 × lanes): the full 256 KiB up to 85 shards.
@@ -171,7 +167,7 @@ public final class AggregatingProducer implements RecordProducer {
      * @param shards   lists the stream's open shards: used (at once, and after a reshard) when
      *                 {@code config.hashBuckets()} is {@link AggregationConfig#SHARD_LANES}, else may be null
      * @param maxRecordBytes the largest Kinesis record the inner producer takes: a lane whose previous aggregate is
-     *                 still in flight fills its next one up to this, at most {@link #BACKLOG_RECORD_BYTES} and
+     *                 still in flight fills its next one up to this, at most {@link AggregationConfig#BACKLOG_RECORD_BYTES} and
      *                 within {@link #BACKLOG_BUDGET_BYTES} over all lanes, so ordered lanes keep up
      * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
      *                 producer's policy)
@@ -194,7 +190,7 @@ public final class AggregatingProducer implements RecordProducer {
         this.lingerNanos = config.linger().toNanos();
         this.aggregator = ordered
                 ? new RecordAggregator<>(config, lanes, this::backlogged,
-                        (int) Math.min(Math.min(maxRecordBytes, BACKLOG_RECORD_BYTES),
+                        (int) Math.min(Math.min(maxRecordBytes, AggregationConfig.BACKLOG_RECORD_BYTES),
                                 BACKLOG_BUDGET_BYTES / (3L * lanes.count())))
                 : new RecordAggregator<>(config, lanes);
         for (FailureReason reason : FailureReason.values()) {
@@ -212,19 +208,16 @@ public final class AggregatingProducer implements RecordProducer {
 
     @Override
     public CompletableFuture<PutResult> send(String partitionKey, byte[] data) throws InterruptedException {
-        if (data == null) {
-            throw new NullPointerException("data");
-        }
+        // The size bound is the aggregate's (its framing included), checked as the record is added below.
+        SendGuard.Refusal refusal = SendGuard.check(partitionKey, data, Integer.MAX_VALUE);
         Member member = new Member(partitionKey, data);
-        if (!PartitionKeySelector.isValid(partitionKey)) {
-            fail(member, FailureReason.INVALID_PARTITION_KEY, PartitionKeySelector.invalidKeyMessage(partitionKey), 0);
+        if (refusal != null) {
+            fail(member, refusal.reason(), refusal.message(), 0);
             return member;
         }
         lock.lockInterruptibly();
         try {
-            if (closed) {
-                throw new IllegalStateException("the producer is closed and accepts no more records");
-            }
+            SendGuard.requireOpen(closed);
             while (!handOver() || waiting >= 2 * current.lanes.count()) {
                 if (failFast) {
                     bufferFullRejections.increment();
@@ -232,9 +225,7 @@ public final class AggregatingProducer implements RecordProducer {
                             + "slow down, raise the limits or use the BLOCK policy");
                 }
                 opened.awaitNanos(HANDOFF_RETRY_NANOS); // an acknowledgement frees a bucket
-                if (closed) {
-                    throw new IllegalStateException("the producer is closed and accepts no more records");
-                }
+                SendGuard.requireOpen(closed);
             }
             boolean wasIdle = !aggregator.hasOpenAggregates();
             try {

@@ -1,5 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
+import io.rtpipe.producer.SendGuard;
+
 import java.time.Duration;
 
 /**
@@ -26,10 +28,14 @@ import java.time.Duration;
  */
 public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration linger, boolean orderedPerLane) {
 
-    /** Kinesis' limit for one record: data blob plus partition key. */
-    public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
 
     public static final int DEFAULT_MAX_RECORD_BYTES = 64 * 1024;
+    /**
+     * Size target of a backlogged lane's aggregate (one whose previous aggregate is still in flight): one per round
+     * trip carries 2.5 MB/s at 100 ms, above a shard's 1 MB/s. Larger (up to Kinesis' 1 MiB) made kinesis-mock take
+     * over 10 s per PutRecords of four of them.
+     */
+    public static final int BACKLOG_RECORD_BYTES = 256 * 1024;
     /** {@link #hashBuckets()} value for one lane per open shard (the default). */
     public static final int SHARD_LANES = 0;
     public static final Duration DEFAULT_LINGER = Duration.ofMillis(50);
@@ -38,9 +44,9 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration li
     static final int MIN_RECORD_BYTES = 1024;
 
     public AggregationConfig {
-        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > KINESIS_MAX_RECORD_BYTES) {
+        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > SendGuard.KINESIS_MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("Aggregation size target must be between " + MIN_RECORD_BYTES + " and "
-                    + KINESIS_MAX_RECORD_BYTES + " bytes, was " + maxRecordBytes + ".");
+                    + SendGuard.KINESIS_MAX_RECORD_BYTES + " bytes, was " + maxRecordBytes + ".");
         }
         if (hashBuckets < 0 || hashBuckets > 65_536) {
             throw new IllegalArgumentException("Aggregation hash buckets must be between 0 (one per shard) and 65536, "
@@ -53,6 +59,15 @@ public record AggregationConfig(int maxRecordBytes, int hashBuckets, Duration li
 
     public static AggregationConfig defaults() {
         return builder().build();
+    }
+
+    /**
+     * The largest Kinesis record a producer with this configuration writes: with ordered lanes a backlogged lane's
+     * aggregate outgrows the size target up to {@link #BACKLOG_RECORD_BYTES}. What a reader sizes its GetRecords
+     * pages for.
+     */
+    public int largestRecordBytes() {
+        return orderedPerLane ? Math.max(maxRecordBytes, BACKLOG_RECORD_BYTES) : maxRecordBytes;
     }
 
     public static Builder builder() {

@@ -1,5 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
+import io.rtpipe.producer.SendGuard;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -67,7 +69,7 @@ public final class RecordAggregator<T> {
         this.config = config;
         this.backlogged = backlogged;
         this.backlogRecordBytes = Math.max(config.maxRecordBytes(),
-                Math.min(backlogRecordBytes, AggregationConfig.KINESIS_MAX_RECORD_BYTES));
+                Math.min(backlogRecordBytes, SendGuard.KINESIS_MAX_RECORD_BYTES));
         useBuckets(buckets);
     }
 
@@ -126,7 +128,7 @@ public final class RecordAggregator<T> {
                 return;
             }
         }
-        if (!tryAdd(aggregate, partitionKey, data, member, nowNanos, AggregationConfig.KINESIS_MAX_RECORD_BYTES)) {
+        if (!tryAdd(aggregate, partitionKey, data, member, nowNanos, SendGuard.KINESIS_MAX_RECORD_BYTES)) {
             throw new IllegalArgumentException("A record of " + data.length + " bytes with partition key '"
                     + partitionKey + "' exceeds Kinesis' limit of 1 MiB per record once framed as an aggregated"
                     + " record (" + aggregate.maxDataBytes(partitionKey) + " bytes at most).");

@@ -9,10 +9,9 @@ import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.aggregation.ShardLister;
 import io.rtpipe.producer.aggregation.ShardRange;
-import io.rtpipe.producer.partition.PartitionKeySelector;
-import io.rtpipe.producer.partition.Utf8;
 import io.rtpipe.producer.partition.PartitionKeyWithFallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,23 +146,13 @@ public final class KinesisBatchProducer implements RecordProducer, ShardLister {
 
     @Override
     public CompletableFuture<PutResult> send(String partitionKey, byte[] data) throws InterruptedException {
-        if (data == null) {
-            throw new NullPointerException("data");
-        }
-        if (closed) {
-            throw new IllegalStateException("the producer is closed and accepts no more records");
+        SendGuard.Refusal refusal = SendGuard.check(partitionKey, data, config.maxRecordBytes());
+        SendGuard.requireOpen(closed);
+        if (refusal != null) {
+            return rejected(data, partitionKey, refusal.reason(), refusal.message());
         }
         long now = System.nanoTime();
-        if (!PartitionKeySelector.isValid(partitionKey)) {
-            return rejected(data, partitionKey, FailureReason.INVALID_PARTITION_KEY,
-                    PartitionKeySelector.invalidKeyMessage(partitionKey));
-        }
-        int size = data.length + Utf8.length(partitionKey);
-        if (size > config.maxRecordBytes()) {
-            return rejected(data, partitionKey, FailureReason.RECORD_TOO_LARGE,
-                    "the record has " + size + " bytes (data " + data.length + " + partition key), above the limit of "
-                            + config.maxRecordBytes() + " bytes per record");
-        }
+        int size = SendGuard.recordBytes(partitionKey, data);
         PendingRecord record = new PendingRecord(data, partitionKey, size, now);
         try {
             accumulator.append(record, config.whenBufferFull() == ProducerConfig.BufferFullPolicy.BLOCK);

@@ -1,6 +1,7 @@
 package io.rtpipe.producer.kinesis;
 
 import io.rtpipe.producer.FailureListener;
+import io.rtpipe.producer.SendGuard;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.PartitionRule;
 
@@ -43,7 +44,6 @@ public final class ProducerConfig {
 
     public static final int KINESIS_MAX_BATCH_RECORDS = 500;
     public static final int KINESIS_MAX_BATCH_BYTES = 5 * 1024 * 1024;
-    public static final int KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
 
     private final String streamName;
     private final int maxBatchRecords;
@@ -169,7 +169,7 @@ public final class ProducerConfig {
         private final String streamName;
         private int maxBatchRecords = KINESIS_MAX_BATCH_RECORDS;
         private int maxBatchBytes = KINESIS_MAX_BATCH_BYTES;
-        private int maxRecordBytes = KINESIS_MAX_RECORD_BYTES;
+        private int maxRecordBytes = SendGuard.KINESIS_MAX_RECORD_BYTES;
         private Duration linger = Duration.ofMillis(50);
         private int maxInFlightRequests = 16;
         private int maxBufferedRecords = 20_000;

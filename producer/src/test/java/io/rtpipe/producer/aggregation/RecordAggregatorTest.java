@@ -1,6 +1,7 @@
 package io.rtpipe.producer.aggregation;
 
 import io.rtpipe.connectors.kpl.proto.KplMessages;
+import io.rtpipe.producer.SendGuard;
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
@@ -236,7 +237,7 @@ class RecordAggregatorTest {
         assertThat(packed).extracting(PackedRecord::members)
                 .containsExactly(List.of(0), List.of(1), List.of(2), List.of(3));
         assertThat(packed).allSatisfy(p ->
-                assertThat(p.kinesisSize()).isLessThanOrEqualTo(AggregationConfig.KINESIS_MAX_RECORD_BYTES));
+                assertThat(p.kinesisSize()).isLessThanOrEqualTo(SendGuard.KINESIS_MAX_RECORD_BYTES));
         assertThat(new AggregatorUtil().deaggregate(List.of(asReadFromStream(packed.get(1), 1))))
                 .singleElement().satisfies(r -> assertThat(r.data().remaining()).isEqualTo(1024 * 1024 - 100));
         assertThatThrownBy(() -> aggregator.add(key, new byte[1024 * 1024 - 40], 4, 0L, packed::add))
