@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code rtpipe produce}: sends a feed into a Kinesis stream with the batch producer, aggregated by default (KPL
- * format, one aggregate per hash-key bucket in flight so each partition key stays in order). Sources: the generator,
+ * format, one ordered lane per shard, so each shard gets its events in input order). Sources: the generator,
  * standard input (one event per line), a tailed file (position kept in a state file), or an HTTP endpoint that
  * answers once Kinesis stored the events. Stops cleanly on SIGTERM or Ctrl-C: the source stops, what was accepted is
  * flushed within {@code --flush-timeout}.

@@ -29,6 +29,9 @@ import java.util.function.Function;
  *       after the application</li>
  *   <li>checkpoint interval 10 s: how often a shard plans a checkpoint (writes its interval objects and progress)</li>
  *   <li>failover time 10 s (KCL's default): a lease not renewed for this long may be taken by another worker</li>
+ *   <li>at most 10,000 records per GetRecords (polling; the API's limit and KCL's default): a bound on each
+ *       answer's size for endpoints that, unlike Kinesis, do not cap it at 10 MB (kinesis-mock does not, and times
+ *       out on answers of many aggregated records)</li>
  *   <li>idle time between reads 1 s (polling): at most one GetRecords per shard per second, leaving room for a
  *       second consumer under the 5 reads/s per-shard limit</li>
  *   <li>shard-sync interval 60 s and parent-shard poll interval 10 s (KCL's defaults)</li>
@@ -53,6 +56,9 @@ public final class ConsumerConfig {
         FAN_OUT
     }
 
+    /** GetRecords' limit. */
+    public static final int MAX_RECORDS_PER_READ = 10_000;
+
     private final String applicationName;
     private final String streamName;
     private final String bucket;
@@ -61,6 +67,7 @@ public final class ConsumerConfig {
     private final Duration checkpointInterval;
     private final Duration failoverTime;
     private final Duration idleTimeBetweenReads;
+    private final int maxRecordsPerRead;
     private final Duration shardSyncInterval;
     private final Duration parentShardPollInterval;
     private final Duration dispatchInterval;
@@ -82,6 +89,11 @@ public final class ConsumerConfig {
         this.checkpointInterval = requirePositive(b.checkpointInterval, "checkpointInterval");
         this.failoverTime = requirePositive(b.failoverTime, "failoverTime");
         this.idleTimeBetweenReads = requirePositive(b.idleTimeBetweenReads, "idleTimeBetweenReads");
+        if (b.maxRecordsPerRead < 1 || b.maxRecordsPerRead > MAX_RECORDS_PER_READ) {
+            throw new IllegalArgumentException("maxRecordsPerRead must be between 1 and " + MAX_RECORDS_PER_READ
+                    + ", got " + b.maxRecordsPerRead);
+        }
+        this.maxRecordsPerRead = b.maxRecordsPerRead;
         this.shardSyncInterval = requirePositive(b.shardSyncInterval, "shardSyncInterval");
         this.parentShardPollInterval = requirePositive(b.parentShardPollInterval, "parentShardPollInterval");
         this.dispatchInterval = requirePositive(b.dispatchInterval, "dispatchInterval");
@@ -168,6 +180,7 @@ public final class ConsumerConfig {
                 .checkpointInterval(checkpointInterval)
                 .failoverTime(failoverTime)
                 .idleTimeBetweenReads(idleTimeBetweenReads)
+                .maxRecordsPerRead(maxRecordsPerRead)
                 .shardSyncInterval(shardSyncInterval)
                 .parentShardPollInterval(parentShardPollInterval)
                 .dispatchInterval(dispatchInterval)
@@ -211,6 +224,10 @@ public final class ConsumerConfig {
 
     public Duration idleTimeBetweenReads() {
         return idleTimeBetweenReads;
+    }
+
+    public int maxRecordsPerRead() {
+        return maxRecordsPerRead;
     }
 
     public Duration shardSyncInterval() {
@@ -272,7 +289,8 @@ public final class ConsumerConfig {
         return "ConsumerConfig{application=" + applicationName + ", stream=" + streamName + ", bucket=" + bucket
                 + ", initialPosition=" + initialPosition.getInitialPositionInStream() + ", retrieval=" + retrieval
                 + ", checkpointInterval=" + checkpointInterval + ", failoverTime=" + failoverTime
-                + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", shardSyncInterval=" + shardSyncInterval
+                + ", idleTimeBetweenReads=" + idleTimeBetweenReads + ", maxRecordsPerRead=" + maxRecordsPerRead
+                + ", shardSyncInterval=" + shardSyncInterval
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
@@ -304,6 +322,7 @@ public final class ConsumerConfig {
         private Duration checkpointInterval = defaultOf(ConsumerSettings.CHECKPOINT_INTERVAL);
         private Duration failoverTime = defaultOf(ConsumerSettings.FAILOVER_TIME);
         private Duration idleTimeBetweenReads = defaultOf(ConsumerSettings.IDLE_TIME_BETWEEN_READS);
+        private int maxRecordsPerRead = MAX_RECORDS_PER_READ;
         private Duration shardSyncInterval = defaultOf(ConsumerSettings.SHARD_SYNC_INTERVAL);
         private Duration parentShardPollInterval = defaultOf(ConsumerSettings.PARENT_SHARD_POLL_INTERVAL);
         private Duration dispatchInterval = defaultOf(ConsumerSettings.DISPATCH_INTERVAL);
@@ -349,6 +368,12 @@ public final class ConsumerConfig {
 
         public Builder idleTimeBetweenReads(Duration idleTimeBetweenReads) {
             this.idleTimeBetweenReads = idleTimeBetweenReads;
+            return this;
+        }
+
+        /** Polling: the most records one GetRecords may return. */
+        public Builder maxRecordsPerRead(int maxRecordsPerRead) {
+            this.maxRecordsPerRead = maxRecordsPerRead;
             return this;
         }
 

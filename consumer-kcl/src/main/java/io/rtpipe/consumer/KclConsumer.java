@@ -204,7 +204,8 @@ public final class KclConsumer implements AutoCloseable {
     private RetrievalSpecificConfig retrievalConfig() {
         return switch (config.retrieval()) {
             case POLLING -> new PollingConfig(config.streamName(), kinesis)
-                    .idleTimeBetweenReadsInMillis(config.idleTimeBetweenReads().toMillis());
+                    .idleTimeBetweenReadsInMillis(config.idleTimeBetweenReads().toMillis())
+                    .maxRecords(config.maxRecordsPerRead());
             case FAN_OUT -> new FanOutConfig(kinesis)
                     .streamName(config.streamName())
                     .applicationName(config.applicationName());

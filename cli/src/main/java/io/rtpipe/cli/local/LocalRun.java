@@ -167,19 +167,11 @@ public final class LocalRun {
 
     private void produce(AwsClients clients, Produced produced) throws Exception {
         // The production path (ProducerStack, as rtpipe produce builds it), so the audit proves what users run.
+        // Default aggregation: one ordered lane per shard, so a file replayed at full speed reaches each shard in file
+        // order, as with rtpipe produce --source stdin.
         ProducerConfig.Builder producerConfig = ProducerConfig.builder(STREAM).partitionKeys(options.partitionKeys());
-        AggregationConfig aggregation = AggregationConfig.defaults();
-        if (options.input() != null) {
-            // A file is replayed at full speed, so each shard must get its lines in file order, else a file in time
-            // order has late events: one hash-key bucket per shard (the stream's shards split the hash-key space
-            // evenly, as the buckets do) makes each shard one ordered lane of aggregates, and one request at a time
-            // keeps the lanes' aggregates in order. Full-size aggregates make up for the single request.
-            producerConfig.maxInFlightRequests(1);
-            aggregation = AggregationConfig.builder().hashBuckets(options.shards())
-                    .maxRecordBytes(AggregationConfig.KINESIS_MAX_RECORD_BYTES).build();
-        }
         try (RecordProducer producer = ProducerStack.open(clients, producerConfig.build(),
-                options.aggregate() ? aggregation : null).producer()) {
+                options.aggregate() ? AggregationConfig.defaults() : null).producer()) {
             if (options.input() == null) {
                 GeneratorConfig generator = GeneratorConfig.builder()
                         .seed(options.seed())

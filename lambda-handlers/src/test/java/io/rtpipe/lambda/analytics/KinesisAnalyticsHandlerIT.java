@@ -152,7 +152,8 @@ class KinesisAnalyticsHandlerIT {
 
     /** Packs the payloads with the producer's KPL-format aggregator and puts the aggregates; returns member positions. */
     private static List<String> putAggregated(KinesisAsyncClient kinesis, String stream, List<byte[]> payloads) {
-        var aggregator = new RecordAggregator<Integer>(AggregationConfig.builder().maxRecordBytes(8 * 1024).build());
+        var aggregator = new RecordAggregator<Integer>(
+                AggregationConfig.builder().maxRecordBytes(8 * 1024).hashBuckets(32).build());
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         for (int i = 0; i < payloads.size(); i++) {
             aggregator.add("agg-" + (i % 16), payloads.get(i), i, 0L, packed::add);

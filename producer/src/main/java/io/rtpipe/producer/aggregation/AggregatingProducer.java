@@ -11,6 +11,8 @@ import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.PartitionKeyWithFallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -35,19 +38,44 @@ import java.util.concurrent.locks.ReentrantLock;
  * record's future completes when its aggregate is acknowledged (same shard and sequence number for all members; a
  * member's sub-sequence number is its position in the aggregate) or fails with its aggregate.
  *
- * <p>Order: records of one partition key go to one bucket's aggregates, which are handed over in order; with
- * {@link AggregationConfig#orderedPerBucket()} (the default) the next aggregate of a bucket is handed over only once
- * the previous one is acknowledged or failed, so a key's records reach the stream in {@code send} order whatever the
- * inner producer's requests in flight and retries: a bucket's later aggregates are parked in a queue of that bucket
- * and move on one at a time, each when the previous one's completion has been processed. Backpressure: completed
- * aggregates wait here (they already hold accepted records), at most {@code 2 × hashBuckets} of them; beyond that, or
- * when the inner producer fails fast with a full buffer, {@code send} blocks or fails fast as the inner producer's
- * policy says. One lock serialises {@code send}; a linger thread sends aggregates that stayed open for
- * {@link AggregationConfig#linger()} and hands over aggregates whose bucket became free.
+ * <p>Lanes: by default one per open shard of the stream (ListShards at start), so a lane's aggregates all land on
+ * its shard and, handed over in order, give the shard its records in {@code send} order; with
+ * {@link AggregationConfig#hashBuckets()} positive, that many fixed hash-key ranges instead. With
+ * {@link AggregationConfig#orderedPerLane()} (the default) the next aggregate of a lane is handed over only once the
+ * previous one is acknowledged or failed, so order holds whatever the inner producer's requests in flight and
+ * retries: a lane's later aggregates are parked in a queue of that lane and move on one at a time, each when the
+ * previous one's completion has been processed, while the lanes go concurrently (pipelined across shards).
+ *
+ * <p>Reshards: an aggregate acknowledged on another shard than its lane's means the shards changed; the linger
+ * thread then lists them again (at most once a second) and starts a new generation of lanes. Aggregates of the old
+ * lanes (open, parked, in flight) still go out with their old hash keys, each to the shard now owning it, and the new
+ * lanes hand nothing over until every old one completed; so after a split each child gets its records in order, and
+ * after a merge the merged shard may get the last aggregates of its parents' lanes interleaved. A key whose new shard
+ * differs from where its old lane's hash key went continues there: its records before and after the change are then
+ * on two sibling shards.
+ *
+ * <p>Backpressure: completed aggregates wait here (they already hold accepted records), at most {@code 2 × lanes}
+ * of them; beyond that, or when the inner producer fails fast with a full buffer, {@code send} blocks or fails fast
+ * as the inner producer's policy says. One lock serialises {@code send}; a linger thread sends aggregates that stayed
+ * open for {@link AggregationConfig#linger()}, hands over aggregates whose lane became free and re-learns the shards.
  */
 public final class AggregatingProducer implements RecordProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AggregatingProducer.class);
     private static final long HANDOFF_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Longest linger-thread sleep while lanes follow shards, so a reshard is noticed even when no aggregate waits. */
+    private static final long SHARD_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long RELEARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Size target of a backlogged lane's aggregate: one per round trip carries 2.5 MB/s at 100 ms, above a shard's
+     * 1 MB/s. Larger (up to Kinesis' 1 MiB) made kinesis-mock take over 10 s per PutRecords of four of them.
+     */
+    static final int BACKLOG_RECORD_BYTES = 256 * 1024;
+    /**
+     * Memory the aggregates of backlogged lanes may take together: each lane holds up to three (open, waiting, in
+     * flight), so a lane's backlog aggregate grows to at most this / (3 × lanes): the full 256 KiB up to 85 shards.
+     */
+    static final long BACKLOG_BUDGET_BYTES = 64L * 1024 * 1024;
 
     private final RecordProducer inner;
     private final PartitionKeyWithFallback partitionKeys;
@@ -55,24 +83,26 @@ public final class AggregatingProducer implements RecordProducer {
     private final long lingerNanos;
     private final RecordAggregator<Member> aggregator;
     private final boolean failFast;
-    /** Completed aggregates the inner producer may take now (their bucket is free, or order is not kept), in order. */
-    private final ArrayDeque<PackedRecord<Member>> ready = new ArrayDeque<>();
+    private final boolean ordered;
+    /** Where the lanes come from when they follow the stream's shards; null for fixed hash-key buckets. */
+    private final ShardLister shards;
+    /** Completed aggregates the inner producer may take now (their lane is free, or order is not kept), in order. */
+    private final ArrayDeque<Handoff> ready = new ArrayDeque<>();
+    /** The lanes new records go to. Written under the lock; read by completion threads. */
+    private volatile Generation current;
+    /** Older generations of lanes with aggregates not yet completed, oldest first (ordered only). */
+    private final ArrayDeque<Generation> retiring = new ArrayDeque<>();
     /**
-     * Ordered per bucket only (else null): per bucket, true while one of its aggregates is in {@link #ready} or with
-     * the inner producer, whose completion has not been taken from {@link #freed} yet. Guarded by the lock.
+     * Aggregates the inner producer completed: completion threads add here without the lock, the next hand-over
+     * (under the lock) frees the lane or moves its next parked aggregate to {@link #ready}.
      */
-    private final boolean[] bucketBusy;
-    /** Per bucket, its completed aggregates waiting while the bucket is busy, in order; null unless ordered. */
-    private final ArrayDeque<PackedRecord<Member>>[] parked;
-    /**
-     * Buckets whose aggregate the inner producer completed: completion threads add here without the lock, the next
-     * hand-over (under the lock) frees the bucket or moves its next parked aggregate to {@link #ready}.
-     */
-    private final Queue<Integer> freed = new ConcurrentLinkedQueue<>();
+    private final Queue<Handoff> freed = new ConcurrentLinkedQueue<>();
+    /** A generation one of whose aggregates landed on another shard than its lane's: the shards changed. */
+    private volatile Generation stale;
+    private long lastRelearnNanos;
     private final Consumer<PackedRecord<Member>> enqueue = this::enqueue;
-    /** Aggregates in {@link #ready} and {@link #parked}. Guarded by the lock. */
+    /** Aggregates in {@link #ready} and parked in any generation. Guarded by the lock. */
     private int waiting;
-    private final int maxWaitingAggregates;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition opened = lock.newCondition();
     private final Thread lingerThread;
@@ -84,6 +114,32 @@ public final class AggregatingProducer implements RecordProducer {
     private final LongAdder bytesAcknowledged = new LongAdder();
     private final LongAdder bufferFullRejections = new LongAdder();
     private final Map<FailureReason, LongAdder> failures = new EnumMap<>(FailureReason.class);
+
+    /**
+     * One set of lanes and, when order is kept, per lane whether one of its aggregates is in {@link #ready} or with
+     * the inner producer (busy) and the completed aggregates waiting behind it. Guarded by the lock.
+     */
+    private static final class Generation {
+        final HashKeyBuckets lanes;
+        final boolean[] busy;
+        final ArrayDeque<PackedRecord<Member>>[] parked;
+        /** Aggregates of this generation enqueued and not yet completed. */
+        int outstanding;
+
+        @SuppressWarnings("unchecked")
+        Generation(HashKeyBuckets lanes) {
+            this.lanes = lanes;
+            this.busy = new boolean[lanes.count()];
+            this.parked = new ArrayDeque[lanes.count()];
+            for (int i = 0; i < parked.length; i++) {
+                parked[i] = new ArrayDeque<>();
+            }
+        }
+    }
+
+    /** An aggregate on its way to the inner producer, with the generation of lanes it was built in. */
+    private record Handoff(PackedRecord<Member> packed, Generation generation) {
+    }
 
     /** A user record: its future, and what a failure report needs. */
     private static final class Member extends CompletableFuture<PutResult> {
@@ -107,34 +163,40 @@ public final class AggregatingProducer implements RecordProducer {
             throw new IllegalArgumentException("The producer's maxRecordBytes (" + inner.config().maxRecordBytes()
                     + ") is below the aggregation size target (" + config.maxRecordBytes() + ").");
         }
-        return new AggregatingProducer(inner, inner.config().partitionKeys(), config, inner.config().closeTimeout(),
-                inner.config().whenBufferFull());
+        return new AggregatingProducer(inner, inner.config().partitionKeys(), config, inner,
+                inner.config().maxRecordBytes(), inner.config().closeTimeout(), inner.config().whenBufferFull());
     }
 
     /**
+     * @param shards   lists the stream's open shards: used (at once, and after a reshard) when
+     *                 {@code config.hashBuckets()} is {@link AggregationConfig#SHARD_LANES}, else may be null
+     * @param maxRecordBytes the largest Kinesis record the inner producer takes: a lane whose previous aggregate is
+     *                 still in flight fills its next one up to this, at most {@link #BACKLOG_RECORD_BYTES} and
+     *                 within {@link #BACKLOG_BUDGET_BYTES} over all lanes, so ordered lanes keep up
      * @param whenFull what {@code send} does when completed aggregates wait beyond the bound (use the inner
      *                 producer's policy)
+     * @throws IllegalStateException with one sentence when the shards cannot be listed
      */
-    @SuppressWarnings("unchecked")
     public AggregatingProducer(RecordProducer inner, PartitionKeySelector partitionKeys, AggregationConfig config,
-                               Duration closeTimeout, ProducerConfig.BufferFullPolicy whenFull) {
+                               ShardLister shards, int maxRecordBytes, Duration closeTimeout,
+                               ProducerConfig.BufferFullPolicy whenFull) {
         this.inner = inner;
         this.failFast = whenFull == ProducerConfig.BufferFullPolicy.FAIL_FAST;
-        this.maxWaitingAggregates = 2 * config.hashBuckets();
-        if (config.orderedPerBucket()) {
-            this.bucketBusy = new boolean[config.hashBuckets()];
-            this.parked = new ArrayDeque[config.hashBuckets()];
-            for (int i = 0; i < parked.length; i++) {
-                parked[i] = new ArrayDeque<>();
-            }
-        } else {
-            this.bucketBusy = null;
-            this.parked = null;
-        }
+        this.ordered = config.orderedPerLane();
+        this.shards = config.hashBuckets() == AggregationConfig.SHARD_LANES
+                ? Objects.requireNonNull(shards, "shards") : null;
+        HashKeyBuckets lanes = this.shards != null ? shardLanes(this.shards.openShards())
+                : new HashKeyBuckets(config.hashBuckets());
+        this.current = new Generation(lanes);
+        this.lastRelearnNanos = System.nanoTime() - RELEARN_INTERVAL_NANOS;
         this.partitionKeys = new PartitionKeyWithFallback(partitionKeys);
         this.closeTimeout = closeTimeout;
         this.lingerNanos = config.linger().toNanos();
-        this.aggregator = new RecordAggregator<>(config);
+        this.aggregator = ordered
+                ? new RecordAggregator<>(config, lanes, this::backlogged,
+                        (int) Math.min(Math.min(maxRecordBytes, BACKLOG_RECORD_BYTES),
+                                BACKLOG_BUDGET_BYTES / (3L * lanes.count())))
+                : new RecordAggregator<>(config, lanes);
         for (FailureReason reason : FailureReason.values()) {
             failures.put(reason, new LongAdder());
         }
@@ -163,7 +225,7 @@ public final class AggregatingProducer implements RecordProducer {
             if (closed) {
                 throw new IllegalStateException("the producer is closed and accepts no more records");
             }
-            while (!handOver() || waiting >= maxWaitingAggregates) {
+            while (!handOver() || waiting >= 2 * current.lanes.count()) {
                 if (failFast) {
                     bufferFullRejections.increment();
                     throw new BufferFullException("the producer buffer is full: aggregated records wait for space; "
@@ -193,38 +255,64 @@ public final class AggregatingProducer implements RecordProducer {
         return member;
     }
 
-    /** The aggregator's sink: a completed aggregate goes to {@link #ready}, or is parked while its bucket is busy. */
-    private void enqueue(PackedRecord<Member> packed) {
-        waiting++;
-        if (bucketBusy != null) {
-            int bucket = packed.bucket();
-            if (bucketBusy[bucket]) {
-                parked[bucket].add(packed);
-                return;
-            }
-            bucketBusy[bucket] = true;
+    /** Whether a lane of the current generation cannot hand over now: its aggregate is out, or old lanes finish. */
+    private boolean backlogged(int lane) {
+        return current.busy[lane] || !retiring.isEmpty();
+    }
+
+    private static HashKeyBuckets shardLanes(List<ShardRange> open) {
+        try {
+            return HashKeyBuckets.forShards(open);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot route by the stream's shards: " + e.getMessage(), e);
         }
-        ready.add(packed);
     }
 
     /**
-     * Takes the completions reported since the last call (each frees its bucket or readies the bucket's next parked
-     * aggregate), then hands the ready aggregates to the inner producer in order; false if the inner producer refused
-     * one for a full buffer (it stays first in line).
+     * The aggregator's sink: a completed aggregate goes to {@link #ready}, or is parked while its lane is busy or an
+     * older generation of lanes still has aggregates to complete.
+     */
+    private void enqueue(PackedRecord<Member> packed) {
+        waiting++;
+        Generation generation = current;
+        if (!ordered) {
+            ready.add(new Handoff(packed, generation));
+            return;
+        }
+        generation.outstanding++;
+        int lane = packed.bucket();
+        if (generation.busy[lane] || !retiring.isEmpty()) {
+            generation.parked[lane].add(packed);
+            return;
+        }
+        generation.busy[lane] = true;
+        ready.add(new Handoff(packed, generation));
+    }
+
+    /**
+     * Takes the completions reported since the last call (each frees its lane or readies the lane's next parked
+     * aggregate, and the last one of a retiring generation lets the next generation start), then hands the ready
+     * aggregates to the inner producer in order; false if the inner producer refused one for a full buffer (it stays
+     * first in line).
      */
     private boolean handOver() throws InterruptedException {
-        if (bucketBusy != null) {
-            for (Integer bucket = freed.poll(); bucket != null; bucket = freed.poll()) {
-                PackedRecord<Member> next = parked[bucket].poll();
-                if (next == null) {
-                    bucketBusy[bucket] = false;
-                } else {
-                    ready.add(next);
-                }
+        for (Handoff done = freed.poll(); done != null; done = freed.poll()) {
+            Generation generation = done.generation();
+            int lane = done.packed().bucket();
+            generation.outstanding--;
+            PackedRecord<Member> next = generation.parked[lane].poll();
+            if (next == null) {
+                generation.busy[lane] = false;
+            } else {
+                ready.add(new Handoff(next, generation));
+            }
+            if (generation.outstanding == 0 && retiring.remove(generation)) {
+                start(retiring.isEmpty() ? current : retiring.peek());
             }
         }
         while (!ready.isEmpty()) {
-            PackedRecord<Member> packed = ready.peek();
+            Handoff handoff = ready.peek();
+            PackedRecord<Member> packed = handoff.packed();
             CompletableFuture<PutResult> put;
             try {
                 put = inner.send(packed.partitionKey(), packed.data());
@@ -237,13 +325,73 @@ public final class AggregatingProducer implements RecordProducer {
             waiting--;
             put.whenComplete((result, error) -> {
                 complete(packed.members(), result, error);
-                if (bucketBusy != null) {
-                    freed.add(packed.bucket());
+                if (result != null) {
+                    noticeReshard(handoff, result.shardId());
+                }
+                if (ordered) {
+                    freed.add(handoff);
                     wakeHandOver();
                 }
             });
         }
         return true;
+    }
+
+    /** Lets a generation whose turn came hand over the head of each lane that has aggregates parked. */
+    private void start(Generation generation) {
+        for (int lane = 0; lane < generation.parked.length; lane++) {
+            if (!generation.busy[lane] && !generation.parked[lane].isEmpty()) {
+                generation.busy[lane] = true;
+                ready.add(new Handoff(generation.parked[lane].poll(), generation));
+            }
+        }
+    }
+
+    /** Marks the current lanes stale when an aggregate of theirs landed on another shard than its lane's. */
+    private void noticeReshard(Handoff handoff, String landedOn) {
+        Generation generation = handoff.generation();
+        String expected = generation.lanes.shardId(handoff.packed().bucket());
+        if (expected != null && !expected.equals(landedOn) && generation == current) {
+            stale = generation;
+            wakeHandOver();
+        }
+    }
+
+    /**
+     * Lists the shards again (outside the lock, at most once per {@link #RELEARN_INTERVAL_NANOS}) after a reshard was
+     * noticed, and moves new records to a new generation of lanes; the old one retires.
+     */
+    private void relearnIfStale() throws InterruptedException {
+        Generation seen = stale;
+        long now = System.nanoTime();
+        if (seen == null || seen != current || now - lastRelearnNanos < RELEARN_INTERVAL_NANOS) {
+            return;
+        }
+        lastRelearnNanos = now;
+        HashKeyBuckets next;
+        try {
+            next = shardLanes(shards.openShards());
+        } catch (RuntimeException e) {
+            LOG.warn("the stream's shards changed but could not be listed again ({}); aggregates keep their old "
+                    + "lanes and land correctly, possibly out of order; trying again in a second", e.getMessage());
+            return;
+        }
+        lock.lockInterruptibly();
+        try {
+            if (current != seen) {
+                return;
+            }
+            aggregator.replaceBuckets(next, enqueue);
+            if (ordered && seen.outstanding > 0) {
+                retiring.add(seen);
+            }
+            current = new Generation(next);
+            stale = null;
+            LOG.info("the stream's shards changed: {} lanes now, one per open shard", next.count());
+            handOver();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -299,6 +447,9 @@ public final class AggregatingProducer implements RecordProducer {
     private void runLinger() {
         try {
             while (!closed) {
+                if (shards != null) {
+                    relearnIfStale();
+                }
                 lock.lockInterruptibly();
                 try {
                     handOver();
@@ -310,9 +461,14 @@ public final class AggregatingProducer implements RecordProducer {
                     if (waiting > 0) {
                         waitNanos = Math.min(waitNanos, HANDOFF_RETRY_NANOS);
                     }
-                    if (waitNanos > 0) {
-                        opened.awaitNanos(waitNanos);
+                    if (shards != null) {
+                        waitNanos = Math.min(waitNanos, SHARD_CHECK_NANOS);
                     }
+                    if (waitNanos <= 0) {
+                        // Only aggregates of backlogged lanes are overdue: a completion frees their lane and wakes us.
+                        waitNanos = HANDOFF_RETRY_NANOS;
+                    }
+                    opened.awaitNanos(waitNanos);
                 } finally {
                     lock.unlock();
                 }
@@ -356,6 +512,11 @@ public final class AggregatingProducer implements RecordProducer {
         }
         long left = timeout.toNanos() - (System.nanoTime() - start);
         return inner.flush(Duration.ofNanos(Math.max(0, left)));
+    }
+
+    /** How many lanes new records are grouped by: the open shards when last listed, or the fixed bucket count. */
+    public int laneCount() {
+        return current.lanes.count();
     }
 
     /** Kinesis records handed to the inner producer so far: user records per Kinesis record is the packing ratio. */
@@ -408,14 +569,17 @@ public final class AggregatingProducer implements RecordProducer {
         lock.lock();
         try {
             aggregator.drainAll(enqueue);
-            List<PackedRecord<Member>> left = new ArrayList<>(ready);
+            List<PackedRecord<Member>> left = new ArrayList<>();
+            ready.forEach(handoff -> left.add(handoff.packed()));
             ready.clear();
-            if (parked != null) {
-                for (ArrayDeque<PackedRecord<Member>> bucket : parked) {
-                    left.addAll(bucket);
-                    bucket.clear();
+            retiring.add(current);
+            for (Generation generation : retiring) {
+                for (ArrayDeque<PackedRecord<Member>> lane : generation.parked) {
+                    left.addAll(lane);
+                    lane.clear();
                 }
             }
+            retiring.clear();
             waiting = 0;
             for (PackedRecord<Member> aggregate : left) {
                 for (Member m : aggregate.members()) {

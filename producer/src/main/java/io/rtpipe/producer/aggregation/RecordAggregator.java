@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Packs user records into Kinesis records of at most {@link AggregationConfig#maxRecordBytes()} bytes, one open
- * aggregate per hash-key bucket (see the package documentation for why this keeps every record on its key's shard).
- * Records of one partition key always go to one bucket and leave in the order they were added.
+ * aggregate per lane, a range of hash keys (see the package documentation for why this keeps every record on its
+ * lane's shard). Records of one lane leave in the order they were added, so do those of one partition key until
+ * {@link #replaceBuckets} changes the lanes.
  *
  * <p>Completed Kinesis records are handed to a sink: from {@link #add} when an aggregate is full, from
  * {@link #drainOlderThan} for the producer's linger, and from {@link #drainAll} on flush or close. Not thread-safe:
@@ -22,20 +24,73 @@ public final class RecordAggregator<T> {
     static final int MAX_PARTITION_KEY_CHARS = 256;
 
     private final AggregationConfig config;
-    private final HashKeyBuckets buckets;
-    private final List<AggregateBuilder<T>> aggregates;
+    private final IntPredicate backlogged;
+    private final int backlogRecordBytes;
+    private HashKeyBuckets buckets;
+    private List<AggregateBuilder<T>> aggregates;
     private long userRecords;
     private long kinesisRecords;
     /** Aggregates holding at least one record. */
     private int open;
 
+    /**
+     * With {@code config.hashBuckets()} equal hash-key ranges as lanes.
+     *
+     * @throws IllegalArgumentException if the config asks for one lane per shard, which needs the shards (use the
+     *                                  other constructor with {@link HashKeyBuckets#forShards})
+     */
     public RecordAggregator(AggregationConfig config) {
+        this(config, fixedBuckets(config));
+    }
+
+    private static HashKeyBuckets fixedBuckets(AggregationConfig config) {
+        if (config.hashBuckets() == AggregationConfig.SHARD_LANES) {
+            throw new IllegalArgumentException("one lane per shard needs the stream's shards: pass "
+                    + "HashKeyBuckets.forShards(...) or set a bucket count");
+        }
+        return new HashKeyBuckets(config.hashBuckets());
+    }
+
+    /** With the given lanes, e.g. {@link HashKeyBuckets#forShards one per shard}. */
+    public RecordAggregator(AggregationConfig config, HashKeyBuckets buckets) {
+        this(config, buckets, lane -> false, config.maxRecordBytes());
+    }
+
+    /**
+     * @param backlogged         lanes that cannot send now (their previous aggregate is still in flight): their open
+     *                           aggregate keeps filling up to {@code backlogRecordBytes} and the linger leaves it open,
+     *                           so one round trip carries what arrived meanwhile
+     * @param backlogRecordBytes size target of a backlogged lane's aggregate, at least the config's
+     */
+    public RecordAggregator(AggregationConfig config, HashKeyBuckets buckets, IntPredicate backlogged,
+                            int backlogRecordBytes) {
         this.config = config;
-        this.buckets = new HashKeyBuckets(config.hashBuckets());
+        this.backlogged = backlogged;
+        this.backlogRecordBytes = Math.max(config.maxRecordBytes(),
+                Math.min(backlogRecordBytes, AggregationConfig.KINESIS_MAX_RECORD_BYTES));
+        useBuckets(buckets);
+    }
+
+    private void useBuckets(HashKeyBuckets buckets) {
+        this.buckets = buckets;
         this.aggregates = new ArrayList<>(buckets.count());
         for (int i = 0; i < buckets.count(); i++) {
             aggregates.add(new AggregateBuilder<>(i, buckets.routingKey(i), buckets.hashKey(i)));
         }
+    }
+
+    /** The lanes records are grouped by now. */
+    public HashKeyBuckets buckets() {
+        return buckets;
+    }
+
+    /**
+     * Completes every open aggregate (into {@code sink}, under the old lanes), then groups further records by
+     * {@code next}: after a reshard, the new shards' lanes.
+     */
+    public void replaceBuckets(HashKeyBuckets next, Consumer<? super PackedRecord<T>> sink) {
+        drainAll(sink);
+        useBuckets(next);
     }
 
     public AggregationConfig config() {
@@ -59,13 +114,15 @@ public final class RecordAggregator<T> {
             throw new IllegalArgumentException("A partition key must have 1 to 256 characters, this one has "
                     + partitionKey.length() + ".");
         }
-        AggregateBuilder<T> aggregate = aggregates.get(buckets.bucketOf(partitionKey));
-        if (tryAdd(aggregate, partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
+        int lane = buckets.bucketOf(partitionKey);
+        AggregateBuilder<T> aggregate = aggregates.get(lane);
+        int target = backlogged.test(lane) ? backlogRecordBytes : config.maxRecordBytes();
+        if (tryAdd(aggregate, partitionKey, data, member, nowNanos, target)) {
             return;
         }
         if (!aggregate.isEmpty()) {
             emit(aggregate, sink);
-            if (tryAdd(aggregate, partitionKey, data, member, nowNanos, config.maxRecordBytes())) {
+            if (tryAdd(aggregate, partitionKey, data, member, nowNanos, target)) {
                 return;
             }
         }
@@ -90,10 +147,14 @@ public final class RecordAggregator<T> {
         return true;
     }
 
-    /** Completes every open aggregate whose first record was added at or before {@code cutoffNanos}. */
+    /**
+     * Completes every open aggregate whose first record was added at or before {@code cutoffNanos}, except those of
+     * backlogged lanes.
+     */
     public void drainOlderThan(long cutoffNanos, Consumer<? super PackedRecord<T>> sink) {
-        for (AggregateBuilder<T> aggregate : aggregates) {
-            if (!aggregate.isEmpty() && aggregate.firstAddedNanos() - cutoffNanos <= 0) {
+        for (int lane = 0; lane < aggregates.size(); lane++) {
+            AggregateBuilder<T> aggregate = aggregates.get(lane);
+            if (!aggregate.isEmpty() && aggregate.firstAddedNanos() - cutoffNanos <= 0 && !backlogged.test(lane)) {
                 emit(aggregate, sink);
             }
         }

@@ -12,20 +12,24 @@
  * (its explicit hash key, else MD5 of its partition key) outside the hash range of the shard it was read from. So
  * every user record of an aggregate must belong to the shard the aggregate lands on. The KPL groups by a shard map
  * (ListShards) and keeps each user record's own hash key; after a split and before its map is refreshed it can pack
- * records of both children into one aggregate, which KCL then drops. rtpipe needs no shard map:
- * {@link io.rtpipe.producer.aggregation.HashKeyBuckets} cuts the 128-bit hash-key space into a fixed number of equal
- * ranges ("buckets"), and a user record goes to the bucket holding MD5 of its partition key. Each bucket has a fixed
- * short routing key whose MD5 lies in the bucket; the aggregate is put with that routing key as partition key, and
- * every user record in it carries MD5 of the routing key as its explicit hash key. Kinesis routes the aggregate to the
- * shard owning exactly that hash key, so every member is in range for KCL whatever the shard layout, before, during
- * and after a reshard; and a partition key's hash key never changes, so its events stay on one shard lineage, in
- * order. When shard ranges align with buckets (uniform splits, a bucket count that is a multiple of the shard count) a
- * key even lands on the shard it would reach unaggregated. Because it needs no explicit hash key on the Kinesis
+ * records of both children into one aggregate, which KCL then drops. rtpipe groups records into <em>lanes</em>, ranges
+ * of hash keys ({@link io.rtpipe.producer.aggregation.HashKeyBuckets}): a user record goes to the lane holding MD5 of
+ * its partition key. Each lane has a fixed short routing key whose MD5 lies in the lane; the aggregate is put with
+ * that routing key as partition key, and every user record in it carries MD5 of the routing key as its explicit hash
+ * key. Kinesis routes the aggregate to the shard owning exactly that hash key, so every member is in range for KCL
+ * whatever the shard layout, before, during and after a reshard. Because it needs no explicit hash key on the Kinesis
  * record, any PutRecords producer can send these records.
  *
- * <p>The price: an aggregate only collects records of one bucket, so with B buckets a producer keeps up to B partly
- * filled aggregates open and each fills B times slower than one per stream would. Choose B about 8 times the number
- * of shards for an even spread (see {@link io.rtpipe.producer.aggregation.AggregationConfig#hashBuckets()}); changing
- * B moves keys to other hash keys, so change it only when a key's brief reordering across shards is acceptable.
+ * <p><b>Lanes.</b> By default there is one lane per open shard (ListShards when the producer starts): a key lands on
+ * the shard it would reach unaggregated, an aggregate fills at its shard's rate, and since a lane hands its next
+ * aggregate over only once the previous one completed, each shard gets its records in {@code send} order, retries
+ * included; the lanes of different shards go concurrently. A lane whose aggregate is in flight fills the next one up
+ * to 256 KiB, so one round trip per shard carries whatever arrived meanwhile. When an aggregate is acknowledged on
+ * another shard than its lane's, the shards changed: the producer lists them again and moves to the new lanes once
+ * the old lanes' aggregates completed (see {@link io.rtpipe.producer.aggregation.AggregatingProducer} for the order
+ * kept then). {@link io.rtpipe.producer.aggregation.AggregationConfig#hashBuckets()} set to a count uses that many
+ * fixed equal ranges instead (no ListShards; a key's hash key then never changes, so its records stay on one shard
+ * lineage across reshards), at a price: a shard gets the aggregates of several lanes, each covering a stretch of the
+ * input, so a file replayed at full speed reaches it out of order and a consumer may find events late.
  */
 package io.rtpipe.producer.aggregation;

@@ -9,6 +9,8 @@ import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordFailedException;
 import io.rtpipe.producer.RecordFailure;
 import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.aggregation.ShardLister;
+import io.rtpipe.producer.aggregation.ShardRange;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.partition.Utf8;
 import io.rtpipe.producer.partition.PartitionKeyWithFallback;
@@ -17,15 +19,18 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Delivery is at-least-once: when an acknowledgement is lost (a request times out after Kinesis stored the
  * records) the retry stores them again. Consumers de-duplicate by event id.
  */
-public final class KinesisBatchProducer implements RecordProducer {
+public final class KinesisBatchProducer implements RecordProducer, ShardLister {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisBatchProducer.class);
     private static final String CLOSED_MESSAGE = "the producer was closed before the record was acknowledged";
@@ -99,6 +104,40 @@ public final class KinesisBatchProducer implements RecordProducer {
 
     public ProducerConfig config() {
         return config;
+    }
+
+    /**
+     * The stream's open shards, from ListShards (every page), for the aggregating producer's lanes.
+     *
+     * @throws IllegalStateException with one sentence when ListShards fails
+     */
+    @Override
+    public List<ShardRange> openShards() {
+        List<ShardRange> open = new ArrayList<>();
+        String token = null;
+        try {
+            do {
+                String page = token;
+                ListShardsResponse response = client.listShards(b -> {
+                    if (page == null) {
+                        b.streamName(config.streamName());
+                    } else {
+                        b.nextToken(page);
+                    }
+                    b.overrideConfiguration(requestOverride);
+                }).join();
+                response.shards().stream()
+                        .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null)
+                        .forEach(s -> open.add(new ShardRange(s.shardId(),
+                                new BigInteger(s.hashKeyRange().startingHashKey()),
+                                new BigInteger(s.hashKeyRange().endingHashKey()))));
+                token = response.nextToken();
+            } while (token != null);
+        } catch (CompletionException e) {
+            throw new IllegalStateException("cannot list the shards of stream " + config.streamName() + ": "
+                    + RetryClassifier.describe(e), e);
+        }
+        return open;
     }
 
     @Override

@@ -16,6 +16,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.ScalingType;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -23,12 +26,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 
 import static io.rtpipe.sandbox.UniqueNames.unique;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Aggregated records through the real producer into the sandbox's Kinesis (kinesis-mock by default), read back shard
@@ -49,7 +55,7 @@ class AggregatingProducerIT {
         AggregatingProducer producer = AggregatingProducer.wrap(
                 KinesisBatchProducer.create(aws.clients(),
                         ProducerConfig.builder(stream).maxInFlightRequests(1).build()),
-                AggregationConfig.builder().hashBuckets(8).maxRecordBytes(16 * 1024).orderedPerBucket(false).build());
+                AggregationConfig.builder().hashBuckets(8).maxRecordBytes(16 * 1024).orderedPerLane(false).build());
         long retries;
         try (producer) {
             send(producer, events, futures);
@@ -98,6 +104,74 @@ class AggregatingProducerIT {
         }
         assertThat(retries).as("aggregates retried after injected failures").isPositive();
         assertExactlyOnceInOrder(aws, stream, events, futures);
+    }
+
+    /**
+     * The default lanes, one per shard, with 16 requests in flight: every shard holds its events in send order, also
+     * when the stream is split from 2 to 4 shards midway (the producer notices an aggregate landing on a child, lists
+     * the shards again and moves to four lanes); then merged back to 2, after which only the merged shards may hold
+     * their parents' last aggregates interleaved. Every event is in the stream once, none dropped by KCL's range check.
+     */
+    @Test
+    void shardLanesKeepEveryShardInSendOrderAcrossASplit(LocalAws aws) throws Exception {
+        String stream = unique("lanes-it");
+        aws.createStream(stream, 2);
+        int events = 8_000;
+        List<CompletableFuture<PutResult>> futures = new ArrayList<>();
+        try (KinesisAsyncClient kinesis = aws.clients().kinesisAsync();
+             AggregatingProducer producer = AggregatingProducer.wrap(
+                     KinesisBatchProducer.create(aws.clients(), ProducerConfig.builder(stream).build()),
+                     AggregationConfig.builder().maxRecordBytes(4 * 1024).build())) {
+            assertThat(producer.laneCount()).isEqualTo(2);
+            for (int i = 0; i < events; i++) {
+                if (i == events / 2) {
+                    producer.flush();
+                    reshard(kinesis, stream, 4);
+                }
+                if (i == events * 3 / 4) {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> producer.laneCount() == 4);
+                    assertThat(producer.laneCount()).as("lanes after the split").isEqualTo(4);
+                    reshard(kinesis, stream, 2);
+                }
+                String key = "event-" + i;
+                futures.add(producer.send(key, (key + "|" + i).getBytes(StandardCharsets.UTF_8)));
+                if (i > events / 2 && i % 50 == 0) {
+                    Thread.sleep(5); // let aggregates land on the children while events keep coming
+                }
+            }
+            producer.flush();
+            assertThat(producer.metrics().recordsAcknowledged()).isEqualTo(events);
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer.laneCount() == 2);
+            Set<String> merged = kinesis.listShards(b -> b.streamName(stream)).join().shards().stream()
+                    .filter(shard -> shard.adjacentParentShardId() != null).map(Shard::shardId)
+                    .collect(Collectors.toSet());
+            assertThat(merged).hasSize(2);
+            List<Integer> all = new ArrayList<>();
+            for (StreamContents.ShardContents shard : StreamContents.read(kinesis, stream)) {
+                List<Integer> order = new ArrayList<>();
+                for (KinesisClientRecord user : shard.userRecords()) {
+                    String data = StandardCharsets.UTF_8.decode(user.data()).toString();
+                    order.add(Integer.parseInt(data.substring(data.indexOf('|') + 1)));
+                }
+                if (!merged.contains(shard.shardId())) {
+                    assertThat(order).as("shard %s in send order", shard.shardId()).isSorted();
+                }
+                all.addAll(order);
+            }
+            assertThat(all).as("every event once").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, events).boxed().toList());
+        }
+    }
+
+    private static void reshard(KinesisAsyncClient kinesis, String stream, int shards) throws InterruptedException {
+        kinesis.updateShardCount(b -> b.streamName(stream).targetShardCount(shards)
+                .scalingType(ScalingType.UNIFORM_SCALING)).join();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (kinesis.describeStreamSummary(b -> b.streamName(stream)).join().streamDescriptionSummary()
+                .streamStatus() != StreamStatus.ACTIVE) {
+            assertThat(System.nanoTime()).as("stream ACTIVE within 60 s of UpdateShardCount").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static void send(AggregatingProducer producer, int events, List<CompletableFuture<PutResult>> futures)

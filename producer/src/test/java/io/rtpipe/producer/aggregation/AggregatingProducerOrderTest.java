@@ -9,7 +9,9 @@ import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,15 +20,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static java.math.BigInteger.TWO;
+import static java.math.BigInteger.ZERO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Per-bucket order of {@link AggregatingProducer} against an inner producer the test acknowledges by hand, so the
+ * Per-lane order of {@link AggregatingProducer} against an inner producer the test acknowledges by hand, so the
  * interleavings that reorder aggregates on a real stream happen deterministically.
  */
 class AggregatingProducerOrderTest {
+
+    private static final BigInteger FOUR = BigInteger.valueOf(4);
 
     /** Above the smallest size target (1,024): every record leaves at once in an aggregate of its own. */
     private static final int RECORD_BYTES = 1_100;
@@ -44,7 +51,7 @@ class AggregatingProducerOrderTest {
         ManualProducer inner = new ManualProducer();
         try (AggregatingProducer producer = new AggregatingProducer(inner, PartitionKeySelector.random(),
                 AggregationConfig.builder().hashBuckets(2).maxRecordBytes(1024).linger(Duration.ofHours(1)).build(),
-                Duration.ofSeconds(5), ProducerConfig.BufferFullPolicy.BLOCK)) {
+                null, 1024, Duration.ofSeconds(5), ProducerConfig.BufferFullPolicy.BLOCK)) {
             List<CompletableFuture<PutResult>> futures = new ArrayList<>();
             futures.add(producer.send(keyB, payload("B1")));
             futures.add(producer.send(keyC, payload("C1")));
@@ -66,6 +73,84 @@ class AggregatingProducerOrderTest {
             assertThat(inner.sentNames()).filteredOn(n -> n.startsWith("C")).containsExactly("C1", "C2");
             assertThat(inner.overlaps()).as("aggregates of one bucket with the inner producer at once").isEmpty();
             assertThat(futures).allSatisfy(f -> assertThat(f).isCompletedWithValueMatching(r -> r.shardId() != null));
+        }
+    }
+
+    /**
+     * Lanes follow the shards: the two shards' lanes go concurrently, one aggregate each. When an aggregate lands on
+     * another shard than its lane's (the first shard was split), the producer lists the shards again; records sent
+     * after that go to the children's lanes, by the children's hash keys, and only once every aggregate of the old
+     * lanes completed, so each child gets the old lane's records before the new ones.
+     */
+    @Test
+    void afterASplitNewRecordsTakeTheChildrensLanesOnceTheOldLanesFinished() throws Exception {
+        BigInteger quarter = BigInteger.ONE.shiftLeft(126);
+        List<ShardRange> before = List.of(range("A", ZERO, quarter.multiply(TWO)), range("B", quarter.multiply(TWO),
+                quarter.multiply(FOUR)));
+        List<ShardRange> after = List.of(range("A1", ZERO, quarter), range("A2", quarter, quarter.multiply(TWO)),
+                before.get(1));
+        AtomicReference<List<ShardRange>> shards = new AtomicReference<>(before);
+        String keyA1 = keyInRange(ZERO, quarter);
+        String keyA2 = keyInRange(quarter, quarter.multiply(TWO));
+        String keyB = keyInRange(quarter.multiply(TWO), quarter.multiply(FOUR));
+        ManualProducer inner = new ManualProducer();
+        try (AggregatingProducer producer = new AggregatingProducer(inner, PartitionKeySelector.random(),
+                AggregationConfig.builder().maxRecordBytes(1024).linger(Duration.ofHours(1)).build(), shards::get,
+                1024, Duration.ofSeconds(5), ProducerConfig.BufferFullPolicy.BLOCK)) {
+            List<CompletableFuture<PutResult>> futures = new ArrayList<>();
+            futures.add(producer.send(keyA1, payload("a1")));
+            futures.add(producer.send(keyA2, payload("a2")));
+            futures.add(producer.send(keyB, payload("b1")));
+            assertThat(inner.sentNames()).as("one aggregate per lane, lanes at once").containsExactly("a1", "b1");
+            assertThat(inRange(inner.keyOf("a1"), before.get(0))).isTrue();
+
+            shards.set(after);
+            inner.acknowledge("a1", "A1"); // lane A's hash key now belongs to a child: the shards changed
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer.laneCount() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> inner.sentNames().contains("a2"));
+            assertThat(inRange(inner.keyOf("a2"), before.get(0))).as("an old lane's aggregate keeps its hash key")
+                    .isTrue();
+
+            futures.add(producer.send(keyA1, payload("a1-new")));
+            futures.add(producer.send(keyA2, payload("a2-new")));
+            Thread.sleep(300);
+            assertThat(inner.sentNames()).as("new lanes wait for the old ones").containsExactly("a1", "b1", "a2");
+            inner.acknowledge("a2", "A1");
+            inner.acknowledge("b1", "B");
+            await().atMost(Duration.ofSeconds(10)).until(() -> inner.sentNames().size() == 5);
+            assertThat(inRange(inner.keyOf("a1-new"), after.get(0))).as("by the child's hash key").isTrue();
+            assertThat(inRange(inner.keyOf("a2-new"), after.get(1))).as("by the child's hash key").isTrue();
+            inner.acknowledge("a1-new", "A1");
+            inner.acknowledge("a2-new", "A2");
+            assertThat(futures).allSatisfy(f -> assertThat(f).succeedsWithin(Duration.ofSeconds(5)));
+            assertThat(inner.overlaps()).as("aggregates of one lane with the inner producer at once").isEmpty();
+        }
+    }
+
+    private static ShardRange range(String id, BigInteger start, BigInteger end) {
+        return new ShardRange(id, start, end.subtract(BigInteger.ONE));
+    }
+
+    /** Whether MD5 of the routing key lies in the shard, i.e. Kinesis puts the aggregate there. */
+    private static boolean inRange(String routingKey, ShardRange shard) {
+        BigInteger hash = md5(routingKey);
+        return hash.compareTo(shard.startingHashKey()) >= 0 && hash.compareTo(shard.endingHashKey()) <= 0;
+    }
+
+    private static String keyInRange(BigInteger start, BigInteger end) {
+        for (int i = 0; ; i++) {
+            BigInteger hash = md5("key-" + i);
+            if (hash.compareTo(start) >= 0 && hash.compareTo(end) < 0) {
+                return "key-" + i;
+            }
+        }
+    }
+
+    private static BigInteger md5(String key) {
+        try {
+            return new BigInteger(1, MessageDigest.getInstance("MD5").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 
@@ -147,11 +232,19 @@ class AggregatingProducerOrderTest {
         }
 
         void acknowledge(String name) {
+            acknowledge(name, "shardId-0");
+        }
+
+        void acknowledge(String name, String shardId) {
             CompletableFuture<PutResult> future;
             synchronized (this) {
                 future = outstanding.get(name);
             }
-            future.complete(new PutResult("shardId-0", "seq-" + name, 1));
+            future.complete(new PutResult(shardId, "seq-" + name, 1));
+        }
+
+        synchronized String keyOf(String name) {
+            return keyOf.get(name);
         }
 
         void acknowledgeAll() {

@@ -25,6 +25,7 @@ class RecordAggregatorTest {
 
     private static final BigInteger TWO_TO_128 = BigInteger.ONE.shiftLeft(128);
     private static final BigInteger MAX_HASH_KEY = TWO_TO_128.subtract(BigInteger.ONE);
+    private static final AggregationConfig BUCKETS_32 = AggregationConfig.builder().hashBuckets(32).build();
 
     /** A user record as the test made it; its index in the input is its handle. */
     private record Input(String partitionKey, byte[] data) {
@@ -83,7 +84,7 @@ class RecordAggregatorTest {
 
     @Test
     void kclKeepsAnAggregateOnlyOnTheShardItsHashKeyRoutesTo() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         List<Input> inputs = randomInputs(new Random(7), 2_000, 100);
         for (int i = 0; i < inputs.size(); i++) {
@@ -114,6 +115,37 @@ class RecordAggregatorTest {
         }
     }
 
+    /** Shard lanes after a split (uneven ranges): a key's lane is its own shard, a lane's routing key lies in it. */
+    @Test
+    void shardLanesRouteEveryKeyByTheShardHoldingItsHashKey() throws Exception {
+        BigInteger quarter = TWO_TO_128.shiftRight(2);
+        List<ShardRange> shards = List.of(
+                new ShardRange("shardId-2", TWO_TO_128.shiftRight(1), MAX_HASH_KEY),
+                new ShardRange("shardId-3", BigInteger.ZERO, quarter.subtract(BigInteger.ONE)),
+                new ShardRange("shardId-4", quarter, TWO_TO_128.shiftRight(1).subtract(BigInteger.ONE)));
+        HashKeyBuckets lanes = HashKeyBuckets.forShards(shards);
+        assertThat(lanes.count()).isEqualTo(3);
+        List<String> byStart = List.of("shardId-3", "shardId-4", "shardId-2");
+        for (int lane = 0; lane < 3; lane++) {
+            assertThat(lanes.shardId(lane)).isEqualTo(byStart.get(lane));
+            BigInteger hashKey = new BigInteger(lanes.hashKey(lane));
+            assertThat(hashKey).isEqualTo(new BigInteger(1, md5(lanes.routingKey(lane))));
+            assertThat(shardIdOf(hashKey, shards)).isEqualTo(lanes.shardId(lane));
+        }
+        for (int i = 0; i < 10_000; i++) {
+            String key = "key-" + i;
+            assertThat(lanes.shardId(lanes.bucketOf(key))).as(key)
+                    .isEqualTo(shardIdOf(new BigInteger(1, md5(key)), shards));
+        }
+        assertThatThrownBy(() -> HashKeyBuckets.forShards(shards.subList(0, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not tile the hash-key space");
+    }
+
+    private static String shardIdOf(BigInteger hashKey, List<ShardRange> shards) {
+        return shards.stream().filter(s -> hashKey.compareTo(s.startingHashKey()) >= 0
+                && hashKey.compareTo(s.endingHashKey()) <= 0).findFirst().orElseThrow().shardId();
+    }
+
     @Test
     void bucketOfIsTheBucketHoldingMd5OfTheKeyWhetherOrNotTheKeyWasSeenRecently() throws Exception {
         int count = 32;
@@ -140,7 +172,7 @@ class RecordAggregatorTest {
 
     @Test
     void encodingEqualsTheGeneratedProtobufSerialization() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<Input> inputs = randomInputs(new Random(3), 3_000, 200);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
@@ -192,7 +224,7 @@ class RecordAggregatorTest {
 
     @Test
     void recordsBeyondTheTargetGoOutAloneUpToKinesisLimitAndLargerOnesAreRefused() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         List<PackedRecord<Integer>> packed = new ArrayList<>();
         String key = "k\u00e9"; // 3 UTF-8 bytes
         aggregator.add(key, new byte[10], 0, 0L, packed::add);
@@ -237,7 +269,7 @@ class RecordAggregatorTest {
 
     @Test
     void refusesBadKeysAndSettings() {
-        RecordAggregator<Integer> aggregator = new RecordAggregator<>(AggregationConfig.defaults());
+        RecordAggregator<Integer> aggregator = new RecordAggregator<>(BUCKETS_32);
         assertThatThrownBy(() -> aggregator.add("", new byte[1], 0, 0L, p -> { }))
                 .hasMessageContaining("1 to 256 characters");
         assertThatThrownBy(() -> AggregationConfig.builder().maxRecordBytes(2 * 1024 * 1024).build())
