@@ -113,7 +113,7 @@ class ProduceReplayOrderIT {
             var late = new IntervalReader(s3, bucket).lines(IntervalKind.LATE, stream);
             assertThat(late).as("late records set aside").isEmpty();
             Map<String, Long> counted = new TreeMap<>();
-            for (MergedResult r : new ResultsQuery(dynamoDb, config.resultsTableName()).merged(engine,
+            for (MergedResult r : new ResultsQuery(dynamoDb, s3, config.resultsTableName()).merged(engine,
                     "replay_counts", Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), Map.of())) {
                 counted.put(r.key().get("type") + "@" + r.windowStart(),
                         ((Number) r.values().get("count")).longValue());
