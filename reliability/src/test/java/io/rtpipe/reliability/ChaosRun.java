@@ -4,6 +4,9 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.producer.RecordProducer;
+import io.rtpipe.producer.aggregation.AggregatingProducer;
+import io.rtpipe.producer.aggregation.AggregationConfig;
 import io.rtpipe.producer.kinesis.KinesisBatchProducer;
 import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.reliability.load.ChaosLoad;
@@ -33,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * One scenario run: a fresh stream, bucket and application; worker processes; the load; and at the end the
  * closing phase (producer stopped, surviving workers SIGTERM'd, one in-process {@link KclConsumer} on the same
@@ -41,7 +46,16 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ChaosRun implements AutoCloseable {
 
     static final int DEFAULT_SHARDS = 4;
-    static final int EVENTS_PER_SECOND = 100;
+    /**
+     * The load's rate ({@code -Dchaos.eventsPerSecond}): at 1,000 events/s over 4 shards an aggregate holds the
+     * events of one linger plus one round trip, over 10 (each scenario's line prints the figure).
+     */
+    static final int EVENTS_PER_SECOND = Integer.getInteger("chaos.eventsPerSecond", 1_000);
+    /**
+     * Whether the load is aggregated as {@code rtpipe produce} sends by default (one ordered lane per shard);
+     * {@code -Dchaos.aggregation=false} sends one Kinesis record per event, as {@code --no-aggregation} does.
+     */
+    static final boolean AGGREGATED = Boolean.parseBoolean(System.getProperty("chaos.aggregation", "true"));
     /**
      * Event time runs 3× faster than wall time: a one-minute window closes every 20 s, so checkpoints move several
      * times per scenario; the 5 s allowed lateness is 1.7 s of wall time (a put delayed longer by retries is late).
@@ -61,7 +75,7 @@ final class ChaosRun implements AutoCloseable {
     final Map<ByteBuffer, String> deadLetterReasons = new HashMap<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final DynamoDbClient dynamoDb;
-    private final KinesisBatchProducer producer;
+    private final RecordProducer producer;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     final ChaosLoad load;
     private Instant loadStarted;
@@ -96,15 +110,19 @@ final class ChaosRun implements AutoCloseable {
         this.dynamoDb = clients.dynamoDb();
         this.leases = new LeaseWatch(dynamoDb, application);
         ProducerConfig producerConfig = ProducerConfig.builder(stream).build();
+        KinesisBatchProducer kinesis;
         if (producerFaults == null) {
-            this.producer = KinesisBatchProducer.create(clients, producerConfig);
+            kinesis = KinesisBatchProducer.create(clients, producerConfig);
         } else {
             // As KinesisBatchProducer.create(AwsClients, ...) builds it (no SDK retries), plus the faults.
             KinesisAsyncClient faulty = clients.kinesisAsync(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                     .addExecutionInterceptor(producerFaults));
             closeables.add(faulty);
-            this.producer = KinesisBatchProducer.create(faulty, producerConfig);
+            kinesis = KinesisBatchProducer.create(faulty, producerConfig);
         }
+        // What rtpipe produce builds by default (the cli's ProducerStack): aggregation in front of the batch
+        // producer, so the faults above hit the aggregated records. Closing it closes the batch producer.
+        this.producer = AGGREGATED ? AggregatingProducer.wrap(kinesis, AggregationConfig.defaults()) : kinesis;
         this.load = new ChaosLoad(producer, id, seed, EVENTS_PER_SECOND, EVENT_MILLIS_PER_SECOND);
     }
 
@@ -193,6 +211,8 @@ final class ChaosRun implements AutoCloseable {
     /** Prints the scenario's line and appends it to {@code target/chaos-results.txt}. */
     String report(Verdict verdict, String recovery) {
         String line = verdict.line(scenario, seed, recovery)
+                + String.format("  load %s at %,d events/s", AGGREGATED ? "aggregated" : "unaggregated",
+                        EVENTS_PER_SECOND)
                 + (load.failed() == 0 ? "" : "  (" + load.failed() + " puts failed after retries)");
         System.out.println("CHAOS " + line);
         verdict.problems().forEach(p -> System.out.println("CHAOS   " + p));
@@ -203,6 +223,20 @@ final class ChaosRun implements AutoCloseable {
             System.out.println("CHAOS could not append to target/chaos-results.txt: " + e.getMessage());
         }
         return line;
+    }
+
+    /**
+     * Nothing lost, nothing counted twice, no other problem; and, with the aggregated load, the stream held
+     * aggregated records (the consumer's de-aggregation was exercised).
+     */
+    static void assertExact(Verdict verdict) {
+        assertThat(verdict.lost()).as("lost events").isZero();
+        assertThat(verdict.doubleCounted()).as("double-counted events").isZero();
+        assertThat(verdict.problems()).as("other problems").isEmpty();
+        if (AGGREGATED) {
+            assertThat(verdict.eventsPerKinesisRecord()).as("user records per Kinesis record in the stream")
+                    .isGreaterThan(1.0);
+        }
     }
 
     static String seconds(java.util.Optional<Duration> d) {

@@ -7,18 +7,26 @@ import java.util.List;
  * cell: expected − counted where positive, counted − expected where positive. {@code copies}: records of the stream
  * that repeat an earlier record's {@code event_id} (retried puts), which must not be counted again. {@code problems} lists every other
  * discrepancy (archive, dead letters, late records, acknowledged events missing from the stream), one sentence each.
+ * {@code streamRecords} user records the stream holds (copies included), in {@code kinesisRecords} Kinesis records:
+ * their ratio is how many events an aggregate held.
  */
 public record Verdict(long produced, long copies, long counted, long lost, long doubleCounted, long deadLettered,
-                      long late, List<String> problems) {
+                      long late, long streamRecords, long kinesisRecords, List<String> problems) {
 
     public boolean exact() {
         return lost == 0 && doubleCounted == 0 && problems.isEmpty();
     }
 
+    /** User records per Kinesis record in the stream: 1 unaggregated, the mean aggregate's size aggregated. */
+    public double eventsPerKinesisRecord() {
+        return kinesisRecords == 0 ? 0 : (double) streamRecords / kinesisRecords;
+    }
+
     /** The scenario's one line (issue #6): produced, counted, lost, double-counted, dead-lettered, recovery. */
     public String line(String scenario, long seed, String recovery) {
         return String.format("%-28s seed %d: produced %,d  copies in stream %,d  counted %,d  lost %,d  double-counted %,d  "
-                        + "dead-lettered %,d  late %,d  recovery %s  other problems %d",
-                scenario, seed, produced, copies, counted, lost, doubleCounted, deadLettered, late, recovery, problems.size());
+                        + "dead-lettered %,d  late %,d  recovery %s  other problems %d  events per Kinesis record %.1f",
+                scenario, seed, produced, copies, counted, lost, doubleCounted, deadLettered, late, recovery,
+                problems.size(), eventsPerKinesisRecord());
     }
 }

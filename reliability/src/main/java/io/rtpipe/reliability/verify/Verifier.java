@@ -103,8 +103,11 @@ public final class Verifier {
             exactlyOnce(late, truth.late(), "late/", problems, line -> null);
 
             long countedTotal = counted.values().stream().mapToLong(Long::longValue).sum();
-            return new Verdict(producedRecords, truth.copies(), countedTotal, lost, doubled, deadLetters.size(), late.size(),
-                    List.copyOf(problems));
+            // Kinesis records as stored: the user records of one aggregate share its shard and sequence number.
+            long kinesisRecords = records.keySet().stream().map(a -> a.shardId() + "/" + a.sequenceNumber())
+                    .distinct().count();
+            return new Verdict(producedRecords, truth.copies(), countedTotal, lost, doubled, deadLetters.size(),
+                    late.size(), records.size(), kinesisRecords, List.copyOf(problems));
         }
     }
 
