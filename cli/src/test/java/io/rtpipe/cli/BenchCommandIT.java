@@ -1,5 +1,6 @@
 package io.rtpipe.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -11,7 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Smoke runs of {@code rtpipe bench pipeline} and {@code rtpipe bench consumer} with tiny sizes on the emulators:
  * each exits 0 and prints its figures. No figure is checked against a speed (speed is for the README, measured).
+ * Tagged {@code bench}: a smoke of measurement commands, not a proof of results, so it runs with {@code -Pbench} only
+ * (the pipeline run alone is 70 s of generated load).
  */
+@Tag("bench")
 class BenchCommandIT {
 
     @Test

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -122,16 +123,24 @@ final class ResultsView {
         Map<Instant, Instant> ends = new TreeMap<>();
         results.forEach(r -> ends.put(r.windowStart(), r.windowEnd()));
         List<Long> latencies = starts.descendingSet().stream().limit(LATENCY_WINDOWS)
-                .filter(written::containsKey)
-                .map(start -> Duration.between(ends.get(start), written.get(start)).toMillis())
+                .map(start -> latencyMillis(ends.get(start), written.get(start)))
+                .filter(Objects::nonNull)
                 .sorted()
                 .toList();
         return latencies.isEmpty() ? null : latencies.get(latencies.size() / 2);
     }
 
     private static Long latency(MergedResult r, Map<Instant, Instant> written) {
-        Instant at = written.get(r.windowStart());
-        return at == null ? null : Duration.between(r.windowEnd(), at).toMillis();
+        return latencyMillis(r.windowEnd(), written.get(r.windowStart()));
+    }
+
+    /**
+     * Window end → its last write, or null if unknown or written before the window ended: such a window was fired by
+     * a drain (the input ended or the consumer drained on stop), not by its close, so its write time is no latency a
+     * live stream sees (it used to show as a negative one).
+     */
+    static Long latencyMillis(Instant windowEnd, Instant written) {
+        return written == null || written.isBefore(windowEnd) ? null : Duration.between(windowEnd, written).toMillis();
     }
 
     private static double total(Map<Instant, Number> values) {

@@ -115,11 +115,9 @@ public final class PipelineBench {
                         produced.acked, produceSeconds, produced.acked / produceSeconds, produced.failed,
                         produced.kinesisRecords, produced.acked / (double) Math.max(1, produced.kinesisRecords),
                         produced.recordLatency.p50Micros() / 1e6, produced.recordLatency.p99Micros() / 1e6);
-                out.printf("consumed  %,d events (%,d late, %,d dead letters), caught up %.1f s after the last put: "
-                                + "%,.0f events/s sustained end to end (first put to caught up)%s%n", consumed,
-                        stats.lateRecords(), stats.deadLetters(), totalSeconds - produceSeconds,
-                        consumed / totalSeconds,
-                        caughtUp ? "" : "; NOT caught up within " + CATCH_UP_TIMEOUT.toMinutes() + " min");
+                out.println(consumedLine(consumed, produced.acked, stats.lateRecords(), stats.deadLetters(),
+                        totalSeconds - produceSeconds, totalSeconds)
+                        + (caughtUp ? "" : "; NOT caught up within " + CATCH_UP_TIMEOUT.toMinutes() + " min"));
                 printLatency(metric);
                 consumer.drainAndStop(Duration.ofSeconds(30));
                 return caughtUp && consumed >= produced.acked && produced.failed == 0;
@@ -225,6 +223,21 @@ public final class PipelineBench {
                 metric.allowedLateness().toSeconds(), latencies.size(), percentile(latencies, 0.50),
                 percentile(latencies, 0.99), latencies.get(latencies.size() - 1), POLL.toMillis(),
                 missing.isEmpty() ? "" : "; never matched the count sent (counted of sent): " + missing);
+    }
+
+    /**
+     * The consumer's line. The rate counts acknowledged events, not records read: a put that timed out on the client
+     * but was stored, and the retry of one whose acknowledgement was lost, put copies in the stream, which the
+     * consumer reads (and counts once); counting them would report more events through than were sent.
+     */
+    static String consumedLine(long consumed, long acknowledged, long late, long deadLetters, double catchUpSeconds,
+                               double totalSeconds) {
+        long extra = consumed - acknowledged;
+        return String.format("consumed  %,d events (%,d late, %,d dead letters%s), caught up %.1f s after the last put: "
+                        + "%,.0f events/s sustained end to end (acknowledged events, first put to caught up)",
+                consumed, late, deadLetters,
+                extra > 0 ? String.format("; %,d more than acknowledged: copies of retried puts", extra) : "",
+                catchUpSeconds, acknowledged / totalSeconds);
     }
 
     /** Nearest-rank percentile of sorted values. */

@@ -9,10 +9,12 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The bundled logback configurations: ISO-8601 text, JSON lines, and the known KCL noise dropped. */
+/** The bundled logback configurations: ISO-8601 text, JSON lines with ISO-8601 times, and the known KCL noise dropped. */
 class LoggingTest {
 
     private final PrintStream originalErr = System.err;
@@ -45,7 +47,11 @@ class LoggingTest {
         assertThat(json.get("level").asText()).isEqualTo("WARN");
         assertThat(json.get("loggerName").asText()).isEqualTo("io.rtpipe.consumer.KclConsumer");
         assertThat(json.get("formattedMessage").asText()).isEqualTo("lease \"lost\"");
-        assertThat(json.get("timestamp").asLong()).isPositive();
+        // ISO-8601 UTC, as AWS tooling writes times; the time of this very call, so not any string of that shape.
+        Instant logged = Instant.parse(json.get("timestamp").asText());
+        assertThat(json.get("timestamp").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+        assertThat(Duration.between(logged, Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
+        assertThat(json.fieldNames()).toIterable().containsOnlyOnce("timestamp");
         assertThat(line).doesNotContain("\n");
     }
 
