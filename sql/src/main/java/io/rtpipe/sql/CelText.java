@@ -133,6 +133,6 @@ final class CelText {
 
     private SpecException refused(SqlNode node) {
         return error.apply(node, "found " + node + " in WHERE, which has no filter equivalent; a condition uses "
-                + "field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL and + - * / %.");
+                + "field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / and MOD.");
     }
 }

@@ -527,7 +527,7 @@ public final class SqlSpecLoader {
                 fn = switch (name) {
                     case "COUNT" -> distinct ? "distinct" : "count";
                     case "APPROX_COUNT_DISTINCT" -> "distinct";
-                    case "SUM", "MIN", "MAX", "AVG", "FIRST", "LAST" -> name.toLowerCase(Locale.ROOT);
+                    case "SUM", "MIN", "MAX", "AVG" -> name.toLowerCase(Locale.ROOT);
                     case "FIRST_VALUE" -> "first";
                     case "LAST_VALUE" -> "last";
                     case "APPROX_PERCENTILE", "PERCENTILE_APPROX" -> "quantile";
