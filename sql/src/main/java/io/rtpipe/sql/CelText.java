@@ -59,7 +59,8 @@ final class CelText {
         if (!(node instanceof SqlCall call)) {
             throw refused(node);
         }
-        SqlKind kind = call.getKind();
+        // The parser leaves MOD(a, b) an unresolved function call.
+        SqlKind kind = call.getOperator().getName().equalsIgnoreCase("MOD") ? SqlKind.MOD : call.getKind();
         String op = switch (kind) {
             case AND -> "&&";
             case OR -> "||";
