@@ -120,7 +120,7 @@ class SqlSpecCommandsTest {
                 GROUP BY window_start, window_end HAVING COUNT(*) > 3
                 """);
         assertThat(run("check", sql.toString())).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo(sql + ":4:42: HAVING is refused: results are per-shard partial "
+        assertThat(err.toString().strip()).isEqualTo("rtpipe: " + sql + ":4:42: HAVING is refused: results are per-shard partial "
                 + "windows merged when they are read, so a condition on one shard's partial is not the condition on "
                 + "the merged window; filter the merged results when you read them.");
         assertThat(out.toString()).isEmpty();
