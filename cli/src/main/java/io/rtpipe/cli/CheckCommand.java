@@ -20,7 +20,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The metric spec file: YAML, or SQL if it ends in .sql.")
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The metric spec file, YAML or .sql.")
     Path specFile;
 
     @Override
