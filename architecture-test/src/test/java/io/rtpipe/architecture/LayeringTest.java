@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LayeringTest {
 
     /** The modules whose main classes are checked, as directories beside this one. */
-    private static final List<String> MODULES = List.of("contract", "core", "connectors", "sandbox", "testkit",
+    private static final List<String> MODULES = List.of("contract", "core", "sql", "connectors", "sandbox", "testkit",
             "producer", "producer-kpl", "producer-sources", "consumer-kcl", "lambda-handlers", "cli", "reliability",
             "infra");
 
@@ -53,6 +53,7 @@ class LayeringTest {
         LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("contract").definedBy("io.rtpipe.contract..")
                 .layer("core").definedBy("io.rtpipe.core..")
+                .layer("sql").definedBy("io.rtpipe.sql..")
                 .layer("connectors").definedBy("io.rtpipe.connectors..")
                 .layer("sandbox").definedBy("io.rtpipe.sandbox..")
                 .layer("testkit").definedBy("io.rtpipe.testkit..")
@@ -68,7 +69,8 @@ class LayeringTest {
 
                 .whereLayer("contract").mayNotAccessAnyLayer()
                 .whereLayer("core").mayNotAccessAnyLayer()
-                .whereLayer("connectors").mayOnlyAccessLayers("contract", "core")
+                .whereLayer("sql").mayOnlyAccessLayers("core")
+                .whereLayer("connectors").mayOnlyAccessLayers("contract", "core", "sql")
                 .whereLayer("sandbox").mayOnlyAccessLayers("contract", "connectors")
                 .whereLayer("testkit").mayOnlyAccessLayers("contract", "core", "connectors")
                 .whereLayer("producer").mayOnlyAccessLayers("contract", "core", "connectors")
@@ -76,11 +78,11 @@ class LayeringTest {
                 .whereLayer("producer-sources").mayOnlyAccessLayers("contract", "core", "connectors", "producer")
                 .whereLayer("consumer-kcl").mayOnlyAccessLayers("contract", "core", "connectors")
                 .whereLayer("lambda-handlers").mayOnlyAccessLayers("contract", "core", "connectors")
-                .whereLayer("cli").mayOnlyAccessLayers("contract", "core", "connectors", "sandbox", "testkit",
+                .whereLayer("cli").mayOnlyAccessLayers("contract", "core", "sql", "connectors", "sandbox", "testkit",
                         "producer", "producer-sources", "consumer-kcl")
-                .whereLayer("reliability").mayOnlyAccessLayers("contract", "core", "connectors", "sandbox",
+                .whereLayer("reliability").mayOnlyAccessLayers("contract", "core", "sql", "connectors", "sandbox",
                         "testkit", "producer", "producer-sources", "consumer-kcl")
-                .whereLayer("infra").mayOnlyAccessLayers("contract", "core");
+                .whereLayer("infra").mayOnlyAccessLayers("contract", "core", "sql");
         layers.check(CLASSES);
     }
 
@@ -99,6 +101,14 @@ class LayeringTest {
                         "io.rtpipe.reliability..")
                 .should().dependOnClassesThat().resideInAPackage("io.rtpipe.core.testing..")
                 .because("EngineTestDriver's in-memory ports crash on command: only tests and the testkit use them");
+        rule.check(CLASSES);
+    }
+
+    @Test
+    void onlyTheSqlFrontEndParsesSql() {
+        ArchRule rule = noClasses().that().resideOutsideOfPackage("io.rtpipe.sql..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.calcite..")
+                .because("Calcite's parser is the SQL front-end's; everything else reads specs through SpecFiles");
         rule.check(CLASSES);
     }
 

@@ -20,7 +20,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "The YAML metric spec file.")
+    @Parameters(index = "0", paramLabel = "SPEC", description = "The metric spec file, YAML or .sql.")
     Path specFile;
 
     @Override

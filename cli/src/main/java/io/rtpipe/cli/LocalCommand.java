@@ -42,7 +42,7 @@ public final class LocalCommand implements Callable<Integer> {
     Path export;
 
     @Option(names = "--metrics", paramLabel = "FILE",
-            description = "YAML metric spec file (default: the built-in events_per_minute, which the run audits).")
+            description = "Metric spec file, YAML or .sql (default: the built-in events_per_minute, which the run audits).")
     Path metrics;
 
     @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default ${DEFAULT-VALUE}).")

@@ -5,13 +5,13 @@ import io.rtpipe.connectors.spec.MetricSpecs;
 import io.rtpipe.connectors.spec.SpecUnavailableException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.spec.SpecException;
-import io.rtpipe.core.spec.SpecLoader;
+import io.rtpipe.sql.SpecFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The {@code --metrics FILE} option shared by the commands: a YAML spec file, or the built-in metric; for
+ * The {@code --metrics FILE} option shared by the commands: a YAML or SQL ({@code .sql}) spec file, or the built-in metric; for
  * {@code rtpipe consume} also an S3 object, as the CDK app ships a spec to the consumer task.
  */
 final class MetricsFile {
@@ -49,7 +49,7 @@ final class MetricsFile {
             throw new CliException(what + ": no such file: " + file);
         }
         try {
-            return SpecLoader.standard().load(file);
+            return SpecFiles.load(file);
         } catch (SpecException e) {
             throw new CliException(e.getMessage(), CliException.USAGE, e);
         }

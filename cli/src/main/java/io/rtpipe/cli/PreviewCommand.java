@@ -38,7 +38,7 @@ public final class PreviewCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--metrics", paramLabel = "FILE",
-            description = "YAML metric spec file (default: the built-in events_per_minute).")
+            description = "Metric spec file, YAML or .sql (default: the built-in events_per_minute).")
     Path metricsFile;
 
     @Option(names = "--input", required = true, paramLabel = "FILE",

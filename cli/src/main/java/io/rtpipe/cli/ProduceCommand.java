@@ -79,7 +79,7 @@ public final class ProduceCommand implements Callable<Integer> {
     ProducerOptions producing;
 
     @Option(names = "--metrics", paramLabel = "FILE",
-            description = "YAML metric spec the stream feeds: records are partitioned by its dedup field (default: "
+            description = "Metric spec (YAML or .sql) the stream feeds: records are partitioned by its dedup field (default: "
                     + "event_id).")
     Path metrics;
 

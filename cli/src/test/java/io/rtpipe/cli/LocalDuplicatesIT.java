@@ -75,9 +75,10 @@ class LocalDuplicatesIT {
      * Writes events (ids "n0", "n1", ...) whose times advance about 150 ms a line with up to 2 s of disorder, some
      * repeated 1 to 10 lines later (well inside the allowed lateness), one event in 250 ten minutes behind the others
      * (far beyond the 30 s lateness on every shard: each shard has seen events of the last seconds), and malformed
-     * lines; returns {count, sum of amount} per "type@window start" over distinct ids that are not late.
+     * lines; returns {count, sum of amount} per "type@window start" over distinct ids that are not late. Also the
+     * hostile file of the SQL front-end's tests ({@link SqlSpecCommandsTest}, {@link LocalSqlIT}).
      */
-    private static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
+    static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
         long ts = Instant.parse("2026-02-01T08:00:00Z").toEpochMilli();
         String[] types = {"view", "click", "purchase"};
         String[] malformed = {"{not json", "just some text", "{\"type\":\"view\",\"ts\":"};

@@ -23,8 +23,8 @@ public final class ConsumerSettings {
     public static final Setting LEASE_TABLE = new Setting("lease-table", "RTPIPE_LEASE_TABLE", null,
             "DynamoDB lease table of KCL (default <application>).");
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
-            "YAML metric spec: a file, or s3://BUCKET/KEY as the CDK app ships it (default: the built-in "
-                    + "events_per_minute).");
+            "Metric spec (YAML, or SQL if it ends in .sql): a file, or s3://BUCKET/KEY as the CDK app ships it "
+                    + "(default: the built-in events_per_minute).");
     public static final Setting RESULT_RETENTION = new Setting("result-retention", "RTPIPE_RESULT_RETENTION", "30d",
             "How long DynamoDB keeps a window result after the window's end (its expiresAt, the table's TTL).");
 

@@ -1,6 +1,6 @@
 package io.rtpipe.infra;
 
-import io.rtpipe.core.spec.SpecLoader;
+import io.rtpipe.sql.SpecFiles;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.assets.Asset;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The metric spec of {@code rtpipe:metricsFile}, validated at synth with core's {@link SpecLoader} (a mistake stops
+ * The metric spec of {@code rtpipe:metricsFile}, validated at synth with {@link SpecFiles} (YAML, or SQL for {@code .sql}; a mistake stops
  * synth with the located sentence {@code rtpipe check} prints) and shipped to each component that runs the engine as
  * a CDK file asset: {@code cdk deploy} uploads it to the bootstrap assets bucket under its content hash, so the
  * consumer task and the analytics Lambda read the same bytes, and a changed spec is a new object and hence a new
@@ -42,7 +42,7 @@ public final class MetricsSpecFile {
                     + " (a relative path is taken from the folder cdk runs in).");
         }
         // A SpecException is an IllegalArgumentException whose message is the located sentence, as in the cli.
-        SpecLoader.standard().load(file);
+        SpecFiles.load(file);
         return new MetricsSpecFile(file);
     }
 

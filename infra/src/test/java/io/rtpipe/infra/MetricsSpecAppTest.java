@@ -114,6 +114,33 @@ class MetricsSpecAppTest {
     }
 
     @Test
+    void aSqlSpecIsCheckedAsSqlAndShippedWithItsExtension(@TempDir Path dir) throws IOException {
+        Path assets = TestApps.assets(dir.resolve("assets"));
+        Path bad = Files.writeString(dir.resolve("bad.sql"), """
+                INSERT INTO amount_by_region
+                SELECT region, SUM(amount) AS amount FROM events GROUP BY region
+                """);
+        App badApp = TestApps.app(dir.resolve("bad.out"));
+        assertThatThrownBy(() -> RtpipeApp.build(badApp, TestApps.settings(assets).metricsFile(bad.toString()).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(bad + ":2:43: non-windowed aggregation is refused: ");
+        assertThat(badApp.getNode().getChildren()).isEmpty();
+
+        Path good = Files.writeString(dir.resolve("app.sql"), """
+                INSERT INTO amount_by_region
+                SELECT window_start, window_end, region, SUM(amount) AS amount
+                FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+                GROUP BY window_start, window_end, region
+                """);
+        App app = TestApps.app(dir.resolve("cdk.out"));
+        RtpipeApp.Stacks sqlStacks = RtpipeApp.build(app, TestApps.settings(assets).prefix("sql")
+                .metricsFile(good.toString()).build());
+        app.synth();
+        // The consumer reads the object as SQL because its key keeps the .sql extension.
+        assertThat(assetObjectKey(dir.resolve("cdk.out"), sqlStacks.consumer(), ".sql")).endsWith(".sql");
+    }
+
+    @Test
     void aMissingSpecFileIsOneSentence(@TempDir Path dir) {
         Path assets = TestApps.assets(dir.resolve("assets"));
         Path missing = dir.resolve("none.yaml");
@@ -150,14 +177,18 @@ class MetricsSpecAppTest {
 
     /** The object key of the stack's one file asset whose source is a .yaml file, from its assets manifest. */
     private static String assetObjectKey(Stack stack) throws IOException {
+        return assetObjectKey(outdir, stack, ".yaml");
+    }
+
+    private static String assetObjectKey(Path outdir, Stack stack, String extension) throws IOException {
         JsonNode manifest = JSON.readTree(outdir.resolve(stack.getArtifactId() + ".assets.json").toFile());
         List<String> keys = new ArrayList<>();
         manifest.path("files").forEach(file -> {
-            if (file.path("source").path("path").asText().endsWith(".yaml")) {
+            if (file.path("source").path("path").asText().endsWith(extension)) {
                 file.path("destinations").forEach(d -> keys.add(d.path("objectKey").asText()));
             }
         });
-        assertThat(keys).as("yaml assets of %s", stack.getStackName()).hasSize(1);
+        assertThat(keys).as("%s assets of %s", extension, stack.getStackName()).hasSize(1);
         return keys.get(0);
     }
 }

@@ -3,7 +3,7 @@ package io.rtpipe.connectors.spec;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.spec.SpecException;
-import io.rtpipe.core.spec.SpecLoader;
+import io.rtpipe.sql.SpecFiles;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * --metrics}): a local file, or an S3 object {@code s3://BUCKET/KEY}, which is how the CDK app ships the spec of
  * {@code rtpipe:metricsFile} to the consumer task and the analytics Lambda. The object is read with the S3 client of
  * the caller's {@link AwsClients}, so it has the same region, credentials and endpoint as every other S3 call.
+ * YAML or SQL by the name's extension ({@link SpecFiles}; the CDK asset keeps the file's extension).
  *
  * <p>A mistake in the spec is core's located {@link SpecException}, naming the location as given
  * ({@code s3://b/k:3: metrics[0].window.size: found ...}); a spec that cannot be read at all is a
@@ -61,7 +62,7 @@ public final class MetricSpecs {
         if (!Files.isRegularFile(Path.of(file))) {
             throw new SpecUnavailableException(file + ": no such metric spec file.");
         }
-        return SpecLoader.standard().load(Path.of(file));
+        return SpecFiles.load(Path.of(file));
     }
 
     /** Reads and parses the object at {@code url} with {@code s3}. */
@@ -90,7 +91,7 @@ public final class MetricSpecs {
         } catch (SdkClientException e) {
             throw unreadable(url, "S3 could not be reached (" + e.getMessage() + ")");
         }
-        return SpecLoader.standard().parse(url, utf8(url, bytes));
+        return SpecFiles.parse(url, utf8(url, bytes));
     }
 
     private static String utf8(String url, byte[] bytes) {
@@ -100,7 +101,7 @@ public final class MetricSpecs {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new SpecException(url, 1, "", "bytes that are not UTF-8", "a UTF-8 YAML document");
+            throw new SpecException(url, 1, "", "bytes that are not UTF-8", "a UTF-8 YAML or SQL document");
         }
     }
 

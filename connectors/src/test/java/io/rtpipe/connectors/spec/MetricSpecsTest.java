@@ -65,6 +65,22 @@ class MetricSpecsTest {
     }
 
     @Test
+    void aSqlFileIsReadAsSql(@TempDir Path dir) throws IOException {
+        Path spec = Files.writeString(dir.resolve("m.sql"), """
+                INSERT INTO clicks_by_page
+                SELECT window_start, window_end, page, COUNT(*) AS clicks
+                FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+                GROUP BY window_start, window_end, page
+                """);
+        MetricSpec metric = MetricSpecs.load(spec.toString(), NO_S3).metrics().get(0);
+        assertThat(metric.name()).isEqualTo("clicks_by_page");
+        assertThat(metric.groupBy()).hasToString("[page]");
+        Path broken = Files.writeString(dir.resolve("broken.sql"), "metrics: []\n");
+        assertThatThrownBy(() -> MetricSpecs.load(broken.toString(), NO_S3))
+                .isInstanceOf(SpecException.class).hasMessageStartingWith(broken + ":1:1: SQL syntax error: ");
+    }
+
+    @Test
     void anObjectIsParsedWithItsUrlAsTheLocationOfMistakes() {
         List<String> asked = new ArrayList<>();
         S3Client s3 = s3(request -> {
@@ -112,7 +128,7 @@ class MetricSpecsTest {
     void bytesThatAreNotUtf8AreALocatedMistake() {
         S3Client s3 = new FakeS3(request -> new byte[] {'m', (byte) 0xff, '\n'});
         assertThatThrownBy(() -> MetricSpecs.loadObject("s3://b/k", s3)).isInstanceOf(SpecException.class)
-                .hasMessage("s3://b/k:1: found bytes that are not UTF-8, expected a UTF-8 YAML document");
+                .hasMessage("s3://b/k:1: found bytes that are not UTF-8, expected a UTF-8 YAML or SQL document");
     }
 
     private static S3Client s3(Function<GetObjectRequest, String> answer) {

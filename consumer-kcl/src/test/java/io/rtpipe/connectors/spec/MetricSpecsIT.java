@@ -43,7 +43,28 @@ class MetricSpecsIT {
                         aggregates:
                           - {name: amount, fn: sum, field: amount}
                     """));
+            // As the CDK app ships rtpipe:metricsFile: the asset's key keeps the file's extension.
+            s3.putObject(b -> b.bucket(bucket).key("config/0a1b2c.sql"), RequestBody.fromString("""
+                    INSERT INTO amount_by_region
+                    SELECT window_start, window_end, region, SUM(amount) AS amount
+                    FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))
+                    GROUP BY window_start, window_end, region
+                    """));
+            s3.putObject(b -> b.bucket(bucket).key("config/bad.sql"), RequestBody.fromString("""
+                    INSERT INTO amount_by_region
+                    SELECT region, SUM(amount) AS amount FROM events GROUP BY region
+                    """));
         }
+    }
+
+    @Test
+    void aSqlObjectIsReadAsSqlAndMeansWhatItsYamlTwinDoes(LocalAws aws) {
+        MetricSpec fromSql = MetricSpecs.load("s3://" + bucket + "/config/0a1b2c.sql", aws.clients()).metrics().get(0);
+        MetricSpec fromYaml = MetricSpecs.load("s3://" + bucket + "/config/good.yaml", aws.clients()).metrics().get(0);
+        assertThat(fromSql.definition()).isEqualTo(fromYaml.definition());
+        String url = "s3://" + bucket + "/config/bad.sql";
+        assertThatThrownBy(() -> MetricSpecs.load(url, aws.clients())).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(url + ":2:43: non-windowed aggregation is refused: ");
     }
 
     @Test

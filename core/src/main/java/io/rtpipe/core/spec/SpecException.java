@@ -29,6 +29,20 @@ public final class SpecException extends IllegalArgumentException {
         this.expected = expected;
     }
 
+    /**
+     * A mistake located by line and column (SQL specs): the message is {@code file:line:column: sentence}, e.g.
+     * {@code app.sql:3:15: HAVING is refused: ...}; {@link #field()} is empty, {@link #found()} and
+     * {@link #expected()} are the sentence and empty.
+     */
+    public SpecException(String file, int line, int column, String sentence) {
+        super(file + ":" + line + ":" + column + ": " + sentence);
+        this.file = file;
+        this.line = line;
+        this.field = "";
+        this.found = sentence;
+        this.expected = "";
+    }
+
     public String file() {
         return file;
     }

@@ -91,6 +91,30 @@ public final class SpecLoader {
         return new Run(fileName).document(new YamlTreeReader(fileName).read(yaml));
     }
 
+    /** The duration a spec writes such as 30s, 1m, 1h (units ms, s, m, h, d), or null if {@code text} is not one. */
+    public static Duration parseDuration(String text) {
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    /** What a spec's duration must be instead of {@code duration} (e.g. "a duration from 1ms to 366d"), or null if in range. */
+    public static String durationRange(Duration duration, boolean zeroAllowed) {
+        if ((duration.isZero() && !zeroAllowed) || duration.isNegative() || duration.compareTo(MAX_DURATION) > 0) {
+            return (zeroAllowed ? "a duration from 0s" : "a duration from 1ms") + " to " + MAX_DURATION.toDays() + "d";
+        }
+        return null;
+    }
+
     static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
@@ -485,22 +509,14 @@ public final class SpecLoader {
         }
 
         private Duration duration(YamlNode node, String path, boolean zeroAllowed) {
-            Matcher matcher = node instanceof YamlNode.Scalar s && s.value() instanceof String text
-                    ? DURATION.matcher(text) : null;
-            if (matcher == null || !matcher.matches()) {
+            Duration duration = node instanceof YamlNode.Scalar s && s.value() instanceof String text
+                    ? parseDuration(text) : null;
+            if (duration == null) {
                 throw error(node, path, DURATION_RULE);
             }
-            long amount = Long.parseLong(matcher.group(1));
-            Duration duration = switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            if ((duration.isZero() && !zeroAllowed) || duration.compareTo(MAX_DURATION) > 0) {
-                throw error(node, path, (zeroAllowed ? "a duration from 0s" : "a duration from 1ms") + " to "
-                        + MAX_DURATION.toDays() + "d");
+            String range = durationRange(duration, zeroAllowed);
+            if (range != null) {
+                throw error(node, path, range);
             }
             return duration;
         }
