@@ -24,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Computes every configured metric over one shard's records and plans where the shard may be checkpointed.
- * One instance per shard; single-threaded; every output is a deterministic function of the record sequence and the
- * {@link ShardProgress} it was restored from (never of wall-clock time or of how records were batched).
+ * One instance per shard; single-threaded; every output is a deterministic function of the record sequence, the idle
+ * decisions its caller takes ({@link #advanceIdle}, recorded in the progress) and the {@link ShardProgress} it was
+ * restored from (never of wall-clock time, which the caller measures, or of how records were batched).
  *
  * <h2>Lifecycle (what the consumer does)</h2>
  * <ol>
