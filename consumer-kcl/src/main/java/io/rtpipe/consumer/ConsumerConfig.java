@@ -134,7 +134,15 @@ public final class ConsumerConfig {
         given(value, ConsumerSettings.PROGRESS_TABLE, b::progressTableName);
         given(value, ConsumerSettings.LEASE_TABLE, b::leaseTableName);
         givenDuration(value, ConsumerSettings.RESULT_RETENTION, b::resultRetention);
-        given(value, ConsumerSettings.IDLE_WATERMARK_AFTER, text -> b.idleWatermarkAfter(idleAfter(text)));
+        given(value, ConsumerSettings.IDLE_WATERMARK_AFTER, text -> {
+            try {
+                b.idleWatermarkAfter(ConsumerSettings.idleWatermarkAfter(text));
+            } catch (IllegalArgumentException e) {
+                Setting setting = ConsumerSettings.IDLE_WATERMARK_AFTER;
+                throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): "
+                        + e.getMessage());
+            }
+        });
         givenDuration(value, ConsumerSettings.CHECKPOINT_INTERVAL, b::checkpointInterval);
         givenDuration(value, ConsumerSettings.FAILOVER_TIME, b::failoverTime);
         givenDuration(value, ConsumerSettings.IDLE_TIME_BETWEEN_READS, b::idleTimeBetweenReads);
@@ -182,21 +190,6 @@ public final class ConsumerConfig {
                         + "' is not a whole number from 1 to " + MAX_RECORDS_PER_CALL_LIMIT);
             }
         });
-    }
-
-    /** A duration, or 0 / off (never advance an idle shard's watermark: {@link Duration#ZERO}). */
-    private static Duration idleAfter(String text) {
-        String trimmed = text.trim();
-        if (trimmed.equals("0") || trimmed.equalsIgnoreCase("off")) {
-            return Duration.ZERO;
-        }
-        Setting setting = ConsumerSettings.IDLE_WATERMARK_AFTER;
-        try {
-            return Durations.parse(trimmed);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): " + e.getMessage()
-                    + ", or 0 / off");
-        }
     }
 
     private static Duration defaultOf(Setting setting) {

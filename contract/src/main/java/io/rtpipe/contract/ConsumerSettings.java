@@ -1,5 +1,6 @@
 package io.rtpipe.contract;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -86,5 +87,23 @@ public final class ConsumerSettings {
             .flatMap(List::stream).toList();
 
     private ConsumerSettings() {
+    }
+
+    /**
+     * The value of {@link #IDLE_WATERMARK_AFTER}: a duration, or {@code 0} / {@code off} ({@link Duration#ZERO}:
+     * never advance an idle shard's watermark).
+     *
+     * @throws IllegalArgumentException one sentence saying how to write it
+     */
+    public static Duration idleWatermarkAfter(String text) {
+        String trimmed = text.trim();
+        if (trimmed.equals("0") || trimmed.equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            return Durations.parse(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or 0 / off");
+        }
     }
 }
