@@ -66,6 +66,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         @Override
         public CommandSpec transform(CommandSpec command) {
             ConsumerSettings.RESOURCES.forEach(setting -> command.addOption(option(setting)));
+            ConsumerSettings.WATERMARKS.forEach(setting -> command.addOption(option(setting)));
             ConsumerSettings.REPORTS.forEach(setting -> command.addOption(option(setting)));
             ArgGroupSpec.Builder timing = ArgGroupSpec.builder()
                     .exclusive(false)

@@ -1,6 +1,7 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
@@ -48,6 +49,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private final TaskPorts ports;
     private final ConsumerStats stats;
     private final Duration checkpointInterval;
+    private final Duration idleWatermarkAfter;
     private final BooleanSupplier drainRequested;
     private final Consumer<ProgressException> refused;
     private final Clock clock;
@@ -55,16 +57,23 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
+    /** When the shard last gave new records, or last advanced its watermark for being idle. */
+    private Instant lastActivity;
 
-    /** @param refused told when a shard cannot resume from its stored progress (the worker must stop) */
+    /**
+     * @param idleWatermarkAfter after this long with no new records (measured here, on KCL's empty reads), the task
+     *                           advances the shard's watermark by as much ({@link ShardTask#idle}); ZERO: never
+     * @param refused            told when a shard cannot resume from its stored progress (the worker must stop)
+     */
     AnalyticsRecordProcessor(EngineConfig engineConfig, String workerId, TaskPorts ports, ConsumerStats stats,
-                             Duration checkpointInterval, BooleanSupplier drainRequested,
+                             Duration checkpointInterval, Duration idleWatermarkAfter, BooleanSupplier drainRequested,
                              Consumer<ProgressException> refused, Clock clock) {
         this.engineConfig = engineConfig;
         this.workerId = workerId;
         this.ports = ports;
         this.stats = stats;
         this.checkpointInterval = checkpointInterval;
+        this.idleWatermarkAfter = idleWatermarkAfter;
         this.drainRequested = drainRequested;
         this.refused = refused;
         this.clock = clock;
@@ -86,6 +95,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
             return;
         }
         lastCheckpointAttempt = clock.instant();
+        lastActivity = lastCheckpointAttempt;
         stats.shardStarted(shardId);
         LOG.info("Shard {} starts after {}", shardId, checkpoint == null ? handedOver : checkpoint);
     }
@@ -98,7 +108,10 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         List<KinesisClientRecord> records = input.records();
         if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
             stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
-            if (task.writeFiredResults() && checkpointDue()) {
+            if (!records.isEmpty()) {
+                lastActivity = clock.instant();
+            }
+            if (task.writeFiredResults() && idleAdvanced() && checkpointDue()) {
                 checkpoint(input.checkpointer(), false);
             }
         }
@@ -147,6 +160,23 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         } else {
             stats.handOffFailed();
         }
+    }
+
+    /**
+     * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too).
+     *
+     * @return false when the task could not store the decision or write its results (retried on the next call)
+     */
+    private boolean idleAdvanced() {
+        Instant now = clock.instant();
+        if (idleWatermarkAfter.isZero() || now.isBefore(lastActivity.plus(idleWatermarkAfter))) {
+            return true;
+        }
+        if (!task.idle(idleWatermarkAfter.toMillis())) {
+            return false;
+        }
+        lastActivity = now; // the next advance needs another idle period
+        return true;
     }
 
     private boolean checkpointDue() {
@@ -198,6 +228,19 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         @Override
         public void checkpointed(CheckpointPlan plan) {
             stats.checkpointed(shardId, plan.archive().size(), plan.deadLetters().size(), plan.lateRecords().size());
+        }
+
+        @Override
+        public void idleAdvanced(IdleAdvance advance) {
+            LOG.info("Shard {}: no new records for {}, watermark moved on after {} (event times {})", shardId,
+                    idleWatermarkAfter, advance.after(), advance.maxTimes());
+        }
+
+        @Override
+        public void idleDecisionWriteFailed(RuntimeException cause) {
+            stats.writeFailed();
+            LOG.warn("Shard {}: could not store an idle-watermark decision, holding its results; retrying: {}",
+                    shardId, cause.getMessage());
         }
 
         @Override

@@ -77,6 +77,7 @@ public final class ConsumerConfig {
     private final String resultsTableName;
     private final String progressTableName;
     private final Duration resultRetention;
+    private final Duration idleWatermarkAfter;
     private final String workerId;
     private final EngineConfig engine;
     private final RetryPolicy sinkRetry;
@@ -99,6 +100,10 @@ public final class ConsumerConfig {
         this.resultsTableName = b.resultsTableName != null ? b.resultsTableName : applicationName + "-results";
         this.progressTableName = b.progressTableName != null ? b.progressTableName : applicationName + "-progress";
         this.resultRetention = requirePositive(b.resultRetention, "resultRetention");
+        this.idleWatermarkAfter = Objects.requireNonNull(b.idleWatermarkAfter, "idleWatermarkAfter");
+        if (idleWatermarkAfter.isNegative()) {
+            throw new IllegalArgumentException("idleWatermarkAfter must not be negative, got " + idleWatermarkAfter);
+        }
         this.workerId = b.workerId != null ? b.workerId : applicationName + "-" + UUID.randomUUID();
         this.engine = b.engine != null ? b.engine : EngineConfig.builder().build();
         this.sinkRetry = Objects.requireNonNull(b.sinkRetry, "sinkRetry");
@@ -129,6 +134,15 @@ public final class ConsumerConfig {
         given(value, ConsumerSettings.PROGRESS_TABLE, b::progressTableName);
         given(value, ConsumerSettings.LEASE_TABLE, b::leaseTableName);
         givenDuration(value, ConsumerSettings.RESULT_RETENTION, b::resultRetention);
+        given(value, ConsumerSettings.IDLE_WATERMARK_AFTER, text -> {
+            try {
+                b.idleWatermarkAfter(ConsumerSettings.idleWatermarkAfter(text));
+            } catch (IllegalArgumentException e) {
+                Setting setting = ConsumerSettings.IDLE_WATERMARK_AFTER;
+                throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): "
+                        + e.getMessage());
+            }
+        });
         givenDuration(value, ConsumerSettings.CHECKPOINT_INTERVAL, b::checkpointInterval);
         givenDuration(value, ConsumerSettings.FAILOVER_TIME, b::failoverTime);
         givenDuration(value, ConsumerSettings.IDLE_TIME_BETWEEN_READS, b::idleTimeBetweenReads);
@@ -198,6 +212,7 @@ public final class ConsumerConfig {
                 .resultsTableName(resultsTableName)
                 .progressTableName(progressTableName)
                 .resultRetention(resultRetention)
+                .idleWatermarkAfter(idleWatermarkAfter)
                 .workerId(workerId)
                 .engine(engine)
                 .sinkRetry(sinkRetry);
@@ -225,6 +240,11 @@ public final class ConsumerConfig {
 
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /** How long a shard with an open window may see no new records before its watermark moves on; ZERO: never. */
+    public Duration idleWatermarkAfter() {
+        return idleWatermarkAfter;
     }
 
     public Duration failoverTime() {
@@ -304,7 +324,8 @@ public final class ConsumerConfig {
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
-                + progressTableName + ", resultRetention=" + resultRetention + ", workerId=" + workerId + "}";
+                + progressTableName + ", resultRetention=" + resultRetention + ", idleWatermarkAfter="
+                + idleWatermarkAfter + ", workerId=" + workerId + "}";
     }
 
     private static String requireName(String value, String what) {
@@ -349,6 +370,7 @@ public final class ConsumerConfig {
         private String resultsTableName;
         private String progressTableName;
         private Duration resultRetention = defaultOf(ConsumerSettings.RESULT_RETENTION);
+        private Duration idleWatermarkAfter = defaultOf(ConsumerSettings.IDLE_WATERMARK_AFTER);
         private String workerId;
         private EngineConfig engine;
         private RetryPolicy sinkRetry = RetryPolicy.defaults();
@@ -371,6 +393,12 @@ public final class ConsumerConfig {
 
         public Builder retrieval(Retrieval retrieval) {
             this.retrieval = retrieval;
+            return this;
+        }
+
+        /** {@link ConsumerSettings#IDLE_WATERMARK_AFTER}; {@link Duration#ZERO} turns it off. */
+        public Builder idleWatermarkAfter(Duration idleWatermarkAfter) {
+            this.idleWatermarkAfter = idleWatermarkAfter;
             return this;
         }
 

@@ -181,7 +181,7 @@ public final class KclConsumer implements AutoCloseable {
         var outputs = ports(config, s3, dynamoDb);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
-                outputs, stats, config.checkpointInterval(), drainRequested::get,
+                outputs, stats, config.checkpointInterval(), config.idleWatermarkAfter(), drainRequested::get,
                 e -> refusedShard.compareAndSet(null, e), Clock.systemUTC());
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)

@@ -115,7 +115,7 @@ public final class ProcessorBench {
     private static void runShard(ConsumerConfig config, TaskPorts ports, ConsumerStats stats, String shardId,
                                  List<byte[]> records, int recordsPerPage, RecordProcessorCheckpointer checkpointer) {
         var processor = new AnalyticsRecordProcessor(config.engine(), config.workerId(), ports, stats,
-                config.checkpointInterval(), () -> false, refused -> {
+                config.checkpointInterval(), config.idleWatermarkAfter(), () -> false, refused -> {
                     throw new IllegalStateException(refused.getMessage(), refused);
                 }, Clock.systemUTC());
         processor.initialize(InitializationInput.builder().shardId(shardId)

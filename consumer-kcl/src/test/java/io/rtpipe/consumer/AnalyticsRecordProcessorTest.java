@@ -54,7 +54,7 @@ class AnalyticsRecordProcessorTest {
     };
     private final AnalyticsRecordProcessor processor = new AnalyticsRecordProcessor(EngineConfig.defaults(),
             "worker-1", new TaskPorts((shard, plan) -> List.of(), results -> {
-            }, EMPTY_PROGRESS, ownership), stats, Duration.ofSeconds(1), () -> false, refusals::add,
+            }, EMPTY_PROGRESS, ownership), stats, Duration.ofSeconds(1), Duration.ZERO, () -> false, refusals::add,
             Clock.systemUTC());
 
     @Test
@@ -77,5 +77,72 @@ class AnalyticsRecordProcessorTest {
         assertThat(refusals).isEmpty();
         assertThat(stats.shardsHeld()).isEqualTo(1);
         assertThat(claims).containsExactly("worker-1 claims shardId-000000000001");
+    }
+
+    @Test
+    void aQuietShardAdvancesItsWatermarkAfterTheIdleTimeStoresTheDecisionThenWritesTheWindow() {
+        var now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-03T12:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        List<String> writes = new ArrayList<>();
+        ProgressPort progress = new ProgressPort() {
+            @Override
+            public void save(String shardId, ShardProgress saved, long epoch) {
+                writes.add("progress " + saved.checkpoint() + " " + saved.idleAdvances());
+            }
+
+            @Override
+            public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void deleteBefore(String shardId, RecordPosition keepFrom) {
+            }
+        };
+        var idle = new AnalyticsRecordProcessor(EngineConfig.defaults(), "worker-1", new TaskPorts(
+                (shard, plan) -> List.of(), results -> results.forEach(r -> writes.add("result "
+                + r.windowStart() + " " + r.values())), progress, ownership), stats, Duration.ofHours(1),
+                Duration.ofMinutes(1), () -> false, refusals::add, clock);
+        idle.initialize(InitializationInput.builder().shardId("shardId-000000000001")
+                .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+        var record = software.amazon.kinesis.retrieval.KinesisClientRecord.builder()
+                .sequenceNumber("1").subSequenceNumber(0).partitionKey("k")
+                .approximateArrivalTimestamp(now.get())
+                .data(java.nio.ByteBuffer.wrap("{\"ts\":10000,\"type\":\"click\",\"event_id\":\"e1\"}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build();
+        idle.processRecords(batch(List.of(record)));
+        now.set(now.get().plusSeconds(59));
+        idle.processRecords(batch(List.of()));
+        assertThat(writes).as("idle for less than a minute").isEmpty();
+
+        now.set(now.get().plusSeconds(1));
+        idle.processRecords(batch(List.of()));
+
+        // 10 s + 1 min idle = 70 s, watermark 65 s: the window [0, 60 s) fires, after its decision is stored.
+        assertThat(writes).containsExactly(
+                "progress null [IdleAdvance[after=1, maxTimes={events_per_minute=70000}]]",
+                "result 1970-01-01T00:00:00Z {count=1}");
+    }
+
+    private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(
+            List<software.amazon.kinesis.retrieval.KinesisClientRecord> records) {
+        return software.amazon.kinesis.lifecycle.events.ProcessRecordsInput.builder().records(records)
+                .millisBehindLatest(0L).build();
     }
 }

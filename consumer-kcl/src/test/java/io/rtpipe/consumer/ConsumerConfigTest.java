@@ -29,6 +29,7 @@ class ConsumerConfigTest {
         assertThat(config.resultsTableName()).isEqualTo("clicks-app-results");
         assertThat(config.progressTableName()).isEqualTo("clicks-app-progress");
         assertThat(config.resultRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.idleWatermarkAfter()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.workerId()).startsWith("clicks-app-");
         assertThat(config.engine().metrics()).extracting(m -> m.name()).containsExactly("events_per_minute");
     }
@@ -76,6 +77,18 @@ class ConsumerConfigTest {
                     .hasMessage("--max-records-per-call (or RTPIPE_MAX_RECORDS_PER_CALL): '" + bad
                             + "' is not a whole number from 1 to 10000");
         }
+    }
+
+    @Test
+    void idleWatermarkAfterIsADurationOrZeroOrOff() {
+        for (var given : Map.of("90s", Duration.ofSeconds(90), "0", Duration.ZERO, "off", Duration.ZERO).entrySet()) {
+            assertThat(ConsumerConfig.fromSettings(s -> Map.of("stream", "s", "bucket", "b", "idle-watermark-after",
+                    given.getKey()).get(s.flag())).build().idleWatermarkAfter()).isEqualTo(given.getValue());
+        }
+        assertThatThrownBy(() -> ConsumerConfig.fromSettings(
+                s -> Map.of("stream", "s", "bucket", "b", "idle-watermark-after", "never").get(s.flag())))
+                .hasMessage("--idle-watermark-after (or RTPIPE_IDLE_WATERMARK_AFTER): 'never' is not a duration; "
+                        + "write it like 500ms, 30s, 2m, 1h or 30d, or 0 / off");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rtpipe.contract;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -51,6 +52,12 @@ public final class ConsumerSettings {
             "RTPIPE_MAX_RECORDS_PER_CALL", "10000",
             "Most records one GetRecords call asks for when polling, 1 to 10000 (rtpipe local asks for ~2 MB pages).");
 
+    // The engine's one processing-time input: an idle shard still closes its windows.
+    public static final Setting IDLE_WATERMARK_AFTER = new Setting("idle-watermark-after",
+            "RTPIPE_IDLE_WATERMARK_AFTER", "1m",
+            "A shard with an open window and no new records for this long moves its watermark on by as much, so the "
+                    + "window closes (0 or off: never; the decision is stored, so a replay decides alike).");
+
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
             LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
@@ -72,10 +79,31 @@ public final class ConsumerSettings {
     /** What the worker reports for monitoring: EMF metric lines and a health file, each only if named. */
     public static final List<Setting> REPORTS = List.of(METRICS_NAMESPACE, HEALTH_FILE);
 
+    /** When windows close on a quiet shard. */
+    public static final List<Setting> WATERMARKS = List.of(IDLE_WATERMARK_AFTER);
+
     /** Every consumer setting, in help order. */
-    public static final List<Setting> ALL = Stream.of(RESOURCES, REPORTS, KCL_TIMING, KCL_READS)
+    public static final List<Setting> ALL = Stream.of(RESOURCES, WATERMARKS, REPORTS, KCL_TIMING, KCL_READS)
             .flatMap(List::stream).toList();
 
     private ConsumerSettings() {
+    }
+
+    /**
+     * The value of {@link #IDLE_WATERMARK_AFTER}: a duration, or {@code 0} / {@code off} ({@link Duration#ZERO}:
+     * never advance an idle shard's watermark).
+     *
+     * @throws IllegalArgumentException one sentence saying how to write it
+     */
+    public static Duration idleWatermarkAfter(String text) {
+        String trimmed = text.trim();
+        if (trimmed.equals("0") || trimmed.equalsIgnoreCase("off")) {
+            return Duration.ZERO;
+        }
+        try {
+            return Durations.parse(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + ", or 0 / off");
+        }
     }
 }

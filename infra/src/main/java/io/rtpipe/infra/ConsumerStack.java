@@ -116,7 +116,8 @@ public final class ConsumerStack extends Stack {
                         ConsumerSettings.RESULTS_TABLE, results.getTableName(),
                         ConsumerSettings.PROGRESS_TABLE, progress.getTableName(),
                         ConsumerSettings.LEASE_TABLE, leases.getTableName(),
-                        ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()))))
+                        ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()),
+                        ConsumerSettings.IDLE_WATERMARK_AFTER, settings.idleWatermarkAfter())))
                 .healthCheck(HealthCheck.builder()
                         .command(List.of("CMD-SHELL", healthCheckCommand()))
                         .interval(Duration.seconds(30))

@@ -1,5 +1,7 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.contract.ConsumerSettings;
+
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
@@ -33,6 +35,7 @@ public final class InfraSettings {
     private final int archiveInfrequentAccessDays;
     private final int archiveExpirationDays;
     private final int resultRetentionDays;
+    private final String idleWatermarkAfter;
     private final boolean analyticsLambda;
     private final String analyticsHandler;
     private final int batchSize;
@@ -62,6 +65,7 @@ public final class InfraSettings {
         this.archiveInfrequentAccessDays = b.archiveInfrequentAccessDays;
         this.archiveExpirationDays = b.archiveExpirationDays;
         this.resultRetentionDays = b.resultRetentionDays;
+        this.idleWatermarkAfter = Objects.requireNonNull(b.idleWatermarkAfter, "idleWatermarkAfter");
         this.analyticsLambda = b.analyticsLambda;
         this.analyticsHandler = Objects.requireNonNull(b.analyticsHandler, "analyticsHandler");
         this.batchSize = b.batchSize;
@@ -83,6 +87,12 @@ public final class InfraSettings {
         require(archiveInfrequentAccessDays >= 30 && archiveExpirationDays > archiveInfrequentAccessDays,
                 "archive lifecycle needs infrequentAccessDays >= 30 (an S3 minimum) and expirationDays after it");
         require(resultRetentionDays >= 1, "resultRetentionDays must be at least 1");
+        try {
+            ConsumerSettings.idleWatermarkAfter(idleWatermarkAfter);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid CDK context: " + CONTEXT_PREFIX + "idleWatermarkAfter: "
+                    + e.getMessage() + ".");
+        }
         require(batchSize >= 1 && batchSize <= 10_000, "batchSize must be between 1 and 10000");
         require(batchingWindowSeconds >= 0 && batchingWindowSeconds <= 300, "batchingWindowSeconds must be 0-300");
         require(tumblingWindowSeconds >= 0 && tumblingWindowSeconds <= 900, "tumblingWindowSeconds must be 0-900");
@@ -128,6 +138,7 @@ public final class InfraSettings {
         applyInt(get, "archiveInfrequentAccessDays", v -> b.archiveInfrequentAccessDays = v);
         applyInt(get, "archiveExpirationDays", v -> b.archiveExpirationDays = v);
         applyInt(get, "resultRetentionDays", v -> b.resultRetentionDays = v);
+        apply(get, "idleWatermarkAfter", v -> b.idleWatermarkAfter = v);
         apply(get, "analyticsLambda", v -> b.analyticsLambda = bool("analyticsLambda", v));
         apply(get, "analyticsHandler", v -> b.analyticsHandler = v);
         applyInt(get, "batchSize", v -> b.batchSize = v);
@@ -268,6 +279,14 @@ public final class InfraSettings {
      * Days DynamoDB keeps a window result after the window's end (each item's {@code expiresAt}, the table's TTL),
      * passed to the consumer and the analytics Lambda. Default 30, the consumer's own default.
      */
+    /**
+     * The consumer's {@link ConsumerSettings#IDLE_WATERMARK_AFTER} as written (a duration, or 0 / off). Default its
+     * declared default, 1m.
+     */
+    public String idleWatermarkAfter() {
+        return idleWatermarkAfter;
+    }
+
     public int resultRetentionDays() {
         return resultRetentionDays;
     }
@@ -348,6 +367,7 @@ public final class InfraSettings {
         private int archiveInfrequentAccessDays = 30;
         private int archiveExpirationDays = 365;
         private int resultRetentionDays = 30;
+        private String idleWatermarkAfter = ConsumerSettings.IDLE_WATERMARK_AFTER.defaultValue();
         private boolean analyticsLambda = false;
         private String analyticsHandler = "io.rtpipe.lambda.analytics.KinesisAnalyticsHandler::handleRequest";
         private int batchSize = 500;
@@ -371,6 +391,7 @@ public final class InfraSettings {
         public Builder consumerImageDirectory(String v) { consumerImageDirectory = v; return this; }
         public Builder consumerDockerfile(String v) { consumerDockerfile = v; return this; }
         public Builder resultRetentionDays(int v) { resultRetentionDays = v; return this; }
+        public Builder idleWatermarkAfter(String v) { idleWatermarkAfter = v; return this; }
         public Builder analyticsLambda(boolean v) { analyticsLambda = v; return this; }
         public Builder alarmEmail(String v) { alarmEmail = v; return this; }
         public Builder metricsFile(String v) { metricsFile = v; return this; }

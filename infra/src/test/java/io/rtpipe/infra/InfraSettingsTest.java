@@ -22,6 +22,7 @@ class InfraSettingsTest {
         assertThat(s.analyticsLambda()).isFalse();
         assertThat(s.batchSize()).isEqualTo(500);
         assertThat(s.resultRetentionDays()).isEqualTo(30);
+        assertThat(s.idleWatermarkAfter()).isEqualTo("1m");
         assertThat(s.alarmEmail()).isEmpty();
     }
 
@@ -29,7 +30,7 @@ class InfraSettingsTest {
     void contextValuesFromTheCliOrCdkJsonOverrideDefaults() {
         Map<String, Object> context = Map.of("rtpipe:streamMode", "on-demand", "rtpipe:maxShards", 40,
                 "rtpipe:minShards", "2", "rtpipe:analyticsLambda", "true", "rtpipe:alarmEmail", "ops@example.com",
-                "rtpipe:resultRetentionDays", "400");
+                "rtpipe:resultRetentionDays", "400", "rtpipe:idleWatermarkAfter", "off");
         InfraSettings s = InfraSettings.fromContext(context::get);
         assertThat(s.streamMode()).isEqualTo(InfraSettings.StreamMode.ON_DEMAND);
         assertThat(s.maxShards()).isEqualTo(40);
@@ -37,6 +38,7 @@ class InfraSettingsTest {
         assertThat(s.analyticsLambda()).isTrue();
         assertThat(s.alarmEmail()).contains("ops@example.com");
         assertThat(s.resultRetentionDays()).isEqualTo(400);
+        assertThat(s.idleWatermarkAfter()).isEqualTo("off");
     }
 
     @Test
@@ -51,5 +53,9 @@ class InfraSettingsTest {
         assertThatThrownBy(() -> InfraSettings.fromContext(
                 Map.<String, Object>of("rtpipe:resultRetentionDays", "0")::get))
                 .hasMessage("Invalid CDK context: resultRetentionDays must be at least 1.");
+        assertThatThrownBy(() -> InfraSettings.fromContext(
+                Map.<String, Object>of("rtpipe:idleWatermarkAfter", "soon")::get))
+                .hasMessage("Invalid CDK context: rtpipe:idleWatermarkAfter: 'soon' is not a duration; write it like "
+                        + "500ms, 30s, 2m, 1h or 30d, or 0 / off.");
     }
 }

@@ -159,6 +159,7 @@ class RtpipeAppTest {
                 ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.LEASE_TABLE.env());
         assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer")
                 .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d")
+                .containsEntry(ConsumerSettings.IDLE_WATERMARK_AFTER.env(), "1m")
                 .doesNotContainKey(ConsumerSettings.METRICS_FILE.env()); // no rtpipe:metricsFile: the built-in metric
         // Each table name is an import of the storage stack's table of that role (export names hold its logical id).
         assertThat(byName.get(ConsumerSettings.RESULTS_TABLE.env()).toString()).contains("RefResults");

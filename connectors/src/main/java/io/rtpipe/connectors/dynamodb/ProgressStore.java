@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +34,9 @@ import java.util.Optional;
  * {@code checkpoint} (S) = the position as {@code <sequence>} or {@code <sequence>/<subSequence>}; attributes
  * {@code sequence_number} (S), {@code sub_sequence_number} (N), {@code progress} (S, JSON), {@code epoch} (N: the
  * owner epoch it was written under), {@code saved_at} (S).
+ *
+ * <p>A shard not checkpointed yet stores its idle-watermark decisions under sort key {@code start} (no sequence
+ * attributes); it is deleted with the entries before a checkpoint once the shard has checkpointed.
  *
  * <p>The shard's owner item shares the partition, under sort key {@code owner}: {@code epoch} (N), {@code owner}
  * (S, the worker id), {@code claimed_at} (S). A claim raises the epoch by a conditional put (on the epoch read), so
@@ -56,6 +60,8 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
     private static final String EPOCH = "epoch";
     /** The sort key of the shard's owner item (no checkpoint position is written with letters). */
     static final String OWNER_ITEM = "owner";
+    /** The sort key of the shard's start entry: idle decisions taken before its first checkpoint. */
+    static final String START_ITEM = "start";
     private static final String OWNER = "owner";
     private static final String CLAIMED_AT = "claimed_at";
     private static final int CLAIM_ATTEMPTS = 10;
@@ -91,7 +97,7 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
     }
 
     /**
-     * Stores {@code progress} under its own checkpoint, which must be a record position (not the shard start), unless
+     * Stores {@code progress} under its own checkpoint (the shard start: the start entry), unless
      * an owner of a newer epoch stored that checkpoint's entry.
      *
      * @throws FencedException if one did
@@ -99,23 +105,24 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
     @Override
     public void save(String shardId, ShardProgress progress, long epoch) {
         RecordPosition checkpoint = progress.checkpoint();
-        if (checkpoint == null) {
-            throw new IllegalArgumentException("progress without a checkpoint position needs no saving");
+        Map<String, AttributeValue> item = new HashMap<>(Map.of(
+                SHARD, AttributeValue.fromS(partitionKey(shardId)),
+                CHECKPOINT, AttributeValue.fromS(sortKey(checkpoint)),
+                PROGRESS, AttributeValue.fromS(toJson(progress)),
+                EPOCH, AttributeValue.fromN(Long.toString(epoch)),
+                SAVED_AT, AttributeValue.fromS(clock.instant().toString())));
+        if (checkpoint != null) {
+            item.put(SEQUENCE, AttributeValue.fromS(checkpoint.sequenceNumber()));
+            item.put(SUB_SEQUENCE, AttributeValue.fromN(Long.toString(checkpoint.subSequenceNumber())));
         }
         try {
-            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
-                            SHARD, AttributeValue.fromS(partitionKey(shardId)),
-                            CHECKPOINT, AttributeValue.fromS(checkpoint.toString()),
-                            SEQUENCE, AttributeValue.fromS(checkpoint.sequenceNumber()),
-                            SUB_SEQUENCE, AttributeValue.fromN(Long.toString(checkpoint.subSequenceNumber())),
-                            PROGRESS, AttributeValue.fromS(toJson(progress)),
-                            EPOCH, AttributeValue.fromN(Long.toString(epoch)),
-                            SAVED_AT, AttributeValue.fromS(clock.instant().toString())))
+            dynamoDb.putItem(b -> b.tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#e) OR #e <= :e")
                     .expressionAttributeNames(Map.of("#e", EPOCH))
                     .expressionAttributeValues(Map.of(":e", AttributeValue.fromN(Long.toString(epoch)))));
         } catch (ConditionalCheckFailedException e) {
-            throw new FencedException("shard " + shardId + " has progress at " + checkpoint + " stored by a newer owner "
+            throw new FencedException("shard " + shardId + " has progress at " + sortKey(checkpoint)
+                    + " stored by a newer owner "
                     + "than epoch " + epoch + ": this worker lost the shard");
         }
     }
@@ -143,7 +150,7 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
                 return;
             }
             long version = exists ? Long.parseLong(item.get(VERSION).n()) : 0;
-            Map<String, AttributeValue> updated = new java.util.HashMap<>(key);
+            Map<String, AttributeValue> updated = new HashMap<>(key);
             updated.put(DEFINITIONS, AttributeValue.fromS(writeJson(merged)));
             updated.put(VERSION, AttributeValue.fromN(Long.toString(version + 1)));
             try {
@@ -228,7 +235,7 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
     public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
         var item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
                 SHARD, AttributeValue.fromS(partitionKey(shardId)),
-                CHECKPOINT, AttributeValue.fromS(checkpoint.toString())))).item();
+                CHECKPOINT, AttributeValue.fromS(sortKey(checkpoint))))).item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
@@ -263,6 +270,13 @@ public final class ProgressStore implements ProgressPort, OwnershipPort {
                     CHECKPOINT, AttributeValue.fromS(old.toString()))));
             LOG.debug("Deleted progress of {} at {}", shardId, old);
         }
+        dynamoDb.deleteItem(b -> b.tableName(table).key(Map.of(
+                SHARD, AttributeValue.fromS(partitionKey(shardId)),
+                CHECKPOINT, AttributeValue.fromS(START_ITEM))));
+    }
+
+    private static String sortKey(RecordPosition checkpoint) {
+        return checkpoint == null ? START_ITEM : checkpoint.toString();
     }
 
     private String partitionKey(String shardId) {

@@ -1,10 +1,12 @@
 package io.rtpipe.connectors.dynamodb;
 
+import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.RecordPosition;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +18,9 @@ class ProgressStoreTest {
         var progress = new ShardProgress(new RecordPosition("49590338271490256608559692538361571095921575989136588898", 4),
                 Map.of("events_per_minute", 1_714_567_890_123L), Map.of("events_per_minute", 1_714_567_800_000L),
                 Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()),
-                Map.of("events_per_minute", 1_714_567_890_123L));
+                Map.of("events_per_minute", 1_714_567_890_123L),
+                List.of(new IdleAdvance(new RecordPosition("49590338271490256608559692538361571095921575989136588899", 0),
+                        Map.of("events_per_minute", 1_714_567_950_123L))));
 
         assertThat(ProgressStore.fromJson(ProgressStore.toJson(progress))).isEqualTo(progress);
     }
@@ -26,5 +30,6 @@ class ProgressStoreTest {
         String json = "{\"checkpoint\":{\"sequenceNumber\":\"5\",\"subSequenceNumber\":0},"
                 + "\"maxTimeAtCheckpoint\":{\"m\":7},\"maxTimeFired\":{}}";
         assertThat(ProgressStore.fromJson(json).definitions()).isEmpty();
+        assertThat(ProgressStore.fromJson(json).idleAdvances()).isEmpty();
     }
 }

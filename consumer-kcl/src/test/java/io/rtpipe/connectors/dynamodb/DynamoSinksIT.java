@@ -165,6 +165,26 @@ class DynamoSinksIT {
     }
 
     @Test
+    void aShardsStartEntryHoldsItsIdleDecisionsUntilItHasCheckpointed() {
+        String table = unique("progress");
+        ProgressStore.createTableIfMissing(dynamoDb, table);
+        var store = new ProgressStore(dynamoDb, table, "app", "stream");
+        long epoch = store.claim("shard-1", "worker-a");
+        var start = new ShardProgress(null, Map.of(), Map.of(), Map.of(), Map.of(),
+                List.of(new io.rtpipe.core.checkpoint.IdleAdvance(RecordPosition.of("7"), Map.of("m", 70_000L))));
+        store.save("shard-1", start, epoch);
+
+        assertThat(store.load("shard-1", null)).contains(start);
+        assertThat(store.checkpoints("shard-1")).as("not a checkpoint").isEmpty();
+        assertThatThrownBy(() -> store.save("shard-1", start, epoch - 1)).isInstanceOf(FencedException.class);
+
+        store.save("shard-1", new ShardProgress(RecordPosition.of("9"), Map.of("m", 9L), Map.of()), epoch);
+        store.deleteBefore("shard-1", RecordPosition.of("9"));
+        assertThat(store.load("shard-1", null)).isEmpty();
+        assertThat(store.checkpoints("shard-1")).containsExactly(RecordPosition.of("9"));
+    }
+
+    @Test
     void aClaimFencesThePreviousOwnersEpoch() {
         String table = unique("progress");
         ProgressStore.createTableIfMissing(dynamoDb, table);

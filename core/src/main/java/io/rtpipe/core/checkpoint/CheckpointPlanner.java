@@ -37,6 +37,8 @@ public final class CheckpointPlanner {
 
     private final ArrayDeque<Indexed<DeadLetter>> deadLetters = new ArrayDeque<>();
     private final ArrayDeque<Indexed<LateRecord>> lateRecords = new ArrayDeque<>();
+    /** Idle decisions by the index of the record they follow (committedIndex: right at the checkpoint). */
+    private final ArrayDeque<Indexed<IdleAdvance>> idleAdvances = new ArrayDeque<>();
 
     private record Indexed<T>(long index, T item) {
     }
@@ -95,6 +97,32 @@ public final class CheckpointPlanner {
         }
     }
 
+    /**
+     * Records an idle decision taken right after the last added record (or right at the committed checkpoint if none
+     * was added since): a plan checkpointing at or after that record folds the raised times into its
+     * {@code maxTimeAtCheckpoint}; an earlier plan lists the decision in its progress.
+     *
+     * @param at       the position of the last record processed
+     * @param maxTimes per metric (constructor order), the highest event time after the decision, or NO_TIME
+     */
+    public void advance(RecordPosition at, long[] maxTimes) {
+        Map<String, Long> raised = new HashMap<>();
+        for (int m = 0; m < metrics.size(); m++) {
+            if (maxTimes[m] != NO_TIME) {
+                raised.put(metrics.get(m), maxTimes[m]);
+            }
+            if (size > 0) {
+                maxTimeAfter[m][start + size - 1] = maxTimes[m];
+            }
+        }
+        idleAdvances.addLast(new Indexed<>(nextIndex() - 1, new IdleAdvance(at, raised)));
+    }
+
+    /** The idle decisions since the committed checkpoint (right at it included), in shard order. */
+    public List<IdleAdvance> idleAdvances() {
+        return upTo(idleAdvances, Long.MAX_VALUE);
+    }
+
     private void makeRoom() {
         if (start > records.length / 2) {
             System.arraycopy(records, start, records, 0, size);
@@ -138,7 +166,8 @@ public final class CheckpointPlanner {
         RecordPosition checkpointAt = records[last].position();
         return Optional.of(new CheckpointPlan(records[start].position(), checkpointAt, archive,
                 upTo(deadLetters, checkpointIndex), upTo(lateRecords, checkpointIndex),
-                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough)));
+                new ShardProgress(checkpointAt, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough,
+                        after(idleAdvances, checkpointIndex))));
     }
 
     private static <T> List<T> upTo(ArrayDeque<Indexed<T>> items, long lastIndex) {
@@ -150,6 +179,10 @@ public final class CheckpointPlanner {
             result.add(item.item());
         }
         return result;
+    }
+
+    private static <T> List<T> after(ArrayDeque<Indexed<T>> items, long lastIndex) {
+        return items.stream().filter(item -> item.index() > lastIndex).map(Indexed::item).toList();
     }
 
     /**
@@ -175,6 +208,9 @@ public final class CheckpointPlanner {
         }
         while (!lateRecords.isEmpty() && lateRecords.peekFirst().index() <= committedIndex) {
             lateRecords.removeFirst();
+        }
+        while (!idleAdvances.isEmpty() && idleAdvances.peekFirst().index() <= committedIndex) {
+            idleAdvances.removeFirst();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.rtpipe.core.checkpoint;
 
 import io.rtpipe.core.record.RecordPosition;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,22 +20,31 @@ import java.util.Map;
  * @param drainedThrough   per metric, the highest event time when the shard's input was last declared complete (a
  *                         drain): every window starting at or before it was written then, as final, so a later
  *                         event for one is late instead of rewriting it with only the later events
+ * @param idleAdvances     the idle-watermark decisions taken after {@code checkpoint} (or right at it), in shard
+ *                         order: a replay applies each right after its record, so it decides lateness as the first
+ *                         run did (empty in progress stored before idle advances were)
  * A metric absent from the time maps had no valid event yet (or no drain).
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
                             Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
-                            Map<String, Long> drainedThrough) {
+                            Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances) {
     public ShardProgress {
         maxTimeAtCheckpoint = Map.copyOf(maxTimeAtCheckpoint);
         maxTimeFired = Map.copyOf(maxTimeFired);
         definitions = definitions == null ? Map.of() : Map.copyOf(definitions);
         drainedThrough = drainedThrough == null ? Map.of() : Map.copyOf(drainedThrough);
+        idleAdvances = idleAdvances == null ? List.of() : List.copyOf(idleAdvances);
     }
 
     /** Progress that records no definitions and no drain (the Lambda handler's, which rides in its own state). */
     public ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
                          Map<String, Long> maxTimeFired) {
-        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, Map.of(), Map.of());
+        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, Map.of(), Map.of(), List.of());
+    }
+
+    /** This progress with {@code advances} as its idle decisions instead of its own. */
+    public ShardProgress withIdleAdvances(List<IdleAdvance> advances) {
+        return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, advances);
     }
 
     /** The state of a shard nobody has read yet. */

@@ -3,6 +3,7 @@ package io.rtpipe.core.engine;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.CheckpointPlanner;
 import io.rtpipe.core.checkpoint.DeadLetter;
+import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.event.EventFields;
@@ -13,6 +14,7 @@ import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Computes every configured metric over one shard's records and plans where the shard may be checkpointed.
- * One instance per shard; single-threaded; every output is a deterministic function of the record sequence and the
- * {@link ShardProgress} it was restored from (never of wall-clock time or of how records were batched).
+ * One instance per shard; single-threaded; every output is a deterministic function of the record sequence, the idle
+ * decisions its caller takes ({@link #advanceIdle}, recorded in the progress) and the {@link ShardProgress} it was
+ * restored from (never of wall-clock time, which the caller measures, or of how records were batched).
  *
  * <h2>Lifecycle (what the consumer does)</h2>
  * <ol>
@@ -64,6 +67,10 @@ public final class ShardEngine {
     private List<WindowResult> fired = new ArrayList<>();
     private RecordPosition lastPosition;
     private boolean ended;
+    /** The progress of the committed (or restored) checkpoint: an idle decision is stored as this plus the decisions. */
+    private ShardProgress committedProgress;
+    /** Restored idle decisions after records not replayed yet, in shard order. */
+    private final ArrayDeque<IdleAdvance> toReplay = new ArrayDeque<>();
 
     private long recordsProcessed;
     private long redeliveriesIgnored;
@@ -103,6 +110,11 @@ public final class ShardEngine {
         planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), definitions,
                 restoreFrom.checkpoint());
         lastPosition = restoreFrom.checkpoint();
+        // A shard never checkpointed stores its idle decisions in a start entry: give it the definitions to check.
+        committedProgress = restoreFrom.checkpoint() != null ? restoreFrom : new ShardProgress(null, Map.of(),
+                Map.of(), definitions, Map.of(), List.of());
+        toReplay.addAll(restoreFrom.idleAdvances());
+        replayIdleAdvances(lastPosition, true);
     }
 
     public String shardId() {
@@ -123,6 +135,7 @@ public final class ShardEngine {
             redeliveriesIgnored++;
             return;
         }
+        replayIdleAdvances(record.position(), false);
         lastPosition = record.position();
         long index = planner.nextIndex();
         lateOfRecord.clear();
@@ -155,6 +168,80 @@ public final class ShardEngine {
         }
         planner.add(record, maxTimes, deadLetter, lateOfRecord);
         recordsProcessed++;
+        replayIdleAdvances(record.position(), true);
+    }
+
+    /**
+     * The shard has had no records for {@code idleMillis} of processing time (the caller measures it: the engine reads
+     * no clock): every metric's highest event time moves on by {@code idleMillis}, as if an event that much later had
+     * arrived, and the windows that closes fire. Taken only while a window is open (an idle shard with nothing open
+     * has nothing to close, so it does not keep moving its watermark). The caller must store
+     * {@link #idleProgress()} before writing the results this fires: they rely on the decision, and a replay that
+     * did not repeat it would decide lateness otherwise.
+     *
+     * @return whether the watermark moved (false: nothing open, or the input ended)
+     */
+    public boolean advanceIdle(long idleMillis) {
+        if (idleMillis <= 0) {
+            throw new IllegalArgumentException("idle time must be positive, got " + idleMillis + " ms");
+        }
+        if (ended || lastPosition == null || openWindowsNow() == 0) {
+            return false;
+        }
+        for (int m = 0; m < metrics.length; m++) {
+            MetricState metric = metrics[m];
+            if (metric.maxTime != CheckpointPlanner.NO_TIME) {
+                metric.maxTime = metric.maxTime > Long.MAX_VALUE - idleMillis ? Long.MAX_VALUE
+                        : metric.maxTime + idleMillis;
+            }
+        }
+        applyAdvance();
+        return true;
+    }
+
+    /**
+     * What to store before writing results that rely on an idle decision: the committed checkpoint's progress with
+     * every idle decision taken (or restored and not yet replayed) after it, under the same checkpoint.
+     */
+    public ShardProgress idleProgress() {
+        List<IdleAdvance> advances = new ArrayList<>(planner.idleAdvances());
+        advances.addAll(toReplay);
+        return committedProgress.withIdleAdvances(advances);
+    }
+
+    /**
+     * Applies the restored idle decisions due at {@code position}: those after an earlier record (the replay did not
+     * deliver their record), and with {@code includingAt} those right after it.
+     */
+    private void replayIdleAdvances(RecordPosition position, boolean includingAt) {
+        while (position != null && !toReplay.isEmpty()) {
+            int order = toReplay.peekFirst().after().compareTo(position);
+            if (order > 0 || (order == 0 && !includingAt)) {
+                return;
+            }
+            Map<String, Long> raised = toReplay.removeFirst().maxTimes();
+            for (MetricState metric : metrics) {
+                metric.maxTime = Math.max(metric.maxTime, raised.getOrDefault(metric.name, CheckpointPlanner.NO_TIME));
+            }
+            applyAdvance();
+        }
+    }
+
+    /** Fires what the raised times close and records the decision at the last record. */
+    private void applyAdvance() {
+        for (int m = 0; m < metrics.length; m++) {
+            metrics[m].fireReady(fired, shardId);
+            maxTimes[m] = metrics[m].maxTime;
+        }
+        planner.advance(lastPosition, maxTimes);
+    }
+
+    private int openWindowsNow() {
+        int open = 0;
+        for (MetricState metric : metrics) {
+            open += metric.openWindows();
+        }
+        return open;
     }
 
     /**
@@ -208,6 +295,7 @@ public final class ShardEngine {
      */
     public void commit(CheckpointPlan plan) {
         planner.commit(plan);
+        committedProgress = plan.progress();
     }
 
     /**

@@ -46,6 +46,8 @@ public final class ShardTask {
     private final long epoch;
     private boolean stalled;
     private boolean fenced;
+    /** An idle decision is taken but its progress not yet stored: no result may be written before it is. */
+    private boolean idleDecisionUnstored;
 
     private ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
                       TaskListener listener, long epoch) {
@@ -78,8 +80,8 @@ public final class ShardTask {
     }
 
     /**
-     * The progress to restart a shard from: {@link ShardProgress#initial()} when it has no checkpoint yet (null),
-     * otherwise the entry stored for exactly that checkpoint, provided every metric of {@code config} it recorded is
+     * The progress to restart a shard from: when it has no checkpoint yet (null), its start entry (idle decisions
+     * taken before its first checkpoint) or else {@link ShardProgress#initial()}; otherwise the entry stored for exactly that checkpoint, provided every metric of {@code config} it recorded is
      * defined as it was then (a metric it did not record is new: it starts from no event, as on a new shard).
      *
      * @throws ProgressException when that entry is missing (windows open at the checkpoint cannot be rebuilt, so this
@@ -88,7 +90,11 @@ public final class ShardTask {
     public static ShardProgress restore(EngineConfig config, ProgressPort progress, String shardId,
                                         RecordPosition checkpoint) {
         if (checkpoint == null) {
-            return ShardProgress.initial();
+            // Only idle decisions are stored before a shard's first checkpoint (its start entry).
+            ShardProgress start = progress.load(shardId, null).orElse(ShardProgress.initial());
+            ProgressException.requireSameDefinitions(config, start.definitions(), "shard " + shardId
+                    + " stored its progress");
+            return start;
         }
         ShardProgress stored = progress.load(shardId, checkpoint).orElseThrow(() -> new ProgressException("shard "
                 + shardId + " was checkpointed at " + checkpoint + " but no progress is stored for that checkpoint "
@@ -135,6 +141,31 @@ public final class ShardTask {
         return !stalled;
     }
 
+    /**
+     * The shard has had no new records for {@code idleMillis} of processing time (the adapter measures it): advances
+     * the watermark by that much ({@link ShardEngine#advanceIdle}), stores the decision in the shard's progress
+     * (under the current checkpoint, so a replay from it repeats the decision at the same record), and only then
+     * writes the results it fired.
+     *
+     * @return false when a write failed (the decision or its results are stored first on the next attempt) or the
+     *         task is stalled or fenced; true when written, or when there was nothing to advance
+     */
+    public boolean idle(long idleMillis) {
+        if (!writeFiredResults()) {
+            return false;
+        }
+        try {
+            if (!engine.advanceIdle(idleMillis)) {
+                return true;
+            }
+        } catch (RuntimeException e) {
+            stall("advancing an idle watermark", e);
+            return false;
+        }
+        idleDecisionUnstored = true;
+        return writeFiredResults();
+    }
+
     /** Declares the shard's input complete (shard end, drain): every open window fires. No record may follow. */
     public void endOfInput() {
         engine.endOfInput();
@@ -150,6 +181,9 @@ public final class ShardTask {
             return false;
         }
         unwrittenResults.addAll(engine.takeFiredResults());
+        if (idleDecisionUnstored && !storeIdleDecision()) {
+            return false;
+        }
         if (unwrittenResults.isEmpty()) {
             return true;
         }
@@ -167,6 +201,22 @@ public final class ShardTask {
         }
         listener.resultsWritten(unwrittenResults.size());
         unwrittenResults.clear();
+        return true;
+    }
+
+    private boolean storeIdleDecision() {
+        ShardProgress progress = engine.idleProgress();
+        try {
+            ports.progress().save(shardId, progress, epoch);
+        } catch (FencedException e) {
+            fence(e);
+            return false;
+        } catch (RuntimeException e) {
+            listener.idleDecisionWriteFailed(e);
+            return false;
+        }
+        idleDecisionUnstored = false;
+        listener.idleAdvanced(progress.idleAdvances().get(progress.idleAdvances().size() - 1));
         return true;
     }
 

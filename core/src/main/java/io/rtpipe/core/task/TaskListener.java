@@ -1,6 +1,7 @@
 package io.rtpipe.core.task;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.record.RecordPosition;
 
 /**
@@ -24,6 +25,14 @@ public interface TaskListener {
 
     /** The plan is durable, checkpointed and committed: its records are done. */
     default void checkpointed(CheckpointPlan plan) {
+    }
+
+    /** An idle shard's watermark advanced and the decision is stored in its progress. */
+    default void idleAdvanced(IdleAdvance advance) {
+    }
+
+    /** An idle decision could not be stored; its results wait until it is (the task retries on its next write). */
+    default void idleDecisionWriteFailed(RuntimeException cause) {
     }
 
     /** Deleting progress entries older than {@code keepFrom} failed (harmless: tried again after the next one). */

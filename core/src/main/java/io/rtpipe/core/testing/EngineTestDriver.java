@@ -16,6 +16,7 @@ import io.rtpipe.core.task.TaskListener;
 import io.rtpipe.core.task.TaskPorts;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -149,6 +150,33 @@ public final class EngineTestDriver {
      */
     public boolean writeResults(String shardId) {
         return shard(shardId).task.writeFiredResults();
+    }
+
+    /**
+     * The shard had no new records for {@code idleTime} ({@link ShardTask#idle}): its watermark moves on by that
+     * much if a window is open, the decision is stored in its progress, then the results it fired are written.
+     *
+     * @return false when a write failed
+     */
+    public boolean idle(String shardId, Duration idleTime) {
+        return shard(shardId).task.idle(idleTime.toMillis());
+    }
+
+    /**
+     * As {@link #idle}, then the worker dies right after {@code crashAfter} ({@link CheckpointStep#PROGRESS_STORED}:
+     * the decision is stored, its results are not; {@link CheckpointStep#RESULTS_WRITTEN}: both) and restarts. If
+     * the shard had nothing to advance, it just restarts.
+     */
+    public void crashDuringIdle(String shardId, Duration idleTime, CheckpointStep crashAfter) {
+        Shard shard = shard(shardId);
+        shard.task.writeFiredResults(); // what fired before the decision, so the crash follows the decision's writes
+        faults.crashAfter(Objects.requireNonNull(crashAfter, "crashAfter"));
+        try {
+            shard.task.idle(idleTime.toMillis());
+        } finally {
+            faults.clear();
+        }
+        restart(shard);
     }
 
     /**

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The progress table in memory: per shard, one entry per checkpoint, keyed by it, each with the owner epoch it was
+ * The progress table in memory: per shard, one entry per checkpoint, keyed by it (and a start entry), each with the owner epoch it was
  * written under; and per shard its owner item (epoch and owner), as {@code ProgressStore} keeps them.
  */
 final class InMemoryProgress implements ProgressPort, OwnershipPort {
@@ -29,6 +29,8 @@ final class InMemoryProgress implements ProgressPort, OwnershipPort {
     private final Faults faults;
     private final Map<String, NavigableMap<RecordPosition, Entry>> shards = new HashMap<>();
     private final Map<String, Owner> owners = new HashMap<>();
+    /** Per shard, its start entry (idle decisions before its first checkpoint). */
+    private final Map<String, Entry> starts = new HashMap<>();
     /** Writes refused because a newer owner had claimed the shard. */
     final List<String> refused = new ArrayList<>();
 
@@ -54,16 +56,17 @@ final class InMemoryProgress implements ProgressPort, OwnershipPort {
 
     @Override
     public void save(String shardId, ShardProgress progress, long epoch) {
-        if (progress.checkpoint() == null) {
-            throw new IllegalArgumentException("progress without a checkpoint position needs no saving");
-        }
         faults.beforeWrite(CheckpointStep.PROGRESS_STORED);
-        Entry there = of(shardId).get(progress.checkpoint());
+        Entry there = progress.checkpoint() == null ? starts.get(shardId) : of(shardId).get(progress.checkpoint());
         if (there != null && there.epoch() > epoch) {
             throw refuse("shard " + shardId + " has progress at " + progress.checkpoint() + " of epoch "
                     + there.epoch() + ", newer than " + epoch);
         }
-        of(shardId).put(progress.checkpoint(), new Entry(progress, epoch));
+        if (progress.checkpoint() == null) {
+            starts.put(shardId, new Entry(progress, epoch));
+        } else {
+            of(shardId).put(progress.checkpoint(), new Entry(progress, epoch));
+        }
         faults.afterWrite(CheckpointStep.PROGRESS_STORED);
     }
 
@@ -78,12 +81,14 @@ final class InMemoryProgress implements ProgressPort, OwnershipPort {
 
     @Override
     public Optional<ShardProgress> load(String shardId, RecordPosition checkpoint) {
-        return Optional.ofNullable(of(shardId).get(checkpoint)).map(Entry::progress);
+        return Optional.ofNullable(checkpoint == null ? starts.get(shardId) : of(shardId).get(checkpoint))
+                .map(Entry::progress);
     }
 
     @Override
     public void deleteBefore(String shardId, RecordPosition keepFrom) {
         of(shardId).headMap(keepFrom, false).clear();
+        starts.remove(shardId);
     }
 
     private NavigableMap<RecordPosition, Entry> of(String shardId) {

@@ -116,7 +116,7 @@ class ShardEngineTest {
         assertThat(first.archive()).containsExactly(r1);
         assertThat(first.progress()).isEqualTo(new ShardProgress(r1.position(), Map.of(EVENTS_PER_MINUTE, 0L),
                 Map.of(EVENTS_PER_MINUTE, 70_000L), Map.of(EVENTS_PER_MINUTE, MetricSpec.builder(EVENTS_PER_MINUTE)
-                        .groupBy("type").allowedLateness(Duration.ofSeconds(5)).build().definition()), Map.of()));
+                        .groupBy("type").allowedLateness(Duration.ofSeconds(5)).build().definition()), Map.of(), List.of()));
         engine.commit(first);
         assertThat(engine.planCheckpoint()).as("the oldest open window starts right after the checkpoint").isEmpty();
 
