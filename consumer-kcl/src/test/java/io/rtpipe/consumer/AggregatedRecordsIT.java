@@ -1,6 +1,7 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
@@ -77,7 +78,7 @@ class AggregatedRecordsIT {
             assertThat(second.drainAndStop(Duration.ofSeconds(20))).isTrue();
 
             List<String> archived = new ArrayList<>();
-            for (IntervalReader.Line line : fx.archive(IntervalKind.RAW)) {
+            for (IntervalLines.Line line : fx.archive(IntervalKind.RAW)) {
                 archived.add(line.shardId() + "/" + line.sequenceNumber() + "/" + line.subSequenceNumber());
             }
             assertThat(archived).as("every user record archived once at the position the producer reported")

@@ -1,6 +1,7 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
@@ -34,7 +35,7 @@ class ConsumerEndToEndIT {
         return put.shardId() + "/" + put.sequenceNumber();
     }
 
-    private static String position(IntervalReader.Line line) {
+    private static String position(IntervalLines.Line line) {
         return line.shardId() + "/" + line.sequenceNumber();
     }
 
@@ -113,11 +114,11 @@ class ConsumerEndToEndIT {
                     expectedDead.add(position(puts.get(i)));
                 }
             }
-            List<IntervalReader.Line> dead = fx.archive(IntervalKind.DEADLETTER);
+            List<IntervalLines.Line> dead = fx.archive(IntervalKind.DEADLETTER);
             assertThat(dead).map(ConsumerEndToEndIT::position).containsExactlyInAnyOrderElementsOf(expectedDead);
-            assertThat(dead).allSatisfy(line -> assertThat(line.json().path("reason").asText()).isNotBlank());
+            assertThat(dead).allSatisfy(line -> assertThat(line.reason()).isNotBlank());
             Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
-                    ConsumerEndToEndIT::position, line -> line.json().get("reason").asText()));
+                    ConsumerEndToEndIT::position, line -> line.reason()));
             System.out.println("dead-letter reasons: " + new java.util.TreeSet<>(reasons.values()));
             assertThat(Results.countsPerMinute(fx, T0.minusSeconds(3600), T0.plusSeconds(3600)))
                     .isEqualTo(TestEvents.countsPerMinute(events));

@@ -2,6 +2,7 @@ package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.StreamFeeder;
@@ -127,10 +128,10 @@ class PoisonRecordsIT {
             assertThat(rows).extracting(TopKRow::count).containsOnly(1L);
             assertThat(byKey.get("2024-05-01T12:03:00Z view").values().get("count")).isEqualTo(10L);
 
-            List<IntervalReader.Line> dead = fx.archive(IntervalKind.DEADLETTER);
+            List<IntervalLines.Line> dead = fx.archive(IntervalKind.DEADLETTER);
             Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
                     line -> new String(line.data(), UTF_8),
-                    line -> line.json().path("reason").asText()));
+                    line -> line.reason()));
             assertThat(reasons).containsOnlyKeys(new String(infinite, UTF_8),
                     new String(slow, UTF_8));
             assertThat(reasons.get(new String(infinite, UTF_8)))

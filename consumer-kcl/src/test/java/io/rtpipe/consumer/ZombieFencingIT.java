@@ -5,6 +5,7 @@ import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.s3.S3Writes;
@@ -135,7 +136,7 @@ class ZombieFencingIT {
         assertThat(kcl.shardEnd).isTrue();
 
         List<String> archived = new IntervalReader(s3, bucket).lines(IntervalKind.RAW, STREAM).stream()
-                .map(IntervalReader.Line::sequenceNumber).toList();
+                .map(IntervalLines.Line::sequenceNumber).toList();
         assertThat(archived).as("every record archived exactly once, in order")
                 .containsExactlyElementsOf(stream.stream().map(r -> r.position().sequenceNumber()).toList());
         Map<String, Long> counted = new TreeMap<>();

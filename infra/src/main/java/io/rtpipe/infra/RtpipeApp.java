@@ -18,7 +18,7 @@ public final class RtpipeApp {
 
     /** The app's stacks, for tests and for callers that add to them. */
     public record Stacks(StreamStack stream, StorageStack storage, ConsumerStack consumer, FunctionsStack functions,
-                         MonitoringStack monitoring) {}
+                         MonitoringStack monitoring, QueryStack query) {}
 
     private RtpipeApp() {
     }
@@ -54,8 +54,10 @@ public final class RtpipeApp {
         MonitoringStack monitoring = new MonitoringStack(app, p + "-monitoring", props, settings, stream.stream(),
                 consumer.service(), functions.autoscaler(), functions.analytics().map(f -> (IFunction) f),
                 functions.analyticsFailures().map(q -> (IQueue) q));
+        QueryStack query = new QueryStack(app, p + "-query", props, settings, stream.stream(), storage.archive(),
+                storage.accessLogs());
         Tags.of(app).add("project", "rtpipe");
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
-        return new Stacks(stream, storage, consumer, functions, monitoring);
+        return new Stacks(stream, storage, consumer, functions, monitoring, query);
     }
 }

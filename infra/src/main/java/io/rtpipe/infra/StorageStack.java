@@ -31,6 +31,7 @@ import java.util.List;
  */
 public final class StorageStack extends Stack {
 
+    private final Bucket accessLogs;
     private final Bucket archive;
     private final Table results;
     private final Table progress;
@@ -38,7 +39,7 @@ public final class StorageStack extends Stack {
 
     public StorageStack(Construct scope, String id, StackProps props, InfraSettings settings) {
         super(scope, id, props);
-        Bucket accessLogs = Bucket.Builder.create(this, "AccessLogs")
+        this.accessLogs = Bucket.Builder.create(this, "AccessLogs")
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .encryption(BucketEncryption.S3_MANAGED) // S3 server access logging only delivers to SSE-S3 buckets
                 .enforceSsl(true)
@@ -91,6 +92,11 @@ public final class StorageStack extends Stack {
             table.sortKey(Attribute.builder().name(schema.sortKey()).type(AttributeType.STRING).build());
         }
         return table;
+    }
+
+    /** The access-log bucket the archive (and the Athena results bucket) log to. */
+    public Bucket accessLogs() {
+        return accessLogs;
     }
 
     public Bucket archive() {

@@ -37,7 +37,7 @@ class OnDemandAppTest {
     @Test
     void cdkNagReportsNothingUnsuppressedInThisModeEither() {
         for (Stack stack : List.of(stacks.stream(), stacks.storage(), stacks.consumer(), stacks.functions(),
-                stacks.monitoring())) {
+                stacks.monitoring(), stacks.query())) {
             Annotations annotations = Annotations.fromStack(stack);
             assertThat(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();
             assertThat(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))).isEmpty();

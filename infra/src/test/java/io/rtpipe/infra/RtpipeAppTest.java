@@ -52,7 +52,8 @@ class RtpipeAppTest {
     }
 
     private static List<Stack> all() {
-        return List.of(stacks.stream(), stacks.storage(), stacks.consumer(), stacks.functions(), stacks.monitoring());
+        return List.of(stacks.stream(), stacks.storage(), stacks.consumer(), stacks.functions(), stacks.monitoring(),
+                stacks.query());
     }
 
     @Test

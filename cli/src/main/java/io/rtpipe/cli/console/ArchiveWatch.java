@@ -1,6 +1,7 @@
 package io.rtpipe.cli.console;
 
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -131,17 +132,15 @@ final class ArchiveWatch {
         return objects;
     }
 
-    private static ArchivedRecord record(IntervalKind kind, IntervalReader.Line line) {
+    private static ArchivedRecord record(IntervalKind kind, IntervalLines.Line line) {
         String detail = kind == IntervalKind.DEADLETTER
-                ? line.json().path("reason").asText()
-                : line.json().path("metric").asText() + ", window " + line.json().path("window_start").asText();
-        String data = line.json().has("data")
-                ? line.json().get("data").asText()
-                : "base64:" + line.json().path("data_base64").asText();
+                ? line.reason()
+                : line.metric() + ", window " + line.windowStart();
+        String data = line.displayData();
         if (data.length() > DATA_CHARS) {
             data = data.substring(0, DATA_CHARS) + "…";
         }
         return new ArchivedRecord(kind.prefix(), line.shardId(), line.sequenceNumber(),
-                line.json().path("approximate_arrival").asText(), detail, data, line.key());
+                line.arrival().toString(), detail, data, line.key());
     }
 }

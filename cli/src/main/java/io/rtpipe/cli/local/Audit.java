@@ -3,6 +3,7 @@ package io.rtpipe.cli.local;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.cli.FailureSummary;
 import io.rtpipe.cli.ResultsTable;
@@ -52,13 +53,13 @@ final class Audit {
     private final Map<String, List<MergedResult>> results;
     /** The audit's own count knows only the built-in metric: with a custom spec it checks what it can. */
     private final boolean builtInMetric;
-    private final List<IntervalReader.Line> raw;
-    private final List<IntervalReader.Line> deadLetters;
-    private final List<IntervalReader.Line> late;
+    private final List<IntervalLines.Line> raw;
+    private final List<IntervalLines.Line> deadLetters;
+    private final List<IntervalLines.Line> late;
 
     private Audit(LocalRun.Produced produced, List<StreamReader.StoredRecord> stream,
-                  Map<String, List<MergedResult>> results, boolean builtInMetric, List<IntervalReader.Line> raw,
-                  List<IntervalReader.Line> deadLetters, List<IntervalReader.Line> late) {
+                  Map<String, List<MergedResult>> results, boolean builtInMetric, List<IntervalLines.Line> raw,
+                  List<IntervalLines.Line> deadLetters, List<IntervalLines.Line> late) {
         this.produced = produced;
         this.builtInMetric = builtInMetric;
         this.stream = stream.stream().collect(Collectors.toMap(StreamReader.StoredRecord::address,
@@ -67,7 +68,7 @@ final class Audit {
         this.results = results;
         this.raw = raw;
         this.deadLetters = deadLetters;
-        this.late = late.stream().filter(line -> METRIC.equals(line.json().path("metric").asText())).toList();
+        this.late = late.stream().filter(line -> METRIC.equals(line.metric())).toList();
     }
 
     static Audit run(AwsClients clients, ConsumerConfig config, boolean builtInMetric, LocalRun.Produced produced) {
@@ -215,14 +216,14 @@ final class Audit {
             });
         }
         return exactlyOnce(deadLetters, expected, "deadletter/",
-                line -> line.json().path("reason").asText().isBlank() ? "dead-lettered without a reason" : null);
+                line -> (line.reason() == null || line.reason().isBlank()) ? "dead-lettered without a reason" : null);
     }
 
-    private static List<String> exactlyOnce(List<IntervalReader.Line> lines, Set<StreamReader.Address> expected,
-                                            String prefix, Function<IntervalReader.Line, String> lineProblem) {
+    private static List<String> exactlyOnce(List<IntervalLines.Line> lines, Set<StreamReader.Address> expected,
+                                            String prefix, Function<IntervalLines.Line, String> lineProblem) {
         List<String> problems = new ArrayList<>();
         Set<StreamReader.Address> seen = new HashSet<>();
-        for (IntervalReader.Line line : lines) {
+        for (IntervalLines.Line line : lines) {
             StreamReader.Address address = address(line);
             if (!expected.contains(address)) {
                 problems.add("record " + address + " should not be in " + prefix + " (" + line.key() + ")");
@@ -240,13 +241,13 @@ final class Audit {
         return problems;
     }
 
-    private static Set<StreamReader.Address> addresses(List<IntervalReader.Line> lines) {
+    private static Set<StreamReader.Address> addresses(List<IntervalLines.Line> lines) {
         Set<StreamReader.Address> addresses = new HashSet<>();
         lines.forEach(line -> addresses.add(address(line)));
         return addresses;
     }
 
-    private static StreamReader.Address address(IntervalReader.Line line) {
+    private static StreamReader.Address address(IntervalLines.Line line) {
         return new StreamReader.Address(line.shardId(), line.sequenceNumber(), line.subSequenceNumber());
     }
 }

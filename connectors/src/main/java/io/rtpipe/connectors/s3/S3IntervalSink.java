@@ -50,20 +50,20 @@ public final class S3IntervalSink implements IntervalPort {
         Instant arrival = Instant.ofEpochMilli(first.arrivalMillis());
         List<String> written = new ArrayList<>(3);
         String rawKey = key(IntervalKind.RAW, shardId, plan, arrival);
-        put(rawKey, IntervalLines.raw(archive));
+        put(rawKey, IntervalLines.raw(shardId, archive));
         written.add(rawKey);
         String deadLetterKey = key(IntervalKind.DEADLETTER, shardId, plan, arrival);
         if (plan.deadLetters().isEmpty()) {
             delete(deadLetterKey);
         } else {
-            put(deadLetterKey, IntervalLines.deadLetters(plan.deadLetters()));
+            put(deadLetterKey, IntervalLines.deadLetters(shardId, plan.deadLetters()));
             written.add(deadLetterKey);
         }
         String lateKey = key(IntervalKind.LATE, shardId, plan, arrival);
         if (plan.lateRecords().isEmpty()) {
             delete(lateKey);
         } else {
-            put(lateKey, IntervalLines.lateRecords(plan.lateRecords()));
+            put(lateKey, IntervalLines.lateRecords(shardId, plan.lateRecords()));
             written.add(lateKey);
         }
         return written;

@@ -2,6 +2,7 @@ package io.rtpipe.consumer.testing;
 
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
@@ -60,7 +61,7 @@ public final class ConsumerFixture implements AutoCloseable {
     }
 
     /** What the consumer wrote to S3 for this stream under {@code kind}'s prefix. */
-    public List<IntervalReader.Line> archive(IntervalKind kind) {
+    public List<IntervalLines.Line> archive(IntervalKind kind) {
         return new IntervalReader(s3, bucket).lines(kind, stream);
     }
 

@@ -6,6 +6,7 @@ import io.rtpipe.testkit.StreamReader.Address;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
+import io.rtpipe.connectors.s3.IntervalLines;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.core.engine.WindowResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -58,10 +59,10 @@ public final class Verifier {
             List<WindowResult> partials = new ResultsQuery(dynamoDb, s3, resultsTable).partials(METRIC,
                     Instant.parse("0001-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:00Z"), Map.of());
             IntervalReader reader = new IntervalReader(s3, bucket);
-            List<IntervalReader.Line> raw = reader.lines(IntervalKind.RAW, stream);
-            List<IntervalReader.Line> deadLetters = reader.lines(IntervalKind.DEADLETTER, stream);
-            List<IntervalReader.Line> late = reader.lines(IntervalKind.LATE, stream).stream()
-                    .filter(line -> METRIC.equals(line.json().path("metric").asText())).toList();
+            List<IntervalLines.Line> raw = reader.lines(IntervalKind.RAW, stream);
+            List<IntervalLines.Line> deadLetters = reader.lines(IntervalKind.DEADLETTER, stream);
+            List<IntervalLines.Line> late = reader.lines(IntervalKind.LATE, stream).stream()
+                    .filter(line -> METRIC.equals(line.metric())).toList();
 
             Map<GroundTruth.Cell, Long> counted = new HashMap<>();
             for (WindowResult partial : partials) {
@@ -92,8 +93,8 @@ public final class Verifier {
                 return Arrays.equals(data, line.data()) ? null : "archived with different bytes";
             });
             exactlyOnce(deadLetters, truth.invalid(), "deadletter/", problems, line -> {
-                String reason = line.json().path("reason").asText();
-                if (reason.isBlank()) {
+                String reason = line.reason();
+                if (reason == null || reason.isBlank()) {
                     return "dead-lettered without a reason";
                 }
                 String wanted = deadLetterReasons.get(ByteBuffer.wrap(records.get(address(line))));
@@ -111,11 +112,11 @@ public final class Verifier {
         }
     }
 
-    private static void exactlyOnce(List<IntervalReader.Line> lines, Set<Address> expected, String prefix,
-                                    List<String> problems, Function<IntervalReader.Line, String> lineProblem) {
+    private static void exactlyOnce(List<IntervalLines.Line> lines, Set<Address> expected, String prefix,
+                                    List<String> problems, Function<IntervalLines.Line, String> lineProblem) {
         List<String> found = new ArrayList<>();
         Set<Address> seen = new HashSet<>();
-        for (IntervalReader.Line line : lines) {
+        for (IntervalLines.Line line : lines) {
             Address address = address(line);
             if (!expected.contains(address)) {
                 found.add("record " + address + " should not be in " + prefix + " (" + line.key() + ")");
@@ -136,7 +137,7 @@ public final class Verifier {
         }
     }
 
-    private static Address address(IntervalReader.Line line) {
+    private static Address address(IntervalLines.Line line) {
         return new Address(line.shardId(), line.sequenceNumber(), line.subSequenceNumber());
     }
 }
