@@ -50,7 +50,8 @@ public final class IntervalLines {
     public static byte[] lateRecords(List<LateRecord> lateRecords) {
         return gzipLines(lateRecords, l -> envelope(l.record())
                 .put("metric", l.metric())
-                .put("window_start", l.windowStart().toString()));
+                .put("window_start", l.windowStart().toString())
+                .put("last_window_start", l.lastWindowStart().toString()));
     }
 
     /** The JSON envelope of one record (exposed for readers and tests of the format). */

@@ -72,12 +72,14 @@ class IntervalLinesTest {
         InputRecord r = record("5", 0, "{".getBytes(StandardCharsets.UTF_8));
         JsonNode dead = gunzipLines(IntervalLines.deadLetters(List.of(new DeadLetter(r, "not valid JSON")))).get(0);
         JsonNode late = gunzipLines(IntervalLines.lateRecords(List.of(
-                new LateRecord(r, "events_per_minute", Instant.parse("2024-05-01T12:00:00Z"))))).get(0);
+                new LateRecord(r, "events_per_minute", Instant.parse("2024-05-01T12:00:00Z"),
+                        Instant.parse("2024-05-01T12:59:00Z"))))).get(0);
 
         assertThat(dead.get("reason").asText()).isEqualTo("not valid JSON");
         assertThat(dead.get("data").asText()).isEqualTo("{");
         assertThat(late.get("metric").asText()).isEqualTo("events_per_minute");
         assertThat(late.get("window_start").asText()).isEqualTo("2024-05-01T12:00:00Z");
+        assertThat(late.get("last_window_start").asText()).isEqualTo("2024-05-01T12:59:00Z");
         assertThat(late.get("sequence_number").asText()).isEqualTo("5");
     }
 
