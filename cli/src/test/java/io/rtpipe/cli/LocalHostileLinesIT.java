@@ -91,6 +91,8 @@ class LocalHostileLinesIT {
                 + " the first: line %,d: 1,000,001 bytes, longer than the 1,000,000 bytes a Kinesis record holds, so it"
                 + " was not sent (data holds its first 1,000,001 bytes)", padLine, padLine));
         assertThat(exportedCounts(export)).isEqualTo(expected);
+        assertThat(stdout).as("the run's peak heap, from the JVM's heap pools")
+                .containsPattern("\nPeak heap: [1-9][0-9,]* MB\\R");
     }
 
     /**
