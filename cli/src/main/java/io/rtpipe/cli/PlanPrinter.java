@@ -82,7 +82,8 @@ final class PlanPrinter {
             return "hopping " + duration(hopping.size()) + ", every " + duration(hopping.slide());
         }
         if (window instanceof SessionWindows session) {
-            return "session, closed after a gap of " + duration(session.gap()) + " per key";
+            return "session, closed after a gap of " + duration(session.gap()) + " per key, cut at every "
+                    + duration(session.maxLength()) + " since the epoch (max_length)";
         }
         return window.toString();
     }

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code rtpipe local --input F} with default flags (the built-in count per type per minute) over lines users feed
  * it by mistake: bytes that are not UTF-8 reach the consumer and are dead-lettered (the run once crashed on them),
- * integer event ids de-duplicate like string ones, and a line too long for a Kinesis record is a failure the run
- * reports, never a silent drop. Expected counts are this test's own count of the file.
+ * integer event ids de-duplicate like string ones, and a line too long for a Kinesis record is a dead letter with its
+ * line number (it once failed the run), never a silent drop. Expected counts are this test's own count of the file.
  */
 class LocalHostileLinesIT {
 
@@ -40,32 +40,59 @@ class LocalHostileLinesIT {
         int exit = Main.commandLine().execute("local", "--input", input.toString(), "--export", export.toString());
 
         assertThat(exit).as("rtpipe local exit code (0 only if its own audit passed)").isZero();
+        assertThat(exportedCounts(export)).isEqualTo(expected);
+    }
+
+    /** The exported count per "type@window start". */
+    private static Map<String, Long> exportedCounts(Path export) throws IOException {
         Map<String, Long> exported = new HashMap<>();
         for (String line : Files.readAllLines(export, StandardCharsets.UTF_8)) {
             JsonNode result = JSON.readTree(line);
             exported.put(result.get("key").get("type").asText() + "@" + result.get("window_start").asText(),
                     result.get("values").get("count").asLong());
         }
-        assertThat(exported).isEqualTo(expected);
+        return exported;
     }
 
     @Test
-    void aLineTooLongForKinesisFailsTheRunWithASentence(@TempDir Path dir) throws IOException {
+    void aLineTooLongForKinesisIsADeadLetterWithItsLineNumber(@TempDir Path dir) throws IOException {
         Path input = dir.resolve("events.jsonl");
-        writeInput(input, new Random(8), true);
+        Path export = dir.resolve("results.jsonl");
+        Map<String, Long> expected = writeInput(input, new Random(8), true);
+        byte[] bytes = Files.readAllBytes(input);
+        int padAt = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("{\"pad\"");
+        long padLine = 1;
+        long notUtf8Lines = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            padLine += i < padAt && bytes[i] == '\n' ? 1 : 0;
+            notUtf8Lines += bytes[i] == (byte) 0xE9 ? 1 : 0;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream original = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
         int exit;
-        try (PrintStream captured = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            System.setOut(captured);
-            exit = Main.commandLine().execute("local", "--input", input.toString());
+        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(capturedOut);
+            System.setErr(capturedErr);
+            exit = Main.commandLine().execute("local", "--input", input.toString(), "--export", export.toString());
         } finally {
-            System.setOut(original);
+            System.setOut(originalOut);
+            System.setErr(originalErr);
         }
 
-        assertThat(exit).isNotZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Every line sent: NO - 1 line longer than "
-                + "1,000,000 bytes was not sent: Kinesis takes at most 1 MiB per record.");
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(stdout).isZero();
+        assertThat(stdout).contains(String.format("Dead letters: yes - %d invalid records, each in deadletter/ once"
+                + " with a reason (1 of them a line too long to send, under unsent/)", notUtf8Lines + 1));
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 line not sent, dead-lettered in "
+                + "s3://rtpipe-local-data/deadletter/rtpipe-local-events/").contains(String.format("/unsent/%d.jsonl.gz;"
+                + " the first: line %,d: 1,000,001 bytes, longer than the 1,000,000 bytes a Kinesis record holds, so it"
+                + " was not sent (data holds its first 1,000,001 bytes)", padLine, padLine));
+        assertThat(exportedCounts(export)).isEqualTo(expected);
+        assertThat(stdout).as("the run's peak heap, from the JVM's heap pools")
+                .containsPattern("\nPeak heap: [1-9][0-9,]* MB\\R");
     }
 
     /**

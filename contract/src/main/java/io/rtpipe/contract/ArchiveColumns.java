@@ -70,14 +70,17 @@ public final class ArchiveColumns {
     public static final Column REASON = new Column("reason", Type.STRING, "why the record was dead-lettered");
     public static final Column METRIC = new Column("metric", Type.STRING, "the metric the record was late for");
     public static final Column WINDOW_START = new Column("window_start", Type.STRING,
-            "start of the already fired window the record belonged to, ISO-8601 UTC");
+            "start of the first already fired window the record belonged to, ISO-8601 UTC");
+    public static final Column LAST_WINDOW_START = new Column("last_window_start", Type.STRING,
+            "start of the last already fired window the record belonged to (a record late for several hopping"
+                    + " windows is kept once), ISO-8601 UTC");
 
     /** The record columns every line has (one of {@link #EVENT} and {@link #DATA}). */
     public static final List<Column> RECORD = List.of(SHARD, SEQUENCE, SUB_SEQUENCE, PARTITION_KEY, ARRIVAL,
             ENCODING, EVENT, DATA);
     public static final List<Column> RAW = RECORD;
     public static final List<Column> DEADLETTER = with(RECORD, REASON);
-    public static final List<Column> LATE = with(RECORD, METRIC, WINDOW_START);
+    public static final List<Column> LATE = with(RECORD, METRIC, WINDOW_START, LAST_WINDOW_START);
 
     /** The object key's Hive-style partitions: UTC date and hour of the interval's first record's arrival. */
     public static final String DT = "dt";

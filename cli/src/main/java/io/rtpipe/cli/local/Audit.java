@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalLines;
+import io.rtpipe.connectors.s3.IntervalObjectKeys;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.cli.FailureSummary;
 import io.rtpipe.cli.ResultsTable;
@@ -130,10 +131,6 @@ final class Audit {
             out.println("Every event sent: NO - " + FailureSummary.sentence(produced.metrics) + " First failure: "
                     + produced.firstFailure());
         }
-        if (produced.lines != null && produced.lines.skipped() > 0) {
-            nothingFailed = false;
-            out.println("Every line sent: NO - " + FailureSummary.skippedLines(produced.lines));
-        }
         report(out, "Stream", producerProblems, String.format("holds %,d records: every acknowledged one, plus %,d"
                 + " copies from retried puts", stream.size(), Math.max(0, duplicates)));
         if (builtInMetric) {
@@ -147,7 +144,9 @@ final class Audit {
         report(out, "Archived exactly once", archiveProblems, String.format(
                 "all %,d records of the stream are in raw/, none twice, none unknown", raw.size()));
         report(out, "Dead letters", deadLetterProblems, String.format(
-                "%,d invalid records, each in deadletter/ once with a reason", deadLetters.size()));
+                "%,d invalid records, each in deadletter/ once with a reason", deadLetters.size())
+                + (produced.unsent.isEmpty() ? "" : String.format(" (%,d of them %s too long to send, under %s/)",
+                produced.unsent.size(), produced.unsent.size() == 1 ? "a line" : "lines", IntervalObjectKeys.UNSENT)));
         return nothingFailed && producerProblems.isEmpty() && countProblems.isEmpty() && archiveProblems.isEmpty()
                 && deadLetterProblems.isEmpty();
     }
@@ -201,11 +200,15 @@ final class Audit {
     }
 
     /**
-     * Every invalid record of the stream in deadletter/ exactly once, with a reason. With a custom spec, validity
-     * depends on its fields: then each dead letter must be a record of the stream, once, with a reason.
+     * Every invalid record of the stream in deadletter/ exactly once, with a reason, and so every input line too long
+     * to send, with its first bytes. With a custom spec, validity depends on its fields: then each dead letter of the
+     * stream must be a record of the stream, once, with a reason.
      */
     private List<String> deadLetterProblems() {
-        Set<StreamReader.Address> expected = new HashSet<>();
+        Map<StreamReader.Address, byte[]> unsent = new HashMap<>();
+        produced.unsent.forEach(d -> unsent.put(new StreamReader.Address(IntervalObjectKeys.UNSENT,
+                d.record().position().sequenceNumber(), 0), d.record().data()));
+        Set<StreamReader.Address> expected = new HashSet<>(unsent.keySet());
         if (builtInMetric) {
             expected.addAll(truth.invalid());
         } else {
@@ -215,8 +218,13 @@ final class Audit {
                 }
             });
         }
-        return exactlyOnce(deadLetters, expected, "deadletter/",
-                line -> (line.reason() == null || line.reason().isBlank()) ? "dead-lettered without a reason" : null);
+        return exactlyOnce(deadLetters, expected, "deadletter/", line -> {
+            if (line.reason() == null || line.reason().isBlank()) {
+                return "dead-lettered without a reason";
+            }
+            byte[] head = unsent.get(address(line));
+            return head == null || Arrays.equals(head, line.data()) ? null : "dead-lettered with different bytes";
+        });
     }
 
     private static List<String> exactlyOnce(List<IntervalLines.Line> lines, Set<StreamReader.Address> expected,

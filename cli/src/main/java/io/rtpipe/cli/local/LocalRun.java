@@ -6,12 +6,17 @@ import io.rtpipe.cli.console.Console;
 import io.rtpipe.cli.console.ConsoleConfig;
 import io.rtpipe.cli.ProducerStack;
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.s3.S3IntervalSink;
+import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
 import io.rtpipe.testkit.StreamReader;
+import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.record.InputRecord;
+import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.producer.ProducerMetrics;
 import io.rtpipe.producer.PutResult;
 import io.rtpipe.producer.RecordProducer;
@@ -20,21 +25,25 @@ import io.rtpipe.producer.kinesis.ProducerConfig;
 import io.rtpipe.producer.partition.PartitionKeySelector;
 import io.rtpipe.producer.source.GeneratorConfig;
 import io.rtpipe.producer.source.GeneratorSource;
-import io.rtpipe.producer.source.LineSource;
 import io.rtpipe.producer.source.StdinSource;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -81,6 +90,8 @@ public final class LocalRun {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Kinesis takes at most 1 MiB of data and partition key per record: longer lines cannot be sent. */
+    static final int MAX_LINE_BYTES = 1_000_000;
 
     private final Options options;
     private final PrintStream out;
@@ -153,6 +164,7 @@ public final class LocalRun {
             }
             boolean passed = audit.printVerdict(out);
             out.printf("Wall time: %.1f s%n", seconds(started));
+            out.printf("Peak heap: %,d MB%n", peakHeapBytes() / (1024 * 1024));
             if (options.keepRunning() || options.ui()) {
                 keepRunning(aws);
             }
@@ -197,10 +209,19 @@ public final class LocalRun {
                 // The lines' bytes as they are, as `rtpipe produce --source stdin` sends them: a line that is not
                 // UTF-8 reaches the consumer, which dead-letters it. send blocks while the producer's buffer is full:
                 // a large file waits, it never overflows.
+                // A line too long for a Kinesis record is no record of any shard: it becomes a dead letter of its
+                // own under deadletter/<stream>/.../unsent/, numbered by its line, and the audit expects it there.
                 try (InputStream in = Files.newInputStream(options.input());
-                     StdinSource lines = new StdinSource(in)) {
-                    produced.lines = lines;
+                     StdinSource lines = new StdinSource(in, MAX_LINE_BYTES, produced::unsent)) {
                     lines.run(event -> send(producer, event, produced));
+                }
+                try (S3Client s3 = clients.s3()) {
+                    for (String key : new S3IntervalSink(s3, BUCKET, STREAM, RetryPolicy.defaults())
+                            .writeUnsent(produced.unsent)) {
+                        err.printf("rtpipe local: %,d %s not sent, dead-lettered in s3://%s/%s; the first: %s%n",
+                                produced.unsent.size(), produced.unsent.size() == 1 ? "line" : "lines", BUCKET, key,
+                                produced.unsent.get(0).reason());
+                    }
                 }
             }
             producer.flush();
@@ -244,6 +265,15 @@ public final class LocalRun {
         forever.await();
     }
 
+    /**
+     * The sum of this JVM's heap pools' peak usage since it started (producer, consumer and audit; the emulators are
+     * child processes of their own): an upper bound of the heap's peak, since the pools need not peak at once.
+     */
+    static long peakHeapBytes() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    }
+
     private static double seconds(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1e9;
     }
@@ -257,8 +287,15 @@ public final class LocalRun {
         private volatile String firstFailure;
         /** The producer's counters once every send settled (null until then). */
         volatile ProducerMetrics metrics;
-        /** The input file's lines (null when generating): its skipped lines were never sent. */
-        volatile LineSource lines;
+        /** The input's lines too long to send, as dead letters in input order (written once producing ended). */
+        final List<DeadLetter> unsent = new ArrayList<>();
+
+        void unsent(StdinSource.SkippedLine line) {
+            unsent.add(new DeadLetter(new InputRecord(RecordPosition.of(Long.toString(line.lineNumber())), null,
+                    System.currentTimeMillis(), line.head()), String.format("line %,d: %,d bytes, longer than the"
+                    + " %,d bytes a Kinesis record holds, so it was not sent (data holds its first %,d bytes)",
+                    line.lineNumber(), line.bytes(), MAX_LINE_BYTES, line.head().length)));
+        }
 
         void acknowledged(PutResult result) {
             acknowledged.add(new StreamReader.Address(result.shardId(), result.sequenceNumber(),

@@ -46,7 +46,7 @@ public final class IntervalLines {
     /** One record read back from an interval object, whichever layout wrote it. */
     public record Line(String shardId, String key, String sequenceNumber, long subSequenceNumber,
                        String partitionKey, Instant arrival, byte[] data, String reason, String metric,
-                       String windowStart) {
+                       String windowStart, String lastWindowStart) {
 
         /** The payload as text when it is UTF-8, else {@code base64:} and its base64 (for display). */
         public String displayData() {
@@ -77,6 +77,7 @@ public final class IntervalLines {
             writeRecord(g, shardId, l.record());
             g.writeStringField(ArchiveColumns.METRIC.name(), l.metric());
             g.writeStringField(ArchiveColumns.WINDOW_START.name(), l.windowStart().toString());
+            g.writeStringField(ArchiveColumns.LAST_WINDOW_START.name(), l.lastWindowStart().toString());
         });
     }
 
@@ -150,7 +151,7 @@ public final class IntervalLines {
                 json.path(ArchiveColumns.PARTITION_KEY.name()).asText(),
                 Instant.parse(json.path(ArchiveColumns.ARRIVAL.name()).asText()), data,
                 text(json, ArchiveColumns.REASON.name()), text(json, ArchiveColumns.METRIC.name()),
-                text(json, ArchiveColumns.WINDOW_START.name()));
+                text(json, ArchiveColumns.WINDOW_START.name()), text(json, ArchiveColumns.LAST_WINDOW_START.name()));
     }
 
     /** The layout before the columns: payload as a string, shard only in the key. */
@@ -162,7 +163,8 @@ public final class IntervalLines {
         return new Line(keyShard, key, json.path("sequence_number").asText(),
                 json.path("sub_sequence_number").asLong(), json.path("partition_key").asText(),
                 Instant.parse(json.path("approximate_arrival").asText()), data,
-                text(json, "reason"), text(json, "metric"), text(json, "window_start"));
+                text(json, "reason"), text(json, "metric"), text(json, "window_start"),
+                text(json, "window_start"));
     }
 
     /** The exact text of the line's {@code event} value, as the writer copied it in. */

@@ -17,6 +17,12 @@ import java.util.Objects;
  */
 public final class IntervalObjectKeys {
 
+    /**
+     * The shard segment of dead letters no shard holds: input lines too long to be sent as a Kinesis record (no
+     * Kinesis shard id can be this name).
+     */
+    public static final String UNSENT = "unsent";
+
     private static final DateTimeFormatter PARTITION =
             DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hr='HH").withZone(ZoneOffset.UTC);
 

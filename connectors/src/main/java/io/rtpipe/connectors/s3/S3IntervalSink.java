@@ -3,6 +3,7 @@ package io.rtpipe.connectors.s3;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
+import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.task.IntervalPort;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -67,6 +68,25 @@ public final class S3IntervalSink implements IntervalPort {
             written.add(lateKey);
         }
         return written;
+    }
+
+    /**
+     * Writes the dead letters of input lines the producer could not send (longer than a Kinesis record), which no
+     * shard holds: one object under the {@link IntervalObjectKeys#UNSENT} shard segment, keyed by its first line, in
+     * the dead-letter format; each record's sequence number is its line number in the input.
+     *
+     * @return the key written, or empty if there was nothing to write
+     * @throws SinkWriteException when the put still fails after retries
+     */
+    public List<String> writeUnsent(List<DeadLetter> lines) {
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        InputRecord first = lines.get(0).record();
+        String key = IntervalObjectKeys.key(IntervalKind.DEADLETTER, stream, IntervalObjectKeys.UNSENT,
+                first.position(), Instant.ofEpochMilli(first.arrivalMillis()));
+        put(key, IntervalLines.deadLetters(IntervalObjectKeys.UNSENT, lines));
+        return List.of(key);
     }
 
     private String key(IntervalKind kind, String shardId, CheckpointPlan plan, Instant arrival) {

@@ -97,7 +97,8 @@ class IntervalLinesTest {
         List<IntervalLines.Line> dead = IntervalLines.read(KEY,
                 IntervalLines.deadLetters("shardId-7", List.of(new DeadLetter(r, "not valid JSON"))));
         List<IntervalLines.Line> late = IntervalLines.read(KEY, IntervalLines.lateRecords("shardId-7", List.of(
-                new LateRecord(r, "events_per_minute", Instant.parse("2024-05-01T12:00:00Z")))));
+                new LateRecord(r, "events_per_minute", Instant.parse("2024-05-01T12:00:00Z"),
+                        Instant.parse("2024-05-01T12:59:00Z")))));
 
         assertThat(dead).singleElement().satisfies(line -> {
             assertThat(line.reason()).isEqualTo("not valid JSON");
@@ -110,6 +111,7 @@ class IntervalLinesTest {
         assertThat(late).singleElement().satisfies(line -> {
             assertThat(line.metric()).isEqualTo("events_per_minute");
             assertThat(line.windowStart()).isEqualTo("2024-05-01T12:00:00Z");
+            assertThat(line.lastWindowStart()).isEqualTo("2024-05-01T12:59:00Z");
             assertThat(line.sequenceNumber()).isEqualTo("5");
             assertThat(line.reason()).isNull();
         });
@@ -139,6 +141,7 @@ class IntervalLinesTest {
         assertThat(late).singleElement().satisfies(line -> {
             assertThat(line.metric()).isEqualTo("events_per_minute");
             assertThat(line.windowStart()).isEqualTo("2025-12-03T11:59:00Z");
+            assertThat(line.lastWindowStart()).isEqualTo("2025-12-03T11:59:00Z");
         });
     }
 

@@ -40,12 +40,15 @@ final class FixedWindowState extends MetricState {
         long watermark = watermark();
         long writtenUpTo = writtenUpTo();
         long eventTime = reader.eventTime;
+        // n counts back from the latest window: the late ones (earliest ends) are the last n, reported as one range.
+        long latestLate = NO_TIME;
+        long earliestLate = NO_TIME;
         for (int n = 0; n < windows.windowsPerEvent(); n++) {
             long start = windows.windowStart(eventTime, n);
             long end = start + windowSize;
             if (end <= watermark || start <= drainedThrough) {
-                lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(start)));
-                late++;
+                latestLate = latestLate == NO_TIME ? start : latestLate;
+                earliestLate = start;
             } else if (end <= writtenUpTo) {
                 replaySkipped++; // counted before the restart, in a window already written in full
             } else {
@@ -56,6 +59,11 @@ final class FixedWindowState extends MetricState {
                     reader.addTo(pane.states(reader.key), fields, record.position());
                 }
             }
+        }
+        if (latestLate != NO_TIME) {
+            lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(earliestLate),
+                    Instant.ofEpochMilli(latestLate)));
+            late++;
         }
     }
 

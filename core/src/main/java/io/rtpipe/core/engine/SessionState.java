@@ -18,9 +18,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A metric with session windows on one shard. An event at t spans [t, t + gap); it joins every open session of its
- * key whose span overlaps its own, merging them into one [earliest t, latest t + gap). A session fires when the
- * watermark reaches its end.
+ * A metric with session windows on one shard. An event at t spans [t, t + gap), cut at the next multiple of the
+ * maximum length ({@link SessionWindows#spanEnd}); it joins every open session of its key whose span overlaps its
+ * own, merging them into one [earliest t, latest span end). A session fires when the watermark reaches its end.
  * <p>
  * Lateness depends on the event alone: an event is late iff its own span ends at or below the watermark (even if
  * an open session could still absorb it). That keeps every decision a function of the watermark, which a restored
@@ -40,6 +40,7 @@ final class SessionState extends MetricState {
     private static final Comparator<Session> BY_END = Comparator.comparingLong((Session s) -> s.end)
             .thenComparingLong(s -> s.start).thenComparingLong(s -> s.sequence);
 
+    private final SessionWindows windows;
     private final long gap;
     /** Open sessions per key (usually one; more when disorder leaves gaps between them). */
     private final Map<Object, List<Session>> byKey = new HashMap<>();
@@ -51,13 +52,15 @@ final class SessionState extends MetricState {
 
     SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
         super(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
-        gap = ((SessionWindows) reader.spec().windows()).gapMillis();
+        windows = (SessionWindows) reader.spec().windows();
+        gap = windows.gapMillis();
     }
 
     @Override
     void add(long recordIndex, InputRecord record, EventFields fields, List<LateRecord> lateOut) {
         long t = reader.eventTime;
-        long spanEnd = t + gap;
+        // Cut at multiples of the maximum length: no span, hence no session, crosses one (spans never overlap there).
+        long spanEnd = windows.spanEnd(t);
         if (spanEnd <= watermark() || t <= drainedThrough) { // a drain wrote every session up to its time
             lateOut.add(new LateRecord(record, name, Instant.ofEpochMilli(t)));
             late++;

@@ -379,8 +379,17 @@ public final class SpecLoader {
                     return HoppingWindows.of(size, slide);
                 }
                 case "session" -> {
-                    checkKeys(w, wPath, ordered("type", "gap"));
-                    return SessionWindows.withGap(requiredDuration(w, wPath, "gap"));
+                    checkKeys(w, wPath, ordered("type", "gap", "max_length"));
+                    SessionWindows session = SessionWindows.withGap(requiredDuration(w, wPath, "gap"));
+                    if (w.get("max_length") == null) {
+                        return session;
+                    }
+                    Duration maxLength = duration(w.get("max_length"), child(wPath, "max_length"), false);
+                    if (maxLength.compareTo(session.gap()) < 0) {
+                        throw error(w.get("max_length"), child(wPath, "max_length"),
+                                "a duration at least the gap " + format(session.gap()));
+                    }
+                    return session.withMaxLength(maxLength);
                 }
                 default -> throw error(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
             }

@@ -4,6 +4,7 @@ import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.checkpoint.ShardProgress;
+import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
@@ -77,6 +78,37 @@ class ShardEngineTest {
         CheckpointPlan plan = engine.planCheckpoint().orElseThrow();
         assertThat(plan.lateRecords()).containsExactly(new LateRecord(late, EVENTS_PER_MINUTE, Instant.EPOCH));
         assertThat(engine.stats().lateRecords()).isEqualTo(1);
+    }
+
+    /**
+     * Hopping windows of 1000 s sliding by 1 s: a late record of 100 KB is kept once per metric with the range of
+     * windows it missed (it was once kept 1,000 times, each copy archived with its bytes).
+     */
+    @Test
+    void aRecordLateForManyHoppingWindowsIsKeptOnceWithTheRangeItMissed() {
+        MetricSpec spec = MetricSpec.builder("hops").groupBy("type").allowedLateness(Duration.ZERO)
+                .windows(HoppingWindows.of(Duration.ofSeconds(1000), Duration.ofSeconds(1))).build();
+        ShardEngine engine = new ShardEngine(EngineConfig.builder().metric(spec).build(), "shard-1",
+                ShardProgress.initial());
+        Records arriving = new Records(10_000_000);
+        String pad = "x".repeat(100_000);
+        InputRecord advance = arriving.event(2_000_000, "c"); // watermark 2000 s
+        InputRecord allLate = arriving.raw("{\"ts\":500000,\"type\":\"a\",\"pad\":\"" + pad + "\"}");
+        InputRecord halfLate = arriving.raw("{\"ts\":1500000,\"type\":\"b\",\"pad\":\"" + pad + "\"}");
+        feed(engine, advance, allLate, halfLate);
+
+        engine.endOfInput();
+        List<WindowResult> fired = engine.takeFiredResults();
+        CheckpointPlan plan = engine.planCheckpoint().orElseThrow();
+        // 500 s lies in the windows starting -499 s .. 500 s, all ended by 2000 s; 1500 s in 501 s .. 1500 s, of
+        // which those starting up to 1000 s ended by 2000 s.
+        assertThat(plan.lateRecords()).containsExactly(
+                new LateRecord(allLate, "hops", Instant.ofEpochSecond(-499), Instant.ofEpochSecond(500)),
+                new LateRecord(halfLate, "hops", Instant.ofEpochSecond(501), Instant.ofEpochSecond(1000)));
+        assertThat(engine.stats().lateRecords()).isEqualTo(2);
+        assertThat(fired.stream().filter(r -> r.key().get("type").equals("b")).map(r -> r.windowStart().getEpochSecond()))
+                .as("the half-late record still counts in the windows open for it")
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1001, 1500).boxed().toList());
     }
 
     @Test

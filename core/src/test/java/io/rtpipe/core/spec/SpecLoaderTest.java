@@ -172,7 +172,7 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.slide: found "2m", expected a slide that divides the size 300s evenly`
             `name: m
                 window: {type: session, gap: 30s, size: 1m}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found an unknown key, expected one of type, gap`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found an unknown key, expected one of type, gap, max_length`
             `name: m
                 windw: {type: tumbling, size: 1m}
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, filter, group_by, timestamp, window, allowed_lateness, dedup, max_keys_per_window, aggregates`

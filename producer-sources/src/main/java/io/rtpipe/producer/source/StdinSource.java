@@ -6,15 +6,26 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Sends each line of a stream (standard input in {@code rtpipe produce --source stdin}) as one event, without its
  * line break; blank lines are skipped. End of input ends the run, which then waits until every sent line was
  * acknowledged or failed. A stream cannot be re-read, so failed lines are counted ({@link #failed()}) and reported by
  * the producer's failure listener; none is dropped silently. Lines longer than {@code maxLineBytes} (default
- * 1,000,000: they could not be one Kinesis record) are skipped and counted too.
+ * 1,000,000: they could not be one Kinesis record) are skipped and counted too, and each is handed to the
+ * {@link SkippedLine} listener with its line number, so a caller can keep it (rtpipe local dead-letters it).
  */
 public final class StdinSource implements LineSource {
+
+    /**
+     * A line that was not sent for being longer than {@code maxLineBytes}.
+     *
+     * @param lineNumber its number in the input, from 1, counting every line (blank ones too) as an editor does
+     * @param bytes      its full length without the line break
+     * @param head       its first {@code maxLineBytes + 1} bytes: memory stays bounded however long a line is
+     */
+    public record SkippedLine(long lineNumber, long bytes, byte[] head) {}
 
     private final InputStream in;
     private final int maxLineBytes;
@@ -22,6 +33,7 @@ public final class StdinSource implements LineSource {
     private final LongAdder failed = new LongAdder();
     private final LongAdder skipped = new LongAdder();
     private final AtomicLong outstanding = new AtomicLong();
+    private final Consumer<SkippedLine> skippedLines;
     private final Object settled = new Object();
     private volatile boolean closed;
 
@@ -30,30 +42,36 @@ public final class StdinSource implements LineSource {
     }
 
     public StdinSource(InputStream in, int maxLineBytes) {
+        this(in, maxLineBytes, skipped -> { });
+    }
+
+    /** @param skippedLines called on the reading thread for each line too long to send */
+    public StdinSource(InputStream in, int maxLineBytes, Consumer<SkippedLine> skippedLines) {
         this.in = new BufferedInputStream(in, 64 * 1024);
         this.maxLineBytes = maxLineBytes;
+        this.skippedLines = skippedLines;
     }
 
     @Override
     public long run(AcknowledgingSink sink) throws IOException, InterruptedException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        boolean tooLong = false;
+        long length = 0;
+        long lineNumber = 1;
         int b;
         while (!closed && (b = in.read()) != -1) {
             if (b != '\n') {
                 if (line.size() < maxLineBytes + 1) {
                     line.write(b);
-                } else {
-                    tooLong = true;
                 }
+                length++;
                 continue;
             }
-            send(sink, line, tooLong);
+            send(sink, line, length, lineNumber++);
             line.reset();
-            tooLong = false;
+            length = 0;
         }
         if (!closed) {
-            send(sink, line, tooLong); // a last line without a line break
+            send(sink, line, length, lineNumber); // a last line without a line break
         }
         synchronized (settled) {
             while (outstanding.get() > 0) {
@@ -63,11 +81,14 @@ public final class StdinSource implements LineSource {
         return acknowledged.sum();
     }
 
-    private void send(AcknowledgingSink sink, ByteArrayOutputStream line, boolean tooLong) throws InterruptedException {
+    private void send(AcknowledgingSink sink, ByteArrayOutputStream line, long fullLength, long lineNumber)
+            throws InterruptedException {
         byte[] bytes = line.toByteArray();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-        if (tooLong || length > maxLineBytes) {
+        boolean crlf = bytes.length > 0 && bytes.length == fullLength && bytes[bytes.length - 1] == '\r';
+        int length = crlf ? bytes.length - 1 : bytes.length;
+        if (fullLength > bytes.length || length > maxLineBytes) {
             skipped.increment();
+            skippedLines.accept(new SkippedLine(lineNumber, fullLength, bytes));
             return;
         }
         if (isBlank(bytes, length)) {

@@ -23,7 +23,9 @@ class StdinSourceTest {
         String input = "{\"a\":1}\r\n\n   \n{\"a\":2}\n{\"long\":\"" + "x".repeat(50) + "\"}\n{\"fail\":3}\n{\"a\":4}";
         List<String> sent = new ArrayList<>();
         ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-        try (StdinSource source = new StdinSource(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), 30)) {
+        List<StdinSource.SkippedLine> skippedLines = new ArrayList<>();
+        try (StdinSource source = new StdinSource(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), 30,
+                skippedLines::add)) {
             long acknowledged = source.run(event -> {
                 String text = new String(event, StandardCharsets.UTF_8);
                 sent.add(text);
@@ -43,6 +45,12 @@ class StdinSourceTest {
             assertThat(acknowledged).isEqualTo(3);
             assertThat(source.failed()).isEqualTo(1);
             assertThat(source.skipped()).isEqualTo(1);
+            // Line 5 as an editor numbers it (the blank lines 2 and 3 count), 61 bytes, of which 31 are kept.
+            assertThat(skippedLines).singleElement().satisfies(line -> {
+                assertThat(line.lineNumber()).isEqualTo(5);
+                assertThat(line.bytes()).isEqualTo(61);
+                assertThat(new String(line.head(), StandardCharsets.UTF_8)).isEqualTo("{\"long\":\"" + "x".repeat(22));
+            });
         } finally {
             later.shutdownNow();
         }
