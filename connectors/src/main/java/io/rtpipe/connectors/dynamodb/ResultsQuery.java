@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,10 +89,11 @@ public final class ResultsQuery {
     }
 
     /**
-     * Which windows of {@code metric} are final, given every shard of the stream ({@link Finality}); reads the
-     * shards' fired-through marks, strongly consistent.
+     * Per shard, its stored fired-through mark for {@code metric} (strongly consistent), for a {@link Finality}
+     * over the stream's shards. Read them before the results they are to judge: a mark is stored after the
+     * partials it covers.
      */
-    public Finality finality(String metric, Collection<String> shards) {
+    public Map<String, Long> firedThrough(String metric) {
         var request = QueryRequest.builder()
                 .tableName(table)
                 .consistentRead(true)
@@ -105,7 +105,7 @@ public final class ResultsQuery {
         Map<String, Long> marks = new HashMap<>();
         dynamoDb.queryPaginator(request).items().forEach(item -> marks.put(item.get(ResultsTable.SHARD_ID).s(),
                 Long.parseLong(item.get(ResultsTable.FIRED_THROUGH).n())));
-        return new Finality(shards, marks);
+        return marks;
     }
 
     /** The object at an item's {@code s3://bucket/key} spill location. */

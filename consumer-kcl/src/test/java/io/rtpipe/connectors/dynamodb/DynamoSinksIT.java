@@ -107,17 +107,18 @@ class DynamoSinksIT {
         sink.markFiredThrough("shard-1", Map.of("events_per_minute", minute1End - 1));
         var query = new ResultsQuery(dynamoDb, s3, table);
 
-        Finality twoShards = query.finality("events_per_minute", List.of("shard-0", "shard-1"));
+        Finality twoShards = new Finality(List.of("shard-0", "shard-1"), query.firedThrough("events_per_minute"));
         assertThat(twoShards.marks()).isEqualTo(Map.of("shard-0", minute1End, "shard-1", minute1End - 1));
         assertThat(twoShards.isFinal(T0.plusSeconds(60))).isTrue();
         assertThat(twoShards.isFinal(T0.plusSeconds(120))).as("shard-1 has not fired minute 1").isFalse();
-        assertThat(query.finality("events_per_minute", List.of("shard-0", "shard-1", "shard-2"))
+        assertThat(new Finality(List.of("shard-0", "shard-1", "shard-2"), query.firedThrough("events_per_minute"))
                 .isFinal(T0.plusSeconds(60))).as("shard-2 has no mark").isFalse();
 
         sink.markFiredThrough("shard-1", Map.of("events_per_minute", Long.MAX_VALUE)); // its input ended
-        assertThat(query.finality("events_per_minute", List.of("shard-0", "shard-1")).isFinal(T0.plusSeconds(120)))
+        assertThat(new Finality(List.of("shard-0", "shard-1"), query.firedThrough("events_per_minute"))
+                .isFinal(T0.plusSeconds(120)))
                 .isTrue();
-        assertThat(query.finality("other_metric", List.of("shard-0")).marks()).isEqualTo(Map.of("shard-0", 7L));
+        assertThat(query.firedThrough("other_metric")).isEqualTo(Map.of("shard-0", 7L));
         // The marks are items of the same partition: no window range, however wide, returns them.
         Instant earliest = Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME);
         Instant latest = Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME);
