@@ -95,6 +95,7 @@ class QueryFinalityIT {
             assertThat(counts(partial)).isEqualTo(busyCounts);
             assertThat(rows(base)).as("without --partial the partial minute is hidden").isEmpty();
             String table = run(tableArgs(base));
+            System.out.print(table + run(tableArgs(base, "--partial")));
             assertThat(table).contains(busyCounts.size() + " partial window result(s) hidden")
                     .startsWith("events_per_minute: 0 window result(s)");
 
@@ -103,7 +104,9 @@ class QueryFinalityIT {
         List<JsonNode> drained = rows(base);
         assertThat(drained).allSatisfy(row -> assertThat(row.get("final").asBoolean()).isTrue());
         assertThat(counts(drained)).isEqualTo(allCounts);
-        assertThat(run(tableArgs(base, "--partial"))).contains("  final  ").doesNotContain("partial  ");
+        String finalTable = run(tableArgs(base, "--partial"));
+        System.out.print(finalTable);
+        assertThat(finalTable).contains("  final  ").doesNotContain("partial  ");
     }
 
     private static String event(int id, String type, Instant ts) {
