@@ -86,6 +86,7 @@ class FiredThroughMarksTest {
         List<String> shards = List.of("a", "b");
         Map<EngineTestDriver.ResultKey, WindowResult> frozen = new HashMap<>();
         Map<String, Set<Long>> frozenEmpty = new HashMap<>();
+        Map<String, Long> highestMark = new HashMap<>();
         long[] time = {0, 0};
         for (int i = 0; i < 400; i++) {
             int s = random.nextInt(2);
@@ -101,6 +102,10 @@ class FiredThroughMarksTest {
                 }
             }
             freeze(driver, shard, frozen, frozenEmpty);
+            Long mark = driver.firedThroughMarks(shard).get(METRIC);
+            if (mark != null) {
+                highestMark.merge(shard, mark, Math::max);
+            }
         }
         driver.finishAll();
         Map<EngineTestDriver.ResultKey, WindowResult> end = driver.storedResults();
@@ -108,6 +113,13 @@ class FiredThroughMarksTest {
         frozenEmpty.forEach((shard, starts) -> end.keySet().stream().filter(k -> k.shardId().equals(shard))
                 .forEach(k -> assertThat(starts).as("seed %d: shard %s wrote window %s after its mark covered it",
                         seed, shard, k.windowStart()).doesNotContain(k.windowStart().toEpochMilli())));
+        // Nor a new key in a covered window: every item at or below a mark the run saw was there when it was seen.
+        end.forEach((key, value) -> {
+            Long covered = highestMark.get(key.shardId());
+            if (covered != null && value.windowEnd().toEpochMilli() <= covered) {
+                assertThat(frozen).as("seed %d: %s written after a mark covered it", seed, key).containsKey(key);
+            }
+        });
         assertThat(driver.conflictingWrites()).isEmpty();
     }
 
