@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -60,13 +62,15 @@ public final class PreviewCommand implements Callable<Integer> {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
         FileEngineRun.Outcome outcome = FileEngineRun.run(engine, input);
+        // The file is the whole input: its end fires every window, so every result is final.
+        Predicate<MergedResult> allFinal = result -> true;
         if (export == null) {
             PrintWriter out = spec.commandLine().getOut();
-            MergedResultJson.writeLines(outcome.results(), out);
+            MergedResultJson.writeLines(outcome.results(), allFinal, out);
             out.flush();
         } else {
             try (Writer out = Files.newBufferedWriter(export, StandardCharsets.UTF_8)) {
-                MergedResultJson.writeLines(outcome.results(), out);
+                MergedResultJson.writeLines(outcome.results(), allFinal, out);
             }
         }
         report(spec.commandLine().getErr(), outcome);

@@ -1,22 +1,27 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.dynamodb.Finality;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.MergedResultJson;
+import io.rtpipe.testkit.StreamReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -25,14 +30,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /** {@code rtpipe query}: reads a metric's window results from DynamoDB, merging the partials of every shard. */
 @Command(name = "query",
         mixinStandardHelpOptions = true,
-        description = "Reads a metric's results for a time range, merging the per-shard partials.")
+        description = {"Reads a metric's results for a time range, merging the per-shard partials.",
+                "A window is final once every shard of the stream (closed ones of a reshard included) has fired it; "
+                        + "partial windows are hidden unless --partial."})
 public final class QueryCommand implements Callable<Integer> {
 
     enum Format { table, json }
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     AwsOptions aws;
@@ -54,6 +65,15 @@ public final class QueryCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "table", description = "table (default) or json (JSON lines).")
     Format format;
+
+    @Option(names = "--stream", required = true, defaultValue = "${env:RTPIPE_STREAM_NAME}",
+            description = "The Kinesis stream the results are of: its shards decide which windows are final "
+                    + "(env RTPIPE_STREAM_NAME).")
+    String stream;
+
+    @Option(names = "--partial",
+            description = "Also show windows some shard has not fired yet (status partial; \"final\": false in JSON).")
+    boolean partial;
 
     @Option(names = "--metrics", paramLabel = "FILE",
             description = "The metric spec file the consumer runs (default: the built-in events_per_minute).")
@@ -84,19 +104,35 @@ public final class QueryCommand implements Callable<Integer> {
             throw new CliException("--from must be before --to, got " + start + " and " + end);
         }
         List<MergedResult> results;
+        Finality finality;
         // S3 holds the results too large for a DynamoDB item (read only when an item points there).
-        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3));
-        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb(); S3Client s3 = calls.clients().s3()) {
+        AwsCalls calls = new AwsCalls(aws, Set.of(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3,
+                AwsConfig.Service.KINESIS));
+        try (DynamoDbClient dynamoDb = calls.clients().dynamoDb(); S3Client s3 = calls.clients().s3();
+             KinesisAsyncClient kinesis = calls.clients().kinesisAsync()) {
+            var query = new ResultsQuery(dynamoDb, s3, resultsTable);
+            // The marks before the results: a window final by them has all its partials written before they were.
+            Map<String, Long> marks = calls.run(AwsConfig.Service.DYNAMODB, () -> query.firedThrough(metric));
+            calls.requireStream(stream);
+            List<String> shards = calls.run(AwsConfig.Service.KINESIS, () -> StreamReader.listShards(kinesis, stream))
+                    .stream().map(Shard::shardId).toList();
+            finality = new Finality(shards, marks);
             results = calls.run(AwsConfig.Service.DYNAMODB,
-                    () -> new ResultsQuery(dynamoDb, s3, resultsTable).merged(engine, metric, start, end, keyFilter));
+                    () -> query.merged(engine, metric, start, end, keyFilter));
         } catch (ResourceNotFoundException e) {
             throw new CliException("results table '" + resultsTable + "' does not exist");
         }
-        PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
+        Predicate<MergedResult> isFinal = result -> finality.isFinal(result.windowEnd());
+        List<MergedResult> shown = partial ? results : results.stream().filter(isFinal).toList();
+        PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
-            MergedResultJson.writeLines(results, out);
+            MergedResultJson.writeLines(shown, isFinal, out);
         } else {
-            ResultsTable.print(out, metric, results);
+            ResultsTable.print(out, metric, shown, isFinal);
+            if (shown.size() < results.size()) {
+                out.println("  " + (results.size() - shown.size()) + " partial window result(s) hidden: some shard "
+                        + "has not fired them yet (--partial shows them)");
+            }
         }
         out.flush();
         return 0;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +26,15 @@ public final class ResultsTable {
     }
 
     public static void print(PrintWriter out, String metric, List<MergedResult> results) {
+        print(out, metric, results, null);
+    }
+
+    /**
+     * As {@link #print(PrintWriter, String, List)}, with a {@code status} column after the window's end:
+     * {@code final} where {@code isFinal} holds, else {@code partial}.
+     */
+    public static void print(PrintWriter out, String metric, List<MergedResult> results,
+                             Predicate<MergedResult> isFinal) {
         out.println(metric + ": " + results.size() + " window result(s), merged over shards");
         if (results.isEmpty()) {
             return;
@@ -36,6 +46,9 @@ public final class ResultsTable {
             aggregates.addAll(r.values().keySet());
         });
         List<String> header = new ArrayList<>(List.of("window start", "window end"));
+        if (isFinal != null) {
+            header.add("status");
+        }
         header.addAll(keyFields);
         header.addAll(aggregates);
         List<List<String>> rows = new ArrayList<>();
@@ -43,6 +56,9 @@ public final class ResultsTable {
         header.forEach(h -> numeric.add(Boolean.FALSE));
         for (MergedResult r : results) {
             List<String> row = new ArrayList<>(List.of(r.windowStart().toString(), r.windowEnd().toString()));
+            if (isFinal != null) {
+                row.add(isFinal.test(r) ? "final" : "partial");
+            }
             keyFields.forEach(field -> row.add(r.key().getOrDefault(field, "")));
             int column = row.size();
             for (String name : aggregates) {

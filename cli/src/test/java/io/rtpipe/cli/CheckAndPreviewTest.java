@@ -156,7 +156,7 @@ class CheckAndPreviewTest {
         assertThat(run("preview", "--input", input.toString(), "--export", export.toString())).isZero();
         assertThat(out.toString()).isEmpty();
         assertThat(Files.readString(export)).isEqualTo("{\"metric\":\"events_per_minute\","
-                + "\"window_start\":\"2025-11-26T08:00:00Z\",\"window_end\":\"2025-11-26T08:01:00Z\","
+                + "\"window_start\":\"2025-11-26T08:00:00Z\",\"window_end\":\"2025-11-26T08:01:00Z\",\"final\":true,"
                 + "\"key\":{\"type\":\"click\"},\"values\":{\"count\":1}}\n");
         assertThat(err.toString()).isEqualTo("rtpipe preview: 1 records, 1 window results written to " + export
                 + "; 0 dead letters, 0 late records" + NL);

@@ -143,9 +143,9 @@ class CommandErrorsTest {
                     + "Server: not-aws/1.0)"
                     + NL);
             err.getBuffer().setLength(0);
-            // query reads S3 too (results too large for an item), so both endpoints are set
-            assertThat(run("query", "events_per_minute", "--region", "us-east-1", "--dynamodb-endpoint",
-                    endpoint, "--s3-endpoint", endpoint)).isEqualTo(1);
+            // query reads S3 (results too large for an item) and Kinesis (the shards) too: every endpoint is set
+            assertThat(run("query", "events_per_minute", "--stream", "s", "--region", "us-east-1",
+                    "--dynamodb-endpoint", endpoint, "--s3-endpoint", endpoint, "--kinesis-endpoint", endpoint)).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("rtpipe: the DynamoDB endpoint " + endpoint + " (from "
                     + "--dynamodb-endpoint) is not DynamoDB: an HTTP server answered there (HTTP 404, "
                     + "Server: not-aws/1.0)" + NL);
@@ -213,11 +213,12 @@ class CommandErrorsTest {
 
     @Test
     void queryForAMetricOrKeyFieldTheSpecDoesNotHave() {
-        assertThat(run("query", "orders_per_minute", "--region", "us-east-1")).isEqualTo(2);
+        assertThat(run("query", "orders_per_minute", "--stream", "s", "--region", "us-east-1")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("rtpipe: unknown metric 'orders_per_minute'; the spec defines "
                 + "[events_per_minute]" + NL);
         err.getBuffer().setLength(0);
-        assertThat(run("query", "events_per_minute", "--key", "page=/a", "--region", "us-east-1")).isEqualTo(2);
+        assertThat(run("query", "events_per_minute", "--stream", "s", "--key", "page=/a", "--region",
+                "us-east-1")).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("rtpipe: --key page: metric 'events_per_minute' has no key field "
                 + "'page'; its key fields are: type" + NL);
     }

@@ -63,6 +63,7 @@ class LocalDuplicatesIT {
         Map<String, long[]> exported = new HashMap<>();
         for (String line : Files.readAllLines(export, StandardCharsets.UTF_8)) {
             JsonNode result = JSON.readTree(line);
+            assertThat(result.get("final").asBoolean()).as("final after the drain on all 4 shards: %s", line).isTrue();
             exported.put(result.get("key").get("type").asText() + "@" + result.get("window_start").asText(),
                     new long[] {result.get("values").get("events").asLong(),
                             result.get("values").get("amount").asLong()});

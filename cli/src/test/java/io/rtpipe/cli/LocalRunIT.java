@@ -40,6 +40,8 @@ class LocalRunIT {
         for (String line : Files.readAllLines(export, StandardCharsets.UTF_8)) {
             JsonNode result = JSON.readTree(line);
             assertThat(result.get("metric").asText()).isEqualTo("events_per_minute");
+            assertThat(result.get("final").asBoolean()).as("after the drain every shard fired every window: %s", line)
+                    .isTrue();
             assertThat(Instant.parse(result.get("window_end").asText()))
                     .isEqualTo(Instant.parse(result.get("window_start").asText()).plusSeconds(60));
             exported.put(result.get("key").get("type").asText() + "@" + result.get("window_start").asText(),

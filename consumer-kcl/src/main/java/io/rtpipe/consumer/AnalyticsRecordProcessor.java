@@ -219,6 +219,13 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         }
 
         @Override
+        public void marksWriteFailed(RuntimeException cause) {
+            stats.writeFailed();
+            LOG.warn("Shard {}: could not store its fired-through marks, trying again on the next write: {}", shardId,
+                    cause.getMessage());
+        }
+
+        @Override
         public void intervalWriteFailed(CheckpointPlan plan, RuntimeException cause) {
             stats.writeFailed();
             LOG.warn("Shard {}: could not store the interval starting at {}, not checkpointing; retrying later: {}",

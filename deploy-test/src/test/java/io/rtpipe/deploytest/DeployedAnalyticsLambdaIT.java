@@ -87,8 +87,10 @@ class DeployedAnalyticsLambdaIT {
         KinesisAnalyticsHandler handler = KinesisAnalyticsHandler.fromEnvironment(env, aws.clients());
 
         Path logs = DeployTestSettings.logDir(name);
-        RtpipeCli cli = new RtpipeCli(DeployTestSettings.cliJar(), Endpoints.cliEnvironment(aws.awsConfig()), logs);
         String stream = streamArn.substring(streamArn.lastIndexOf('/') + 1);
+        Map<String, String> shell = new HashMap<>(Endpoints.cliEnvironment(aws.awsConfig()));
+        shell.put("RTPIPE_STREAM_NAME", stream);
+        RtpipeCli cli = new RtpipeCli(DeployTestSettings.cliJar(), shell, logs);
         events.runs().forEach(run -> cli.produce(stream, run));
 
         var invocations = new MappingInvocations(mapping.property("BatchSize").asInt(100),

@@ -80,7 +80,9 @@ class DeployedConsumerIT {
         String stream = deployment.name(templates.only(EmulatorDeployment.STREAM));
         Templates.Resource resultsTable = Roles.resultsTable(templates);
         String tableName = deployment.name(resultsTable);
-        RtpipeCli cli = new RtpipeCli(jar, shell, logs);
+        Map<String, String> queryShell = new HashMap<>(shell);
+        queryShell.put("RTPIPE_STREAM_NAME", stream);
+        RtpipeCli cli = new RtpipeCli(jar, queryShell, logs);
 
         List<String> tablesBefore;
         try (DynamoDbClient dynamoDb = aws.clients().dynamoDb()) {

@@ -66,9 +66,10 @@ final class RtpipeCli {
         return values;
     }
 
-    /** {@code rtpipe query METRIC --format json}: the result rows. */
+    /** {@code rtpipe query METRIC --format json} (the stream from the environment's RTPIPE_STREAM_NAME): the rows. */
     private List<JsonNode> query(Path spec, String metric, String resultsTable, Instant from, Instant to) {
-        List<String> args = new ArrayList<>(List.of("query", metric, "--format", "json",
+        // --partial: these tests wait for the values to become durable; which windows are final is QueryFinalityIT's.
+        List<String> args = new ArrayList<>(List.of("query", metric, "--format", "json", "--partial",
                 "--from", from.toString(), "--to", to.toString()));
         if (spec != null) {
             args.addAll(List.of("--metrics", spec.toString()));

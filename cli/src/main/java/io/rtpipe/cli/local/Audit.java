@@ -1,6 +1,7 @@
 package io.rtpipe.cli.local;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.Finality;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalLines;
@@ -16,6 +17,7 @@ import io.rtpipe.testkit.GroundTruth;
 import io.rtpipe.testkit.StreamReader;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -52,6 +54,8 @@ final class Audit {
     private final GroundTruth truth;
     /** Merged results by metric, in the spec's order. */
     private final Map<String, List<MergedResult>> results;
+    /** Per metric, which of its windows every shard of the stream has fired (all of them, after the drain). */
+    private final Map<String, Finality> finality;
     /** The audit's own count knows only the built-in metric: with a custom spec it checks what it can. */
     private final boolean builtInMetric;
     private final List<IntervalLines.Line> raw;
@@ -59,7 +63,8 @@ final class Audit {
     private final List<IntervalLines.Line> late;
 
     private Audit(LocalRun.Produced produced, List<StreamReader.StoredRecord> stream,
-                  Map<String, List<MergedResult>> results, boolean builtInMetric, List<IntervalLines.Line> raw,
+                  Map<String, List<MergedResult>> results, Map<String, Finality> finality, boolean builtInMetric,
+                  List<IntervalLines.Line> raw,
                   List<IntervalLines.Line> deadLetters, List<IntervalLines.Line> late) {
         this.produced = produced;
         this.builtInMetric = builtInMetric;
@@ -67,6 +72,7 @@ final class Audit {
                 record -> record, (a, b) -> a, HashMap::new));
         this.truth = new GroundTruth(stream);
         this.results = results;
+        this.finality = finality;
         this.raw = raw;
         this.deadLetters = deadLetters;
         this.late = late.stream().filter(line -> METRIC.equals(line.metric())).toList();
@@ -78,13 +84,18 @@ final class Audit {
              S3Client s3 = clients.s3()) {
             ResultsQuery query = new ResultsQuery(dynamoDb, s3, config.resultsTableName());
             Map<String, List<MergedResult>> merged = new LinkedHashMap<>();
+            Map<String, Finality> finality = new HashMap<>();
+            List<String> shards = StreamReader.listShards(kinesis, config.streamName()).stream()
+                    .map(Shard::shardId).toList();
             for (MetricSpec spec : config.engine().metrics()) {
                 merged.put(spec.name(), query.merged(config.engine(), spec.name(),
                         Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME), Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME),
                         Map.of()));
+                finality.put(spec.name(), new Finality(shards, query.firedThrough(spec.name())));
             }
             IntervalReader reader = new IntervalReader(s3, config.bucket());
-            return new Audit(produced, StreamReader.readAll(kinesis, config.streamName()), merged, builtInMetric,
+            return new Audit(produced, StreamReader.readAll(kinesis, config.streamName()), merged, finality,
+                    builtInMetric,
                     reader.lines(IntervalKind.RAW, config.streamName()),
                     reader.lines(IntervalKind.DEADLETTER, config.streamName()),
                     reader.lines(IntervalKind.LATE, config.streamName()));
@@ -98,8 +109,9 @@ final class Audit {
 
     void export(Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (List<MergedResult> metricResults : results.values()) {
-                MergedResultJson.writeLines(metricResults, out);
+            for (Map.Entry<String, List<MergedResult>> metric : results.entrySet()) {
+                Finality metricFinality = finality.get(metric.getKey());
+                MergedResultJson.writeLines(metric.getValue(), r -> metricFinality.isFinal(r.windowEnd()), out);
             }
         }
     }

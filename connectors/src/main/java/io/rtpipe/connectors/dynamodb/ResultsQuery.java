@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,26 @@ public final class ResultsQuery {
                 .map(partial -> inGroupByOrder(spec, partial))
                 .toList();
         return new ResultMerger(engine).merge(partials);
+    }
+
+    /**
+     * Per shard, its stored fired-through mark for {@code metric} (strongly consistent), for a {@link Finality}
+     * over the stream's shards. Read them before the results they are to judge: a mark is stored after the
+     * partials it covers.
+     */
+    public Map<String, Long> firedThrough(String metric) {
+        var request = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#m = :m AND begins_with(#sk, :p)")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
+                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(metric),
+                        ":p", AttributeValue.fromS(ResultsTable.MARK_PREFIX)))
+                .build();
+        Map<String, Long> marks = new HashMap<>();
+        dynamoDb.queryPaginator(request).items().forEach(item -> marks.put(item.get(ResultsTable.SHARD_ID).s(),
+                Long.parseLong(item.get(ResultsTable.FIRED_THROUGH).n())));
+        return marks;
     }
 
     /** The object at an item's {@code s3://bucket/key} spill location. */

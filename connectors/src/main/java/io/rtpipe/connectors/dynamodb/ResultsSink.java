@@ -91,10 +91,21 @@ public final class ResultsSink implements ResultsPort {
             bySortKey.put(result.metric() + "\u0000" + item.get(ResultsTable.SORT_KEY).s(),
                     WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
         }
-        List<WriteRequest> requests = new ArrayList<>(bySortKey.values());
-        for (int from = 0; from < requests.size(); from += BATCH_SIZE) {
-            writeBatch(requests.subList(from, Math.min(from + BATCH_SIZE, requests.size())));
-        }
+        writeAll(new ArrayList<>(bySortKey.values()));
+    }
+
+    /**
+     * Replaces the shard's fired-through mark of each metric (one item per metric and shard), or throws.
+     *
+     * @throws SinkWriteException when some marks are still unwritten after the retry policy is exhausted
+     */
+    @Override
+    public void markFiredThrough(String shardId, Map<String, Long> firedThrough) {
+        var now = clock.instant();
+        List<WriteRequest> requests = new ArrayList<>();
+        firedThrough.forEach((metric, through) -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                .item(ResultsTable.markItem(metric, shardId, through, now)).build()).build()));
+        writeAll(requests);
     }
 
     /** Writes the item's key and values to S3 (retried per the policy) and returns the item that points there. */
@@ -105,6 +116,12 @@ public final class ResultsSink implements ResultsPort {
         LOG.info("result {} of {} is about {} bytes, over an item's limit: spilled to s3://{}/{}",
                 item.get(ResultsTable.SORT_KEY).s(), result.metric(), ResultsTable.itemBytes(item), spill.bucket(), key);
         return ResultsTable.spilledItem(item, "s3://" + spill.bucket() + "/" + key);
+    }
+
+    private void writeAll(List<WriteRequest> requests) {
+        for (int from = 0; from < requests.size(); from += BATCH_SIZE) {
+            writeBatch(requests.subList(from, Math.min(from + BATCH_SIZE, requests.size())));
+        }
     }
 
     private void writeBatch(List<WriteRequest> batch) {

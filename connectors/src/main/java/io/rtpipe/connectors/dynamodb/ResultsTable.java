@@ -55,6 +55,10 @@ import java.util.function.Function;
  *       {@code s3://<bucket>/<key>} of an object holding those three attributes as JSON ({@link #spillBody}),
  *       written before the item under a key made of the table, metric, window start, key hash and shard
  *       ({@link #spillObjectKey}), so a replay overwrites the same object</li>
+ *   <li>fired-through marks: per (metric, shard), an item with sort key {@code ~fired_through#<shardId>} ({@code ~}
+ *       sorts after every window start, so no window range reads it), {@code shard_id} (S), {@code fired_through}
+ *       (N, epoch millis: every window of the metric ending at or before it has fired on that shard and is written;
+ *       {@code Long.MAX_VALUE} once the shard's input ended) and {@code updated_at}; replaced by each write</li>
  * </ul>
  *
  * <p>Why {@code metric} alone as the partition key: {@code rtpipe query METRIC --from --to} is then a single Query
@@ -83,6 +87,9 @@ public final class ResultsTable {
     /** Items estimated larger spill to S3: DynamoDB's limit is 400 KB; the margin covers the estimate of numbers. */
     static final int MAX_ITEM_BYTES = 384 * 1024;
     private static final String HASHED_KEY = "sha256:";
+    static final String FIRED_THROUGH = "fired_through";
+    /** Sort-key prefix of the fired-through marks: above every fixed-width window start. */
+    static final String MARK_PREFIX = "~fired_through#";
 
     private static final DateTimeFormatter FIXED_WIDTH =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -268,6 +275,15 @@ public final class ResultsTable {
             item.put(FINGERPRINT, AttributeValue.fromS(fingerprint));
         }
         return item;
+    }
+
+    /** The item of {@code shardId}'s fired-through mark for {@code metric}. */
+    static Map<String, AttributeValue> markItem(String metric, String shardId, long firedThrough, Instant now) {
+        return Map.of(METRIC, AttributeValue.fromS(metric),
+                SORT_KEY, AttributeValue.fromS(MARK_PREFIX + shardId),
+                SHARD_ID, AttributeValue.fromS(shardId),
+                FIRED_THROUGH, AttributeValue.fromN(Long.toString(firedThrough)),
+                UPDATED_AT, AttributeValue.fromS(now.toString()));
     }
 
     /** Epoch seconds of the window's end plus {@code retention}. */

@@ -96,6 +96,38 @@ class DynamoSinksIT {
     }
 
     @Test
+    void firedThroughMarksDecideFinalityAndStayOutOfEveryWindowRange() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        var sink = sink(table);
+        sink.write(List.of(count(0, "click", "shard-0", 3), count(0, "click", "shard-1", 4),
+                count(1, "click", "shard-0", 5)));
+        long minute1End = T0.plusSeconds(120).toEpochMilli();
+        sink.markFiredThrough("shard-0", Map.of("events_per_minute", minute1End, "other_metric", 7L));
+        sink.markFiredThrough("shard-1", Map.of("events_per_minute", minute1End - 1));
+        var query = new ResultsQuery(dynamoDb, s3, table);
+
+        Finality twoShards = new Finality(List.of("shard-0", "shard-1"), query.firedThrough("events_per_minute"));
+        assertThat(twoShards.marks()).isEqualTo(Map.of("shard-0", minute1End, "shard-1", minute1End - 1));
+        assertThat(twoShards.isFinal(T0.plusSeconds(60))).isTrue();
+        assertThat(twoShards.isFinal(T0.plusSeconds(120))).as("shard-1 has not fired minute 1").isFalse();
+        assertThat(new Finality(List.of("shard-0", "shard-1", "shard-2"), query.firedThrough("events_per_minute"))
+                .isFinal(T0.plusSeconds(60))).as("shard-2 has no mark").isFalse();
+
+        sink.markFiredThrough("shard-1", Map.of("events_per_minute", Long.MAX_VALUE)); // its input ended
+        assertThat(new Finality(List.of("shard-0", "shard-1"), query.firedThrough("events_per_minute"))
+                .isFinal(T0.plusSeconds(120)))
+                .isTrue();
+        assertThat(query.firedThrough("other_metric")).isEqualTo(Map.of("shard-0", 7L));
+        // The marks are items of the same partition: no window range, however wide, returns them.
+        Instant earliest = Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME);
+        Instant latest = Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME);
+        assertThat(query.partials("events_per_minute", earliest, latest, Map.of())).hasSize(3);
+        assertThat(query.merged(EngineConfig.defaults(), "events_per_minute", earliest, latest, Map.of())).hasSize(2);
+        assertThat(query.lastWrites("events_per_minute", earliest, latest)).hasSize(2);
+    }
+
+    @Test
     void aKeyOverTheSortKeyLimitAndAPartialOverTheItemLimitAreStoredAndReadBackWhole() {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);

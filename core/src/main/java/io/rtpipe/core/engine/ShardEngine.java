@@ -55,6 +55,9 @@ import java.util.Optional;
  * in the metrics it is valid for.
  */
 public final class ShardEngine {
+
+    /** {@link #firedThrough()} of a shard whose input ended: every window of it has fired. */
+    public static final long FIRED_EVERYTHING = Long.MAX_VALUE;
     private final String shardId;
     private final EventDecoder decoder;
     private final EventFields fields;
@@ -296,6 +299,23 @@ public final class ShardEngine {
     public void commit(CheckpointPlan plan) {
         planner.commit(plan);
         committedProgress = plan.progress();
+    }
+
+    /**
+     * Per metric, the "fired through" time T: every window (or session) of it ending at or before T on this shard
+     * has fired, so once the results taken so far are written, a reader may treat this shard's share of such a
+     * window as complete. T is the watermark ({@link #FIRED_EVERYTHING} after {@link #endOfInput()}, for every
+     * metric); a metric without a watermark yet (no valid event) is absent: it has fired nothing.
+     */
+    public Map<String, Long> firedThrough() {
+        Map<String, Long> through = new HashMap<>();
+        for (MetricState metric : metrics) {
+            long watermark = ended ? FIRED_EVERYTHING : metric.watermark();
+            if (watermark != CheckpointPlanner.NO_TIME) {
+                through.put(metric.name, watermark);
+            }
+        }
+        return through;
     }
 
     /**

@@ -15,12 +15,15 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The JSON-lines form of merged results (used by {@code rtpipe local --export} and the query command), one object
  * per line:
  * <pre>{"metric":"events_per_minute","window_start":"2026-11-26T05:00:00Z","window_end":"2026-11-26T05:01:00Z",
- * "key":{"type":"click"},"values":{"count":123}}</pre>
+ * "final":true,"key":{"type":"click"},"values":{"count":123}}</pre>
+ * {@code final}: every shard that can hold the window's events has fired it (false: a partial result that may still
+ * grow; the reader decides, from the shards' fired-through marks).
  * Times are ISO-8601 UTC instants; integral values are JSON integers, doubles numbers in their shortest exact form
  * without exponent ({@link NumberText}), others strings.
  */
@@ -43,11 +46,12 @@ public final class MergedResultJson {
     }
 
     /** One result as a single line of JSON (no line terminator). */
-    public static String toJsonLine(MergedResult result) {
+    public static String toJsonLine(MergedResult result, boolean isFinal) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("metric", result.metric());
         line.put("window_start", result.windowStart().toString());
         line.put("window_end", result.windowEnd().toString());
+        line.put("final", isFinal);
         line.put("key", result.key());
         line.put("values", result.values());
         try {
@@ -57,11 +61,11 @@ public final class MergedResultJson {
         }
     }
 
-    /** Writes each result as one line terminated by '\n'. */
-    public static void writeLines(Iterable<MergedResult> results, Writer out) {
+    /** Writes each result as one line terminated by '\n', final as {@code isFinal} says. */
+    public static void writeLines(Iterable<MergedResult> results, Predicate<MergedResult> isFinal, Writer out) {
         try {
             for (MergedResult result : results) {
-                out.write(toJsonLine(result));
+                out.write(toJsonLine(result, isFinal.test(result)));
                 out.write('\n');
             }
         } catch (IOException e) {
@@ -70,7 +74,7 @@ public final class MergedResultJson {
     }
 
     /**
-     * Reads one line written by {@link #toJsonLine}; integral values come back as Long, other numbers as Double.
+     * Reads one line written by {@link #toJsonLine} (its {@code final} is the writer's verdict, not kept); integral values come back as Long, other numbers as Double.
      *
      * @throws IllegalArgumentException with one sentence if the line is not such an object
      */

@@ -10,6 +10,7 @@ import io.rtpipe.core.record.RecordPosition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -48,6 +49,8 @@ public final class ShardTask {
     private boolean fenced;
     /** An idle decision is taken but its progress not yet stored: no result may be written before it is. */
     private boolean idleDecisionUnstored;
+    /** The fired-through marks last stored (empty: none yet by this task). */
+    private Map<String, Long> storedMarks = Map.of();
 
     private ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
                       TaskListener listener, long epoch) {
@@ -163,7 +166,7 @@ public final class ShardTask {
             return false;
         }
         idleDecisionUnstored = true;
-        return writeFiredResults();
+        return writeFiredResults() && storeMarks();
     }
 
     /** Declares the shard's input complete (shard end, drain): every open window fires. No record may follow. */
@@ -201,6 +204,30 @@ public final class ShardTask {
         }
         listener.resultsWritten(unwrittenResults.size());
         unwrittenResults.clear();
+        return storeMarks();
+    }
+
+    /**
+     * Stores the engine's fired-through marks if they moved since last stored; only once every partial they cover
+     * is written (none unwritten), and under the owner epoch like the results themselves. Called after results are
+     * written and at each checkpoint, so the marks trail the results by at most a checkpoint interval.
+     */
+    private boolean storeMarks() {
+        Map<String, Long> marks = engine.firedThrough();
+        if (!unwrittenResults.isEmpty() || marks.isEmpty() || marks.equals(storedMarks)) {
+            return unwrittenResults.isEmpty();
+        }
+        try {
+            ports.ownership().requireOwner(shardId, epoch);
+            ports.results().markFiredThrough(shardId, marks);
+        } catch (FencedException e) {
+            fence(e);
+            return false;
+        } catch (RuntimeException e) {
+            listener.marksWriteFailed(e);
+            return false;
+        }
+        storedMarks = marks;
         return true;
     }
 
@@ -229,7 +256,7 @@ public final class ShardTask {
      *         task keeps its state; call again later) or the task is stalled
      */
     public boolean checkpoint(Checkpointer checkpointer, boolean atShardEnd) {
-        if (!writeFiredResults()) {
+        if (!writeFiredResults() || !storeMarks()) {
             return false;
         }
         Optional<CheckpointPlan> planned;

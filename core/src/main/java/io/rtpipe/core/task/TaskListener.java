@@ -19,6 +19,10 @@ public interface TaskListener {
     default void resultsWriteFailed(int count, RuntimeException cause) {
     }
 
+    /** The shard's fired-through marks could not be stored; the task stores them on its next write. */
+    default void marksWriteFailed(RuntimeException cause) {
+    }
+
     /** The plan's interval objects or progress could not be stored; the task did not checkpoint. */
     default void intervalWriteFailed(CheckpointPlan plan, RuntimeException cause) {
     }

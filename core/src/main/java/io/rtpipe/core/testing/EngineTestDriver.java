@@ -332,6 +332,11 @@ public final class EngineTestDriver {
         return Collections.unmodifiableMap(new HashMap<>(results.items));
     }
 
+    /** The shard's fired-through marks as last stored, per metric (empty: none stored yet). */
+    public Map<String, Long> firedThroughMarks(String shardId) {
+        return results.marks.getOrDefault(shardId, Map.of());
+    }
+
     /** Writes that replaced a result with a different value; empty when every replay was deterministic. */
     public List<String> conflictingWrites() {
         return List.copyOf(results.conflicts);

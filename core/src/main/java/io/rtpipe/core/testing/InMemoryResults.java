@@ -18,6 +18,8 @@ final class InMemoryResults implements ResultsPort {
     private final Faults faults;
     final Map<EngineTestDriver.ResultKey, WindowResult> items = new HashMap<>();
     final List<String> conflicts = new ArrayList<>();
+    /** Per shard, its fired-through marks as last stored. */
+    final Map<String, Map<String, Long>> marks = new HashMap<>();
 
     InMemoryResults(Faults faults) {
         this.faults = faults;
@@ -35,6 +37,11 @@ final class InMemoryResults implements ResultsPort {
             }
         }
         faults.afterWrite(CheckpointStep.RESULTS_WRITTEN);
+    }
+
+    @Override
+    public void markFiredThrough(String shardId, Map<String, Long> firedThrough) {
+        marks.put(shardId, Map.copyOf(firedThrough));
     }
 
     /** Whether two writes carry the same item (sketch partials are byte arrays: compared by content). */

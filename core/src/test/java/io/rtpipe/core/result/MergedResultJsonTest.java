@@ -23,7 +23,7 @@ class MergedResultJsonTest {
         values.put("small", 1.0e-5);
         values.put("tenth", 0.1 + 0.2);
         values.put("whole", 3.0);
-        String line = MergedResultJson.toJsonLine(withValues(values));
+        String line = MergedResultJson.toJsonLine(withValues(values), true);
         assertThat(line).endsWith("\"values\":{\"count\":12345678,\"big\":10000000.0,\"small\":0.00001,"
                 + "\"tenth\":0.30000000000000004,\"whole\":3.0}}");
         // ... and they read back as the same numbers, doubles as doubles.

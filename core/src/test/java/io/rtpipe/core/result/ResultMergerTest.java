@@ -57,14 +57,15 @@ class ResultMergerTest {
     void jsonLineHasTheDocumentedShapeAndReadsBack() {
         MergedResult result = new MergedResult("events_per_minute", T0, T1, Map.of("type", "click"),
                 Map.of("count", 123L));
-        String line = MergedResultJson.toJsonLine(result);
+        String line = MergedResultJson.toJsonLine(result, true);
         assertThat(line).isEqualTo("{\"metric\":\"events_per_minute\",\"window_start\":\"2026-11-26T05:00:00Z\","
-                + "\"window_end\":\"2026-11-26T05:01:00Z\",\"key\":{\"type\":\"click\"},\"values\":{\"count\":123}}");
+                + "\"window_end\":\"2026-11-26T05:01:00Z\",\"final\":true,\"key\":{\"type\":\"click\"},\"values\":{\"count\":123}}");
         assertThat(MergedResultJson.fromJsonLine(line)).isEqualTo(result);
 
         var out = new java.io.StringWriter();
-        MergedResultJson.writeLines(List.of(result, result), out);
-        assertThat(out.toString()).isEqualTo(line + "\n" + line + "\n");
+        MergedResultJson.writeLines(List.of(result, result), r -> false, out);
+        String partial = line.replace("\"final\":true", "\"final\":false");
+        assertThat(out.toString()).isEqualTo(partial + "\n" + partial + "\n");
         assertThatThrownBy(() -> MergedResultJson.fromJsonLine("[1]")).hasMessageContaining("must be a JSON object");
         assertThatThrownBy(() -> MergedResultJson.fromJsonLine("{\"metric\":\"m\",\"window_start\":\"x\","
                 + "\"window_end\":\"y\"}")).hasMessageContaining("not an ISO-8601 instant");
@@ -105,7 +106,7 @@ class ResultMergerTest {
         assertThat(merged.values().get("low")).isEqualTo(-1e308);
         assertThat(merged.values().get("high")).isEqualTo(Double.POSITIVE_INFINITY);
         assertThat(merged.values().get("mean")).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(MergedResultJson.toJsonLine(merged)).contains("\"total\":\"Infinity\"");
+        assertThat(MergedResultJson.toJsonLine(merged, true)).contains("\"total\":\"Infinity\"");
     }
 
     /** The exact form quantile partials had before the engine clamped values: {@code [0xE6, 1, n, values...]}. */
