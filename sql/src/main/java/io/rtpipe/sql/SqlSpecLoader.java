@@ -30,9 +30,6 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.util.NlsString;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,8 +63,6 @@ public final class SqlSpecLoader {
             "timestamp_format", "max_ahead");
     private static final String WINDOW_RULE = "TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), "
             + "HOP(TABLE events, DESCRIPTOR(ts), slide, size) or SESSION(TABLE events, DESCRIPTOR(ts), gap)";
-    private static final String MERGE_REASON = "results are per-shard partial windows merged when they are read, so "
-            + "a condition on one shard's partial is not the condition on the merged window";
 
     private static final SqlParser.Config PARSER = SqlParser.config()
             .withQuoting(Quoting.BACK_TICK)
@@ -89,13 +84,7 @@ public final class SqlSpecLoader {
 
     /** Loads the SQL file {@code file}; errors name the file as given. */
     public EngineConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new SpecException(file.toString(), 1, 1, "the file cannot be read as UTF-8 text (" + e + ").");
-        }
-        return parse(file.toString(), text);
+        return parse(file.toString(), SqlTerms.read(file));
     }
 
     /** Parses SQL text into an engine configuration; {@code fileName} is used in error messages. */
@@ -250,11 +239,11 @@ public final class SqlSpecLoader {
                         + "window.");
             }
             if (select.getHaving() != null) {
-                throw terms.error(select.getHaving(), "HAVING is refused: " + MERGE_REASON + "; filter the merged "
+                throw terms.error(select.getHaving(), "HAVING is refused: " + SqlTerms.MERGE_REASON + "; filter the merged "
                         + "results when you read them.");
             }
             if (select.getQualify() != null) {
-                throw terms.error(select.getQualify(), "QUALIFY is refused: " + MERGE_REASON + ".");
+                throw terms.error(select.getQualify(), "QUALIFY is refused: " + SqlTerms.MERGE_REASON + ".");
             }
             if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
                 throw terms.error(select.getWindowList(), "WINDOW clauses and OVER are refused: windows come from "

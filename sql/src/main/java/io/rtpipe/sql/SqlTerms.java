@@ -23,7 +23,11 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.parser.SqlParserUtil;
 
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,8 +44,21 @@ import java.util.function.Function;
  */
 final class SqlTerms {
 
+    /** Why a condition on aggregated values (HAVING) is refused, in every dialect. */
+    static final String MERGE_REASON = "results are per-shard partial windows merged when they are read, so "
+            + "a condition on one shard's partial is not the condition on the merged window";
+
     private final AggregatorRegistry registry;
     private final String file;
+
+    /** The text of a SQL spec file; a file that cannot be read is a located sentence naming it. */
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SpecException(file.toString(), 1, 1, "the file cannot be read as UTF-8 text (" + e + ").");
+        }
+    }
 
     SqlTerms(AggregatorRegistry registry, String file) {
         this.registry = registry;
