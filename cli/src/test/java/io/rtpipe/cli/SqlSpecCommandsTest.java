@@ -1,5 +1,7 @@
 package io.rtpipe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -9,7 +11,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,5 +130,67 @@ class SqlSpecCommandsTest {
                 + "windows merged when they are read, so a condition on one shard's partial is not the condition on "
                 + "the merged window; filter the merged results when you read them.");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void previewOfKdaApplicationCodeEqualsItsYamlTwinAndAnIndependentCount() throws IOException {
+        Path input = dir.resolve("events.jsonl");
+        StringBuilder lines = new StringBuilder();
+        Map<String, Long> expected = new TreeMap<>();
+        Random random = new Random(7);
+        long start = 1_795_996_800_000L; // 2026-11-30T00:00:00Z, a minute boundary
+        for (int i = 0; i < 600; i++) {
+            long ts = start + i * 500L; // 5 minutes, in order
+            String type = List.of("click", "view", "purchase").get(random.nextInt(3));
+            int amount = random.nextInt(30);
+            lines.append("{\"type\":\"").append(type).append("\",\"amount\":").append(amount)
+                    .append(",\"ts\":").append(ts).append("}\n");
+            if (amount > 10) {
+                expected.merge(Instant.ofEpochMilli(ts - ts % 60_000) + " " + type, 1L, Long::sum);
+            }
+        }
+        Files.writeString(input, lines);
+        Path kda = Files.writeString(dir.resolve("app.sql"), """
+                /* input_schema: {"RecordColumns": [
+                     {"Name": "EVENT_TYPE", "SqlType": "VARCHAR(16)", "Mapping": "$.type"},
+                     {"Name": "AMOUNT", "SqlType": "DOUBLE", "Mapping": "$.amount"},
+                     {"Name": "TS", "SqlType": "BIGINT", "Mapping": "$.ts"}]} */
+                CREATE OR REPLACE STREAM "BIG_EVENTS" (event_type VARCHAR(16), amount DOUBLE, ts BIGINT);
+                CREATE OR REPLACE PUMP "FILTER_PUMP" AS INSERT INTO "BIG_EVENTS"
+                  SELECT STREAM EVENT_TYPE, AMOUNT, TS FROM "SOURCE_SQL_STREAM_001" WHERE AMOUNT > 10;
+                CREATE OR REPLACE STREAM "EVENTS_PER_MINUTE" (event_type VARCHAR(16), events INTEGER, total DOUBLE);
+                CREATE OR REPLACE PUMP "COUNT_PUMP" AS INSERT INTO "EVENTS_PER_MINUTE"
+                  SELECT STREAM event_type, COUNT(*), SUM(amount) FROM "BIG_EVENTS"
+                  GROUP BY event_type, STEP("BIG_EVENTS".ROWTIME BY INTERVAL '60' SECOND),
+                           STEP("BIG_EVENTS".ts BY INTERVAL '60' SECOND);
+                """);
+        Path yaml = Files.writeString(dir.resolve("app.yaml"), """
+                metrics:
+                  - name: events_per_minute
+                    filter: "amount > 10"
+                    group_by: [type]
+                    timestamp: ts
+                    window: {type: tumbling, size: 1m}
+                    aggregates:
+                      - {name: events, fn: count}
+                      - {name: total, fn: sum, field: amount}
+                """);
+
+        assertThat(run("preview", "--metrics", yaml.toString(), "--input", input.toString())).as(err.toString())
+                .isZero();
+        String fromYaml = out.toString();
+        assertThat(run("preview", "--metrics", kda.toString(), "--input", input.toString())).as(err.toString())
+                .isZero();
+        assertThat(out.toString()).isEqualTo(fromYaml);
+
+        Map<String, Long> counted = new TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : out.toString().split("\n")) {
+            JsonNode result = json.readTree(line);
+            assertThat(result.path("metric").asText()).isEqualTo("events_per_minute");
+            counted.put(result.path("window_start").asText() + " " + result.path("key").path("type").asText(),
+                    result.path("values").path("events").asLong());
+        }
+        assertThat(counted).isEqualTo(expected).hasSize(15);
     }
 }
