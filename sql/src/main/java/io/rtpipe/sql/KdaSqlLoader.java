@@ -1,5 +1,7 @@
 package io.rtpipe.sql;
 
+import io.rtpipe.core.aggregate.Aggregator;
+import io.rtpipe.core.aggregate.AggregatorParams;
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
@@ -13,12 +15,14 @@ import io.rtpipe.core.spec.SpecException;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -261,6 +265,9 @@ public final class KdaSqlLoader {
                 throw terms.error(pump.insert.getTargetTable(), "the destination stream names the metric, in lower "
                         + "case: 1-63 letters, digits or underscores starting with a letter, found " + name + ".");
             }
+            if (select.getFrom().getKind() == SqlKind.COLLECTION_TABLE) {
+                return itemsMetric(name, pump);
+            }
             Scope scope = scope(select.getFrom(), new HashSet<>());
             List<FieldPath> keys = new ArrayList<>();
             List<Window> windows = new ArrayList<>();
@@ -319,6 +326,72 @@ public final class KdaSqlLoader {
                     .build();
         }
 
+        /**
+         * {@code SELECT STREAM * FROM TABLE(COUNT_DISTINCT_ITEMS_TUMBLING(CURSOR(SELECT STREAM * FROM s [WHERE c]),
+         * 'column', seconds))} or {@code TOP_K_ITEMS_TUMBLING(..., 'column', k, seconds)}: one tumbling window over
+         * ROWTIME, its aggregate (distinct or topk) named after the destination's first column.
+         */
+        private MetricSpec itemsMetric(String name, Pump pump) {
+            SqlNode table = ((SqlCall) pump.select.getFrom()).operand(0);
+            String fn = table instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
+            int arity = fn.equals("TOP_K_ITEMS_TUMBLING") ? 4 : 3;
+            List<SqlNode> args = table instanceof SqlCall call ? call.getOperandList() : List.of();
+            if (!fn.equals("TOP_K_ITEMS_TUMBLING") && !fn.equals("COUNT_DISTINCT_ITEMS_TUMBLING")
+                    || args.size() != arity || args.get(0).getKind() != SqlKind.CURSOR
+                    || !(args.get(1) instanceof SqlCharStringLiteral)) {
+                throw terms.error(table, "the table functions taken are COUNT_DISTINCT_ITEMS_TUMBLING(CURSOR(SELECT "
+                        + "STREAM * FROM s), 'column', seconds) and TOP_K_ITEMS_TUMBLING(CURSOR(...), 'column', k, "
+                        + "seconds).");
+            }
+            if (!(pump.select.getSelectList().size() == 1 && pump.select.getSelectList().get(0)
+                    instanceof SqlIdentifier star && star.isStar())) {
+                throw terms.error(pump.select.getSelectList(), fn + "'s rows are selected whole: SELECT STREAM *.");
+            }
+            SqlNode inner = ((SqlCall) args.get(0)).operand(0);
+            if (!(inner instanceof SqlSelect cursor) || cursor.getGroup() != null) {
+                throw terms.error(args.get(0), "CURSOR takes SELECT STREAM * FROM a stream [WHERE ...].");
+            }
+            Scope scope = scope(cursor.getFrom(), new HashSet<>());
+            String column = ((SqlCharStringLiteral) args.get(1)).getValueAs(String.class);
+            Column item = column(scope, column, column, args.get(1));
+            if (item.arrival()) {
+                throw terms.error(args.get(1), fn + " counts the values of an event column, not ROWTIME.");
+            }
+            Duration size = Duration.ofSeconds(seconds(args.get(arity - 1), "the window size in seconds"));
+            String valueName = pump.target.columns.get(0).toLowerCase(Locale.ROOT);
+            if (!MetricSpec.isValidName(valueName)) {
+                throw terms.error(pump.insert.getTargetTable(), "the first column of " + pump.target.name
+                        + " names the aggregate, in lower case: 1-63 letters, digits or underscores.");
+            }
+            String aggregateFn = arity == 4 ? "topk" : "distinct";
+            Map<String, Long> params = arity == 4 ? Map.of("k", seconds(args.get(2), "K")) : Map.of();
+            Aggregator aggregator;
+            try {
+                aggregator = registry.factory(aggregateFn).orElseThrow().create(AggregatorParams.of(true, params));
+            } catch (IllegalArgumentException e) {
+                throw terms.error(args.get(2), "K is out of range (" + e.getMessage() + ").");
+            }
+            Map<String, String> texts = new LinkedHashMap<>();
+            params.forEach((key, value) -> texts.put(key, value.toString()));
+            AggregateSpec aggregate = new AggregateSpec(valueName, aggregateFn, FieldPath.parse(item.field),
+                    aggregator, texts);
+            List<SqlNode> filters = new ArrayList<>(scope.filters);
+            if (cursor.getWhere() != null) {
+                filterScopes.put(cursor.getWhere(), scope);
+                filters.add(cursor.getWhere());
+            }
+            return MetricSpec.builder(name).timestamp(TimestampSource.arrivalTime())
+                    .windows(TumblingWindows.of(size)).aggregates(List.of(aggregate)).filter(filter(filters)).build();
+        }
+
+        private long seconds(SqlNode node, String what) {
+            if (!(node instanceof SqlNumericLiteral literal) || !literal.isInteger()
+                    || literal.getValueAs(Long.class) < 1) {
+                throw terms.error(node, what + " must be a whole number of at least 1, found " + node + ".");
+            }
+            return literal.getValueAs(Long.class);
+        }
+
         /** The chain's conditions, upstream first, as one filter; each identifier resolves in its own pump. */
         private EventFilter filter(List<SqlNode> filters) {
             if (filters.isEmpty()) {
@@ -351,11 +424,6 @@ public final class KdaSqlLoader {
             if (from.getKind() == SqlKind.AS) {
                 source = ((SqlCall) from).operand(0);
                 alias = name(((SqlCall) from).operand(1));
-            }
-            if (source.getKind() == SqlKind.COLLECTION_TABLE) {
-                throw terms.error(source, "table functions in FROM are not taken yet; for "
-                        + "COUNT_DISTINCT_ITEMS_TUMBLING write COUNT(DISTINCT col), for TOP_K_ITEMS_TUMBLING "
-                        + "TOP_K(col, k), with GROUP BY " + WINDOW_HELP + ".");
             }
             if (!(source instanceof SqlIdentifier id)) {
                 throw terms.error(source, "found " + source.getKind() + " in FROM, expected a stream such as "
@@ -429,7 +497,11 @@ public final class KdaSqlLoader {
             if (id.names.size() - first != 1) {
                 throw terms.error(id, "found " + id + ", expected a column or \"STREAM\".column.");
             }
-            String name = component(id, first);
+            return column(scope, component(id, first), id.names.get(first), id);
+        }
+
+        /** The column {@code name} (by KDA's rule; {@code written} as in the file) of {@code scope}. */
+        private Column column(Scope scope, String name, String written, SqlNode id) {
             if (name.equals(ROWTIME)) {
                 return Column.ARRIVAL;
             }
@@ -446,7 +518,6 @@ public final class KdaSqlLoader {
                     return new Column(column.field(), column.timestamp());
                 }
                 // Without a schema a column is the event field of that name, as written.
-                String written = id.names.get(first);
                 if (!FieldPath.isValid(written)) {
                     throw terms.error(id, "found " + written + ", expected a field name.");
                 }
@@ -525,10 +596,17 @@ public final class KdaSqlLoader {
             return chosen;
         }
 
+        /** The stream a pump reads: its FROM, or the FROM of a table function's CURSOR. */
         private String sourceName(SqlSelect select) {
             SqlNode from = select.getFrom();
             if (from != null && from.getKind() == SqlKind.AS) {
                 from = ((SqlCall) from).operand(0);
+            }
+            if (from != null && from.getKind() == SqlKind.COLLECTION_TABLE
+                    && ((SqlCall) from).operand(0) instanceof SqlCall fn && fn.operandCount() > 0
+                    && fn.operand(0).getKind() == SqlKind.CURSOR
+                    && ((SqlCall) fn.operand(0)).operand(0) instanceof SqlSelect cursor) {
+                return sourceName(cursor);
             }
             return from instanceof SqlIdentifier id ? name(id) : null;
         }

@@ -169,6 +169,35 @@ class KdaSqlTest {
     }
 
     @Test
+    void countDistinctAndTopKItemsTumblingAreDistinctAndTopk() {
+        assertSame(SCHEMA + """
+                CREATE OR REPLACE STREAM DESTINATION_SQL_STREAM (NUMBER_OF_DISTINCT_ITEMS BIGINT);
+                CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+                  SELECT STREAM * FROM TABLE(COUNT_DISTINCT_ITEMS_TUMBLING(
+                      CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001" WHERE SECTOR = 'TECHNOLOGY'),
+                      'TICKER_SYMBOL', -- name of column in single quotes
+                      60));            -- tumbling window size in seconds
+                CREATE OR REPLACE STREAM "TOP_TICKERS" ("TICKER" VARCHAR(4), "MOST_FREQUENT_VALUES" BIGINT);
+                CREATE OR REPLACE PUMP "TOP_PUMP" AS INSERT INTO "TOP_TICKERS"
+                  SELECT STREAM * FROM TABLE(TOP_K_ITEMS_TUMBLING(
+                      CURSOR(SELECT STREAM * FROM "SOURCE_SQL_STREAM_001"), 'TICKER_SYMBOL', 5, 10));
+                """, """
+                metrics:
+                  - name: destination_sql_stream
+                    filter: "sector == 'TECHNOLOGY'"
+                    timestamp: arrival
+                    window: {type: tumbling, size: 1m}
+                    aggregates:
+                      - {name: number_of_distinct_items, fn: distinct, field: ticker_symbol}
+                  - name: top_tickers
+                    timestamp: arrival
+                    window: {type: tumbling, size: 10s}
+                    aggregates:
+                      - {name: ticker, fn: topk, field: ticker_symbol, k: 5}
+                """);
+    }
+
+    @Test
     void detectedByItsPumpAndRtpipeSqlStillLoads() {
         assertThat(KdaSqlLoader.isKda("CREATE OR REPLACE PUMP \"P\" AS INSERT INTO x SELECT STREAM 1")).isTrue();
         assertThat(KdaSqlLoader.isKda("create pump p as insert into x select stream 1")).isTrue();
