@@ -32,7 +32,6 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -87,11 +86,6 @@ public final class KdaSqlLoader {
     /** Whether SQL text is KDA application code (it creates a pump) rather than rtpipe's SQL dialect. */
     public static boolean isKda(String sql) {
         return KdaText.isKda(sql);
-    }
-
-    /** Loads the SQL file {@code file}; errors name the file as given. */
-    public EngineConfig load(Path file) {
-        return parse(file.toString(), SqlTerms.read(file));
     }
 
     /** Parses KDA application code into an engine configuration; {@code fileName} is used in error messages. */
