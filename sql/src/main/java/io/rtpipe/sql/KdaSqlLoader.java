@@ -105,13 +105,11 @@ public final class KdaSqlLoader {
     /** A created stream: its columns in order, and the pump that inserts into it. */
     private static final class Stream {
         final String name;
-        final SqlNode at;
         final List<String> columns;
         Pump pump;
 
-        Stream(String name, SqlNode at, List<String> columns) {
+        Stream(String name, List<String> columns) {
             this.name = name;
-            this.at = at;
             this.columns = columns;
         }
     }
@@ -177,7 +175,12 @@ public final class KdaSqlLoader {
                 if (pump.aggregates()) {
                     // A reader of an aggregated stream is refused when its FROM is resolved.
                     if (!read.contains(pump.target)) {
-                        metrics.add(metric(pump));
+                        MetricSpec metric = metric(pump);
+                        if (metrics.stream().anyMatch(m -> m.name().equals(metric.name()))) {
+                            throw terms.error(pump.insert.getTargetTable(), "the metric " + metric.name() + " is "
+                                    + "named by two destination streams; name them apart by more than case.");
+                        }
+                        metrics.add(metric);
                     }
                 } else if (!read.contains(pump.target)) {
                     throw terms.error(pump.select, "this pump writes one row per input row into " + pump.target.name
@@ -194,6 +197,10 @@ public final class KdaSqlLoader {
         }
 
         private void declare(SqlSelect select) {
+            if (select.getFrom().getKind() != SqlKind.EXTEND) {
+                throw terms.error(select.getFrom(), "CREATE STREAM declares its columns: CREATE OR REPLACE STREAM "
+                        + "\"DESTINATION_SQL_STREAM\" (ticker_symbol VARCHAR(4), ticker_count INTEGER).");
+            }
             SqlCall extend = (SqlCall) select.getFrom();
             SqlIdentifier id = extend.operand(0);
             String name = name(id);
@@ -202,7 +209,7 @@ public final class KdaSqlLoader {
             for (int i = 0; i < list.size(); i += 2) {
                 columns.add(name((SqlIdentifier) list.get(i)));
             }
-            if (streams.putIfAbsent(name, new Stream(name, id, columns)) != null) {
+            if (streams.putIfAbsent(name, new Stream(name, columns)) != null) {
                 throw terms.error(id, "the stream " + name + " is created twice.");
             }
         }
@@ -468,11 +475,11 @@ public final class KdaSqlLoader {
                 }
                 SqlNode item = items.get(i);
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
-                if (!(expr instanceof SqlIdentifier source2)) {
+                if (!(expr instanceof SqlIdentifier selected)) {
                     throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
                             + "nothing per event; select the column itself and aggregate it.");
                 }
-                columns.put(column, column(upstream, source2));
+                columns.put(column, column(upstream, selected));
             }
             List<SqlNode> filters = new ArrayList<>(upstream.filters);
             if (pump.select.getWhere() != null) {

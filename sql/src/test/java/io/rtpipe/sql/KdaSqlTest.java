@@ -277,6 +277,17 @@ class KdaSqlTest {
                 """, "app.sql:15:12: the input schema has no column TICKER (it has TICKER_SYMBOL, SECTOR, CHANGE, "
                 + "PRICE, EVENT_TIME; unquoted names are upper-cased, as in KDA).");
         assertRefused("""
+                CREATE OR REPLACE STREAM "D";
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "D" SELECT STREAM COUNT(*) FROM "SOURCE_SQL_STREAM_001";
+                """, "app.sql:1:26: CREATE STREAM declares its columns: CREATE OR REPLACE STREAM "
+                + "\"DESTINATION_SQL_STREAM\" (ticker_symbol VARCHAR(4), ticker_count INTEGER).");
+        assertRefused("""
+                CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "E" SELECT STREAM k, COUNT(*) FROM "SOURCE_SQL_STREAM_001"
+                  GROUP BY k, STEP(ROWTIME BY INTERVAL '1' MINUTE);
+                """, "app.sql:2:43: INSERT INTO E: no such stream is created before this pump; create it with "
+                + "CREATE OR REPLACE STREAM first.");
+        assertRefused("""
                 CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
                 CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
                   SELECT STREAM k, COUNT(*) FROM "SOURCE_SQL_STREAM_001" GROUP BY k;
