@@ -182,15 +182,37 @@ class SqlSpecCommandsTest {
         assertThat(run("preview", "--metrics", kda.toString(), "--input", input.toString())).as(err.toString())
                 .isZero();
         assertThat(out.toString()).isEqualTo(fromYaml);
+        assertThat(run("check", yaml.toString())).as(err.toString()).isZero();
+        String yamlPlan = out.toString();
+        assertThat(run("check", kda.toString())).as(err.toString()).isZero();
+        assertThat(out.toString().replace(kda.toString(), yaml.toString())).isEqualTo(yamlPlan);
 
         Map<String, Long> counted = new TreeMap<>();
         ObjectMapper json = new ObjectMapper();
-        for (String line : out.toString().split("\n")) {
+        for (String line : fromYaml.split("\n")) {
             JsonNode result = json.readTree(line);
             assertThat(result.path("metric").asText()).isEqualTo("events_per_minute");
             counted.put(result.path("window_start").asText() + " " + result.path("key").path("type").asText(),
                     result.path("values").path("events").asLong());
         }
         assertThat(counted).isEqualTo(expected).hasSize(15);
+    }
+
+    @Test
+    void checkOfKdaCodeWithASlidingWindowIsTheDocumentedSentenceAndExitCode2() throws IOException {
+        Path kda = Files.writeString(dir.resolve("app.sql"), """
+                CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (ticker_symbol VARCHAR(4), avg_price DOUBLE);
+                CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+                  SELECT STREAM ticker_symbol, AVG(price) OVER W1 AS avg_price
+                  FROM "SOURCE_SQL_STREAM_001"
+                  WINDOW W1 AS (PARTITION BY ticker_symbol RANGE INTERVAL '1' MINUTE PRECEDING);
+                """);
+        assertThat(run("check", kda.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("rtpipe: " + kda + ":5:3: sliding windows (OVER, WINDOW ... "
+                + "RANGE INTERVAL ... PRECEDING) are refused: they give one output row per input row, and the engine "
+                + "writes one result per window and key; use a tumbling window, GROUP BY keys, "
+                + "STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SECOND) or "
+                + "FLOOR(\"SOURCE_SQL_STREAM_001\".ROWTIME TO MINUTE).");
+        assertThat(out.toString()).isEmpty();
     }
 }
