@@ -1,6 +1,5 @@
 package io.rtpipe.sql;
 
-import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.spec.SpecException;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
@@ -14,6 +13,7 @@ import org.apache.calcite.util.NlsString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A SQL WHERE condition as the text of the engine's CEL filter ({@code type = 'a' AND amount > 0} becomes
@@ -23,9 +23,12 @@ import java.util.function.BiFunction;
 final class CelText {
 
     private final BiFunction<SqlNode, String, SpecException> error;
+    private final Function<SqlIdentifier, String> fieldOf;
 
-    CelText(BiFunction<SqlNode, String, SpecException> error) {
+    /** @param fieldOf the event field path a column names (the dialect's rule; it refuses what is not a field) */
+    CelText(BiFunction<SqlNode, String, SpecException> error, Function<SqlIdentifier, String> fieldOf) {
         this.error = error;
+        this.fieldOf = fieldOf;
     }
 
     String of(SqlNode node) {
@@ -47,11 +50,7 @@ final class CelText {
 
     private String text(SqlNode node, int outer) {
         if (node instanceof SqlIdentifier id) {
-            String path = String.join(".", id.names);
-            if (!FieldPath.isValid(path)) {
-                throw error.apply(id, "found " + id + ", expected a field path such as amount or geo.country.");
-            }
-            return path;
+            return fieldOf.apply(id);
         }
         if (node instanceof SqlLiteral literal) {
             return literal(literal);
@@ -110,9 +109,12 @@ final class CelText {
     }
 
     private String field(SqlNode node) {
-        if (node instanceof SqlIdentifier id && id.names.size() > 1) {
+        if (node instanceof SqlIdentifier id) {
+            String path = fieldOf.apply(id);
             // CEL's has() takes a selection: has(geo.country).
-            return text(node, 0);
+            if (path.contains(".")) {
+                return path;
+            }
         }
         throw error.apply(node, "IS NULL and IS NOT NULL take a nested field path such as geo.country (a top-level "
                 + "field is tested with CEL's has() only through its parent).");

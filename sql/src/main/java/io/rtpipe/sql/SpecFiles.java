@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The one owner of which language a metric spec is written in, by its name: {@code .sql} is SQL
- * ({@link SqlSpecLoader}), anything else YAML (core's {@link SpecLoader}, the {@code .yaml}/{@code .yml} files it
- * always read). Every component that loads a spec (the cli's commands, connectors' {@code MetricSpecs} for files and
+ * The one owner of which language a metric spec is written in, by its name: {@code .sql} is SQL, KDA application
+ * code ({@link KdaSqlLoader}) when it creates a pump, else rtpipe's dialect ({@link SqlSpecLoader}); anything else YAML
+ * (core's {@link SpecLoader}, the {@code .yaml}/{@code .yml} files it always read). Every component that loads a spec (the cli's commands, connectors' {@code MetricSpecs} for files and
  * {@code s3://} objects, hence the consumer and the Lambda, and the CDK app's synth check) goes through here, so a
- * {@code .sql} file goes wherever a YAML one does. Both loaders build the same {@link EngineConfig}; both throw
+ * {@code .sql} file goes wherever a YAML one does. All loaders build the same {@link EngineConfig}; all throw
  * core's located {@code SpecException}.
  */
 public final class SpecFiles {
@@ -29,11 +29,18 @@ public final class SpecFiles {
 
     /** Loads the spec file {@code file} in the language its name says. */
     public static EngineConfig load(Path file) {
-        return isSql(file.toString()) ? SqlSpecLoader.standard().load(file) : SpecLoader.standard().load(file);
+        if (!isSql(file.toString())) {
+            return SpecLoader.standard().load(file);
+        }
+        return parse(file.toString(), SqlTerms.read(file));
     }
 
     /** Parses spec text named {@code name} (used for the language and in error messages). */
     public static EngineConfig parse(String name, String text) {
-        return isSql(name) ? SqlSpecLoader.standard().parse(name, text) : SpecLoader.standard().parse(name, text);
+        if (!isSql(name)) {
+            return SpecLoader.standard().parse(name, text);
+        }
+        return KdaSqlLoader.isKda(text) ? KdaSqlLoader.standard().parse(name, text)
+                : SqlSpecLoader.standard().parse(name, text);
     }
 }

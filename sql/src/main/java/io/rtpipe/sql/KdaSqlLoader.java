@@ -1,0 +1,641 @@
+package io.rtpipe.sql;
+
+import io.rtpipe.core.aggregate.Aggregator;
+import io.rtpipe.core.aggregate.AggregatorParams;
+import io.rtpipe.core.aggregate.AggregatorRegistry;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.FieldPath;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.TimestampSource;
+import io.rtpipe.core.metric.TumblingWindows;
+import io.rtpipe.core.spec.SpecException;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlJoin;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlOrderBy;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads Amazon Kinesis Data Analytics (KDA) SQL application code, as its users wrote it, into the same
+ * {@link EngineConfig} the YAML and rtpipe SQL loaders build (docs/sql.md, "KDA SQL"): {@code CREATE OR REPLACE
+ * STREAM} and {@code CREATE OR REPLACE PUMP ... AS INSERT INTO ... SELECT STREAM ...} statements, each aggregating
+ * pump one tumbling metric named after its destination stream, chains of projecting/filtering pumps folded into it.
+ * Parsed by Calcite's parser (double-quoted identifiers, {@code SELECT STREAM}) after {@link KdaText} rewrote the few
+ * KDA-only constructs in place. Names follow KDA's rule: unquoted identifiers are upper-cased, quoted ones kept.
+ * What the engine cannot run exactly is a located {@link SpecException}. Immutable and thread-safe.
+ */
+public final class KdaSqlLoader {
+
+    /** A stream that is not created in the file but named like KDA's in-application input, SOURCE_SQL_STREAM_001. */
+    private static final Pattern INPUT_STREAM = Pattern.compile(".+_[0-9]{3}");
+    private static final String ROWTIME = "ROWTIME";
+    private static final String ARRIVAL_COLUMN = "APPROXIMATE_ARRIVAL_TIME";
+    private static final String WINDOW_HELP = "STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SECOND) or "
+            + "FLOOR(\"SOURCE_SQL_STREAM_001\".ROWTIME TO MINUTE)";
+    private static final Map<String, Duration> FLOOR_UNITS = Map.of("SECOND", Duration.ofSeconds(1),
+            "MINUTE", Duration.ofMinutes(1), "HOUR", Duration.ofHours(1), "DAY", Duration.ofDays(1));
+
+    // Lenient conformance: the rewritten CREATE STREAM is a table with declared columns, SELECT * FROM "S" (c type).
+    private static final SqlParser.Config PARSER = SqlParser.config()
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.UNCHANGED)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true)
+            .withConformance(SqlConformanceEnum.LENIENT);
+
+    private final AggregatorRegistry registry;
+
+    /** @param registry the aggregate functions a pump may use */
+    public KdaSqlLoader(AggregatorRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A loader that knows the built-in functions and those found by {@link java.util.ServiceLoader}. */
+    public static KdaSqlLoader standard() {
+        return new KdaSqlLoader(AggregatorRegistry.withServiceLoader(KdaSqlLoader.class.getClassLoader()));
+    }
+
+    /** Whether SQL text is KDA application code (it creates a pump) rather than rtpipe's SQL dialect. */
+    public static boolean isKda(String sql) {
+        return KdaText.isKda(sql);
+    }
+
+    /** Parses KDA application code into an engine configuration; {@code fileName} is used in error messages. */
+    public EngineConfig parse(String fileName, String sql) {
+        return new Run(fileName).document(sql);
+    }
+
+    /** A column as a pump sees it: an event field, or the record's arrival time (ROWTIME). */
+    private record Column(String field, boolean timestamp) {
+        static final Column ARRIVAL = new Column(null, false);
+
+        boolean arrival() {
+            return field == null;
+        }
+    }
+
+    /** A created stream: its columns in order, and the pump that inserts into it. */
+    private static final class Stream {
+        final String name;
+        final List<String> columns;
+        Pump pump;
+
+        Stream(String name, List<String> columns) {
+            this.name = name;
+            this.columns = columns;
+        }
+    }
+
+    private record Pump(SqlInsert insert, SqlSelect select, Stream target) {
+        boolean aggregates() {
+            return select.getGroup() != null || select.getFrom() != null
+                    && select.getFrom().getKind() == SqlKind.COLLECTION_TABLE;
+        }
+    }
+
+    /** What a FROM reads: its columns by name, the names that qualify them, and the filters of the pumps before. */
+    private record Scope(boolean input, Set<String> qualifiers, Map<String, Column> columns,
+                         List<SqlNode> filters) {
+    }
+
+    private final class Run {
+        private final String file;
+        private final SqlTerms terms;
+        private final Map<String, Stream> streams = new LinkedHashMap<>();
+        /** The scope each WHERE's identifiers resolve in, when filters of a chain are combined. */
+        private final Map<SqlNode, Scope> filterScopes = new IdentityHashMap<>();
+        private KdaSchema schema;
+
+        Run(String file) {
+            this.file = file;
+            this.terms = new SqlTerms(registry, file);
+        }
+
+        EngineConfig document(String sql) {
+            KdaText text = KdaText.rewrite(file, sql);
+            if (text.inputSchema() != null) {
+                schema = KdaSchema.parse(file, text.inputSchemaAt(), text.inputSchema());
+            }
+            SqlNodeList statements;
+            try {
+                statements = SqlParser.create(text.sql(), PARSER).parseStmtList();
+            } catch (SqlParseException e) {
+                throw terms.syntax(e);
+            }
+            List<Pump> pumps = new ArrayList<>();
+            for (SqlNode statement : statements) {
+                if (statement instanceof SqlSelect select && text.declaresStream(select.getParserPosition())) {
+                    declare(select);
+                } else if (statement instanceof SqlInsert insert) {
+                    pumps.add(pump(insert));
+                } else {
+                    throw terms.error(statement, "a KDA application is CREATE OR REPLACE STREAM and CREATE OR "
+                            + "REPLACE PUMP ... AS INSERT INTO ... SELECT STREAM ... statements, found "
+                            + statement.getKind() + ".");
+                }
+            }
+            Set<Stream> read = new HashSet<>();
+            for (Pump pump : pumps) {
+                String from = sourceName(pump.select);
+                if (from != null && streams.containsKey(from)) {
+                    read.add(streams.get(from));
+                }
+            }
+            List<MetricSpec> metrics = new ArrayList<>();
+            for (Pump pump : pumps) {
+                refuseRowWindows(pump.select);
+                if (pump.aggregates()) {
+                    // A reader of an aggregated stream is refused when its FROM is resolved.
+                    if (!read.contains(pump.target)) {
+                        MetricSpec metric = metric(pump);
+                        if (metrics.stream().anyMatch(m -> m.name().equals(metric.name()))) {
+                            throw terms.error(pump.insert.getTargetTable(), "the metric " + metric.name() + " is "
+                                    + "named by two destination streams; name them apart by more than case.");
+                        }
+                        metrics.add(metric);
+                    }
+                } else if (!read.contains(pump.target)) {
+                    throw terms.error(pump.select, "this pump writes one row per input row into " + pump.target.name
+                            + " (no GROUP BY): the engine writes window results only; aggregate with GROUP BY keys, "
+                            + WINDOW_HELP + ".");
+                }
+            }
+            if (metrics.isEmpty()) {
+                throw new SpecException(file, 1, 1, "found no pump that aggregates, expected CREATE OR REPLACE PUMP "
+                        + "... AS INSERT INTO \"DESTINATION_SQL_STREAM\" SELECT STREAM ... GROUP BY ..., "
+                        + WINDOW_HELP + ".");
+            }
+            return EngineConfig.builder().metrics(metrics).decoder(DecoderSpec.json()).build();
+        }
+
+        private void declare(SqlSelect select) {
+            if (select.getFrom().getKind() != SqlKind.EXTEND) {
+                throw terms.error(select.getFrom(), "CREATE STREAM declares its columns: CREATE OR REPLACE STREAM "
+                        + "\"DESTINATION_SQL_STREAM\" (ticker_symbol VARCHAR(4), ticker_count INTEGER).");
+            }
+            SqlCall extend = (SqlCall) select.getFrom();
+            SqlIdentifier id = extend.operand(0);
+            String name = name(id);
+            SqlNodeList list = extend.operand(1);
+            List<String> columns = new ArrayList<>();
+            for (int i = 0; i < list.size(); i += 2) {
+                columns.add(name((SqlIdentifier) list.get(i)));
+            }
+            if (streams.putIfAbsent(name, new Stream(name, columns)) != null) {
+                throw terms.error(id, "the stream " + name + " is created twice.");
+            }
+        }
+
+        private Pump pump(SqlInsert insert) {
+            SqlNode target = insert.getTargetTable();
+            Stream stream = target instanceof SqlIdentifier id ? streams.get(name(id)) : null;
+            if (stream == null) {
+                throw terms.error(target, "INSERT INTO " + target + ": no such stream is created before this pump; "
+                        + "create it with CREATE OR REPLACE STREAM first.");
+            }
+            if (stream.pump != null) {
+                throw terms.error(target, "a second pump into " + stream.name + " is refused: each destination "
+                        + "stream is fed by one pump here (one metric per stream); create a stream per pump.");
+            }
+            if (insert.getTargetColumnList() != null) {
+                throw terms.error(insert.getTargetColumnList(), "INSERT INTO takes no column list here: the "
+                        + "SELECT's columns fill the stream's columns in order.");
+            }
+            SqlNode source = insert.getSource();
+            if (source instanceof SqlOrderBy orderBy) {
+                throw terms.error(orderBy, "ORDER BY over a stream is refused: a stream has no end to sort at, and "
+                        + "results are written window by window.");
+            }
+            if (!(source instanceof SqlSelect select)) {
+                throw terms.error(source, "found " + source.getKind() + ", expected SELECT STREAM ... (UNION and "
+                        + "VALUES are refused: a pump here is one windowed aggregation or one filter).");
+            }
+            stream.pump = new Pump(insert, select, stream);
+            return stream.pump;
+        }
+
+        private void refuseRowWindows(SqlSelect select) {
+            SqlNode over = select.getWindowList() != null && !select.getWindowList().isEmpty()
+                    ? select.getWindowList() : find(select.getSelectList(), SqlKind.OVER);
+            if (over != null) {
+                throw terms.error(over, "sliding windows (OVER, WINDOW ... RANGE INTERVAL ... PRECEDING) are "
+                        + "refused: they give one output row per input row, and the engine writes one result per "
+                        + "window and key; use a tumbling window, GROUP BY keys, " + WINDOW_HELP + ".");
+            }
+            if (select.getHaving() != null) {
+                throw terms.error(select.getHaving(), "HAVING is refused: " + SqlTerms.MERGE_REASON + "; filter "
+                        + "the merged results when you read them.");
+            }
+            if (select.isDistinct()) {
+                throw terms.error(select, "SELECT DISTINCT is refused: use COUNT(DISTINCT x) per window.");
+            }
+        }
+
+        private MetricSpec metric(Pump pump) {
+            SqlSelect select = pump.select;
+            String name = pump.target.name.toLowerCase(Locale.ROOT);
+            if (!MetricSpec.isValidName(name)) {
+                throw terms.error(pump.insert.getTargetTable(), "the destination stream names the metric, in lower "
+                        + "case: 1-63 letters, digits or underscores starting with a letter, found " + name + ".");
+            }
+            if (select.getFrom().getKind() == SqlKind.COLLECTION_TABLE) {
+                return itemsMetric(name, pump);
+            }
+            Scope scope = scope(select.getFrom(), new HashSet<>());
+            List<FieldPath> keys = new ArrayList<>();
+            List<Window> windows = new ArrayList<>();
+            for (SqlNode item : select.getGroup()) {
+                Window window = window(item, scope);
+                if (window != null) {
+                    windows.add(window);
+                    continue;
+                }
+                if (!(item instanceof SqlIdentifier id)) {
+                    throw terms.error(item, "GROUP BY takes columns and one window, " + WINDOW_HELP + ", found "
+                            + item + ".");
+                }
+                keys.add(FieldPath.parse(field(scope, id)));
+            }
+            Window window = pick(windows, select.getGroup());
+            List<SqlNode> items = select.getSelectList().getList();
+            List<String> columns = pump.target.columns;
+            if (items.size() != columns.size()) {
+                throw terms.error(select.getSelectList(), "the SELECT has " + items.size() + " column(s) and "
+                        + pump.target.name + " has " + columns.size() + "; they are filled in order.");
+            }
+            List<AggregateSpec> aggregates = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                SqlNode item = items.get(i);
+                SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (expr instanceof SqlIdentifier id) {
+                    Column column = column(scope, id);
+                    if (!column.arrival() && !keys.contains(FieldPath.parse(column.field))) {
+                        throw terms.error(id, id + " is neither in GROUP BY nor aggregated; a per-row result is "
+                                + "not something the engine computes.");
+                    }
+                    continue;
+                }
+                if (window(expr, scope) != null) {
+                    continue; // the window's time: results carry window_start and window_end
+                }
+                String valueName = columns.get(i).toLowerCase(Locale.ROOT);
+                if (!MetricSpec.isValidName(valueName)) {
+                    throw terms.error(item, "the column " + columns.get(i) + " of " + pump.target.name + " names "
+                            + "this aggregate, in lower case: 1-63 letters, digits or underscores starting with a "
+                            + "letter.");
+                }
+                aggregates.add(terms.aggregate(valueName, expr, id -> field(scope, id)));
+            }
+            if (aggregates.isEmpty()) {
+                throw terms.error(select.getSelectList(), "a pump selects at least one aggregate, e.g. COUNT(*).");
+            }
+            List<SqlNode> filters = new ArrayList<>(scope.filters);
+            if (select.getWhere() != null) {
+                filterScopes.put(select.getWhere(), scope);
+                filters.add(select.getWhere());
+            }
+            return MetricSpec.builder(name).groupBy(keys).timestamp(window.timestamp)
+                    .windows(TumblingWindows.of(window.size)).aggregates(aggregates).filter(filter(filters))
+                    .build();
+        }
+
+        /**
+         * {@code SELECT STREAM * FROM TABLE(COUNT_DISTINCT_ITEMS_TUMBLING(CURSOR(SELECT STREAM * FROM s [WHERE c]),
+         * 'column', seconds))} or {@code TOP_K_ITEMS_TUMBLING(..., 'column', k, seconds)}: one tumbling window over
+         * ROWTIME, its aggregate (distinct or topk) named after the destination's first column.
+         */
+        private MetricSpec itemsMetric(String name, Pump pump) {
+            SqlNode table = ((SqlCall) pump.select.getFrom()).operand(0);
+            String fn = table instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
+            int arity = fn.equals("TOP_K_ITEMS_TUMBLING") ? 4 : 3;
+            List<SqlNode> args = table instanceof SqlCall call ? call.getOperandList() : List.of();
+            if (!fn.equals("TOP_K_ITEMS_TUMBLING") && !fn.equals("COUNT_DISTINCT_ITEMS_TUMBLING")
+                    || args.size() != arity || args.get(0).getKind() != SqlKind.CURSOR
+                    || !(args.get(1) instanceof SqlCharStringLiteral)) {
+                throw terms.error(table, "the table functions taken are COUNT_DISTINCT_ITEMS_TUMBLING(CURSOR(SELECT "
+                        + "STREAM * FROM s), 'column', seconds) and TOP_K_ITEMS_TUMBLING(CURSOR(...), 'column', k, "
+                        + "seconds).");
+            }
+            if (!(pump.select.getSelectList().size() == 1 && pump.select.getSelectList().get(0)
+                    instanceof SqlIdentifier star && star.isStar())) {
+                throw terms.error(pump.select.getSelectList(), fn + "'s rows are selected whole: SELECT STREAM *.");
+            }
+            SqlNode inner = ((SqlCall) args.get(0)).operand(0);
+            if (!(inner instanceof SqlSelect cursor) || cursor.getGroup() != null) {
+                throw terms.error(args.get(0), "CURSOR takes SELECT STREAM * FROM a stream [WHERE ...].");
+            }
+            Scope scope = scope(cursor.getFrom(), new HashSet<>());
+            String column = ((SqlCharStringLiteral) args.get(1)).getValueAs(String.class);
+            Column item = column(scope, column, column, args.get(1));
+            if (item.arrival()) {
+                throw terms.error(args.get(1), fn + " counts the values of an event column, not ROWTIME.");
+            }
+            Duration size = Duration.ofSeconds(seconds(args.get(arity - 1), "the window size in seconds"));
+            String valueName = pump.target.columns.get(0).toLowerCase(Locale.ROOT);
+            if (!MetricSpec.isValidName(valueName)) {
+                throw terms.error(pump.insert.getTargetTable(), "the first column of " + pump.target.name
+                        + " names the aggregate, in lower case: 1-63 letters, digits or underscores.");
+            }
+            String aggregateFn = arity == 4 ? "topk" : "distinct";
+            Map<String, Long> params = arity == 4 ? Map.of("k", seconds(args.get(2), "K")) : Map.of();
+            Aggregator aggregator;
+            try {
+                aggregator = registry.factory(aggregateFn).orElseThrow().create(AggregatorParams.of(true, params));
+            } catch (IllegalArgumentException e) {
+                throw terms.error(args.get(2), "K is out of range (" + e.getMessage() + ").");
+            }
+            Map<String, String> texts = new LinkedHashMap<>();
+            params.forEach((key, value) -> texts.put(key, value.toString()));
+            AggregateSpec aggregate = new AggregateSpec(valueName, aggregateFn, FieldPath.parse(item.field),
+                    aggregator, texts);
+            List<SqlNode> filters = new ArrayList<>(scope.filters);
+            if (cursor.getWhere() != null) {
+                filterScopes.put(cursor.getWhere(), scope);
+                filters.add(cursor.getWhere());
+            }
+            return MetricSpec.builder(name).timestamp(TimestampSource.arrivalTime())
+                    .windows(TumblingWindows.of(size)).aggregates(List.of(aggregate)).filter(filter(filters)).build();
+        }
+
+        private long seconds(SqlNode node, String what) {
+            if (!(node instanceof SqlNumericLiteral literal) || !literal.isInteger()
+                    || literal.getValueAs(Long.class) < 1) {
+                throw terms.error(node, what + " must be a whole number of at least 1, found " + node + ".");
+            }
+            return literal.getValueAs(Long.class);
+        }
+
+        /** The chain's conditions, upstream first, as one filter; each identifier resolves in its own pump. */
+        private EventFilter filter(List<SqlNode> filters) {
+            if (filters.isEmpty()) {
+                return null;
+            }
+            Map<SqlIdentifier, Scope> owner = new IdentityHashMap<>();
+            SqlNode all = null;
+            for (SqlNode where : filters) {
+                Scope scope = filterScopes.get(where);
+                where.accept(new SqlBasicVisitor<Void>() {
+                    @Override
+                    public Void visit(SqlIdentifier id) {
+                        owner.put(id, scope);
+                        return null;
+                    }
+                });
+                all = all == null ? where : SqlStdOperatorTable.AND.createCall(SqlParserPos.ZERO, all, where);
+            }
+            return terms.filter(all, id -> field(owner.get(id), id));
+        }
+
+        /** The scope of a FROM: the input stream, or a created stream whose pump only projects and filters. */
+        private Scope scope(SqlNode from, Set<String> visiting) {
+            if (from instanceof SqlJoin join) {
+                throw terms.error(join, "joins are refused: the engine aggregates one stream, shard by shard, and "
+                        + "a join (also with reference data) needs state across shards it does not keep.");
+            }
+            String alias = null;
+            SqlNode source = from;
+            if (from.getKind() == SqlKind.AS) {
+                source = ((SqlCall) from).operand(0);
+                alias = name(((SqlCall) from).operand(1));
+            }
+            if (!(source instanceof SqlIdentifier id)) {
+                throw terms.error(source, "found " + source.getKind() + " in FROM, expected a stream such as "
+                        + "\"SOURCE_SQL_STREAM_001\" (subqueries are refused: write them as an in-application "
+                        + "stream with its own pump).");
+            }
+            String name = name(id);
+            Set<String> qualifiers = new HashSet<>();
+            qualifiers.add(name);
+            if (alias != null) {
+                qualifiers.add(alias);
+            }
+            Stream stream = streams.get(name);
+            if (stream == null) {
+                if (!INPUT_STREAM.matcher(name).matches()) {
+                    throw terms.error(id, name + " is neither created in this file (CREATE OR REPLACE STREAM) nor "
+                            + "the input stream, named like \"SOURCE_SQL_STREAM_001\".");
+                }
+                return new Scope(true, qualifiers, Map.of(), List.of());
+            }
+            if (stream.pump == null) {
+                throw terms.error(id, "no pump inserts into " + name + ".");
+            }
+            if (!visiting.add(name)) {
+                throw terms.error(id, "the pumps read " + name + " in a cycle.");
+            }
+            Pump pump = stream.pump;
+            if (pump.aggregates()) {
+                throw terms.error(id, name + " holds aggregated rows (its pump groups by a window): a second "
+                        + "aggregation level over aggregated results is refused, since results are per-shard "
+                        + "partials merged when read; aggregate the input stream directly, or read the results "
+                        + "and aggregate them there.");
+            }
+            Scope upstream = scope(pump.select.getFrom(), visiting);
+            Map<String, Column> columns = new LinkedHashMap<>();
+            List<SqlNode> items = pump.select.getSelectList().getList();
+            boolean star = items.size() == 1 && items.get(0) instanceof SqlIdentifier s && s.isStar();
+            if (!star && items.size() != stream.columns.size()) {
+                throw terms.error(pump.select.getSelectList(), "the SELECT has " + items.size() + " column(s) and "
+                        + name + " has " + stream.columns.size() + "; they are filled in order.");
+            }
+            for (int i = 0; i < stream.columns.size(); i++) {
+                String column = stream.columns.get(i);
+                if (star) {
+                    columns.put(column, column(upstream, new SqlIdentifier(column, items.get(0)
+                            .getParserPosition())));
+                    continue;
+                }
+                SqlNode item = items.get(i);
+                SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (!(expr instanceof SqlIdentifier selected)) {
+                    throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
+                            + "nothing per event; select the column itself and aggregate it.");
+                }
+                columns.put(column, column(upstream, selected));
+            }
+            List<SqlNode> filters = new ArrayList<>(upstream.filters);
+            if (pump.select.getWhere() != null) {
+                filterScopes.put(pump.select.getWhere(), upstream);
+                filters.add(pump.select.getWhere());
+            }
+            return new Scope(false, qualifiers, columns, filters);
+        }
+
+        /** The column an identifier names in {@code scope}: {@code c} or {@code "STREAM".c} (or its alias). */
+        private Column column(Scope scope, SqlIdentifier id) {
+            if (id.isStar()) {
+                throw terms.error(id, "* is refused here: a pump selects its keys and named aggregates.");
+            }
+            int first = id.names.size() == 2 && scope.qualifiers.contains(component(id, 0)) ? 1 : 0;
+            if (id.names.size() - first != 1) {
+                throw terms.error(id, "found " + id + ", expected a column or \"STREAM\".column.");
+            }
+            return column(scope, component(id, first), id.names.get(first), id);
+        }
+
+        /** The column {@code name} (by KDA's rule; {@code written} as in the file) of {@code scope}. */
+        private Column column(Scope scope, String name, String written, SqlNode id) {
+            if (name.equals(ROWTIME)) {
+                return Column.ARRIVAL;
+            }
+            if (scope.input) {
+                if (name.equals(ARRIVAL_COLUMN)) {
+                    return Column.ARRIVAL;
+                }
+                if (schema != null) {
+                    KdaSchema.Column column = schema.column(name);
+                    if (column == null) {
+                        throw terms.error(id, "the input schema has no column " + name + " (it has "
+                                + schema.names() + "; unquoted names are upper-cased, as in KDA).");
+                    }
+                    return new Column(column.field(), column.timestamp());
+                }
+                // Without a schema a column is the event field of that name, as written.
+                if (!FieldPath.isValid(written)) {
+                    throw terms.error(id, "found " + written + ", expected a field name.");
+                }
+                return new Column(written, false);
+            }
+            Column column = scope.columns.get(name);
+            if (column == null) {
+                throw terms.error(id, "no column " + name + " in this stream (it has "
+                        + String.join(", ", scope.columns.keySet()) + ").");
+            }
+            return column;
+        }
+
+        private String field(Scope scope, SqlIdentifier id) {
+            Column column = column(scope, id);
+            if (column.arrival()) {
+                throw terms.error(id, "ROWTIME is the window's time here, not a value: results carry window_start "
+                        + "and window_end.");
+            }
+            return column.field;
+        }
+
+        /** A window expression, STEP(t BY interval) or FLOOR(t TO unit), or null for anything else. */
+        private Window window(SqlNode node, Scope scope) {
+            if (!(node instanceof SqlCall call)) {
+                return null;
+            }
+            String fn = call.getOperator().getName().toUpperCase(Locale.ROOT);
+            if (fn.equals("STEP") && call.operandCount() == 2 && call.operand(0) instanceof SqlIdentifier time) {
+                return new Window(timestamp(scope, time), terms.interval(call.operand(1), "STEP's interval"), node);
+            }
+            if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2
+                    && call.operand(0) instanceof SqlIdentifier time) {
+                String unit = call.operand(1).toString().toUpperCase(Locale.ROOT);
+                Duration size = FLOOR_UNITS.get(unit);
+                if (size == null) {
+                    throw terms.error(call.operand(1), "FLOOR(... TO " + unit + ") is refused: a window is a "
+                            + "second, minute, hour or day here; use STEP(t BY INTERVAL ...) for other sizes.");
+                }
+                return new Window(timestamp(scope, time), size, node);
+            }
+            return null;
+        }
+
+        private TimestampSource timestamp(Scope scope, SqlIdentifier time) {
+            Column column = column(scope, time);
+            if (column.arrival()) {
+                return TimestampSource.arrivalTime();
+            }
+            return new TimestampSource.EventTimeField(FieldPath.parse(column.field), column.timestamp
+                    ? TimestampSource.TimeFormat.ISO_8601 : TimestampSource.TimeFormat.EPOCH_MILLIS,
+                    TimestampSource.DEFAULT_MAX_AHEAD);
+        }
+
+        /**
+         * The metric's window: the only one, or the event-time one where KDA's code also steps ROWTIME by the same
+         * interval (KDA needs ROWTIME in a streaming GROUP BY to emit; the engine's watermark does that here).
+         */
+        private Window pick(List<Window> windows, SqlNodeList group) {
+            if (windows.isEmpty()) {
+                throw terms.error(group, "a streaming GROUP BY needs a window, " + WINDOW_HELP + " (an aggregation "
+                        + "over a stream without one never ends).");
+            }
+            List<Window> eventTime = windows.stream().filter(w -> !(w.timestamp instanceof
+                    TimestampSource.ArrivalTime)).toList();
+            Window chosen = eventTime.isEmpty() ? windows.get(0) : eventTime.get(0);
+            for (Window other : windows) {
+                boolean sameTime = other.timestamp.equals(chosen.timestamp);
+                boolean arrivalBeside = other.timestamp instanceof TimestampSource.ArrivalTime;
+                if (!other.size.equals(chosen.size) || !sameTime && !arrivalBeside) {
+                    throw terms.error(other.at, "a second, different window in GROUP BY is refused: one metric has "
+                            + "one window (a ROWTIME step beside an event-time step of the same size is taken as "
+                            + "the event-time window).");
+                }
+            }
+            return chosen;
+        }
+
+        /** The stream a pump reads: its FROM, or the FROM of a table function's CURSOR. */
+        private String sourceName(SqlSelect select) {
+            SqlNode from = select.getFrom();
+            if (from != null && from.getKind() == SqlKind.AS) {
+                from = ((SqlCall) from).operand(0);
+            }
+            if (from != null && from.getKind() == SqlKind.COLLECTION_TABLE
+                    && ((SqlCall) from).operand(0) instanceof SqlCall fn && fn.operandCount() > 0
+                    && fn.operand(0).getKind() == SqlKind.CURSOR
+                    && ((SqlCall) fn.operand(0)).operand(0) instanceof SqlSelect cursor) {
+                return sourceName(cursor);
+            }
+            return from instanceof SqlIdentifier id ? name(id) : null;
+        }
+
+        /** A one-part name by KDA's rule: quoted as written, unquoted upper-cased. */
+        private String name(SqlIdentifier id) {
+            if (!id.isSimple()) {
+                throw terms.error(id, "found " + id + ", expected a stream or column name.");
+            }
+            return component(id, 0);
+        }
+
+        private String component(SqlIdentifier id, int i) {
+            String written = id.names.get(i);
+            return id.getComponentParserPosition(i).isQuoted() ? written : written.toUpperCase(Locale.ROOT);
+        }
+
+        private SqlNode find(SqlNodeList list, SqlKind kind) {
+            for (SqlNode node : list) {
+                SqlNode expr = node.getKind() == SqlKind.AS ? ((SqlCall) node).operand(0) : node;
+                if (expr.getKind() == kind) {
+                    return expr;
+                }
+            }
+            return null;
+        }
+    }
+
+    private record Window(TimestampSource timestamp, Duration size, SqlNode at) {
+    }
+}
