@@ -1,5 +1,6 @@
 package io.rtpipe.consumer;
 
+import io.rtpipe.contract.Tables;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalLines;
@@ -109,7 +110,11 @@ class PoisonRecordsIT {
                 assertThat(items).filteredOn(item -> item.containsKey("spilled")).singleElement()
                         .satisfies(item -> assertThat(item.get("spilled").s())
                                 .startsWith("s3://" + fx.bucket + "/results/" + config.resultsTableName() + "/pages/"));
-                assertThat(items).hasSize(6); // one shard: one item per window and key
+                // one shard: one item per window and key, and its fired-through mark (everything, after the drain)
+                assertThat(items).filteredOn(item -> item.get("sk").s().startsWith(Tables.RESULTS_MARK_SORT_KEY_PREFIX)).singleElement()
+                        .satisfies(item -> assertThat(item.get("fired_through").n())
+                                .isEqualTo(Long.toString(Long.MAX_VALUE)));
+                assertThat(items).hasSize(6 + 1);
             }
             assertThat(byKey).containsOnlyKeys("2024-05-01T12:00:00Z click", "2024-05-01T12:00:00Z " + LONG_TYPE,
                     "2024-05-01T12:00:00Z urls", "2024-05-01T12:01:00Z view", "2024-05-01T12:02:00Z view",

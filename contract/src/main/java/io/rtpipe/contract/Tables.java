@@ -15,6 +15,13 @@ public final class Tables {
     /** Results-table attribute holding an item's expiry in epoch seconds; the table's TTL attribute. */
     public static final String RESULTS_TTL_ATTRIBUTE = "expiresAt";
 
+    /**
+     * Sort-key prefix of the results table's fired-through marks, one item per (metric, shard); it sorts above every
+     * window start. Marks carry no {@link #RESULTS_TTL_ATTRIBUTE}: a closed shard's mark must last as long as
+     * ListShards returns the shard, or every later window would read as partial.
+     */
+    public static final String RESULTS_MARK_SORT_KEY_PREFIX = "~fired_through#";
+
     private Tables() {
     }
 }

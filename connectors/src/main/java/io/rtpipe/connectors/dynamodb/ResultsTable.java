@@ -89,7 +89,7 @@ public final class ResultsTable {
     private static final String HASHED_KEY = "sha256:";
     static final String FIRED_THROUGH = "fired_through";
     /** Sort-key prefix of the fired-through marks: above every fixed-width window start. */
-    static final String MARK_PREFIX = "~fired_through#";
+    static final String MARK_PREFIX = Tables.RESULTS_MARK_SORT_KEY_PREFIX;
 
     private static final DateTimeFormatter FIXED_WIDTH =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
