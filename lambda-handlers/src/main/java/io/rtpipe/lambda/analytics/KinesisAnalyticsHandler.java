@@ -26,11 +26,13 @@ import java.util.Map;
  * driven by the event source mapping's tumbling windows (one invocation = one shard's batch).
  *
  * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}); run the batch through core's
- * {@code ShardTask} resumed from the carried {@link WindowState} ({@link BatchFolder}), which writes the batch's raw
- * archive, dead letters and late records to S3 (keyed by its first record) before the fired partials are folded into
- * the state; return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
+ * {@code ShardTask} resumed from the carried {@link WindowState} ({@link BatchFolder}; at a window's first
+ * invocation, from the highest event times of the shard's stored marks), which writes the batch's raw archive, dead
+ * letters and late records to S3 (keyed by its first record) before the fired partials are folded into the state;
+ * return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
  * mapping has no tumbling window at all and so every batch is its own window) write the state's partials to the
- * results table, named {@code <shardId>@<first record of the window>}, and return an empty state.
+ * results table, named {@code <shardId>@<first record of the window>}, then the shard's fired-through marks, and
+ * return an empty state.
  *
  * <p>Failures: a record that cannot be decoded is a dead letter, not a failure. When a sink write still fails after
  * its retries the whole batch is reported as a batch item failure at its first record and the <em>incoming</em> state
