@@ -108,6 +108,56 @@ public final class ResultsSink implements ResultsPort {
         writeAll(requests);
     }
 
+    /**
+     * Replaces the shard's fired-through marks with {@code marks}, each with the times it was computed from (the
+     * Lambda handler's, read back by {@link #carriedMarks} when its next window starts), or throws.
+     *
+     * @throws SinkWriteException when some marks are still unwritten after the retry policy is exhausted
+     */
+    public void storeCarriedMarks(String shardId, Map<String, CarriedMark> marks) {
+        var now = clock.instant();
+        List<WriteRequest> requests = new ArrayList<>();
+        marks.forEach((metric, mark) -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder()
+                .item(ResultsTable.markItem(metric, shardId, mark, now)).build()).build()));
+        writeAll(requests);
+    }
+
+    /**
+     * Per metric this sink writes, the shard's stored {@link CarriedMark} (strongly consistent reads); a metric
+     * whose mark is missing, or holds no times (the KCL consumer's), is absent.
+     *
+     * @throws SinkWriteException when a read still fails after the retry policy is exhausted
+     */
+    public Map<String, CarriedMark> carriedMarks(String shardId) {
+        Map<String, CarriedMark> marks = new HashMap<>();
+        for (String metric : fingerprints.keySet()) {
+            Map<String, AttributeValue> item = readMark(metric, shardId);
+            CarriedMark mark = item.isEmpty() ? null : ResultsTable.carriedMark(item);
+            if (mark != null) {
+                marks.put(metric, mark);
+            }
+        }
+        return marks;
+    }
+
+    private Map<String, AttributeValue> readMark(String metric, String shardId) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                        .key(ResultsTable.markKey(metric, shardId))).item();
+            } catch (SdkException e) {
+                if (!isRetryable(e) || attempt >= retry.maxAttempts() || Thread.currentThread().isInterrupted()) {
+                    throw new SinkWriteException("could not read the fired-through mark of " + metric + " on shard "
+                            + shardId + " from table " + table + " after " + attempt + " attempt(s): "
+                            + e.getMessage(), e);
+                }
+                LOG.warn("GetItem from {} failed (attempt {} of {}): {}", table, attempt, retry.maxAttempts(),
+                        e.getMessage());
+            }
+            retry.sleepAfter(attempt);
+        }
+    }
+
     /** Writes the item's key and values to S3 (retried per the policy) and returns the item that points there. */
     private Map<String, AttributeValue> spilled(WindowResult result, Map<String, AttributeValue> item) {
         String key = ResultsTable.spillObjectKey(table, result);

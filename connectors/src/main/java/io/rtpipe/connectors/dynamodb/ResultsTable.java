@@ -58,7 +58,10 @@ import java.util.function.Function;
  *   <li>fired-through marks: per (metric, shard), an item with sort key {@code ~fired_through#<shardId>} ({@code ~}
  *       sorts after every window start, so no window range reads it), {@code shard_id} (S), {@code fired_through}
  *       (N, epoch millis: every window of the metric ending at or before it has fired on that shard and is written;
- *       {@code Long.MAX_VALUE} once the shard's input ended) and {@code updated_at}; replaced by each write</li>
+ *       {@code Long.MAX_VALUE} once the shard's input ended) and {@code updated_at}; replaced by each write. A mark
+ *       the Lambda handler writes ({@link CarriedMark}) adds {@code max_time} (N, the shard's highest event time of
+ *       the metric), {@code run_first} (S, the first record of the Lambda window that wrote it) and, if that window
+ *       started from one, {@code run_start_max_time} (N): what its next Lambda window resumes the watermark from</li>
  * </ul>
  *
  * <p>Why {@code metric} alone as the partition key: {@code rtpipe query METRIC --from --to} is then a single Query
@@ -88,6 +91,9 @@ public final class ResultsTable {
     static final int MAX_ITEM_BYTES = 384 * 1024;
     private static final String HASHED_KEY = "sha256:";
     static final String FIRED_THROUGH = "fired_through";
+    static final String MAX_TIME = "max_time";
+    static final String RUN_FIRST = "run_first";
+    static final String RUN_START_MAX_TIME = "run_start_max_time";
     /** Sort-key prefix of the fired-through marks: above every fixed-width window start. */
     static final String MARK_PREFIX = Tables.RESULTS_MARK_SORT_KEY_PREFIX;
 
@@ -284,6 +290,32 @@ public final class ResultsTable {
                 SHARD_ID, AttributeValue.fromS(shardId),
                 FIRED_THROUGH, AttributeValue.fromN(Long.toString(firedThrough)),
                 UPDATED_AT, AttributeValue.fromS(now.toString()));
+    }
+
+    /** The item of a {@link CarriedMark}: {@link #markItem} plus the times it was computed from. */
+    static Map<String, AttributeValue> markItem(String metric, String shardId, CarriedMark mark, Instant now) {
+        Map<String, AttributeValue> item = new HashMap<>(markItem(metric, shardId, mark.firedThrough(), now));
+        item.put(MAX_TIME, AttributeValue.fromN(Long.toString(mark.maxTime())));
+        item.put(RUN_FIRST, AttributeValue.fromS(mark.runFirst()));
+        if (mark.runStartMaxTime() != null) {
+            item.put(RUN_START_MAX_TIME, AttributeValue.fromN(Long.toString(mark.runStartMaxTime())));
+        }
+        return item;
+    }
+
+    /** The key of {@code shardId}'s mark item for {@code metric}. */
+    static Map<String, AttributeValue> markKey(String metric, String shardId) {
+        return Map.of(METRIC, AttributeValue.fromS(metric), SORT_KEY, AttributeValue.fromS(MARK_PREFIX + shardId));
+    }
+
+    /** The {@link CarriedMark} a mark item holds, null if it holds only the mark (the KCL consumer's). */
+    static CarriedMark carriedMark(Map<String, AttributeValue> item) {
+        if (!item.containsKey(MAX_TIME)) {
+            return null;
+        }
+        AttributeValue start = item.get(RUN_START_MAX_TIME);
+        return new CarriedMark(Long.parseLong(item.get(FIRED_THROUGH).n()), Long.parseLong(item.get(MAX_TIME).n()),
+                item.get(RUN_FIRST).s(), start == null ? null : Long.parseLong(start.n()));
     }
 
     /** Epoch seconds of the window's end plus {@code retention}. */

@@ -128,6 +128,31 @@ class DynamoSinksIT {
     }
 
     @Test
+    void aCarriedMarkIsReadBackWithItsTimesAndDecidesFinalityLikeAnyMark() {
+        String table = unique("results");
+        ResultsTable.createIfMissing(dynamoDb, table);
+        var sink = sink(table);
+        long minute1End = T0.plusSeconds(120).toEpochMilli();
+        assertThat(sink.carriedMarks("shard-0")).as("none stored yet").isEmpty();
+
+        var first = new CarriedMark(minute1End, minute1End + 5_000, "4960", null);
+        sink.storeCarriedMarks("shard-0", Map.of("events_per_minute", first));
+        assertThat(sink.carriedMarks("shard-0")).isEqualTo(Map.of("events_per_minute", first));
+        var next = new CarriedMark(minute1End + 60_000, minute1End + 65_000, "4961/2", minute1End + 5_000);
+        sink.storeCarriedMarks("shard-0", Map.of("events_per_minute", next));
+        assertThat(sink.carriedMarks("shard-0")).as("replaced").isEqualTo(Map.of("events_per_minute", next));
+
+        // A mark without times (the KCL consumer's) is a mark for readers, not a carried one.
+        sink.markFiredThrough("shard-1", Map.of("events_per_minute", minute1End));
+        assertThat(sink.carriedMarks("shard-1")).isEmpty();
+        var query = new ResultsQuery(dynamoDb, s3, table);
+        assertThat(query.firedThrough("events_per_minute"))
+                .isEqualTo(Map.of("shard-0", minute1End + 60_000, "shard-1", minute1End));
+        assertThat(query.partials("events_per_minute", Instant.ofEpochMilli(MetricSpec.MIN_EVENT_TIME),
+                Instant.ofEpochMilli(MetricSpec.MAX_EVENT_TIME), Map.of())).isEmpty();
+    }
+
+    @Test
     void aKeyOverTheSortKeyLimitAndAPartialOverTheItemLimitAreStoredAndReadBackWhole() {
         String table = unique("results");
         ResultsTable.createIfMissing(dynamoDb, table);

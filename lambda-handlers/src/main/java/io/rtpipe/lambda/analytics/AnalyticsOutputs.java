@@ -1,5 +1,6 @@
 package io.rtpipe.lambda.analytics;
 
+import io.rtpipe.connectors.dynamodb.CarriedMark;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
@@ -9,8 +10,12 @@ import io.rtpipe.core.engine.WindowResult;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.util.List;
+import java.util.Map;
 
-/** Where the handler's output goes: the same S3 and DynamoDB sinks as the KCL consumer. */
+/**
+ * Where the handler's output goes, the same S3 and DynamoDB sinks as the KCL consumer, and where it reads back the
+ * shard's marks, which carry its watermark from one Lambda window to the next.
+ */
 public interface AnalyticsOutputs {
 
     /**
@@ -28,6 +33,20 @@ public interface AnalyticsOutputs {
      */
     void writeResults(List<WindowResult> results);
 
+    /**
+     * Replaces the shard's fired-through marks (written after the results they cover).
+     *
+     * @throws SinkWriteException when a write still fails after retries
+     */
+    void writeMarks(String shardId, Map<String, CarriedMark> marks);
+
+    /**
+     * Per metric, the shard's stored mark (absent: none yet).
+     *
+     * @throws SinkWriteException when a read still fails after retries
+     */
+    Map<String, CarriedMark> readMarks(String shardId);
+
     /** {@link S3IntervalSink} (one per stream name) and {@link ResultsSink}. */
     static AnalyticsOutputs sinks(S3Client s3, String bucket, ResultsSink results, RetryPolicy retry) {
         return new AnalyticsOutputs() {
@@ -39,6 +58,16 @@ public interface AnalyticsOutputs {
             @Override
             public void writeResults(List<WindowResult> partials) {
                 results.write(partials);
+            }
+
+            @Override
+            public void writeMarks(String shardId, Map<String, CarriedMark> marks) {
+                results.storeCarriedMarks(shardId, marks);
+            }
+
+            @Override
+            public Map<String, CarriedMark> readMarks(String shardId) {
+                return results.carriedMarks(shardId);
             }
         };
     }

@@ -3,6 +3,7 @@ package io.rtpipe.lambda.analytics;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
@@ -16,6 +17,7 @@ import io.rtpipe.core.task.TaskPorts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -83,6 +85,15 @@ public final class BatchFolder {
             return new Folded(state, batch.failure);
         }
         return new Folded(batch.plan == null ? state : state.plus(batch.plan, batch.partials, config), null);
+    }
+
+    /**
+     * Per metric, the shard's fired-through mark once {@code state}'s results are written: the watermark of its
+     * highest event times, as a shard engine that had run through every record so far would report it (the task of
+     * each batch fires everything at {@code endOfInput}, which says only that the batch is folded in).
+     */
+    public Map<String, Long> firedThrough(String shardId, WindowState state) {
+        return new ShardEngine(config, shardId, state.engineProgress()).firedThrough();
     }
 
     /** What the task reports for one batch. */

@@ -26,11 +26,13 @@ import java.util.Map;
  * driven by the event source mapping's tumbling windows (one invocation = one shard's batch).
  *
  * <p>Per invocation: unpack KPL-aggregated records ({@link UserRecords}); run the batch through core's
- * {@code ShardTask} resumed from the carried {@link WindowState} ({@link BatchFolder}), which writes the batch's raw
- * archive, dead letters and late records to S3 (keyed by its first record) before the fired partials are folded into
- * the state; return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
+ * {@code ShardTask} resumed from the carried {@link WindowState} ({@link BatchFolder}; at a window's first
+ * invocation, from the highest event times of the shard's stored marks), which writes the batch's raw archive, dead
+ * letters and late records to S3 (keyed by its first record) before the fired partials are folded into the state;
+ * return the new state. On the window's final invocation (also when Lambda terminated the window early, or when the
  * mapping has no tumbling window at all and so every batch is its own window) write the state's partials to the
- * results table, named {@code <shardId>@<first record of the window>}, and return an empty state.
+ * results table, named {@code <shardId>@<first record of the window>}, then the shard's fired-through marks, and
+ * return an empty state.
  *
  * <p>Failures: a record that cannot be decoded is a dead letter, not a failure. When a sink write still fails after
  * its retries the whole batch is reported as a batch item failure at its first record and the <em>incoming</em> state
@@ -105,21 +107,29 @@ public final class KinesisAnalyticsHandler implements RequestHandler<KinesisTime
         List<KinesisEvent.KinesisEventRecord> batch = event.getRecords() == null ? List.of() : event.getRecords();
         String shardId = shardId(event, batch);
         Map<String, String> incoming = event.getState() == null ? Map.of() : event.getState();
-        WindowState before = codec.decode(incoming);
+        WindowState decoded = codec.decode(incoming);
         List<InputRecord> records = batch.stream().flatMap(r -> UserRecords.of(r).stream()).toList();
         // Named before folding: a stream name the event cannot tell is a configuration error, not a sink outage.
         String stream = records.isEmpty() ? null : streamName(event, batch);
-        BatchFolder.Folded folded = folder.fold(shardId, before, records,
-                (shard, interval) -> outputs.writeInterval(stream, shard, interval));
         // No isFinalInvokeForWindow at all: the mapping has no tumbling window, so each batch is a window of its own.
         boolean finalInvoke = event.getIsFinalInvokeForWindow() == null
                 || event.getIsFinalInvokeForWindow() || Boolean.TRUE.equals(event.getIsWindowTerminatedEarly());
+        BatchFolder.Folded folded;
         try {
+            // A Lambda window's first records resume the shard's watermark from its marks: nothing else writes
+            // them until this window's final invocation, so a retry of this invocation reads the same.
+            WindowState before = decoded.isEmpty() && !records.isEmpty()
+                    ? WindowState.resumed(outputs.readMarks(shardId), records.get(0).position()) : decoded;
+            folded = folder.fold(shardId, before, records,
+                    (shard, interval) -> outputs.writeInterval(stream, shard, interval));
             if (folded.failure() != null) {
                 throw folded.failure(); // a sink outage is retried below; anything else fails the invocation
             }
-            if (finalInvoke && !folded.state().partials().isEmpty()) {
+            if (finalInvoke && !folded.state().isEmpty()) {
+                // The marks after the results they cover: a reader that sees a mark sees every partial below it
+                // (earlier Lambda windows wrote theirs at their own final invocations, before this window began).
                 outputs.writeResults(folded.state().results(shardId));
+                outputs.writeMarks(shardId, folded.state().marks(folder.firedThrough(shardId, folded.state())));
             }
         } catch (SinkWriteException e) {
             if (records.isEmpty()) {

@@ -25,7 +25,7 @@ import java.util.zip.GZIPOutputStream;
  * a size limit so a window with too many keys fails with a message saying so instead of Lambda cutting the window
  * short.
  *
- * <p>JSON: {@code {"first":"<seq>[/<sub>]","last":…,"max":{"<metric>":<millis>},
+ * <p>JSON: {@code {"first":"<seq>[/<sub>]","last":…,"start":{"<metric>":<millis>},"max":{"<metric>":<millis>},
  * "partials":[["<metric>",<startMillis>,<endMillis>,{"<field>":"<value>"},{"<aggregate>":["l"|"d"|"s"|"b",<value>]}]]}}
  * (values typed: long, double, string, base64 bytes).
  */
@@ -49,6 +49,8 @@ public final class StateCodec {
         ObjectNode root = JSON.createObjectNode();
         root.put("first", state.firstPosition().toString());
         root.put("last", state.lastPosition().toString());
+        ObjectNode start = root.putObject("start");
+        state.startTimes().forEach(start::put);
         ObjectNode max = root.putObject("max");
         state.maxTimes().forEach(max::put);
         ArrayNode partials = root.putArray("partials");
@@ -83,8 +85,9 @@ public final class StateCodec {
         }
         try {
             JsonNode root = JSON.readTree(gunzip(Base64.getDecoder().decode(encoded)));
-            Map<String, Long> max = new TreeMap<>();
-            root.get("max").fields().forEachRemaining(e -> max.put(e.getKey(), e.getValue().longValue()));
+            Map<String, Long> max = times(root.get("max"));
+            // A state written before start times were carried has none: its window started from no marks.
+            Map<String, Long> start = root.has("start") ? times(root.get("start")) : Map.of();
             Map<WindowState.PartialKey, Map<String, Object>> partials = new LinkedHashMap<>();
             for (JsonNode row : root.get("partials")) {
                 Map<String, String> group = new LinkedHashMap<>();
@@ -96,10 +99,16 @@ public final class StateCodec {
                         group), values);
             }
             return new WindowState(position(root.get("first").textValue()), position(root.get("last").textValue()),
-                    max, partials);
+                    start, max, partials);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the window state is unreadable (" + e.getMessage() + ")", e);
         }
+    }
+
+    private static Map<String, Long> times(JsonNode object) {
+        Map<String, Long> times = new TreeMap<>();
+        object.fields().forEachRemaining(e -> times.put(e.getKey(), e.getValue().longValue()));
+        return times;
     }
 
     private static JsonNode typedValue(String name, Object value) {

@@ -1,5 +1,6 @@
 package io.rtpipe.lambda.analytics;
 
+import io.rtpipe.connectors.dynamodb.CarriedMark;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
@@ -19,16 +20,18 @@ import java.util.TreeMap;
 /**
  * What one shard carries from one invocation to the next within a Lambda tumbling window: the aggregate partials of
  * the records folded in so far (not the records), and what the engine needs to judge lateness and redeliveries the
- * same way across invocations. Immutable.
+ * same way across invocations. Between Lambda windows the shard's highest event times ride in its fired-through
+ * marks instead ({@link #resumed}, {@link #marks}), so the watermark runs on as the consumer's does. Immutable.
  *
  * @param firstPosition the first record folded into this state (null while empty): it names the state's partials
  *                      ({@link #partialId}), so rewriting them after a retry overwrites the same items
  * @param lastPosition  the last record folded in (null while empty): the engine ignores records at or before it
- * @param maxTimes      per metric, the highest event time folded in (the watermark's base)
+ * @param startTimes    per metric, the highest event time the Lambda window started from (read from the marks)
+ * @param maxTimes      per metric, the highest event time so far, the start included (the watermark's base)
  * @param partials      per (metric, window, key), the partial values of the records folded in
  */
-public record WindowState(RecordPosition firstPosition, RecordPosition lastPosition, Map<String, Long> maxTimes,
-                          Map<PartialKey, Map<String, Object>> partials) {
+public record WindowState(RecordPosition firstPosition, RecordPosition lastPosition, Map<String, Long> startTimes,
+                          Map<String, Long> maxTimes, Map<PartialKey, Map<String, Object>> partials) {
 
     /** One engine window and group key of one metric. */
     public record PartialKey(String metric, Instant windowStart, Instant windowEnd, Map<String, String> key) {
@@ -41,12 +44,41 @@ public record WindowState(RecordPosition firstPosition, RecordPosition lastPosit
     }
 
     public WindowState {
+        startTimes = Map.copyOf(startTimes);
         maxTimes = Map.copyOf(maxTimes);
         partials = Collections.unmodifiableMap(new LinkedHashMap<>(partials));
     }
 
     public static WindowState empty() {
-        return new WindowState(null, null, Map.of(), Map.of());
+        return new WindowState(null, null, Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * The state a Lambda window whose first record is {@code first} starts from: nothing folded in, the highest
+     * event times of the shard's stored marks. A mark written by a run that started at {@code first} is this run's
+     * own, stored before Lambda retried it: the run starts from the times that run started from, so it decides
+     * (and writes) exactly what it did the first time.
+     */
+    public static WindowState resumed(Map<String, CarriedMark> marks, RecordPosition first) {
+        Map<String, Long> times = new TreeMap<>();
+        marks.forEach((metric, mark) -> {
+            Long start = mark.runFirst().equals(first.toString()) ? mark.runStartMaxTime() : (Long) mark.maxTime();
+            if (start != null) {
+                times.put(metric, start);
+            }
+        });
+        return new WindowState(null, null, times, times, Map.of());
+    }
+
+    /**
+     * The marks to store once this state's results are written: per metric with a highest event time, its
+     * fired-through time {@code firedThrough} (the watermark of {@link #maxTimes}) and the times to resume from.
+     */
+    public Map<String, CarriedMark> marks(Map<String, Long> firedThrough) {
+        Map<String, CarriedMark> marks = new TreeMap<>();
+        firedThrough.forEach((metric, through) -> marks.put(metric, new CarriedMark(through, maxTimes.get(metric),
+                firstPosition.toString(), startTimes.get(metric))));
+        return marks;
     }
 
     public boolean isEmpty() {
@@ -84,7 +116,7 @@ public record WindowState(RecordPosition firstPosition, RecordPosition lastPosit
         Map<String, Long> times = new TreeMap<>(maxTimes);
         times.putAll(batch.progress().maxTimeAtCheckpoint());
         return new WindowState(firstPosition == null ? batch.firstPosition() : firstPosition, batch.checkpointAt(),
-                times, merged);
+                startTimes, times, merged);
     }
 
     /**

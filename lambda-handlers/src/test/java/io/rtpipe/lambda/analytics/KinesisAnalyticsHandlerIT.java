@@ -4,12 +4,14 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.TimeWindow;
+import io.rtpipe.connectors.dynamodb.Finality;
 import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.producer.aggregation.AggregationConfig;
 import io.rtpipe.producer.aggregation.PackedRecord;
@@ -130,6 +132,143 @@ class KinesisAnalyticsHandlerIT {
             assertThat(archive.lines(IntervalKind.DEADLETTER, stream)).isEmpty();
             assertThat(archive.lines(IntervalKind.LATE, stream)).isEmpty();
         }
+    }
+
+    /**
+     * Three Lambda windows over one shard, the watermark carried between them through the shard's marks: after each
+     * window's final invocation the windows its mark covers are final by {@link Finality} over ListShards (what
+     * {@code rtpipe query} shows), with the counts this test makes of the shard's events under the documented
+     * lateness rule run continuously over the shard; an event late only with respect to an earlier Lambda window
+     * is in late/ and not counted; a window of one invocation that Lambda retries after it stored its mark writes
+     * the same results again.
+     */
+    @Test
+    void theWatermarkRunsOnAcrossLambdaWindowsAndTheMarksMakeWindowsFinal(LocalAws aws) throws Exception {
+        String stream = unique("lambda-marks");
+        String bucket = unique("lambda-marks");
+        String table = unique("lambda-marks");
+        aws.createStream(stream, 1);
+        aws.createBucket(bucket);
+        var clients = aws.clients();
+        try (var dynamoDb = clients.dynamoDb(); var s3 = clients.s3(); var kinesis = clients.kinesisAsync()) {
+            ResultsTable.createIfMissing(dynamoDb, table);
+            // Lambda window 1: 12:00:00..12:01:29. Window 2: 12:00:30 (late: window 1 saw 12:01:29, lateness 5 s),
+            // then 12:01:30..12:02:29. Window 3, a single invocation: 12:02:30..12:03:29.
+            List<Long> times = new ArrayList<>();
+            for (int s = 0; s < 90; s++) {
+                times.add(T0.plusSeconds(s).toEpochMilli());
+            }
+            long lateTs = T0.plusSeconds(30).toEpochMilli();
+            times.add(lateTs);
+            for (int s = 90; s < 210; s++) {
+                times.add(T0.plusSeconds(s).toEpochMilli());
+            }
+            var random = new Random(11);
+            List<byte[]> payloads = new ArrayList<>();
+            List<String> types = new ArrayList<>();
+            for (int i = 0; i < times.size(); i++) {
+                types.add(TYPES.get(random.nextInt(TYPES.size())));
+                payloads.add(("{\"type\":\"" + types.get(i) + "\",\"ts\":" + times.get(i) + ",\"event_id\":\"e" + i
+                        + "\"}").getBytes(StandardCharsets.UTF_8));
+            }
+            put(kinesis, stream, payloads);
+            String shardId = kinesis.listShards(b -> b.streamName(stream)).join().shards().get(0).shardId();
+            List<Record> records = readShard(kinesis, stream, shardId);
+            assertThat(records).hasSize(times.size());
+
+            var settings = new AnalyticsSettings(table, bucket, null, AnalyticsSettings.DEFAULT_MAX_STATE_BYTES,
+                    AnalyticsSettings.DEFAULT_RESULT_RETENTION, "us-east-1", null);
+            var handler = new KinesisAnalyticsHandler(settings, clients, EngineConfig.defaults(),
+                    new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200)));
+            String arn = "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;
+            var query = new ResultsQuery(dynamoDb, s3, table);
+
+            // Window 1 in three batches and an empty final invocation.
+            deliverWindow(handler, arn, shardId, List.of(records.subList(0, 30), records.subList(30, 60),
+                    records.subList(60, 90)));
+            assertFinalThrough(kinesis, query, stream, T0.plusSeconds(60), payloadsOf(records.subList(0, 90)));
+
+            // Window 2 in two batches: its first event belongs to a window the mark of window 1 covers.
+            deliverWindow(handler, arn, shardId, List.of(records.subList(90, 120), records.subList(120, 151)));
+            assertFinalThrough(kinesis, query, stream, T0.plusSeconds(120), payloadsOf(records.subList(0, 151)));
+            var archive = new IntervalReader(s3, bucket);
+            assertThat(archive.lines(IntervalKind.LATE, stream)).singleElement()
+                    .satisfies(line -> assertThat(line.sequenceNumber()).isEqualTo(records.get(90).sequenceNumber()));
+
+            // Window 3: one invocation, first and final; Lambda retries it after its results and mark were stored
+            // (e.g. a timeout), with the same records and the empty state it came with.
+            KinesisTimeWindowEvent single = event(arn, shardId, records.subList(151, records.size()), Map.of(), true);
+            assertThat(handler.handleRequest(single, null).getBatchItemFailures()).isEmpty();
+            List<WindowResult> firstWrite = query.partials(MetricSpec.EVENTS_PER_MINUTE, T0, T0.plusSeconds(3600),
+                    Map.of());
+            assertThat(handler.handleRequest(single, null).getBatchItemFailures()).isEmpty();
+            assertThat(query.partials(MetricSpec.EVENTS_PER_MINUTE, T0, T0.plusSeconds(3600), Map.of()))
+                    .usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(firstWrite);
+            assertFinalThrough(kinesis, query, stream, T0.plusSeconds(180), payloadsOf(records));
+            assertThat(archive.lines(IntervalKind.LATE, stream)).as("late, still only the event of window 2")
+                    .hasSize(1);
+        }
+    }
+
+    /** One Lambda window: the batches, state carried, then the final invocation without records. */
+    private static void deliverWindow(KinesisAnalyticsHandler handler, String arn, String shardId,
+                                      List<List<Record>> batches) {
+        Map<String, String> state = Map.of();
+        for (List<Record> batch : batches) {
+            TimeWindowEventResponse response = handler.handleRequest(event(arn, shardId, batch, state, false), null);
+            assertThat(response.getBatchItemFailures()).isEmpty();
+            state = response.getState();
+        }
+        assertThat(handler.handleRequest(event(arn, shardId, List.of(), state, true), null).getState()).isEmpty();
+    }
+
+    /**
+     * Read as {@code rtpipe query} reads: the marks, then the results; every window ending at or before
+     * {@code through} is final and its counts are the test's own, no later window is final.
+     */
+    private static void assertFinalThrough(KinesisAsyncClient kinesis, ResultsQuery query, String stream,
+                                           Instant through, List<String> delivered) {
+        List<String> shards = kinesis.listShards(b -> b.streamName(stream)).join().shards().stream()
+                .map(Shard::shardId).toList();
+        var finality = new Finality(shards, query.firedThrough(MetricSpec.EVENTS_PER_MINUTE));
+        Map<String, Long> finalCounts = new TreeMap<>();
+        query.merged(EngineConfig.defaults(), MetricSpec.EVENTS_PER_MINUTE, T0.minusSeconds(3600),
+                T0.plusSeconds(3600), Map.of()).forEach(r -> {
+                    if (finality.isFinal(r.windowEnd())) {
+                        finalCounts.put(r.windowStart() + " " + r.key().get("type"),
+                                ((Number) r.values().get("count")).longValue());
+                    } else {
+                        assertThat(r.windowEnd()).as("a window ending after the mark").isAfter(through);
+                    }
+                });
+        assertThat(finality.isFinal(through)).as("final through %s", through).isTrue();
+        assertThat(finality.isFinal(through.plusSeconds(60))).as("final after %s", through).isFalse();
+        Map<String, Long> expected = new TreeMap<>(countedByTheLatenessRule(delivered));
+        expected.keySet().removeIf(k -> !Instant.parse(k.substring(0, k.indexOf(' '))).isBefore(through));
+        assertThat(finalCounts).isEqualTo(expected);
+    }
+
+    private static List<String> payloadsOf(List<Record> records) {
+        return records.stream().map(r -> r.data().asUtf8String()).toList();
+    }
+
+    /**
+     * Count per (minute, type) of the shard's events in shard order, leaving out an event whose minute ended at or
+     * before (highest event time seen before it on the shard − 5 s): the documented lateness rule, by hand.
+     */
+    private static Map<String, Long> countedByTheLatenessRule(List<String> payloads) {
+        Map<String, Long> counts = new TreeMap<>();
+        long maxSeen = Long.MIN_VALUE;
+        for (String payload : payloads) {
+            long ts = Long.parseLong(payload.replaceAll(".*\"ts\":(\\d+).*", "$1"));
+            String type = payload.replaceAll(".*\"type\":\"([a-z]+)\".*", "$1");
+            long minute = Math.floorDiv(ts, 60_000) * 60_000;
+            if (maxSeen == Long.MIN_VALUE || minute + 60_000 > maxSeen - 5_000) {
+                counts.merge(Instant.ofEpochMilli(minute) + " " + type, 1L, Long::sum);
+            }
+            maxSeen = Math.max(maxSeen, ts);
+        }
+        return counts;
     }
 
     /** PutRecords in order; returns "shardId/sequenceNumber" of each record. */

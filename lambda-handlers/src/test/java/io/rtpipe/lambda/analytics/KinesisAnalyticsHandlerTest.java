@@ -120,6 +120,49 @@ class KinesisAnalyticsHandlerTest {
     }
 
     @Test
+    void theFinalInvocationStoresTheShardsMarkAfterTheResultsAndAFailedReadOfItIsRetried() {
+        KinesisTimeWindowEvent batch1 = load("kinesis-window-batch1.json");
+        KinesisTimeWindowEvent batch2 = load("kinesis-window-batch2.json");
+        TimeWindowEventResponse r1 = handler.handleRequest(batch1, null);
+        TimeWindowEventResponse r2 = handler.handleRequest(withState(batch2, r1.getState()), null);
+        assertThat(outputs.marks).as("no mark before the final invocation").isEmpty();
+        handler.handleRequest(withState(load("kinesis-window-final.json"), r2.getState()), null);
+
+        assertThat(outputs.writes.subList(outputs.writes.size() - 2, outputs.writes.size()))
+                .containsExactly("results 5", "marks 1");
+        List<KinesisEvent.KinesisEventRecord> all = new ArrayList<>(batch1.getRecords());
+        all.addAll(batch2.getRecords());
+        long maxTs = all.stream().map(KinesisAnalyticsHandlerTest::tsOf).filter(ts -> ts != null)
+                .mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(outputs.marks.get(SHARD)).containsOnlyKeys("events_per_minute");
+        var mark = outputs.marks.get(SHARD).get("events_per_minute");
+        assertThat(mark.firedThrough()).as("the watermark").isEqualTo(maxTs - LATENESS_MILLIS);
+        assertThat(mark.maxTime()).isEqualTo(maxTs);
+        assertThat(mark.runFirst()).isEqualTo(batch1.getRecords().get(0).getKinesis().getSequenceNumber());
+        assertThat(mark.runStartMaxTime()).as("the shard had no mark before").isNull();
+
+        // The next window's first invocation cannot read the marks: the batch is retried with the state it came with.
+        outputs.failResults = true;
+        KinesisTimeWindowEvent nextWindow = withState(load("kinesis-window-batch2.json"), Map.of());
+        TimeWindowEventResponse failed = handler.handleRequest(nextWindow, null);
+        assertThat(failed.getBatchItemFailures()).extracting(TimeWindowEventResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(nextWindow.getRecords().get(0).getKinesis().getSequenceNumber());
+        assertThat(failed.getState()).isEmpty();
+    }
+
+    /** The event time of a fixture record, null if it is not JSON. */
+    private static Long tsOf(KinesisEvent.KinesisEventRecord record) {
+        try {
+            ByteBuffer data = record.getKinesis().getData().duplicate();
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            return JSON.readTree(bytes).get("ts").longValue();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Test
     void withoutATumblingWindowEachBatchIsWrittenAtOnce() {
         KinesisTimeWindowEvent event = load("kinesis-no-window.json");
         assertThat(event.getIsFinalInvokeForWindow()).isNull();

@@ -25,11 +25,12 @@ class StateCodecTest {
         partials.put(new WindowState.PartialKey("n", Instant.parse("-0001-01-01T00:00:00Z"),
                 Instant.parse("0001-01-01T00:00:00Z"), Map.of("a", "1", "b", "ü")), mixed);
         var state = new WindowState(new RecordPosition("4959", 2), RecordPosition.of("4960"),
-                Map.of("m", 1714564800123L, "n", -5L), partials);
+                Map.of("m", 1714564700000L), Map.of("m", 1714564800123L, "n", -5L), partials);
 
         WindowState back = codec.decode(codec.encode(state, "shard-1"));
         assertThat(back.firstPosition()).isEqualTo(state.firstPosition());
         assertThat(back.lastPosition()).isEqualTo(state.lastPosition());
+        assertThat(back.startTimes()).isEqualTo(state.startTimes());
         assertThat(back.maxTimes()).isEqualTo(state.maxTimes());
         assertThat(back.partials().keySet()).containsExactlyElementsOf(partials.keySet());
         assertThat(back.partials().get(partials.keySet().iterator().next())).isEqualTo(Map.of("count", 3L));
@@ -49,7 +50,7 @@ class StateCodecTest {
             partials.put(new WindowState.PartialKey("events_per_minute", start, start.plusSeconds(60),
                     Map.of("type", "type-" + Integer.toHexString(i * 40503))), Map.of("count", (long) (i * 7 % 1000)));
         }
-        var state = new WindowState(RecordPosition.of("1"), RecordPosition.of("2"), Map.of(), partials);
+        var state = new WindowState(RecordPosition.of("1"), RecordPosition.of("2"), Map.of(), Map.of(), partials);
         int size = codec.encode(state, "shard").get(StateCodec.KEY).length();
         System.out.printf("10,000 (window, key) count partials: %,d bytes of state%n", size);
         assertThat(size).isLessThan(AnalyticsSettings.DEFAULT_MAX_STATE_BYTES / 2);
