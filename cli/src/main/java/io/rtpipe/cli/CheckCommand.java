@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "check",
         mixinStandardHelpOptions = true,
         description = {"Validates a metric spec file without AWS and prints the compiled plan: per metric its filter, "
-                + "group-by, timestamp, window, lateness, dedup and aggregates.",
+                + "group-by, timestamp, window, lateness, dedup, aggregates and worst-case window state, then all "
+                + "metrics' state against the spec's memory budget.",
                 "A mistake is one located sentence and exit code 2."})
 public final class CheckCommand implements Callable<Integer> {
 

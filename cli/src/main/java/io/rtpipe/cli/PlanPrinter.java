@@ -1,5 +1,7 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.core.budget.MemoryBudget;
+import io.rtpipe.core.budget.StateEstimate;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.AggregateSpec;
@@ -19,7 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * Prints a compiled {@link EngineConfig} as the engine will run it: the decoder, then per metric one block of filter,
- * group-by, timestamp, window, lateness, dedup and aggregates. It reads the compiled objects, not the spec's text, so
+ * group-by, timestamp, window, lateness, dedup, aggregates and worst-case state, then the memory budget and the
+ * metrics' worst-case state together. It reads the compiled objects, not the spec's text, so
  * it shows defaults filled in and serves any spec language that compiles to an {@code EngineConfig}.
  */
 final class PlanPrinter {
@@ -33,6 +36,8 @@ final class PlanPrinter {
     static void print(PrintWriter out, String source, EngineConfig engine) {
         out.println(source + ": " + engine.metrics().size() + " metric(s), records decoded as "
                 + decoder(engine.decoder()));
+        MemoryBudget budget = engine.memoryBudget();
+        long total = 0;
         for (MetricSpec metric : engine.metrics()) {
             out.println();
             out.println("metric " + metric.name());
@@ -49,7 +54,15 @@ final class PlanPrinter {
             for (int i = 0; i < aggregates.size(); i++) {
                 line(out, i == 0 ? "aggregates" : "", aggregate(aggregates.get(i)));
             }
+            StateEstimate estimate = StateEstimate.of(metric, budget);
+            total = Math.addExact(total, estimate.bytes());
+            line(out, "state", "at most " + MemoryBudget.format(estimate.bytes()) + " per shard ("
+                    + estimate.factors() + ")");
         }
+        out.println();
+        out.println("worst-case window state " + MemoryBudget.format(total) + " per shard in all, of the "
+                + MemoryBudget.format(budget.perShardBytes()) + " memory_budget.per_shard (assuming "
+                + budget.assumptions() + ")");
         out.flush();
     }
 

@@ -43,6 +43,7 @@ class CheckAndPreviewTest {
     @Test
     void checkPrintsTheCompiledPlanWithDefaultsFilledIn() throws IOException {
         Path spec = Files.writeString(dir.resolve("metrics.yaml"), """
+                memory_budget: {per_shard: 1GB, events_per_second: 500, value_bytes: 32}
                 metrics:
                   - name: revenue_by_page
                     filter: "type == 'purchase' && amount > 0"
@@ -54,11 +55,23 @@ class CheckAndPreviewTest {
                       - {name: revenue, fn: sum, field: amount}
                   - name: sessions
                     timestamp: arrival
-                    window: {type: session, gap: 30s}
+                    window: {type: session, gap: 30s, max_length: 1h}
                     allowed_lateness: 0s
                     aggregates:
                       - {name: top_users, fn: topk, field: user_id, k: 3}
                 """);
+        // Worst-case state by docs/metrics.md's formula, at 500 events/s and 32-byte values.
+        // revenue_by_page: 5 + ceil(5s / 1m) = 6 open windows × 100,001 keys = 600,006 key-windows, fewer than the
+        // 500 × 305 s × 5 = 762,500 values; a key-window 256 B + 2 × (40 + 32) B, count 24 B, sum 48 B; dedup ids
+        // (80 + 32) B per value.
+        long revenueKeys = 600_006L * (256 + 2 * (40 + 32));
+        long revenue = revenueKeys + 600_006L * 24 + 600_006L * 48 + 762_500L * (80 + 32);
+        // sessions: 2 + ceil(0 / 30s) = 2 slices × 100,001 keys = 200,002 key-windows, fewer than 500 × 3,600 s
+        // values; keys 256 B; topk k=3 (a 1,024-entry map): min(K × (256 + 14 × 1,024 + 768 × (40 + 32)),
+        // K × 256 + values × (80 + 32)).
+        long sessionKeys = 200_002L * 256;
+        long topK = Math.min(200_002L * (256 + 14 * 1024 + 768 * (40 + 32)), 200_002L * 256 + 1_800_000L * (80 + 32));
+        long sessions = sessionKeys + topK;
         assertThat(run("check", spec.toString())).isZero();
         assertThat(out.toString()).isEqualTo((spec + ": 2 metric(s), records decoded as JSON (one object per record)\n"
                 + "\n"
@@ -72,17 +85,25 @@ class CheckAndPreviewTest {
                 + "  max keys    100,000 per window and shard\n"
                 + "  aggregates  orders = count\n"
                 + "              revenue = sum(amount)\n"
+                + "  state       at most " + mb(revenue) + " per shard (6 open windows × 100,001 keys = 600,006"
+                + " key-windows, largest part keys " + mb(revenueKeys) + ")\n"
                 + "\n"
                 + "metric sessions\n"
                 + "  filter      (none: every record)\n"
                 + "  group by    (nothing: one key for all)\n"
                 + "  timestamp   arrival time in Kinesis\n"
-                + "  window      session, closed after a gap of 30s per key, cut at every 1d since the epoch"
+                + "  window      session, closed after a gap of 30s per key, cut at every 1h since the epoch"
                 + " (max_length)\n"
                 + "  lateness    0ms (later records go to late/)\n"
                 + "  dedup       (none)\n"
                 + "  max keys    100,000 per window and shard\n"
-                + "  aggregates  top_users = topk(user_id, k=3)\n").replace("\n", NL));
+                + "  aggregates  top_users = topk(user_id, k=3)\n"
+                + "  state       at most " + mb(sessions) + " per shard (2 open windows × 100,001 keys = 200,002"
+                + " key-windows, largest part top_users = topk(user_id, k=3) " + mb(topK) + ")\n"
+                + "\n"
+                + "worst-case window state " + mb(revenue + sessions) + " per shard in all, of the 1.0 GB"
+                + " memory_budget.per_shard (assuming 500 events/s per shard, values up to 32 bytes)\n")
+                .replace("\n", NL));
         assertThat(err.toString()).isEmpty();
     }
 
@@ -166,5 +187,12 @@ class CheckAndPreviewTest {
     void previewOfAMissingInputIsExitCode2() {
         assertThat(run("preview", "--input", dir.resolve("nope.jsonl").toString())).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("rtpipe: --input: no such file: " + dir.resolve("nope.jsonl") + NL);
+    }
+
+    /** Bytes as rtpipe writes them from 10 MB to 10 GB: whole units of 1,024². */
+    private static String mb(long bytes) {
+        double mb = bytes / (double) (1 << 20);
+        assertThat(mb).isBetween(10.0, 10_000.0);
+        return String.format(java.util.Locale.ROOT, "%,.0f MB", mb);
     }
 }

@@ -15,6 +15,15 @@ public interface Aggregator {
     /** Which values the engine passes to the state's add methods. */
     ValueInput input();
 
+    /**
+     * Upper bounds on one state's heap, for the memory budget, when no value handed to it is longer than
+     * {@code valueBytes} (strings; numbers are 8 bytes). The default assumes a state keeps every value it is handed
+     * (64 bytes, plus 16 and the value per value, unbounded): override it with the function's real bounds.
+     */
+    default StateSize stateSize(int valueBytes) {
+        return new StateSize(64, 16L + valueBytes, Long.MAX_VALUE);
+    }
+
     /** Fresh state for a new window and key. */
     AggregateState newState();
 

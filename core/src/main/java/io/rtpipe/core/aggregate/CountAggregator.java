@@ -21,6 +21,11 @@ final class CountAggregator implements Aggregator {
     }
 
     @Override
+    public StateSize stateSize(int valueBytes) {
+        return StateSize.fixed(24); // object header and a long
+    }
+
+    @Override
     public AggregateState newState() {
         return new State(0);
     }

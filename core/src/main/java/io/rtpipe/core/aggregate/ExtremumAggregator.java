@@ -24,6 +24,11 @@ final class ExtremumAggregator implements Aggregator {
     }
 
     @Override
+    public StateSize stateSize(int valueBytes) {
+        return StateSize.fixed(40); // header, flags, the value as long and double
+    }
+
+    @Override
     public AggregateState newState() {
         return new State(max);
     }

@@ -44,6 +44,13 @@ final class FirstLastAggregator implements Aggregator {
     }
 
     @Override
+    public StateSize stateSize(int valueBytes) {
+        // header, time, position (an object of two longs), the value; a string of valueBytes and its own header
+        long kept = 56 + 32 + 40L + valueBytes;
+        return new StateSize(56, kept - 56, kept);
+    }
+
+    @Override
     public AggregateState newState() {
         return new State();
     }

@@ -63,6 +63,18 @@ final class QuantileAggregator implements Aggregator {
         return ValueInput.NUMBER;
     }
 
+    /**
+     * Exact phase: about 104 bytes fresh, growing to {@link #EXACT_LIMIT} doubles (at most 16 bytes per value just
+     * after the array doubled); sketch phase: two dense stores (positive and negative values) of at most
+     * {@link #MAX_BINS} double counts each, whatever the relative accuracy, and headers.
+     */
+    @Override
+    public StateSize stateSize(int valueBytes) {
+        long empty = 104;
+        long sketch = 2L * MAX_BINS * Double.BYTES + 256;
+        return new StateSize(empty, Math.max(16, -Math.floorDiv(-(sketch - empty), EXACT_LIMIT + 1L)), sketch);
+    }
+
     @Override
     public AggregateState newState() {
         return new State();

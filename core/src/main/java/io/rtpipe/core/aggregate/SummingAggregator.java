@@ -14,6 +14,11 @@ abstract class SummingAggregator implements Aggregator {
     }
 
     @Override
+    public final StateSize stateSize(int valueBytes) {
+        return StateSize.fixed(48); // one object: header, the sum as long and double, its kind, the count
+    }
+
+    @Override
     public final AggregateState newState() {
         return new State(this);
     }

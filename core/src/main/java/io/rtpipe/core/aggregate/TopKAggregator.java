@@ -44,6 +44,18 @@ final class TopKAggregator implements Aggregator {
         return ValueInput.ANY;
     }
 
+    /**
+     * About 256 bytes fresh (the sketch and its 8-entry map); per distinct value kept, the string (its bytes and 40 of
+     * headers) and at most 40 bytes of map arrays (14 bytes an entry, doubled at 3/4 load); at most 3/4 of
+     * maxMapSize values are kept, each entry of a full map allocated.
+     */
+    @Override
+    public StateSize stateSize(int valueBytes) {
+        long empty = 256;
+        long perValue = 80L + valueBytes;
+        return new StateSize(empty, perValue, empty + 14L * maxMapSize + 3L * maxMapSize / 4 * (40L + valueBytes));
+    }
+
     @Override
     public AggregateState newState() {
         return new State(new ItemsSketch<>(maxMapSize));

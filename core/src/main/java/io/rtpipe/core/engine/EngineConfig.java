@@ -1,5 +1,6 @@
 package io.rtpipe.core.engine;
 
+import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.MetricSpec;
 
@@ -12,15 +13,18 @@ import java.util.Objects;
  * What a {@link ShardEngine} computes and how it decodes records. Immutable; {@link #defaults()}, {@link #builder()},
  * or from a spec file with {@code io.rtpipe.core.spec.SpecLoader.standard().load(path)}.
  * <p>
- * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}.
+ * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}; memory budget =
+ * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against).
  */
 public final class EngineConfig {
     private final List<MetricSpec> metrics;
     private final DecoderSpec decoder;
+    private final MemoryBudget memoryBudget;
 
-    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder) {
+    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget) {
         this.metrics = List.copyOf(metrics);
         this.decoder = decoder;
+        this.memoryBudget = memoryBudget;
     }
 
     /** The built-in metric only, JSON records. */
@@ -42,6 +46,11 @@ public final class EngineConfig {
         return decoder;
     }
 
+    /** The heap one shard's window state may take, and the estimate's assumptions. */
+    public MemoryBudget memoryBudget() {
+        return memoryBudget;
+    }
+
     /** The metric named {@code name}, or null. */
     public MetricSpec metric(String name) {
         for (MetricSpec metric : metrics) {
@@ -61,6 +70,7 @@ public final class EngineConfig {
     public static final class Builder {
         private final List<MetricSpec> metrics = new ArrayList<>();
         private DecoderSpec decoder = DecoderSpec.json();
+        private MemoryBudget memoryBudget = MemoryBudget.DEFAULT;
 
         private Builder() {
         }
@@ -83,6 +93,11 @@ public final class EngineConfig {
             return this;
         }
 
+        public Builder memoryBudget(MemoryBudget memoryBudget) {
+            this.memoryBudget = Objects.requireNonNull(memoryBudget, "memoryBudget");
+            return this;
+        }
+
         public EngineConfig build() {
             var names = new HashSet<String>();
             for (MetricSpec metric : metrics) {
@@ -90,7 +105,8 @@ public final class EngineConfig {
                     throw new IllegalArgumentException("two metrics are named '" + metric.name() + "'");
                 }
             }
-            return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder);
+            return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder,
+                    memoryBudget);
         }
     }
 }

@@ -5,6 +5,9 @@ import io.rtpipe.core.aggregate.AggregatorFactory;
 import io.rtpipe.core.aggregate.AggregatorParams;
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.FieldUse;
+import io.rtpipe.core.aggregate.StateSize;
+import io.rtpipe.core.budget.MemoryBudget;
+import io.rtpipe.core.budget.StateEstimate;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
@@ -29,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -49,7 +53,10 @@ public final class SpecLoader {
     private static final String NAME_RULE = "1-63 lower-case letters, digits or underscores starting with a letter";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final String DURATION_RULE = "a duration such as 30s, 1m, 1h";
-    private static final Set<String> TOP_KEYS = ordered("decoder", "metrics");
+    private static final Set<String> TOP_KEYS = ordered("decoder", "memory_budget", "metrics");
+    private static final Set<String> BUDGET_KEYS = ordered("per_shard", "events_per_second", "value_bytes");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(B|KB|MB|GB|TB)");
+    private static final String SIZE_RULE = "a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)";
     private static final String DECODER_RULE = "json, {type: csv, header: [COLUMN, ...], delimiter: \",\"} or "
             + "{type: regex, pattern: \"(?<ts>\\d+) (?<type>\\w+)\"}";
     private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
@@ -158,7 +165,77 @@ public final class SpecLoader {
             for (int i = 0; i < list.items().size(); i++) {
                 metrics.add(metric(list.items().get(i), "metrics[" + i + "]", nameLines));
             }
-            return EngineConfig.builder().metrics(metrics).decoder(decoder(top.get("decoder"))).build();
+            MemoryBudget budget = memoryBudget(top.get("memory_budget"));
+            checkBudget(list, metrics, budget);
+            return EngineConfig.builder().metrics(metrics).decoder(decoder(top.get("decoder"))).memoryBudget(budget)
+                    .build();
+        }
+
+        private MemoryBudget memoryBudget(YamlNode node) {
+            if (node == null) {
+                return MemoryBudget.DEFAULT;
+            }
+            YamlNode.Mapping b = mapping(node, "memory_budget",
+                    "a mapping such as {per_shard: 512MB, events_per_second: 1000, value_bytes: 64}");
+            checkKeys(b, "memory_budget", BUDGET_KEYS);
+            long perShard = MemoryBudget.DEFAULT_PER_SHARD_BYTES;
+            YamlNode sizeNode = b.get("per_shard");
+            if (sizeNode != null) {
+                Matcher matcher = sizeNode instanceof YamlNode.Scalar s && s.value() instanceof String text
+                        ? SIZE.matcher(text) : null;
+                if (matcher == null || !matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+                    throw error(sizeNode, "memory_budget.per_shard", SIZE_RULE);
+                }
+                int shift = List.of("B", "KB", "MB", "GB", "TB").indexOf(matcher.group(2)) * 10;
+                perShard = Long.parseLong(matcher.group(1)) << shift;
+            }
+            long rate = wholeNumber(b.get("events_per_second"), "memory_budget.events_per_second",
+                    MemoryBudget.MAX_EVENTS_PER_SECOND, MemoryBudget.DEFAULT_EVENTS_PER_SECOND);
+            long valueBytes = wholeNumber(b.get("value_bytes"), "memory_budget.value_bytes",
+                    MemoryBudget.MAX_VALUE_BYTES, MemoryBudget.DEFAULT_VALUE_BYTES);
+            return new MemoryBudget(perShard, rate, (int) valueBytes);
+        }
+
+        private long wholeNumber(YamlNode node, String path, long max, long defaultValue) {
+            if (node == null) {
+                return defaultValue;
+            }
+            if (node instanceof YamlNode.Scalar s && s.value() instanceof Long n && n >= 1 && n <= max) {
+                return n;
+            }
+            throw error(node, path, String.format(Locale.ROOT, "a whole number from 1 to %,d", max));
+        }
+
+        /** Refuses the first metric whose worst-case state is over the budget, then all metrics together. */
+        private void checkBudget(YamlNode.Sequence list, List<MetricSpec> metrics, MemoryBudget budget) {
+            String limit = "at most the " + MemoryBudget.format(budget.perShardBytes()) + " memory_budget.per_shard"
+                    + " (assuming " + budget.assumptions() + ": ";
+            long total = 0;
+            StateEstimate largest = null;
+            int largestIndex = 0;
+            for (int i = 0; i < metrics.size(); i++) {
+                StateEstimate estimate = StateEstimate.of(metrics.get(i), budget);
+                if (estimate.bytes() > budget.perShardBytes()) {
+                    throw new SpecException(file, list.items().get(i).line(),
+                            "metrics[" + i + "] (" + estimate.metric() + ")",
+                            "a worst-case window state of " + MemoryBudget.format(estimate.bytes())
+                                    + " per shard (" + estimate.factors() + ")",
+                            limit + estimate.remedy() + ")");
+                }
+                total = StateSize.saturatedAdd(total, estimate.bytes());
+                if (largest == null || estimate.bytes() > largest.bytes()) {
+                    largest = estimate;
+                    largestIndex = i;
+                }
+            }
+            if (total > budget.perShardBytes()) {
+                throw new SpecException(file, list.line(), "metrics",
+                        "a worst-case window state of " + MemoryBudget.format(total) + " per shard for the "
+                                + metrics.size() + " metrics together (the largest metrics[" + largestIndex + "] ("
+                                + largest.metric() + ") " + MemoryBudget.format(largest.bytes()) + ": "
+                                + largest.factors() + ")",
+                        limit + largest.remedy() + ")");
+            }
         }
 
         private DecoderSpec decoder(YamlNode node) {

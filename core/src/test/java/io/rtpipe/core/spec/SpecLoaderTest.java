@@ -2,6 +2,7 @@ package io.rtpipe.core.spec;
 
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.aggregate.TopKRow;
+import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.AggregateSpec;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SpecLoaderTest {
     private static final String FULL = """
+            memory_budget: {per_shard: 1GB}   # the hopping quantile's worst case is 886 MB at 1,000 events/s
             metrics:
               - name: revenue_by_page
                 filter: "type == 'purchase' && amount > 0"
@@ -58,6 +60,7 @@ class SpecLoaderTest {
 
         assertThat(config.metrics()).hasSize(2);
         assertThat(config.decoder()).isEqualTo(DecoderSpec.json());
+        assertThat(config.memoryBudget()).isEqualTo(new MemoryBudget(1L << 30, 1_000, 64));
         MetricSpec revenue = config.metrics().get(0);
         assertThat(revenue.name()).isEqualTo("revenue_by_page");
         assertThat(revenue.filter().matches(Map.of("type", "purchase", "amount", 3.5))).isTrue();
@@ -268,7 +271,7 @@ class SpecLoaderTest {
         assertThatThrownBy(() -> loader.parse("a.yaml", "")).hasMessage(
                 "a.yaml:1: found an empty file, expected a mapping with a list under \"metrics\"");
         assertThatThrownBy(() -> loader.parse("a.yaml", "metric: []\n")).hasMessage(
-                "a.yaml:1: metric: found an unknown key, expected one of decoder, metrics");
+                "a.yaml:1: metric: found an unknown key, expected one of decoder, memory_budget, metrics");
         assertThatThrownBy(() -> loader.parse("a.yaml", "- 1\n")).hasMessage(
                 "a.yaml:1: found a list, expected a mapping with a list under \"metrics\"");
         assertThatThrownBy(() -> loader.parse("a.yaml", "metrics:\n  - name: [\n"))
@@ -286,5 +289,129 @@ class SpecLoaderTest {
         assertThat(e.field()).isEqualTo("metrics[0].window.size");
         assertThat(e.found()).isEqualTo("\"1 minute\"");
         assertThat(e.expected()).isEqualTo("a duration such as 30s, 1m, 1h");
+    }
+
+    // Memory budget. The figures are the documented formula (docs/metrics.md, *Memory budget*) worked out here by
+    // hand: key-windows = min(open windows × (max_keys_per_window + 1), values held at the assumed rate); a
+    // key-window is 256 B plus 40 B + value_bytes per group-by field; an aggregate's bytes are
+    // min(K × max, K × empty + values × per value) with its documented sizes.
+
+    @Test
+    void budgetRefusesAMetricOverItNamingTheMetricItsEstimateAndTheLargestPart() {
+        String yaml = """
+                metrics:
+                  - name: pages
+                    group_by: [page]
+                    aggregates: [{name: views, fn: count}]
+                  - name: visitors
+                    group_by: [page]
+                    window: {type: tumbling, size: 1h}
+                    allowed_lateness: 0s
+                    max_keys_per_window: 1000000
+                    aggregates:
+                      - {name: users, fn: distinct, field: user_id, lg_k: 19}
+                """;
+        // 1 open window (lateness 0), 3,600,000 values an hour at 1,000/s, so the 1,000,001 keys are the bound.
+        long keyWindows = 1_000_001;
+        long values = 3_600_000;
+        long keys = keyWindows * (256 + 40 + 64);
+        long hll = 3L * (1 << 19) / 4 + 256;                  // 393,472
+        long perValue = (hll - 120 + 128) / 129;              // the jump to the sketch after 128 exact items
+        long distinct = Math.min(keyWindows * hll, keyWindows * 120 + values * perValue);
+        assertThat(perValue).isEqualTo(3_050);
+        String total = gb(keys + distinct);
+        String largest = gb(distinct);
+
+        assertThatThrownBy(() -> loader.parse("metrics.yaml", yaml)).isInstanceOf(SpecException.class).hasMessage(
+                "metrics.yaml:5: metrics[1] (visitors): found a worst-case window state of " + total + " per shard"
+                        + " (1 open window × 1,000,001 keys = 1,000,001 key-windows, largest part users ="
+                        + " distinct(user_id, lg_k=19) " + largest + "), expected at most the 512 MB"
+                        + " memory_budget.per_shard (assuming 1,000 events/s per shard, values up to 64 bytes:"
+                        + " lower max_keys_per_window or lower lg_k of users, or raise memory_budget.per_shard)");
+    }
+
+    @Test
+    void budgetAcceptsTheReadmeSpecAndRecordsTheBudget() {
+        EngineConfig config = loader.parse("metrics.yaml", """
+                metrics:
+                  - name: revenue_by_page
+                    filter: "type == 'purchase' && amount > 0"
+                    group_by: [page, geo.country]
+                    window: {type: tumbling, size: 1m}
+                    dedup: {field: event_id}
+                    aggregates:
+                      - {name: orders, fn: count}
+                      - {name: revenue, fn: sum, field: amount}
+                      - {name: buyers, fn: distinct, field: user_id}
+                      - {name: p99_amount, fn: quantile, field: amount, q: 0.99}
+                      - {name: top_pages, fn: topk, field: page, k: 10}
+                """);
+
+        assertThat(config.memoryBudget()).isEqualTo(new MemoryBudget(512L << 20, 1_000, 64));
+        assertThat(io.rtpipe.core.budget.StateEstimate.of(config.metrics().get(0), config.memoryBudget()).bytes())
+                .isLessThan(512L << 20);
+    }
+
+    @Test
+    void budgetBoundaryIsInclusive() {
+        // No group-by, count only, tumbling 1m without lateness: 1 open window; 60,000 values at 1,000/s are fewer
+        // than the 100,001 keys, so 60,000 key-windows of 256 B + a 24 B count.
+        long bytes = 60_000L * (256 + 24);
+        String spec = """
+                memory_budget: {per_shard: %dB}
+                metrics:
+                  - name: n
+                    allowed_lateness: 0s
+                    aggregates: [{name: c, fn: count}]
+                """;
+
+        assertThat(loader.parse("m.yaml", spec.formatted(bytes)).memoryBudget().perShardBytes()).isEqualTo(bytes);
+        assertThatThrownBy(() -> loader.parse("m.yaml", spec.formatted(bytes - 1))).hasMessage(
+                "m.yaml:3: metrics[0] (n): found a worst-case window state of 16 MB per shard (60,000 key-windows"
+                        + " (the 60,000 values 1 open window hold at the assumed rate), largest part keys 15 MB),"
+                        + " expected at most the 16 MB memory_budget.per_shard (assuming 1,000 events/s per shard,"
+                        + " values up to 64 bytes: shorten the window or allowed_lateness, or raise"
+                        + " memory_budget.per_shard)");
+    }
+
+    @Test
+    void budgetAssumptionsScaleTheEstimateAndMetricsCountTogether() {
+        // Each metric alone: 2 open windows (1m, 5s lateness), 65,000 values at 1,000/s; dedup ids at 80 + 64 B.
+        long one = 65_000L * (256 + 24) + 65_000L * (80 + 64);
+        String spec = """
+                memory_budget: {per_shard: %dB, events_per_second: %d}
+                metrics:
+                  - name: a
+                    dedup: {field: event_id}
+                    aggregates: [{name: c, fn: count}]
+                  - name: b
+                    dedup: {field: event_id}
+                    aggregates: [{name: c, fn: count}]
+                """;
+
+        assertThat(loader.parse("m.yaml", spec.formatted(2 * one, 1_000)).metrics()).hasSize(2);
+        assertThatThrownBy(() -> loader.parse("m.yaml", spec.formatted(2 * one - 1, 1_000)))
+                .hasMessageStartingWith("m.yaml:3: metrics: found a worst-case window state of 53 MB per shard for"
+                        + " the 2 metrics together (the largest metrics[0] (a) 26 MB: ");
+        assertThatThrownBy(() -> loader.parse("m.yaml", spec.formatted(2 * one, 3_000)))
+                .hasMessageStartingWith("m.yaml:3: metrics[0] (a): found a worst-case window state of 79 MB");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "memory_budget: 512MB|m.yaml:1: memory_budget: found \"512MB\", expected a mapping such as {per_shard: 512MB, events_per_second: 1000, value_bytes: 64}",
+            "memory_budget: {per_shard: 1 GB}|m.yaml:1: memory_budget.per_shard: found \"1 GB\", expected a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)",
+            "memory_budget: {per_shard: 0MB}|m.yaml:1: memory_budget.per_shard: found \"0MB\", expected a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)",
+            "memory_budget: {events_per_second: 0}|m.yaml:1: memory_budget.events_per_second: found 0, expected a whole number from 1 to 1,000,000,000",
+            "memory_budget: {value_bytes: 2000000}|m.yaml:1: memory_budget.value_bytes: found 2000000, expected a whole number from 1 to 1,048,576",
+            "memory_budget: {rate: 5}|m.yaml:1: memory_budget.rate: found an unknown key, expected one of per_shard, events_per_second, value_bytes"})
+    void budgetMistakesAreLocatedSentences(String budget, String message) {
+        assertThatThrownBy(() -> loader.parse("m.yaml", budget + "\nmetrics: [{name: n, aggregates: [{name: c, fn: count}]}]\n"))
+                .hasMessage(message);
+    }
+
+    /** Bytes as the messages write them from 10 GB up: whole units of 1,024³. */
+    private static String gb(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%,.0f GB", bytes / (double) (1L << 30));
     }
 }

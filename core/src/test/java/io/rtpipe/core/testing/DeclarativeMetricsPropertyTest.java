@@ -44,6 +44,7 @@ class DeclarativeMetricsPropertyTest {
     private static final String[] MALFORMED = {"not json", "{\"type\":\"purchase\",\"amount\":50}", "[]", ""};
 
     private static final String SPEC = """
+            memory_budget: {events_per_second: 10}   # a session's dedup ids at the default 1,000/s: 12 GB
             metrics:
               - name: orders
                 filter: "type == 'purchase' && amount > 10"
