@@ -558,6 +558,11 @@ public final class KdaSqlLoader {
                 }
                 SqlNode item = items.get(i);
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (!(expr instanceof SqlIdentifier selected) && expr.toString().contains("_LOG_PARSE`(")) {
+                    throw terms.error(expr, "log parsing (REGEX_LOG_PARSE, W3C_LOG_PARSE, ...) is refused: the "
+                            + "engine computes nothing per event; write the metric in YAML with decoder: {type: "
+                            + "regex, pattern: ...}, whose named groups become the fields it groups and aggregates.");
+                }
                 if (!(expr instanceof SqlIdentifier selected)) {
                     throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
                             + "nothing per event; select the column itself and aggregate it.");
