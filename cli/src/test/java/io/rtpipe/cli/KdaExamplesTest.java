@@ -112,7 +112,7 @@ class KdaExamplesTest {
         return byKey;
     }
 
-    private static <T> Map<String, List<JsonNode>> groups(List<JsonNode> events, Function<JsonNode, String> key) {
+    private static Map<String, List<JsonNode>> groups(List<JsonNode> events, Function<JsonNode, String> key) {
         Map<String, List<JsonNode>> groups = new TreeMap<>();
         events.forEach(event -> groups.computeIfAbsent(key.apply(event), k -> new ArrayList<>()).add(event));
         return groups;

@@ -187,7 +187,7 @@ public final class KdaSqlLoader {
                 if (statement instanceof SqlSelect select && text.declaresStream(select.getParserPosition())) {
                     Stream stream = declare(select);
                     note(KdaTranslation.Kind.STATEMENT, select, "CREATE STREAM " + stream.name + " ("
-                            + String.join(", ", stream.columns) + "): an in-application stream, no output of its own.");
+                            + String.join(", ", stream.columns) + "): an in-application stream, filled by its pump.");
                 } else if (statement instanceof SqlInsert insert) {
                     pumps.add(pump(insert));
                 } else {

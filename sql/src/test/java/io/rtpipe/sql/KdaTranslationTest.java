@@ -41,7 +41,7 @@ class KdaTranslationTest {
                 "STATEMENT 1:1", "STATEMENT 2:39", "STATEMENT 4:1", "STATEMENT 5:38",
                 "DIFFERENCE 7:20", "DIFFERENCE 0:0", "DIFFERENCE 0:0");
         assertThat(notes.get(0).text()).isEqualTo("CREATE STREAM TECH_STREAM (TICKER, PX): an in-application "
-                + "stream, no output of its own.");
+                + "stream, filled by its pump.");
         assertThat(notes.get(1).text()).startsWith("the pump into TECH_STREAM only selects and filters: folded");
         assertThat(notes.get(3).text()).isEqualTo("the pump into DESTINATION_SQL_STREAM is the metric "
                 + "destination_sql_stream: trades = count per ticker_symbol, tumbling 1m windows on arrival time, "
