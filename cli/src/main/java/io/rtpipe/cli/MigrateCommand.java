@@ -108,7 +108,7 @@ public final class MigrateCommand implements Callable<Integer> {
         StringWriter text = new StringWriter();
         PrintWriter out = new PrintWriter(text);
         report(out, translation);
-        boolean same = !check || compare(out, translation.config(), printed);
+        boolean same = !check || compare(out, sample, translation.config(), printed);
         out.flush();
 
         if (output == null) {
@@ -154,8 +154,9 @@ public final class MigrateCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs both configurations over the sample and prints their results side by side; true if they are equal. */
-    private boolean compare(PrintWriter out, EngineConfig application, EngineConfig printed) throws IOException {
+    /** Runs both configurations over {@code sample} and prints their results side by side; true if they are equal. */
+    static boolean compare(PrintWriter out, Path sample, EngineConfig application, EngineConfig printed)
+            throws IOException {
         // One instant for both runs, so arrival-time windows are the same ones.
         long arrival = System.currentTimeMillis();
         FileEngineRun.Outcome kda = FileEngineRun.run(application, sample, arrival);

@@ -2,6 +2,8 @@ package io.rtpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.spec.SpecLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -222,6 +224,21 @@ class KdaExamplesTest {
             assertThat(run.err().replace(application.toString(), "application.sql"))
                     .isEqualTo(Files.readString(example.resolve("expected-refusal.txt")));
         }
+    }
+
+    @Test
+    void theCheckMarksResultsThatDifferAndSaysHowMany() throws IOException {
+        Path sample = EXAMPLES.resolve("06-filtered-pump").resolve("sample.jsonl");
+        EngineConfig spec = SpecLoader.standard().load(EXAMPLES.resolve("06-filtered-pump")
+                .resolve("expected-spec.yaml"));
+        EngineConfig other = SpecLoader.standard().parse("other.yaml", Files.readString(EXAMPLES
+                .resolve("06-filtered-pump").resolve("expected-spec.yaml")).replace("change < -2", "change < -3"));
+        StringWriter text = new StringWriter();
+        boolean same = MigrateCommand.compare(new PrintWriter(text, true), sample, spec, other);
+        assertThat(same).isFalse();
+        List<String> marked = text.toString().lines().filter(line -> line.startsWith(" *")).toList();
+        assertThat(marked).isNotEmpty();
+        assertThat(text.toString()).contains("check: " + marked.size() + " of 15 window results differ, marked *");
     }
 
     @Test
