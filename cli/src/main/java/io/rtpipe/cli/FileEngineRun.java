@@ -37,12 +37,12 @@ final class FileEngineRun {
     private FileEngineRun() {
     }
 
-    static Outcome run(EngineConfig config, Path input) throws IOException {
+    /** @param arrivalMillis every record's Kinesis arrival time (a file has none): what ROWTIME and arrival read */
+    static Outcome run(EngineConfig config, Path input, long arrivalMillis) throws IOException {
         ShardEngine engine = new ShardEngine(config, SHARD, ShardProgress.initial());
         List<WindowResult> fired = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         List<LateRecord> late = new ArrayList<>();
-        long arrival = System.currentTimeMillis();
         long records = 0;
         try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             String line;
@@ -52,7 +52,7 @@ final class FileEngineRun {
                 if (line.isBlank()) {
                     continue;
                 }
-                engine.process(new InputRecord(RecordPosition.of(Long.toString(lineNumber)), SHARD, arrival,
+                engine.process(new InputRecord(RecordPosition.of(Long.toString(lineNumber)), SHARD, arrivalMillis,
                         line.getBytes(StandardCharsets.UTF_8)));
                 if (++records % PLAN_EVERY == 0) {
                     settle(engine, fired, deadLetters, late);

@@ -13,7 +13,7 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Real-time analytics on Amazon Kinesis: produce, consume, query, tail a stream, check and "
-                + "preview metric specs offline, or run it all locally.",
+                + "preview metric specs offline, migrate KDA SQL applications, or run it all locally.",
         subcommands = {
                 LocalCommand.class,
                 ProduceCommand.class,
@@ -21,6 +21,7 @@ import java.util.Map;
                 QueryCommand.class,
                 CheckCommand.class,
                 PreviewCommand.class,
+                MigrateCommand.class,
                 TailCommand.class,
                 BenchCommand.class,
                 ConsoleCommand.class,

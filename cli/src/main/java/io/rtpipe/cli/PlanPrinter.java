@@ -12,9 +12,9 @@ import io.rtpipe.core.metric.SessionWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
+import io.rtpipe.core.spec.SpecWriter;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -46,7 +46,7 @@ final class PlanPrinter {
                     : metric.groupBy().stream().map(FieldPath::toString).collect(Collectors.joining(", ")));
             line(out, "timestamp", timestamp(metric.timestamp()));
             line(out, "window", window(metric.windows()));
-            line(out, "lateness", duration(metric.allowedLateness()) + " (later records go to late/)");
+            line(out, "lateness", SpecWriter.duration(metric.allowedLateness()) + " (later records go to late/)");
             line(out, "dedup", metric.dedupField() == null ? "(none)"
                     : "by " + metric.dedupField() + " within a window");
             line(out, "max keys", String.format("%,d per window and shard", metric.maxKeysPerWindow()));
@@ -89,14 +89,15 @@ final class PlanPrinter {
 
     private static String window(WindowSpec window) {
         if (window instanceof TumblingWindows tumbling) {
-            return "tumbling " + duration(tumbling.size());
+            return "tumbling " + SpecWriter.duration(tumbling.size());
         }
         if (window instanceof HoppingWindows hopping) {
-            return "hopping " + duration(hopping.size()) + ", every " + duration(hopping.slide());
+            return "hopping " + SpecWriter.duration(hopping.size()) + ", every "
+                    + SpecWriter.duration(hopping.slide());
         }
         if (window instanceof SessionWindows session) {
-            return "session, closed after a gap of " + duration(session.gap()) + " per key, cut at every "
-                    + duration(session.maxLength()) + " since the epoch (max_length)";
+            return "session, closed after a gap of " + SpecWriter.duration(session.gap()) + " per key, cut at every "
+                    + SpecWriter.duration(session.maxLength()) + " since the epoch (max_length)";
         }
         return window.toString();
     }
@@ -109,18 +110,5 @@ final class PlanPrinter {
         aggregate.params().forEach((key, value) -> arguments.add(key + "=" + value));
         return aggregate.name() + " = " + aggregate.fn()
                 + (arguments.isEmpty() ? "" : "(" + String.join(", ", arguments) + ")");
-    }
-
-    /** A duration as a spec would write it: 1m, 30s, 1500ms, 2h, 1d. */
-    static String duration(Duration d) {
-        long ms = d.toMillis();
-        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
-        String[] names = {"d", "h", "m", "s"};
-        for (int i = 0; i < units.length; i++) {
-            if (ms != 0 && ms % units[i] == 0) {
-                return ms / units[i] + names[i];
-            }
-        }
-        return ms + "ms";
     }
 }

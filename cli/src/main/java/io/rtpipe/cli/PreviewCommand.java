@@ -61,7 +61,7 @@ public final class PreviewCommand implements Callable<Integer> {
                 && !Files.isDirectory(export.toAbsolutePath().getParent())) {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
-        FileEngineRun.Outcome outcome = FileEngineRun.run(engine, input);
+        FileEngineRun.Outcome outcome = FileEngineRun.run(engine, input, System.currentTimeMillis());
         // The file is the whole input: its end fires every window, so every result is final.
         Predicate<MergedResult> allFinal = result -> true;
         if (export == null) {

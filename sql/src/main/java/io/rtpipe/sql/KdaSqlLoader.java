@@ -12,6 +12,7 @@ import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.spec.SpecException;
+import io.rtpipe.core.spec.SpecWriter;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
 import org.apache.calcite.sql.SqlCall;
@@ -34,6 +35,7 @@ import org.apache.calcite.sql.validate.SqlConformanceEnum;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -42,6 +44,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Loads Amazon Kinesis Data Analytics (KDA) SQL application code, as its users wrote it, into the same
@@ -57,6 +60,8 @@ public final class KdaSqlLoader {
     /** A stream that is not created in the file but named like KDA's in-application input, SOURCE_SQL_STREAM_001. */
     private static final Pattern INPUT_STREAM = Pattern.compile(".+_[0-9]{3}");
     private static final String ROWTIME = "ROWTIME";
+    private static final String ROWTIME_NOTE = "ROWTIME is the record's Kinesis arrival time here (timestamp: "
+            + "arrival), not the time KDA inserted the row into its stream: close, but not the same instant.";
     private static final String ARRIVAL_COLUMN = "APPROXIMATE_ARRIVAL_TIME";
     private static final String WINDOW_HELP = "STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SECOND) or "
             + "FLOOR(\"SOURCE_SQL_STREAM_001\".ROWTIME TO MINUTE)";
@@ -90,7 +95,27 @@ public final class KdaSqlLoader {
 
     /** Parses KDA application code into an engine configuration; {@code fileName} is used in error messages. */
     public EngineConfig parse(String fileName, String sql) {
-        return new Run(fileName).document(sql);
+        return translate(fileName, sql, null, null).config();
+    }
+
+    /**
+     * Parses KDA application code as {@link #parse} does, with the notes a migration reports: each statement and
+     * what it became, and where rtpipe's results mean something else than KDA's.
+     *
+     * @param schemaName the file the input schema JSON was read from (for its errors), or null when the application
+     *                   carries its schema in an {@code input_schema} comment or has none
+     * @param schemaJson that file's text: DescribeApplication's {@code InputSchema}, or null
+     */
+    public KdaTranslation translate(String fileName, String sql, String schemaName, String schemaJson) {
+        Run run = new Run(fileName);
+        EngineConfig config = run.document(sql, schemaName, schemaJson);
+        // Statements, then differences, each in file order; notes on the whole application (line 0) last.
+        List<KdaTranslation.Note> notes = run.notes.stream().sorted(Comparator
+                .comparing(KdaTranslation.Note::kind)
+                .thenComparing(note -> note.line() == 0)
+                .thenComparingInt(KdaTranslation.Note::line)
+                .thenComparingInt(KdaTranslation.Note::column)).toList();
+        return new KdaTranslation(config, notes);
     }
 
     /** A column as a pump sees it: an event field, or the record's arrival time (ROWTIME). */
@@ -132,6 +157,7 @@ public final class KdaSqlLoader {
         private final Map<String, Stream> streams = new LinkedHashMap<>();
         /** The scope each WHERE's identifiers resolve in, when filters of a chain are combined. */
         private final Map<SqlNode, Scope> filterScopes = new IdentityHashMap<>();
+        private final List<KdaTranslation.Note> notes = new ArrayList<>();
         private KdaSchema schema;
 
         Run(String file) {
@@ -139,10 +165,16 @@ public final class KdaSqlLoader {
             this.terms = new SqlTerms(registry, file);
         }
 
-        EngineConfig document(String sql) {
+        EngineConfig document(String sql, String schemaName, String schemaJson) {
             KdaText text = KdaText.rewrite(file, sql);
+            if (text.inputSchema() != null && schemaJson != null) {
+                throw terms.error(text.inputSchemaAt(), "the input schema is given twice, in this comment and in "
+                        + schemaName + "; keep one.");
+            }
             if (text.inputSchema() != null) {
                 schema = KdaSchema.parse(file, text.inputSchemaAt(), text.inputSchema());
+            } else if (schemaJson != null) {
+                schema = KdaSchema.parse(schemaName, new SqlParserPos(1, 1), schemaJson);
             }
             SqlNodeList statements;
             try {
@@ -153,7 +185,9 @@ public final class KdaSqlLoader {
             List<Pump> pumps = new ArrayList<>();
             for (SqlNode statement : statements) {
                 if (statement instanceof SqlSelect select && text.declaresStream(select.getParserPosition())) {
-                    declare(select);
+                    Stream stream = declare(select);
+                    note(KdaTranslation.Kind.STATEMENT, select, "CREATE STREAM " + stream.name + " ("
+                            + String.join(", ", stream.columns) + "): an in-application stream, filled by its pump.");
                 } else if (statement instanceof SqlInsert insert) {
                     pumps.add(pump(insert));
                 } else {
@@ -181,11 +215,17 @@ public final class KdaSqlLoader {
                                     + "named by two destination streams; name them apart by more than case.");
                         }
                         metrics.add(metric);
+                        note(KdaTranslation.Kind.STATEMENT, pump.insert, "the pump into " + pump.target.name
+                                + " is the metric " + metric.name() + ": " + summary(metric) + ".");
                     }
                 } else if (!read.contains(pump.target)) {
                     throw terms.error(pump.select, "this pump writes one row per input row into " + pump.target.name
                             + " (no GROUP BY): the engine writes window results only; aggregate with GROUP BY keys, "
                             + WINDOW_HELP + ".");
+                } else {
+                    note(KdaTranslation.Kind.STATEMENT, pump.insert, "the pump into " + pump.target.name + " only "
+                            + "selects and filters: folded into the metric of each pump that reads "
+                            + pump.target.name + " (its WHERE joined with theirs, its columns read through).");
                 }
             }
             if (metrics.isEmpty()) {
@@ -193,10 +233,19 @@ public final class KdaSqlLoader {
                         + "... AS INSERT INTO \"DESTINATION_SQL_STREAM\" SELECT STREAM ... GROUP BY ..., "
                         + WINDOW_HELP + ".");
             }
+            notes.add(new KdaTranslation.Note(KdaTranslation.Kind.DIFFERENCE, 0, 0, "results are exact: KDA "
+                    + "delivers at least once, so a restart could write a window's row twice, where rtpipe counts "
+                    + "each record of the stream once (per-shard partials merged when read); copies a producer's "
+                    + "retries put into the stream are records too, counted once only with a dedup field (add "
+                    + "dedup: {field: ID} to the YAML if the events carry an id)."));
+            notes.add(new KdaTranslation.Note(KdaTranslation.Kind.DIFFERENCE, 0, 0, "results are window results "
+                    + "read with rtpipe query (or exported), not rows of a destination stream: keys are named by "
+                    + "their event field, values by the destination stream's columns in lower case, and a window "
+                    + "is final once every shard has fired it."));
             return EngineConfig.builder().metrics(metrics).decoder(DecoderSpec.json()).build();
         }
 
-        private void declare(SqlSelect select) {
+        private Stream declare(SqlSelect select) {
             if (select.getFrom().getKind() != SqlKind.EXTEND) {
                 throw terms.error(select.getFrom(), "CREATE STREAM declares its columns: CREATE OR REPLACE STREAM "
                         + "\"DESTINATION_SQL_STREAM\" (ticker_symbol VARCHAR(4), ticker_count INTEGER).");
@@ -209,9 +258,11 @@ public final class KdaSqlLoader {
             for (int i = 0; i < list.size(); i += 2) {
                 columns.add(name((SqlIdentifier) list.get(i)));
             }
-            if (streams.putIfAbsent(name, new Stream(name, columns)) != null) {
+            Stream stream = new Stream(name, columns);
+            if (streams.putIfAbsent(name, stream) != null) {
                 throw terms.error(id, "the stream " + name + " is created twice.");
             }
+            return stream;
         }
 
         private Pump pump(SqlInsert insert) {
@@ -285,6 +336,13 @@ public final class KdaSqlLoader {
                 keys.add(FieldPath.parse(field(scope, id)));
             }
             Window window = pick(windows, select.getGroup());
+            if (window.timestamp instanceof TimestampSource.ArrivalTime) {
+                note(KdaTranslation.Kind.DIFFERENCE, window.at, ROWTIME_NOTE);
+            } else if (windows.size() > 1) {
+                note(KdaTranslation.Kind.DIFFERENCE, window.at, "the window is this event-time step, emitted once "
+                        + "per window when the watermark passes its end (lateness 5s), where KDA emits a row per "
+                        + "ROWTIME step, so one event-time window may come out in several KDA rows.");
+            }
             List<SqlNode> items = select.getSelectList().getList();
             List<String> columns = pump.target.columns;
             if (items.size() != columns.size()) {
@@ -381,8 +439,33 @@ public final class KdaSqlLoader {
                 filterScopes.put(cursor.getWhere(), scope);
                 filters.add(cursor.getWhere());
             }
+            note(KdaTranslation.Kind.DIFFERENCE, table, ROWTIME_NOTE);
+            if (arity == 4) {
+                note(KdaTranslation.Kind.DIFFERENCE, table, "TOP_K_ITEMS_TUMBLING gives one result per window "
+                        + "holding the top items and their counts as a list, where KDA writes k rows.");
+            }
             return MetricSpec.builder(name).timestamp(TimestampSource.arrivalTime())
                     .windows(TumblingWindows.of(size)).aggregates(List.of(aggregate)).filter(filter(filters)).build();
+        }
+
+        private void note(KdaTranslation.Kind kind, SqlNode at, String text) {
+            SqlParserPos pos = at.getParserPosition();
+            notes.add(new KdaTranslation.Note(kind, Math.max(1, pos.getLineNum()), Math.max(1, pos.getColumnNum()),
+                    text));
+        }
+
+        /** What a metric computes, in a line: its aggregates, keys, window and time. */
+        private String summary(MetricSpec metric) {
+            String aggregates = metric.aggregates().stream().map(a -> a.name() + " = " + a.fn()
+                    + (a.field() == null ? "" : "(" + a.field() + ")")).collect(Collectors.joining(", "));
+            String keys = metric.groupBy().isEmpty() ? "" : " per " + metric.groupBy().stream()
+                    .map(FieldPath::toString).collect(Collectors.joining(", "));
+            String time = metric.timestamp() instanceof TimestampSource.EventTimeField field
+                    ? "event time " + field.field() : "arrival time";
+            String size = metric.windows() instanceof TumblingWindows tumbling
+                    ? SpecWriter.duration(tumbling.size()) : metric.windows().toString();
+            return aggregates + keys + ", tumbling " + size + " windows on " + time
+                    + (metric.filter() == null ? "" : ", filter " + metric.filter().source());
         }
 
         private long seconds(SqlNode node, String what) {
@@ -475,6 +558,11 @@ public final class KdaSqlLoader {
                 }
                 SqlNode item = items.get(i);
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (!(expr instanceof SqlIdentifier selected) && expr.toString().contains("_LOG_PARSE`(")) {
+                    throw terms.error(expr, "log parsing (REGEX_LOG_PARSE, W3C_LOG_PARSE, ...) is refused: the "
+                            + "engine computes nothing per event; write the metric in YAML with decoder: {type: "
+                            + "regex, pattern: ...}, whose named groups become the fields it groups and aggregates.");
+                }
                 if (!(expr instanceof SqlIdentifier selected)) {
                     throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
                             + "nothing per event; select the column itself and aggregate it.");

@@ -240,6 +240,20 @@ class KdaSqlTest {
     }
 
     @Test
+    void logParsingIsRefusedWithTheRegexDecoderAsTheWayOut() {
+        assertRefused("""
+                CREATE OR REPLACE STREAM "PARSED" (status VARCHAR(3));
+                CREATE OR REPLACE PUMP "P1" AS INSERT INTO "PARSED"
+                  SELECT STREAM REGEX_LOG_PARSE("log", '.* (\\d{3}) .*').COLUMN1 FROM "SOURCE_SQL_STREAM_001";
+                CREATE OR REPLACE STREAM "D" (status VARCHAR(3), n INTEGER);
+                CREATE OR REPLACE PUMP "P2" AS INSERT INTO "D"
+                  SELECT STREAM status, COUNT(*) FROM "PARSED" GROUP BY status, STEP("PARSED".ROWTIME BY INTERVAL '1' MINUTE);
+                """, "app.sql:3:17: log parsing (REGEX_LOG_PARSE, W3C_LOG_PARSE, ...) is refused: the engine computes "
+                + "nothing per event; write the metric in YAML with decoder: {type: regex, pattern: ...}, whose named "
+                + "groups become the fields it groups and aggregates.");
+    }
+
+    @Test
     void whatTheEngineCannotRunIsRefusedLocated() {
         assertRefused("""
                 CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
