@@ -189,7 +189,7 @@ final class SqlTerms {
                     + "APPROX_PERCENTILE(amount, 0.99).");
         }
         String functions = "COUNT, COUNT(DISTINCT), SUM, MIN, MAX, AVG, APPROX_PERCENTILE, PERCENTILE_CONT, "
-                + "TOP_K, FIRST_VALUE, LAST_VALUE or one of " + String.join(", ", registry.names());
+                + "TOP_K, FIRST_VALUE, LAST_VALUE, RANDOM_CUT_FOREST or one of " + String.join(", ", registry.names());
         AggregatorFactory factory = registry.factory(fn).orElseThrow(() -> error(expr,
                 "unknown aggregate function " + call.getOperator().getName() + ", expected " + functions + "."));
         FieldPath path = null;
