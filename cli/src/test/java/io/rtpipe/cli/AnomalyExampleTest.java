@@ -2,6 +2,8 @@ package io.rtpipe.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.sql.SpecFiles;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -28,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AnomalyExampleTest {
     private static final Path EXAMPLE = Path.of("..", "examples", "kda", "09-anomaly-detection");
-    private static final long T0 = 1_764_759_600_000L; // 2026-12-03T11:00:00Z
+    private static final long T0 = 1_764_759_600_000L; // 2025-12-03T11:00:00Z
     private static final String[] HOSTS = {"web-1", "web-2"};
     private static final int MINUTES = 3;
     private static final int PER_MINUTE = 240; // per host: one point every 250 ms
@@ -63,9 +65,13 @@ class AnomalyExampleTest {
     }
 
     @Test
-    void theCommittedSampleIsTheGeneratedOne() throws IOException {
+    void theCommittedSampleIsTheGeneratedOneAndTheYamlMeansTheApplication() throws IOException {
         List<String> expected = sample(new TreeMap<>());
         assertThat(Files.readAllLines(EXAMPLE.resolve("sample.jsonl"))).isEqualTo(expected);
+        MetricSpec fromSql = SpecFiles.load(EXAMPLE.resolve("application.sql")).metrics().get(0);
+        MetricSpec fromYaml = SpecFiles.load(EXAMPLE.resolve("expected-spec.yaml")).metrics().get(0);
+        assertThat(fromSql.definition()).isEqualTo(fromYaml.definition());
+        assertThat(fromSql.toString()).isEqualTo(fromYaml.toString());
     }
 
     @Test
