@@ -168,7 +168,7 @@ final class RandomCutForestAggregator implements Aggregator {
             // As KDA: score the point against what came before it, then learn it.
             double score = forest.getAnomalyScore(values);
             Row row = null;
-            if (top > 0 && (rows.size() < top || score > rows.get(rows.size() - 1).score())) {
+            if (top > 0 && (rows.size() < top || score >= rows.get(rows.size() - 1).score())) {
                 double[] high = null;
                 double[] low = null;
                 if (explain) {

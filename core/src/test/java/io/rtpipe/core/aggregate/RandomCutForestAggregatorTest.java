@@ -144,6 +144,20 @@ class RandomCutForestAggregatorTest {
     }
 
     @Test
+    void theFieldsArePartOfTheMetricsDefinition() {
+        String yaml = """
+                metrics:
+                  - name: anomalies
+                    aggregates:
+                      - {name: anomaly, fn: random_cut_forest, fields: [%s]}
+                """;
+        var xy = SpecLoader.standard().parse("m.yaml", yaml.formatted("x, y")).metrics().get(0);
+        var yx = SpecLoader.standard().parse("m.yaml", yaml.formatted("y, x")).metrics().get(0);
+        assertThat(xy.definition().get("aggregates")).isEqualTo("[anomaly=random_cut_forest(x,y){}]");
+        assertThat(yx.fingerprint()).isNotEqualTo(xy.fingerprint());
+    }
+
+    @Test
     void theSpecLoaderRefusesATopAboveTheCapAndNamesIt() {
         String yaml = """
                 metrics:
