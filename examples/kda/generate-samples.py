@@ -52,7 +52,6 @@ if __name__ == "__main__":
         "06-filtered-pump": lambda rng: ticks(rng, 1500),
         "07-stagger-window": lambda rng: ticks(rng, 200),
         "08-log-parsing": lambda rng: logs(rng, 200),
-        "09-anomaly-detection": lambda rng: ticks(rng, 200),
     }
     for number, (folder, make) in enumerate(samples.items()):
         write(folder, make(random.Random(42 + number)))

@@ -107,6 +107,7 @@ final class PlanPrinter {
         if (aggregate.field() != null) {
             arguments.add(aggregate.field().toString());
         }
+        aggregate.fields().forEach(field -> arguments.add(field.toString()));
         aggregate.params().forEach((key, value) -> arguments.add(key + "=" + value));
         return aggregate.name() + " = " + aggregate.fn()
                 + (arguments.isEmpty() ? "" : "(" + String.join(", ", arguments) + ")");

@@ -22,6 +22,8 @@ import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlJoin;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlOrderBy;
@@ -393,6 +395,13 @@ public final class KdaSqlLoader {
         private MetricSpec itemsMetric(String name, Pump pump) {
             SqlNode table = ((SqlCall) pump.select.getFrom()).operand(0);
             String fn = table instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
+            if (fn.equals("RANDOM_CUT_FOREST") || fn.equals("RANDOM_CUT_FOREST_WITH_EXPLANATION")) {
+                return anomalyMetric(name, pump, (SqlCall) table, fn);
+            }
+            if (fn.equals("HOTSPOTS")) {
+                throw terms.error(table, "HOTSPOTS is refused: it is not implemented here yet; RANDOM_CUT_FOREST "
+                        + "per tumbling window is (docs/sql.md).");
+            }
             int arity = fn.equals("TOP_K_ITEMS_TUMBLING") ? 4 : 3;
             List<SqlNode> args = table instanceof SqlCall call ? call.getOperandList() : List.of();
             if (!fn.equals("TOP_K_ITEMS_TUMBLING") && !fn.equals("COUNT_DISTINCT_ITEMS_TUMBLING")
@@ -457,7 +466,9 @@ public final class KdaSqlLoader {
         /** What a metric computes, in a line: its aggregates, keys, window and time. */
         private String summary(MetricSpec metric) {
             String aggregates = metric.aggregates().stream().map(a -> a.name() + " = " + a.fn()
-                    + (a.field() == null ? "" : "(" + a.field() + ")")).collect(Collectors.joining(", "));
+                    + (a.field() != null ? "(" + a.field() + ")" : a.fields().isEmpty() ? ""
+                    : a.fields().stream().map(FieldPath::toString).collect(Collectors.joining(", ", "(", ")"))))
+                    .collect(Collectors.joining(", "));
             String keys = metric.groupBy().isEmpty() ? "" : " per " + metric.groupBy().stream()
                     .map(FieldPath::toString).collect(Collectors.joining(", "));
             String time = metric.timestamp() instanceof TimestampSource.EventTimeField field
@@ -466,6 +477,148 @@ public final class KdaSqlLoader {
                     ? SpecWriter.duration(tumbling.size()) : metric.windows().toString();
             return aggregates + keys + ", tumbling " + size + " windows on " + time
                     + (metric.filter() == null ? "" : ", filter " + metric.filter().source());
+        }
+
+        /**
+         * {@code SELECT STREAM keys..., ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM columns FROM
+         * s [WHERE c]), trees, subSampleSize, timeDecay, shingleSize)) GROUP BY keys..., STEP(s.ROWTIME BY ...)}:
+         * the forest scores the cursor's columns that are not keys, per tumbling window and key; the aggregate is
+         * named after the destination's ANOMALY_SCORE column. KDA's forest runs over the whole stream and needs no
+         * window; here it lives in one window's state, so the window is asked for.
+         */
+        /**
+         * KDA ran one forest over the whole stream; here each key of a window has its own (about 1.2 MB), so a pump
+         * keeps at most this many keys per window (further keys share the {@code __overflow__} forest), which holds
+         * its worst-case state within the default memory budget. A YAML spec may set another max_keys_per_window.
+         */
+        private static final int ANOMALY_MAX_KEYS = 100;
+
+        private MetricSpec anomalyMetric(String name, Pump pump, SqlCall table, String fn) {
+            List<SqlNode> args = table.getOperandList();
+            boolean explain = fn.endsWith("_WITH_EXPLANATION");
+            int maxArgs = explain ? 6 : 5;
+            String shape = fn + "(CURSOR(SELECT STREAM \"c1\", \"c2\" FROM \"SOURCE_SQL_STREAM_001\"), "
+                    + "numberOfTrees, subSampleSize, timeDecay, shingleSize" + (explain ? ", directionalExplanation"
+                    : "") + ")";
+            if (args.isEmpty() || args.size() > maxArgs || args.get(0).getKind() != SqlKind.CURSOR
+                    || !(((SqlCall) args.get(0)).operand(0) instanceof SqlSelect cursor) || cursor.getGroup() != null) {
+                throw terms.error(table, "expected " + shape + ", each parameter after the CURSOR optional.");
+            }
+            Scope scope = scope(cursor.getFrom(), new HashSet<>());
+            SqlNodeList group = pump.select.getGroup();
+            if (group == null) {
+                throw terms.error(pump.select, fn + " needs a tumbling window here: its forest lives in the state of "
+                        + "one window and key (KDA's ran over the whole stream), so add GROUP BY " + WINDOW_HELP
+                        + " after the TABLE(...), with any key columns of the CURSOR before it.");
+            }
+            List<FieldPath> keys = new ArrayList<>();
+            List<Window> windows = new ArrayList<>();
+            for (SqlNode item : group) {
+                Window window = window(item, scope);
+                if (window != null) {
+                    windows.add(window);
+                } else if (item instanceof SqlIdentifier id) {
+                    keys.add(FieldPath.parse(field(scope, id)));
+                } else {
+                    throw terms.error(item, "GROUP BY takes columns of the CURSOR and one window, " + WINDOW_HELP
+                            + ", found " + item + ".");
+                }
+            }
+            Window window = pick(windows, group);
+            List<String> fields = new ArrayList<>();
+            for (SqlNode item : cursor.getSelectList()) {
+                SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (expr instanceof SqlIdentifier id && id.isStar()) {
+                    throw terms.error(id, "* is refused in " + fn + "'s CURSOR: list the numeric columns the forest "
+                            + "scores (and the key columns), e.g. CURSOR(SELECT STREAM \"heartRate\", \"rc\" FROM "
+                            + "\"SOURCE_SQL_STREAM_001\").");
+                }
+                if (!(expr instanceof SqlIdentifier id)) {
+                    throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
+                            + "nothing per event; select the column itself.");
+                }
+                String field = field(scope, id);
+                if (!keys.contains(FieldPath.parse(field))) {
+                    fields.add(field);
+                }
+            }
+            if (fields.isEmpty()) {
+                throw terms.error(cursor.getSelectList(), fn + " needs at least one numeric column in its CURSOR "
+                        + "besides the GROUP BY keys.");
+            }
+            String valueName = null;
+            List<SqlNode> items = pump.select.getSelectList().getList();
+            if (items.size() != pump.target.columns.size()) {
+                throw terms.error(pump.select.getSelectList(), "the SELECT has " + items.size() + " column(s) and "
+                        + pump.target.name + " has " + pump.target.columns.size() + "; they are filled in order.");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                SqlNode item = items.get(i);
+                SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+                if (window(expr, scope) != null) {
+                    continue;
+                }
+                if (!(expr instanceof SqlIdentifier id) || id.isStar()) {
+                    throw terms.error(expr, fn + "'s rows are selected as columns: the keys, the scored columns "
+                            + "and ANOMALY_SCORE" + (explain ? " (and ANOMALY_EXPLANATION)" : "") + ".");
+                }
+                String column = id.isSimple() ? component(id, 0) : "";
+                if (column.equals("ANOMALY_SCORE")) {
+                    valueName = pump.target.columns.get(i).toLowerCase(Locale.ROOT);
+                    if (!MetricSpec.isValidName(valueName)) {
+                        throw terms.error(item, "the column " + pump.target.columns.get(i) + " of "
+                                + pump.target.name + " names the anomaly aggregate, in lower case: 1-63 letters, "
+                                + "digits or underscores starting with a letter.");
+                    }
+                } else if (!(explain && column.equals("ANOMALY_EXPLANATION"))) {
+                    String field = field(scope, id);
+                    if (!keys.contains(FieldPath.parse(field)) && !fields.contains(field)) {
+                        throw terms.error(id, id + " is neither a GROUP BY key nor a column the forest scores; a "
+                                + "per-row result is not something the engine computes.");
+                    }
+                }
+            }
+            if (valueName == null) {
+                throw terms.error(pump.select.getSelectList(), "select ANOMALY_SCORE: its column of "
+                        + pump.target.name + " names the anomaly aggregate.");
+            }
+            String[] names = {"number_of_trees", "sub_sample_size", "time_decay", "shingle_size"};
+            Map<String, Long> params = new LinkedHashMap<>();
+            for (int i = 1; i < args.size() && i <= names.length; i++) {
+                params.put(names[i - 1], seconds(args.get(i), fn + "'s " + names[i - 1]));
+            }
+            if (args.size() == 6 && !(args.get(5) instanceof SqlLiteral flag
+                    && flag.getTypeName() == SqlTypeName.BOOLEAN)) {
+                throw terms.error(args.get(5), "directionalExplanation is TRUE or FALSE, found " + args.get(5) + ".");
+            }
+            String aggregateFn = explain ? "random_cut_forest_with_explanation" : "random_cut_forest";
+            Aggregator aggregator;
+            try {
+                aggregator = registry.factory(aggregateFn).orElseThrow().create(AggregatorParams.of(true, fields,
+                        params));
+            } catch (IllegalArgumentException e) {
+                throw terms.error(table, "a parameter of " + fn + " is out of range (" + e.getMessage() + ").");
+            }
+            Map<String, String> texts = new LinkedHashMap<>();
+            params.forEach((key, value) -> texts.put(key, value.toString()));
+            AggregateSpec aggregate = new AggregateSpec(valueName, aggregateFn, null, aggregator, texts,
+                    fields.stream().map(FieldPath::parse).toList());
+            List<SqlNode> filters = new ArrayList<>(scope.filters);
+            if (cursor.getWhere() != null) {
+                filterScopes.put(cursor.getWhere(), scope);
+                filters.add(cursor.getWhere());
+            }
+            note(KdaTranslation.Kind.DIFFERENCE, table, fn + " scores with a forest per tumbling window and key "
+                    + "(at most " + ANOMALY_MAX_KEYS + " keys per window), where KDA's forest runs over the whole "
+                    + "stream; the results per window are the points scored, the highest score, the count at or "
+                    + "above the threshold and the top rows, not one row per record.");
+            if (window.timestamp() instanceof TimestampSource.ArrivalTime) {
+                note(KdaTranslation.Kind.DIFFERENCE, window.at(), ROWTIME_NOTE);
+            }
+            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(ANOMALY_MAX_KEYS)
+                    .timestamp(window.timestamp)
+                    .windows(TumblingWindows.of(window.size)).aggregates(List.of(aggregate)).filter(filter(filters))
+                    .build();
         }
 
         private long seconds(SqlNode node, String what) {

@@ -113,6 +113,7 @@ final class SqlTerms {
             throw error(expr, "OVER is refused: windows come from TUMBLE, HOP or SESSION in FROM.");
         }
         Map<String, SqlNode> params = new LinkedHashMap<>();
+        List<SqlNode> listFields = List.of();
         SqlNode field;
         String fn;
         SqlCall call;
@@ -158,6 +159,11 @@ final class SqlTerms {
                 default -> name.toLowerCase(Locale.ROOT);
             };
             int extra = positional.size() - (field == null ? 0 : 1);
+            if (registry.factory(fn).map(f -> f.field() == FieldUse.LIST).orElse(false)) {
+                listFields = positional; // RANDOM_CUT_FOREST(x, y, ...): every positional operand is a field
+                field = null;
+                extra = 0;
+            }
             if (fn.equals("quantile") && params.isEmpty() && extra >= 1) {
                 params.put("q", positional.get(1));
                 if (extra >= 2) {
@@ -183,7 +189,7 @@ final class SqlTerms {
                     + "APPROX_PERCENTILE(amount, 0.99).");
         }
         String functions = "COUNT, COUNT(DISTINCT), SUM, MIN, MAX, AVG, APPROX_PERCENTILE, PERCENTILE_CONT, "
-                + "TOP_K, FIRST_VALUE, LAST_VALUE or one of " + String.join(", ", registry.names());
+                + "TOP_K, FIRST_VALUE, LAST_VALUE, RANDOM_CUT_FOREST or one of " + String.join(", ", registry.names());
         AggregatorFactory factory = registry.factory(fn).orElseThrow(() -> error(expr,
                 "unknown aggregate function " + call.getOperator().getName() + ", expected " + functions + "."));
         FieldPath path = null;
@@ -200,6 +206,22 @@ final class SqlTerms {
             throw error(expr, call.getOperator().getName() + " needs the field it aggregates, e.g. "
                     + call.getOperator().getName() + "(amount).");
         }
+        List<FieldPath> fields = new ArrayList<>();
+        for (SqlNode listed : listFields) {
+            if (!(listed instanceof SqlIdentifier id)) {
+                throw error(listed, call.getOperator().getName() + " takes field paths such as latency_ms, found "
+                        + listed + " (expressions are not computed per event).");
+            }
+            FieldPath listedPath = FieldPath.parse(fieldOf.apply(id));
+            if (fields.contains(listedPath)) {
+                throw error(listed, listedPath + " is listed twice.");
+            }
+            fields.add(listedPath);
+        }
+        if (factory.field() == FieldUse.LIST && (fields.isEmpty() || fields.size() > AggregateSpec.MAX_FIELDS)) {
+            throw error(expr, call.getOperator().getName() + " takes 1 to " + AggregateSpec.MAX_FIELDS
+                    + " numeric fields, e.g. " + call.getOperator().getName() + "(latency_ms, bytes).");
+        }
         for (Map.Entry<String, SqlNode> param : params.entrySet()) {
             if (!factory.parameters().contains(param.getKey())) {
                 throw error(param.getValue(), fn + " takes no parameter " + param.getKey()
@@ -211,14 +233,15 @@ final class SqlTerms {
                         + param.getValue() + ".");
             }
         }
-        Aggregator aggregator = factory.create(new LocatedParams(params, path != null, expr));
+        Aggregator aggregator = factory.create(new LocatedParams(params, path != null || !fields.isEmpty(),
+                fields.stream().map(FieldPath::toString).toList(), expr));
         Map<String, String> texts = new LinkedHashMap<>();
         for (String parameter : factory.parameters()) {
             if (params.containsKey(parameter)) {
                 texts.put(parameter, ((SqlLiteral) params.get(parameter)).toValue());
             }
         }
-        return new AggregateSpec(valueName, fn, path, aggregator, texts);
+        return new AggregateSpec(valueName, fn, path, aggregator, texts, fields);
     }
 
     EventFilter filter(SqlNode where, Function<SqlIdentifier, String> fieldOf) {
@@ -246,17 +269,24 @@ final class SqlTerms {
     private final class LocatedParams implements AggregatorParams {
         private final Map<String, SqlNode> params;
         private final boolean hasField;
+        private final List<String> fields;
         private final SqlNode call;
 
-        LocatedParams(Map<String, SqlNode> params, boolean hasField, SqlNode call) {
+        LocatedParams(Map<String, SqlNode> params, boolean hasField, List<String> fields, SqlNode call) {
             this.params = params;
             this.hasField = hasField;
+            this.fields = fields;
             this.call = call;
         }
 
         @Override
         public boolean hasField() {
             return hasField;
+        }
+
+        @Override
+        public List<String> fields() {
+            return fields;
         }
 
         @Override

@@ -30,7 +30,7 @@ class KdaSqlTest {
               ]} */
             """;
 
-    private static void assertSame(String kda, String yaml) {
+    static void assertSame(String kda, String yaml) {
         EngineConfig fromKda = SpecFiles.parse("app.sql", kda);
         EngineConfig fromYaml = SpecLoader.standard().parse("app.yaml", yaml);
         assertThat(fromKda.metrics()).hasSameSizeAs(fromYaml.metrics());
@@ -46,7 +46,7 @@ class KdaSqlTest {
         assertThat(fromKda.decoder()).isEqualTo(fromYaml.decoder());
     }
 
-    private static void assertRefused(String kda, String message) {
+    static void assertRefused(String kda, String message) {
         assertThatThrownBy(() -> SpecFiles.parse("app.sql", kda))
                 .isInstanceOf(SpecException.class).hasMessage(message);
     }

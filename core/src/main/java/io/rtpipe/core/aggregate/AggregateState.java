@@ -25,6 +25,14 @@ public interface AggregateState {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " takes numbers only");
     }
 
+    /**
+     * Adds one point: the values of the aggregate's fields in their declared order (only for
+     * {@link ValueInput#VECTOR}). {@code values} is reused by the caller after the call: copy what you keep.
+     */
+    default void addVector(double[] values, long eventTime, RecordPosition position) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes one field");
+    }
+
     /** Folds {@code other} (a state of the same aggregator) into this one; {@code other} is left unchanged. */
     void merge(AggregateState other);
 

@@ -28,6 +28,14 @@ public interface Aggregator {
     AggregateState newState();
 
     /**
+     * Fresh state for a new window and key on a shard, for functions that draw random numbers: {@code seed} is a
+     * hash of the metric, aggregate, key, shard and window start, so a replay draws the same numbers.
+     */
+    default AggregateState newState(long seed) {
+        return newState();
+    }
+
+    /**
      * A state equal to the one that produced {@code partial}. Numbers may come back from a store as any
      * {@link Number} type (DynamoDB returns BigDecimal); null stands for an empty state.
      *

@@ -1,5 +1,6 @@
 package io.rtpipe.core.aggregate;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,11 @@ public interface AggregatorParams {
 
     /** Whether the aggregate names a field. */
     boolean hasField();
+
+    /** The fields of a {@link FieldUse#LIST} aggregate as written, in order; empty for every other function. */
+    default List<String> fields() {
+        return List.of();
+    }
 
     /** Whether {@code key} was given. */
     boolean has(String key);
@@ -27,11 +33,22 @@ public interface AggregatorParams {
 
     /** Parameters given directly in code (no file to point at): mistakes become IllegalArgumentExceptions. */
     static AggregatorParams of(boolean hasField, Map<String, ?> values) {
+        return of(hasField, List.of(), values);
+    }
+
+    /** Parameters given in code for an aggregate of {@code fields} ({@link FieldUse#LIST}). */
+    static AggregatorParams of(boolean hasField, List<String> fields, Map<String, ?> values) {
         Map<String, ?> copy = Map.copyOf(values);
+        List<String> fieldsCopy = List.copyOf(fields);
         return new AggregatorParams() {
             @Override
             public boolean hasField() {
                 return hasField;
+            }
+
+            @Override
+            public List<String> fields() {
+                return fieldsCopy;
             }
 
             @Override

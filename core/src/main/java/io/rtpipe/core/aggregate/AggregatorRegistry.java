@@ -31,7 +31,8 @@ public final class AggregatorRegistry {
         this.byName = Collections.unmodifiableMap(map);
     }
 
-    /** Only the built-in functions: count, sum, min, max, avg, distinct, quantile, topk, first, last. */
+    /** Only the built-in functions: count, sum, min, max, avg, distinct, quantile, topk, first, last,
+     * random_cut_forest, random_cut_forest_with_explanation. */
     public static AggregatorRegistry builtins() {
         return new AggregatorRegistry(BuiltinAggregators.factories());
     }

@@ -6,6 +6,11 @@ import java.util.function.Function;
 
 /** The built-in aggregate functions as factories; see docs/metrics.md for their parameters and error bounds. */
 final class BuiltinAggregators {
+    /** KDA's four parameters (in snake case), then what a window's summary keeps. */
+    private static final Set<String> RANDOM_CUT_FOREST_PARAMETERS = java.util.Collections.unmodifiableSet(
+            new java.util.LinkedHashSet<>(List.of("number_of_trees", "sub_sample_size", "time_decay", "shingle_size",
+                    "threshold", "top")));
+
     private BuiltinAggregators() {
     }
 
@@ -21,7 +26,12 @@ final class BuiltinAggregators {
                 new Factory("distinct", FieldUse.REQUIRED, Set.of("lg_k"), BuiltinAggregators::distinct),
                 new Factory("quantile", FieldUse.REQUIRED, Set.of("q", "relative_accuracy"),
                         BuiltinAggregators::quantile),
-                new Factory("topk", FieldUse.REQUIRED, Set.of("k"), BuiltinAggregators::topK));
+                new Factory("topk", FieldUse.REQUIRED, Set.of("k"), BuiltinAggregators::topK),
+                new Factory("random_cut_forest", FieldUse.LIST, RANDOM_CUT_FOREST_PARAMETERS,
+                        params -> RandomCutForestAggregator.create("random_cut_forest", false, params)),
+                new Factory("random_cut_forest_with_explanation", FieldUse.LIST, RANDOM_CUT_FOREST_PARAMETERS,
+                        params -> RandomCutForestAggregator.create("random_cut_forest_with_explanation", true,
+                                params)));
     }
 
     private static Aggregator distinct(AggregatorParams params) {

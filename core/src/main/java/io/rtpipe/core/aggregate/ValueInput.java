@@ -7,5 +7,10 @@ public enum ValueInput {
     /** Numbers only: {@link AggregateState#addLong} or {@link AggregateState#addDouble}. */
     NUMBER,
     /** Numbers or strings (booleans are passed as the strings "true" and "false"). */
-    ANY
+    ANY,
+    /**
+     * Several numeric fields read together as one point: {@link AggregateState#addVector}, only when every field
+     * holds a number (an event missing one is not added).
+     */
+    VECTOR
 }

@@ -174,7 +174,7 @@ final class FixedWindowState extends MetricState {
                     states = keys.get(key);
                 }
                 if (states == null) {
-                    states = reader.newStates();
+                    states = reader.newStates(key, start);
                     keys.put(key, states);
                 }
             }

@@ -40,7 +40,13 @@ final class MetricReader {
     private final int dedupSlot;
     private final AggregateSpec[] aggregates;
     private final int[] aggregateSlots;
+    /** Per aggregate, the slots of its list of fields ({@link ValueInput#VECTOR}), else null. */
+    private final int[][] vectorSlots;
+    /** Per aggregate, the point passed to addVector (reused: states copy what they keep), else null. */
+    private final double[][] vectors;
     private final ValueInput[] inputs;
+    /** Hashed into the seed of every state, with the metric's name: a shard's states draw numbers of their own. */
+    private final String shardId;
 
     // The event just read: valid until the next read.
     long eventTime;
@@ -64,11 +70,13 @@ final class MetricReader {
             if (aggregate.field() != null) {
                 selection.path(aggregate.field());
             }
+            aggregate.fields().forEach(selection::path);
         }
     }
 
-    MetricReader(MetricSpec spec, FieldSelection selection) {
+    MetricReader(MetricSpec spec, FieldSelection selection, String shardId) {
         this.spec = spec;
+        this.shardId = shardId;
         filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection);
         if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
             timeReader = new EventTimeReader(field);
@@ -83,9 +91,16 @@ final class MetricReader {
         aggregates = spec.aggregates().toArray(AggregateSpec[]::new);
         aggregateSlots = new int[aggregates.length];
         inputs = new ValueInput[aggregates.length];
+        vectorSlots = new int[aggregates.length][];
+        vectors = new double[aggregates.length][];
         for (int a = 0; a < aggregates.length; a++) {
             aggregateSlots[a] = aggregates[a].field() == null ? -1 : selection.slot(aggregates[a].field());
             inputs[a] = aggregates[a].field() == null ? ValueInput.NONE : aggregates[a].aggregator().input();
+            if (!aggregates[a].fields().isEmpty()) {
+                inputs[a] = ValueInput.VECTOR;
+                vectorSlots[a] = aggregates[a].fields().stream().mapToInt(selection::slot).toArray();
+                vectors[a] = new double[vectorSlots[a].length];
+            }
         }
     }
 
@@ -166,34 +181,63 @@ final class MetricReader {
         if (inputs[a] == ValueInput.NONE) {
             return null;
         }
-        FieldKind kind = fields.kind(aggregateSlots[a]);
+        if (inputs[a] == ValueInput.VECTOR) {
+            for (int f = 0; f < vectorSlots[a].length; f++) {
+                String problem = checkValue(aggregates[a].fields().get(f), vectorSlots[a][f], ValueInput.NUMBER,
+                        fields);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+            return null;
+        }
+        return checkValue(aggregates[a].field(), aggregateSlots[a], inputs[a], fields);
+    }
+
+    private static String checkValue(FieldPath field, int slot, ValueInput input, EventFields fields) {
+        FieldKind kind = fields.kind(slot);
         switch (kind) {
             case MISSING, NULL, INTEGER:
                 return null;
             case INTEGER_TOO_LARGE, DECIMAL:
                 // 1e400 parses as Infinity: no aggregate can use it, and a sketch would throw on it at every replay.
-                double value = fields.doubleValue(aggregateSlots[a]);
-                if (Double.isFinite(value) || inputs[a] == ValueInput.ANY) {
+                double value = fields.doubleValue(slot);
+                if (Double.isFinite(value) || input == ValueInput.ANY) {
                     return null;
                 }
-                return aggregates[a].field() + ": " + (Double.isNaN(value) ? "not a number"
+                return field + ": " + (Double.isNaN(value) ? "not a number"
                         : "outside the range of a 64-bit floating-point number") + ", not aggregated";
             case STRING, BOOLEAN:
-                return inputs[a] == ValueInput.ANY ? null
-                        : aggregates[a].field() + ": expected a number, found " + kind.description();
+                return input == ValueInput.ANY ? null
+                        : field + ": expected a number, found " + kind.description();
             default:
-                return aggregates[a].field() + ": expected " + (inputs[a] == ValueInput.ANY
+                return field + ": expected " + (input == ValueInput.ANY
                         ? "a string, number or boolean" : "a number") + ", found " + kind.description();
         }
     }
 
-    /** Fresh states for a new window and key. */
-    AggregateState[] newStates() {
+    /**
+     * Fresh states for a new window (or session) starting at {@code windowStart} and {@code key}, each seeded from
+     * the metric, aggregate, key, shard and start: the same on every replay, different for every state.
+     */
+    AggregateState[] newStates(Object key, long windowStart) {
         AggregateState[] states = new AggregateState[aggregates.length];
+        long seed = hash(hash(hash(hash(FNV_OFFSET, spec.name()), String.valueOf(key)), shardId),
+                Long.toString(windowStart));
         for (int a = 0; a < states.length; a++) {
-            states[a] = aggregates[a].aggregator().newState();
+            states[a] = aggregates[a].aggregator().newState(hash(seed, aggregates[a].name()));
         }
         return states;
+    }
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    /** 64-bit FNV-1a over the text's chars and a separator: stable across JVMs, unlike a salted hash. */
+    private static long hash(long h, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            h = (h ^ text.charAt(i)) * 0x100000001b3L;
+        }
+        return (h ^ 0xffff) * 0x100000001b3L;
     }
 
     /** Adds the event last {@link #read} to one window's states (missing and null values are skipped). */
@@ -202,6 +246,10 @@ final class MetricReader {
             AggregateState state = states[a];
             if (inputs[a] == ValueInput.NONE) {
                 state.addEvent(eventTime, position);
+                continue;
+            }
+            if (inputs[a] == ValueInput.VECTOR) {
+                addVector(a, state, fields, position);
                 continue;
             }
             int slot = aggregateSlots[a];
@@ -215,6 +263,22 @@ final class MetricReader {
                 }
             }
         }
+    }
+
+    /** Adds the point of a list of fields; an event missing one (or holding null) is skipped, like NULL in SQL. */
+    private void addVector(int a, AggregateState state, EventFields fields, RecordPosition position) {
+        double[] point = vectors[a];
+        for (int f = 0; f < point.length; f++) {
+            int slot = vectorSlots[a][f];
+            switch (fields.kind(slot)) {
+                case INTEGER -> point[f] = fields.longValue(slot);
+                case DECIMAL, INTEGER_TOO_LARGE -> point[f] = fields.doubleValue(slot);
+                default -> {
+                    return;
+                }
+            }
+        }
+        state.addVector(point, eventTime, position);
     }
 
     /** The partial values to write: aggregate name to partial; aggregates with no value yet are left out. */

@@ -93,7 +93,7 @@ final class SessionState extends MetricState {
             }
         }
         if (joined == null) {
-            joined = new Session(key, t, spanEnd, pin, nextSequence++, reader.newStates());
+            joined = new Session(key, t, spanEnd, pin, nextSequence++, reader.newStates(key, t));
             sessions.add(joined);
             byEnd.add(joined);
         } else if (t < joined.start || spanEnd > joined.end) {

@@ -101,7 +101,7 @@ public final class ShardEngine {
         maxTimes = new long[specs.size()];
         for (int m = 0; m < metrics.length; m++) {
             String name = specs.get(m).name();
-            readers[m] = new MetricReader(specs.get(m), selection);
+            readers[m] = new MetricReader(specs.get(m), selection, shardId);
             metrics[m] = MetricState.of(readers[m],
                     restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
                     restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME),

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -182,7 +183,8 @@ public final class MetricSpec {
         definition.put("allowed_lateness", allowedLateness.toString());
         definition.put("dedup", dedupField == null ? "" : dedupField.toString());
         definition.put("aggregates", aggregates.stream()
-                .map(a -> a.name() + "=" + a.fn() + "(" + (a.field() == null ? "" : a.field()) + ")"
+                .map(a -> a.name() + "=" + a.fn() + "(" + (a.field() != null ? a.field()
+                        : a.fields().stream().map(FieldPath::toString).collect(Collectors.joining(","))) + ")"
                         + new TreeMap<>(a.params()))
                 .toList().toString());
         definition.put("max_keys_per_window", Integer.toString(maxKeysPerWindow));

@@ -518,8 +518,11 @@ public final class SpecLoader {
             AggregatorFactory factory = registry.factory(fn).orElseThrow(() -> error(fnNode, fnPath, functions));
 
             Set<String> allowed = new LinkedHashSet<>(AGGREGATE_KEYS);
-            if (factory.field() == FieldUse.NONE) {
+            if (factory.field() == FieldUse.NONE || factory.field() == FieldUse.LIST) {
                 allowed.remove("field");
+            }
+            if (factory.field() == FieldUse.LIST) {
+                allowed.add("fields");
             }
             allowed.addAll(factory.parameters());
             checkKeys(a, path, allowed);
@@ -531,14 +534,39 @@ public final class SpecLoader {
             } else if (factory.field() == FieldUse.REQUIRED) {
                 throw missing(a, child(path, "field"), "the field that " + fn + " aggregates, such as amount");
             }
-            Aggregator aggregator = factory.create(new LocatedParams(a, path, fieldNode != null));
+            List<FieldPath> fields = factory.field() == FieldUse.LIST ? fieldList(a, path, fn) : List.of();
+            Aggregator aggregator = factory.create(new LocatedParams(a, path, fieldNode != null || !fields.isEmpty(),
+                    fields.stream().map(FieldPath::toString).toList()));
             Map<String, String> params = new LinkedHashMap<>();
             for (String parameter : factory.parameters()) {
                 if (a.get(parameter) instanceof YamlNode.Scalar scalar) {
                     params.put(parameter, scalar.text());
                 }
             }
-            return new AggregateSpec(name, fn, field, aggregator, params);
+            return new AggregateSpec(name, fn, field, aggregator, params, fields);
+        }
+
+        private List<FieldPath> fieldList(YamlNode.Mapping a, String path, String fn) {
+            String fPath = child(path, "fields");
+            String expected = "a list of 1 to " + AggregateSpec.MAX_FIELDS + " numeric fields that " + fn
+                    + " reads together, such as [latency_ms, bytes]";
+            YamlNode node = a.get("fields");
+            if (node == null) {
+                throw missing(a, fPath, expected);
+            }
+            YamlNode.Sequence list = sequence(node, fPath, expected);
+            if (list.items().isEmpty() || list.items().size() > AggregateSpec.MAX_FIELDS) {
+                throw error(list, fPath, expected);
+            }
+            List<FieldPath> fields = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                FieldPath field = fieldPath(list.items().get(i), fPath + "[" + i + "]");
+                if (fields.contains(field)) {
+                    throw error(list.items().get(i), fPath + "[" + i + "]", "a field not listed before");
+                }
+                fields.add(field);
+            }
+            return fields;
         }
 
         private void checkKeys(YamlNode.Mapping m, String path, Set<String> allowed) {
@@ -616,16 +644,23 @@ public final class SpecLoader {
             private final YamlNode.Mapping mapping;
             private final String path;
             private final boolean hasField;
+            private final List<String> fields;
 
-            LocatedParams(YamlNode.Mapping mapping, String path, boolean hasField) {
+            LocatedParams(YamlNode.Mapping mapping, String path, boolean hasField, List<String> fields) {
                 this.mapping = mapping;
                 this.path = path;
                 this.hasField = hasField;
+                this.fields = fields;
             }
 
             @Override
             public boolean hasField() {
                 return hasField;
+            }
+
+            @Override
+            public List<String> fields() {
+                return fields;
             }
 
             @Override

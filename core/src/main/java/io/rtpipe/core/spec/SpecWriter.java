@@ -1,5 +1,6 @@
 package io.rtpipe.core.spec;
 
+import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.AggregateSpec;
@@ -39,11 +40,29 @@ public final class SpecWriter {
     public static String write(EngineConfig config) {
         StringBuilder out = new StringBuilder();
         decoder(out, config.decoder());
+        if (!config.memoryBudget().equals(MemoryBudget.DEFAULT)) {
+            MemoryBudget budget = config.memoryBudget();
+            out.append("memory_budget: {per_shard: ").append(size(budget.perShardBytes()))
+                    .append(", events_per_second: ").append(budget.eventsPerSecond())
+                    .append(", value_bytes: ").append(budget.valueBytes()).append("}\n");
+        }
         out.append("metrics:\n");
         for (MetricSpec metric : config.metrics()) {
             metric(out, metric);
         }
         return out.toString();
+    }
+
+    /** Bytes in the largest whole unit of 1,024 a spec takes: 512MB, 1536KB, 100B. */
+    private static String size(long bytes) {
+        String[] names = {"TB", "GB", "MB", "KB"};
+        for (int i = 0; i < names.length; i++) {
+            long unit = 1L << (10 * (names.length - i));
+            if (bytes % unit == 0) {
+                return bytes / unit + names[i];
+            }
+        }
+        return bytes + "B";
     }
 
     /** A duration as a spec writes it: 1m, 30s, 1500ms, 2h, 1d. */
@@ -95,6 +114,9 @@ public final class SpecWriter {
             entries.add("fn: " + scalar(aggregate.fn()));
             if (aggregate.field() != null) {
                 entries.add("field: " + scalar(aggregate.field().toString()));
+            }
+            if (!aggregate.fields().isEmpty()) {
+                entries.add("fields: " + list(aggregate.fields().stream().map(FieldPath::toString).toList()));
             }
             aggregate.params().forEach((key, value) -> entries.add(key + ": " + scalar(value)));
             out.append("      - {").append(String.join(", ", entries)).append("}\n");

@@ -3,6 +3,7 @@ package io.rtpipe.core.spec;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
@@ -31,7 +32,7 @@ class SpecWriterTest {
                 .windows(HoppingWindows.of(Duration.ofMinutes(5), Duration.ofMinutes(1)))
                 .allowedLateness(Duration.ofMillis(1500))
                 .dedup("event_id")
-                .maxKeysPerWindow(5000)
+                .maxKeysPerWindow(1000)
                 .aggregates(AggregateSpec.count(),
                         AggregateSpec.of("p99", "quantile", "amount", Map.of("q", 0.99)),
                         AggregateSpec.of("top", "topk", "page", Map.of("k", 10)),
@@ -44,7 +45,12 @@ class SpecWriterTest {
                 .build();
         MetricSpec tumbling = MetricSpec.builder("per_day").windows(TumblingWindows.of(Duration.ofDays(1)))
                 .allowedLateness(Duration.ZERO).build();
-        return EngineConfig.builder().metrics(List.of(full, session, plain, tumbling)).decoder(decoder).build();
+        MetricSpec anomalies = MetricSpec.builder("anomalies").groupBy("host").maxKeysPerWindow(10)
+                .aggregates(AggregateSpec.ofFields("score", "random_cut_forest", List.of("latency_ms", "net.bytes"),
+                        Map.of("number_of_trees", 50, "top", 5)))
+                .build();
+        return EngineConfig.builder().metrics(List.of(full, session, plain, tumbling, anomalies)).decoder(decoder)
+                .memoryBudget(new MemoryBudget(3L << 30, 200, 100)).build();
     }
 
     @Test
@@ -55,6 +61,7 @@ class SpecWriterTest {
             String yaml = SpecWriter.write(config);
             EngineConfig back = SpecLoader.standard().parse("written.yaml", yaml);
             assertThat(back.decoder()).as(yaml).isEqualTo(config.decoder());
+            assertThat(back.memoryBudget()).as(yaml).isEqualTo(config.memoryBudget());
             assertThat(back.metrics()).hasSameSizeAs(config.metrics());
             for (int i = 0; i < config.metrics().size(); i++) {
                 MetricSpec expected = config.metrics().get(i);
