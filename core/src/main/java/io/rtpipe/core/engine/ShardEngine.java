@@ -42,8 +42,8 @@ import java.util.Optional;
  * record after that checkpoint again.
  *
  * <h2>Semantics</h2>
- * Per metric, only events its filter takes count (others are invisible to it: they neither count nor move its
- * watermark). The watermark is the highest event time seen on this shard minus the metric's allowed lateness.
+ * Per metric, only events its filter takes count; the watermark is the highest event time the metric can read on
+ * this shard (of any record, also one its filter rejects or a dead letter) minus the metric's allowed lateness.
  * A window [start, end) fires as soon as the watermark is at or past its end. A record is late for a window if that
  * window's end is at or below the watermark as it was before the record (a late record's own time is below the
  * highest time seen, so it never moves the watermark); late records are reported as {@link LateRecord}s and not
@@ -146,20 +146,24 @@ public final class ShardEngine {
         if (reason == null) {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
-                EventFilter.Outcome taken = reader.filter(fields);
-                if (taken != EventFilter.Outcome.MATCH) {
-                    if (taken == EventFilter.Outcome.OVER_BUDGET && reason == null) {
-                        reason = reader.overBudgetReason();
-                    }
-                    continue;
-                }
-                String problem = reader.read(fields, record);
-                if (problem != null) {
-                    reason = reason == null ? problem : reason;
-                    continue;
-                }
                 MetricState metric = metrics[m];
-                metric.accept(index, record, fields, lateOfRecord);
+                String timeProblem = reader.readTime(fields, record);
+                EventFilter.Outcome taken = reader.filter(fields);
+                String problem = taken != EventFilter.Outcome.MATCH ? null
+                        : timeProblem != null ? timeProblem : reader.readFields(fields);
+                if (taken == EventFilter.Outcome.OVER_BUDGET) {
+                    problem = reader.overBudgetReason();
+                }
+                if (problem != null && reason == null) {
+                    reason = problem;
+                }
+                if (taken == EventFilter.Outcome.MATCH && problem == null) {
+                    metric.accept(index, record, fields, lateOfRecord);
+                } else if (timeProblem == null) {
+                    // Counted nowhere, but its time moves the watermark: a shard whose records this metric's filter
+                    // rejects (or that lack another of its fields) still closes the metric's windows and marks them.
+                    metric.observe(reader.eventTime);
+                }
                 metric.fireReady(fired, shardId);
                 maxTimes[m] = metric.maxTime;
             }
