@@ -163,7 +163,8 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     }
 
     /**
-     * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too).
+     * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too),
+     * with this clock's time: a shard that has read no record since it started takes its start from it.
      *
      * @return false when the task could not store the decision or write its results (retried on the next call)
      */
@@ -172,7 +173,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         if (idleWatermarkAfter.isZero() || now.isBefore(lastActivity.plus(idleWatermarkAfter))) {
             return true;
         }
-        if (!task.idle(idleWatermarkAfter.toMillis())) {
+        if (!task.idle(idleWatermarkAfter.toMillis(), now.toEpochMilli())) {
             return false;
         }
         lastActivity = now; // the next advance needs another idle period
@@ -240,7 +241,8 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         @Override
         public void idleAdvanced(IdleAdvance advance) {
             LOG.info("Shard {}: no new records for {}, watermark moved on after {} (event times {})", shardId,
-                    idleWatermarkAfter, advance.after(), advance.maxTimes());
+                    idleWatermarkAfter, advance.after() == null ? "no record yet, from the clock" : advance.after(),
+                    advance.maxTimes());
         }
 
         @Override
