@@ -57,7 +57,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
-    /** When the shard last gave new records, or last advanced its watermark for being idle. */
+    /** When the shard last gave new records (or read behind the tip), or last advanced its watermark for being idle. */
     private Instant lastActivity;
 
     /**
@@ -108,7 +108,10 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         List<KinesisClientRecord> records = input.records();
         if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
             stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
-            if (!records.isEmpty()) {
+            Long behind = input.millisBehindLatest();
+            if (!records.isEmpty() || (behind != null && behind > 0)) {
+                // An empty read behind the tip (Kinesis skipping an empty stretch of a backlog) is not quiet: the
+                // records ahead may be older than what an idle decision, from the clock, would make late.
                 lastActivity = clock.instant();
             }
             if (task.writeFiredResults() && idleAdvanced() && checkpointDue()) {

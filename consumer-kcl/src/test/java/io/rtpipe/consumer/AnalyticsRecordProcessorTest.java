@@ -168,25 +168,35 @@ class AnalyticsRecordProcessorTest {
     }
 
     @Test
-    void aShardThatReadNoRecordTakesItsStartFromTheClockAfterTheIdleTime() {
+    void aShardThatReadNoRecordTakesItsStartFromTheClockAfterTheIdleTimeAtTheTip() {
         var idle = idleAfterAMinute();
-        now.set(now.get().plusSeconds(59));
-        idle.processRecords(batch(List.of()));
-        assertThat(writes).as("idle for less than a minute").isEmpty();
+        now.set(now.get().plusSeconds(50));
+        idle.processRecords(batch(List.of(), 3_600_000L));
+        now.set(now.get().plusSeconds(50));
+        idle.processRecords(batch(List.of(), 0L));
+        assertThat(writes).as("empty reads behind the tip are no quiet time: at the tip for 50 s only").isEmpty();
+        now.set(now.get().plusSeconds(9));
+        idle.processRecords(batch(List.of(), 0L));
+        assertThat(writes).as("at the tip for less than a minute").isEmpty();
 
         now.set(now.get().plusSeconds(1));
         idle.processRecords(batch(List.of()));
 
-        // 12:01 on the clock - 1 min idle = 12:00 as the highest event time, watermark 11:59:55: decision, then mark.
+        // 12:01:50 on the clock - 1 min idle = 12:00:50 as the highest event time, watermark 12:00:45: decision, mark.
         assertThat(writes).containsExactly(
                 "progress null [IdleAdvance[after=null, maxTimes={events_per_minute="
-                        + Instant.parse("2026-12-03T12:00:00Z").toEpochMilli() + "}]]",
-                "mark events_per_minute 2026-12-03T11:59:55Z");
+                        + Instant.parse("2026-12-03T12:00:50Z").toEpochMilli() + "}]]",
+                "mark events_per_minute 2026-12-03T12:00:45Z");
     }
 
     private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(
             List<software.amazon.kinesis.retrieval.KinesisClientRecord> records) {
+        return batch(records, 0L);
+    }
+
+    private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(
+            List<software.amazon.kinesis.retrieval.KinesisClientRecord> records, long millisBehindLatest) {
         return software.amazon.kinesis.lifecycle.events.ProcessRecordsInput.builder().records(records)
-                .millisBehindLatest(0L).build();
+                .millisBehindLatest(millisBehindLatest).build();
     }
 }
