@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,6 +111,88 @@ class QueryFinalityIT {
         assertThat(finalTable).contains("  final  ").doesNotContain("partial  ");
     }
 
+    /**
+     * Four shards with a short idle watermark: one busy, one quiet after its first 2 s (views only, so the filtered
+     * metric never takes one of its records), two that never get a record. Every window of both metrics becomes
+     * final in {@code rtpipe query} without a drain, with the counts of every event sent.
+     */
+    @Test
+    void withAShortIdleWatermarkAQuietAndTwoEmptyShardsLetEveryWindowBecomeFinal(LocalAws aws) throws Exception {
+        String stream = unique("finality-idle");
+        String bucket = unique("bucket");
+        aws.createStream(stream, 4);
+        aws.createBucket(bucket);
+        var clients = aws.clients();
+        Path spec = Files.createTempFile("finality-idle", ".yaml");
+        Files.writeString(spec, """
+                metrics:
+                  - name: per_type
+                    group_by: [type]
+                    window: {type: tumbling, size: 5s}
+                    allowed_lateness: 1s
+                    aggregates: [{name: count, fn: count}]
+                  - name: clicks
+                    filter: "type == 'click'"
+                    group_by: [type]
+                    window: {type: tumbling, size: 5s}
+                    allowed_lateness: 1s
+                    aggregates: [{name: count, fn: count}]
+                """);
+        // The test's own counts over [T0, T0 + 15 s), per metric and type.
+        Map<String, Long> perType = new TreeMap<>();
+        Map<String, Long> clicks = new TreeMap<>();
+        try (KinesisAsyncClient kinesis = clients.kinesisAsync()) {
+            List<Shard> shards = StreamReader.listShards(kinesis, stream);
+            assertThat(shards).hasSize(4);
+            int id = 0;
+            for (int i = 0; i < 60; i++) {                  // busy: T0 .. T0 + 14.75 s
+                String type = i % 3 == 0 ? "click" : "view";
+                put(kinesis, stream, shards.get(0), event(id++, type, T0.plusMillis(i * 250L)));
+                perType.merge(type, 1L, Long::sum);
+                if (type.equals("click")) {
+                    clicks.merge(type, 1L, Long::sum);
+                }
+            }
+            for (int i = 0; i < 5; i++) {                   // quiet: views up to T0 + 2 s, then nothing
+                put(kinesis, stream, shards.get(1), event(id++, "view", T0.plusMillis(i * 500L)));
+                perType.merge("view", 1L, Long::sum);
+            }
+        }
+        String application = unique("app");
+        ConsumerConfig config = ConsumerConfig.builder(application, stream, bucket)
+                .checkpointInterval(Duration.ofMillis(500))
+                .failoverTime(Duration.ofSeconds(1))
+                .idleTimeBetweenReads(Duration.ofMillis(200))
+                .shardSyncInterval(Duration.ofSeconds(1))
+                .parentShardPollInterval(Duration.ofSeconds(1))
+                .dispatchInterval(Duration.ofMillis(200))
+                .gracefulShutdownTimeout(Duration.ofSeconds(20))
+                .idleWatermarkAfter(Duration.ofSeconds(1))
+                .engine(MetricsFile.load(spec))
+                .build();
+        List<String> perTypeQuery = tableArgs(queryArgs(aws.awsConfig(), stream, config.resultsTableName(),
+                "per_type", Duration.ofSeconds(15)), "--metrics", spec.toString());
+        List<String> clicksQuery = tableArgs(queryArgs(aws.awsConfig(), stream, config.resultsTableName(),
+                "clicks", Duration.ofSeconds(15)), "--metrics", spec.toString());
+
+        try (var consumer = new KclConsumer(config, clients)) {
+            consumer.start();
+            assertThat(consumer.awaitCaughtUp(Instant.now(), Duration.ofSeconds(90))).isTrue();
+            // The quiet shard's event time moves about 1 s per idle second: 14 s to pass the last window's end.
+            await(() -> counts(rows(perTypeQuery)).equals(perType) && counts(rows(clicksQuery)).equals(clicks),
+                    "every window final without --partial");
+            for (List<String> query : List.of(perTypeQuery, clicksQuery)) {
+                List<JsonNode> all = rows(query, "--partial");
+                assertThat(all).as("three 5 s windows").extracting(row -> row.get("window_start").asText())
+                        .containsOnly(T0.toString(), T0.plusSeconds(5).toString(), T0.plusSeconds(10).toString());
+                assertThat(all).allSatisfy(row -> assertThat(row.get("final").asBoolean()).isTrue());
+                assertThat(rows(query)).isEqualTo(all);
+            }
+            System.out.print(run(perTypeQuery) + run(clicksQuery));
+            assertThat(consumer.stats().lateRecords()).as("no record was late").isZero();
+        }
+    }
+
     private static String event(int id, String type, Instant ts) {
         return "{\"event_id\":\"e" + id + "\",\"type\":\"" + type + "\",\"ts\":" + ts.toEpochMilli() + "}";
     }
@@ -121,9 +205,15 @@ class QueryFinalityIT {
 
     /** Minute 0 only: the busy shard's later minute stays open until the drain. */
     private static List<String> queryArgs(AwsConfig config, String stream, String table) {
-        List<String> args = new ArrayList<>(List.of("query", "events_per_minute", "--stream", stream,
+        return queryArgs(config, stream, table, "events_per_minute", Duration.ofSeconds(60));
+    }
+
+    /** The windows of {@code metric} in [T0, T0 + span). */
+    private static List<String> queryArgs(AwsConfig config, String stream, String table, String metric,
+                                          Duration span) {
+        List<String> args = new ArrayList<>(List.of("query", metric, "--stream", stream,
                 "--results-table", table, "--region", config.region(), "--from", T0.toString(),
-                "--to", T0.plusSeconds(60).toString()));
+                "--to", T0.plus(span).toString()));
         endpoint(args, "--kinesis-endpoint", config.kinesisEndpoint());
         endpoint(args, "--dynamodb-endpoint", config.dynamoDbEndpoint());
         endpoint(args, "--s3-endpoint", config.s3Endpoint());
@@ -163,9 +253,11 @@ class QueryFinalityIT {
         return out.toString();
     }
 
+    /** Per type, the count summed over the rows' windows. */
     private static Map<String, Long> counts(List<JsonNode> rows) {
         Map<String, Long> counts = new TreeMap<>();
-        rows.forEach(row -> counts.put(row.path("key").path("type").asText(), row.path("values").path("count").asLong()));
+        rows.forEach(row -> counts.merge(row.path("key").path("type").asText(), row.path("values").path("count")
+                .asLong(), Long::sum));
         return counts;
     }
 

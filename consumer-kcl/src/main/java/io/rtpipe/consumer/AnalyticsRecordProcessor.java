@@ -57,7 +57,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
-    /** When the shard last gave new records, or last advanced its watermark for being idle. */
+    /** When the shard last gave new records (or read behind the tip), or last advanced its watermark for being idle. */
     private Instant lastActivity;
 
     /**
@@ -108,7 +108,10 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         List<KinesisClientRecord> records = input.records();
         if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
             stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
-            if (!records.isEmpty()) {
+            Long behind = input.millisBehindLatest();
+            if (!records.isEmpty() || (behind != null && behind > 0)) {
+                // An empty read behind the tip (Kinesis skipping an empty stretch of a backlog) is not quiet: the
+                // records ahead may be older than what an idle decision, from the clock, would make late.
                 lastActivity = clock.instant();
             }
             if (task.writeFiredResults() && idleAdvanced() && checkpointDue()) {
@@ -163,7 +166,8 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     }
 
     /**
-     * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too).
+     * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too),
+     * with this clock's time: a shard that has read no record since it started takes its start from it.
      *
      * @return false when the task could not store the decision or write its results (retried on the next call)
      */
@@ -172,7 +176,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         if (idleWatermarkAfter.isZero() || now.isBefore(lastActivity.plus(idleWatermarkAfter))) {
             return true;
         }
-        if (!task.idle(idleWatermarkAfter.toMillis())) {
+        if (!task.idle(idleWatermarkAfter.toMillis(), now.toEpochMilli())) {
             return false;
         }
         lastActivity = now; // the next advance needs another idle period
@@ -240,7 +244,8 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         @Override
         public void idleAdvanced(IdleAdvance advance) {
             LOG.info("Shard {}: no new records for {}, watermark moved on after {} (event times {})", shardId,
-                    idleWatermarkAfter, advance.after(), advance.maxTimes());
+                    idleWatermarkAfter, advance.after() == null ? "no record yet, from the clock" : advance.after(),
+                    advance.maxTimes());
         }
 
         @Override

@@ -242,7 +242,7 @@ public final class ConsumerConfig {
         return checkpointInterval;
     }
 
-    /** How long a shard with an open window may see no new records before its watermark moves on; ZERO: never. */
+    /** How long a shard may see no new records at the tip before its watermark moves on; ZERO: never. */
     public Duration idleWatermarkAfter() {
         return idleWatermarkAfter;
     }

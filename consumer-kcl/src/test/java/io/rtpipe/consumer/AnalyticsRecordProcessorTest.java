@@ -2,10 +2,12 @@ package io.rtpipe.consumer;
 
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.task.OwnershipPort;
 import io.rtpipe.core.task.ProgressException;
 import io.rtpipe.core.task.ProgressPort;
+import io.rtpipe.core.task.ResultsPort;
 import io.rtpipe.core.task.TaskPorts;
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
@@ -13,9 +15,14 @@ import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,26 +86,29 @@ class AnalyticsRecordProcessorTest {
         assertThat(claims).containsExactly("worker-1 claims shardId-000000000001");
     }
 
-    @Test
-    void aQuietShardAdvancesItsWatermarkAfterTheIdleTimeStoresTheDecisionThenWritesTheWindow() {
-        var now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-03T12:00:00Z"));
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
+    /** The hand-moved clock of the idle tests. */
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T12:00:00Z"));
+    private final Clock handMoved = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
 
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
 
-            @Override
-            public java.time.Instant instant() {
-                return now.get();
-            }
-        };
-        List<String> writes = new ArrayList<>();
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    /** The idle tests' writes, in order: progress, results and fired-through marks. */
+    private final List<String> writes = new ArrayList<>();
+
+    /** A processor that moves a watermark after a minute without records, on the hand-moved clock. */
+    private AnalyticsRecordProcessor idleAfterAMinute() {
         ProgressPort progress = new ProgressPort() {
             @Override
             public void save(String shardId, ShardProgress saved, long epoch) {
@@ -114,12 +124,28 @@ class AnalyticsRecordProcessorTest {
             public void deleteBefore(String shardId, RecordPosition keepFrom) {
             }
         };
+        ResultsPort results = new ResultsPort() {
+            @Override
+            public void write(List<WindowResult> fired) {
+                fired.forEach(r -> writes.add("result " + r.windowStart() + " " + r.values()));
+            }
+
+            @Override
+            public void markFiredThrough(String shardId, Map<String, Long> marks) {
+                marks.forEach((metric, through) -> writes.add("mark " + metric + " " + Instant.ofEpochMilli(through)));
+            }
+        };
         var idle = new AnalyticsRecordProcessor(EngineConfig.defaults(), "worker-1", new TaskPorts(
-                (shard, plan) -> List.of(), results -> results.forEach(r -> writes.add("result "
-                + r.windowStart() + " " + r.values())), progress, ownership), stats, Duration.ofHours(1),
-                Duration.ofMinutes(1), () -> false, refusals::add, clock);
+                (shard, plan) -> List.of(), results, progress, ownership), stats, Duration.ofHours(1),
+                Duration.ofMinutes(1), () -> false, refusals::add, handMoved);
         idle.initialize(InitializationInput.builder().shardId("shardId-000000000001")
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
+        return idle;
+    }
+
+    @Test
+    void aQuietShardAdvancesItsWatermarkAfterTheIdleTimeStoresTheDecisionThenWritesTheWindow() {
+        var idle = idleAfterAMinute();
         var record = software.amazon.kinesis.retrieval.KinesisClientRecord.builder()
                 .sequenceNumber("1").subSequenceNumber(0).partitionKey("k")
                 .approximateArrivalTimestamp(now.get())
@@ -137,12 +163,40 @@ class AnalyticsRecordProcessorTest {
         // 10 s + 1 min idle = 70 s, watermark 65 s: the window [0, 60 s) fires, after its decision is stored.
         assertThat(writes).containsExactly(
                 "progress null [IdleAdvance[after=1, maxTimes={events_per_minute=70000}]]",
-                "result 1970-01-01T00:00:00Z {count=1}");
+                "result 1970-01-01T00:00:00Z {count=1}",
+                "mark events_per_minute 1970-01-01T00:01:05Z");
+    }
+
+    @Test
+    void aShardThatReadNoRecordTakesItsStartFromTheClockAfterTheIdleTimeAtTheTip() {
+        var idle = idleAfterAMinute();
+        now.set(now.get().plusSeconds(50));
+        idle.processRecords(batch(List.of(), 3_600_000L));
+        now.set(now.get().plusSeconds(50));
+        idle.processRecords(batch(List.of(), 0L));
+        assertThat(writes).as("empty reads behind the tip are no quiet time: at the tip for 50 s only").isEmpty();
+        now.set(now.get().plusSeconds(9));
+        idle.processRecords(batch(List.of(), 0L));
+        assertThat(writes).as("at the tip for less than a minute").isEmpty();
+
+        now.set(now.get().plusSeconds(1));
+        idle.processRecords(batch(List.of()));
+
+        // 12:01:50 on the clock - 1 min idle = 12:00:50 as the highest event time, watermark 12:00:45: decision, mark.
+        assertThat(writes).containsExactly(
+                "progress null [IdleAdvance[after=null, maxTimes={events_per_minute="
+                        + Instant.parse("2026-12-03T12:00:50Z").toEpochMilli() + "}]]",
+                "mark events_per_minute 2026-12-03T12:00:45Z");
     }
 
     private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(
             List<software.amazon.kinesis.retrieval.KinesisClientRecord> records) {
+        return batch(records, 0L);
+    }
+
+    private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(
+            List<software.amazon.kinesis.retrieval.KinesisClientRecord> records, long millisBehindLatest) {
         return software.amazon.kinesis.lifecycle.events.ProcessRecordsInput.builder().records(records)
-                .millisBehindLatest(0L).build();
+                .millisBehindLatest(millisBehindLatest).build();
     }
 }

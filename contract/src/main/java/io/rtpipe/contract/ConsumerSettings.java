@@ -55,8 +55,9 @@ public final class ConsumerSettings {
     // The engine's one processing-time input: an idle shard still closes its windows.
     public static final Setting IDLE_WATERMARK_AFTER = new Setting("idle-watermark-after",
             "RTPIPE_IDLE_WATERMARK_AFTER", "1m",
-            "A shard with an open window and no new records for this long moves its watermark on by as much, so the "
-                    + "window closes (0 or off: never; the decision is stored, so a replay decides alike).");
+            "A shard with no new records for this long at the stream's tip moves its watermark on by as much, so its "
+                    + "windows close and its mark follows the other shards; one that has read no record starts at "
+                    + "the clock minus this (0 or off: never; the decision is stored, so a replay decides alike).");
 
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,

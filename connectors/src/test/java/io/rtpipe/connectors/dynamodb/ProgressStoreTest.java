@@ -26,6 +26,15 @@ class ProgressStoreTest {
     }
 
     @Test
+    void aStartEntryWithADecisionBeforeAnyRecordRoundTrips() {
+        var start = new ShardProgress(null, Map.of(), Map.of(),
+                Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()), Map.of(),
+                List.of(new IdleAdvance(null, Map.of("events_per_minute", 1_714_567_950_123L))));
+
+        assertThat(ProgressStore.fromJson(ProgressStore.toJson(start))).isEqualTo(start);
+    }
+
+    @Test
     void progressStoredBeforeDefinitionsWereReadsWithNone() {
         String json = "{\"checkpoint\":{\"sequenceNumber\":\"5\",\"subSequenceNumber\":0},"
                 + "\"maxTimeAtCheckpoint\":{\"m\":7},\"maxTimeFired\":{}}";

@@ -102,7 +102,11 @@ public final class CheckpointPlanner {
      * was added since): a plan checkpointing at or after that record folds the raised times into its
      * {@code maxTimeAtCheckpoint}; an earlier plan lists the decision in its progress.
      *
-     * @param at       the position of the last record processed
+     * A decision right after an earlier one (no record between) replaces it: its times are absolute and not lower,
+     * so replaying the later alone decides the same, and a shard quiet for a long time keeps one decision, not one
+     * per idle period.
+     *
+     * @param at       the position of the last record processed (null: none yet)
      * @param maxTimes per metric (constructor order), the highest event time after the decision, or NO_TIME
      */
     public void advance(RecordPosition at, long[] maxTimes) {
@@ -115,7 +119,11 @@ public final class CheckpointPlanner {
                 maxTimeAfter[m][start + size - 1] = maxTimes[m];
             }
         }
-        idleAdvances.addLast(new Indexed<>(nextIndex() - 1, new IdleAdvance(at, raised)));
+        long index = nextIndex() - 1;
+        if (!idleAdvances.isEmpty() && idleAdvances.peekLast().index() == index) {
+            idleAdvances.removeLast();
+        }
+        idleAdvances.addLast(new Indexed<>(index, new IdleAdvance(at, raised)));
     }
 
     /** The idle decisions since the committed checkpoint (right at it included), in shard order. */

@@ -11,13 +11,12 @@ import java.util.Objects;
  * had no records. Kept in {@link ShardProgress} until a checkpoint at or after {@code after} folds it into
  * {@code maxTimeAtCheckpoint}, so a replay from an earlier checkpoint applies it at the same place.
  *
- * @param after    the last record processed before the decision (never null: a shard with no record has no
- *                 watermark to advance)
+ * @param after    the last record processed before the decision; null: before the shard's first record (a shard
+ *                 that has read none takes its times from the caller's clock)
  * @param maxTimes per metric, the highest event time after the decision (absolute, so replaying it is idempotent)
  */
 public record IdleAdvance(RecordPosition after, Map<String, Long> maxTimes) {
     public IdleAdvance {
-        Objects.requireNonNull(after, "after");
-        maxTimes = Map.copyOf(maxTimes);
+        maxTimes = Map.copyOf(Objects.requireNonNull(maxTimes, "maxTimes"));
     }
 }

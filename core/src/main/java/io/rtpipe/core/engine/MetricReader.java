@@ -125,11 +125,12 @@ final class MetricReader {
     }
 
     /**
-     * Reads the event time, group key and id, and checks the aggregated fields' types.
+     * Reads the event time ({@link #eventTime}). Read before the filter: the watermark follows every record whose time
+     * the metric can read, also those its filter rejects.
      *
-     * @return null if the event has what the metric needs, else the dead-letter reason
+     * @return null if the event time is usable, else the dead-letter reason
      */
-    String read(EventFields fields, InputRecord record) {
+    String readTime(EventFields fields, InputRecord record) {
         if (timestampSlot < 0) {
             eventTime = record.arrivalMillis();
             if (eventTime < MetricSpec.MIN_EVENT_TIME || eventTime > MetricSpec.MAX_EVENT_TIME) {
@@ -142,6 +143,15 @@ final class MetricReader {
             }
             eventTime = timeReader.millis();
         }
+        return null;
+    }
+
+    /**
+     * Reads the group key and id, and checks the aggregated fields' types (after {@link #readTime} succeeded).
+     *
+     * @return null if the event has what the metric needs, else the dead-letter reason
+     */
+    String readFields(EventFields fields) {
         for (int i = 0; i < groupSlots.length; i++) {
             FieldKind kind = fields.kind(groupSlots[i]);
             // Text decoders keep the text of numbers and booleans: such values group as written.

@@ -77,8 +77,13 @@ abstract class MetricState {
      */
     final void accept(long recordIndex, InputRecord record, EventFields fields, List<LateRecord> lateOut) {
         add(recordIndex, record, fields, lateOut);
-        if (reader.eventTime > maxTime) {
-            maxTime = reader.eventTime;
+        observe(reader.eventTime);
+    }
+
+    /** Advances the highest event time to {@code eventTime} if it is higher (also for records the metric does not take). */
+    final void observe(long eventTime) {
+        if (eventTime > maxTime) {
+            maxTime = eventTime;
         }
     }
 

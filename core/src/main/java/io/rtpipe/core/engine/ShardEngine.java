@@ -42,8 +42,8 @@ import java.util.Optional;
  * record after that checkpoint again.
  *
  * <h2>Semantics</h2>
- * Per metric, only events its filter takes count (others are invisible to it: they neither count nor move its
- * watermark). The watermark is the highest event time seen on this shard minus the metric's allowed lateness.
+ * Per metric, only events its filter takes count; the watermark is the highest event time the metric can read on
+ * this shard (of any record, also one its filter rejects or a dead letter) minus the metric's allowed lateness.
  * A window [start, end) fires as soon as the watermark is at or past its end. A record is late for a window if that
  * window's end is at or below the watermark as it was before the record (a late record's own time is below the
  * highest time seen, so it never moves the watermark); late records are reported as {@link LateRecord}s and not
@@ -146,20 +146,24 @@ public final class ShardEngine {
         if (reason == null) {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
-                EventFilter.Outcome taken = reader.filter(fields);
-                if (taken != EventFilter.Outcome.MATCH) {
-                    if (taken == EventFilter.Outcome.OVER_BUDGET && reason == null) {
-                        reason = reader.overBudgetReason();
-                    }
-                    continue;
-                }
-                String problem = reader.read(fields, record);
-                if (problem != null) {
-                    reason = reason == null ? problem : reason;
-                    continue;
-                }
                 MetricState metric = metrics[m];
-                metric.accept(index, record, fields, lateOfRecord);
+                String timeProblem = reader.readTime(fields, record);
+                EventFilter.Outcome taken = reader.filter(fields);
+                String problem = taken != EventFilter.Outcome.MATCH ? null
+                        : timeProblem != null ? timeProblem : reader.readFields(fields);
+                if (taken == EventFilter.Outcome.OVER_BUDGET) {
+                    problem = reader.overBudgetReason();
+                }
+                if (problem != null && reason == null) {
+                    reason = problem;
+                }
+                if (taken == EventFilter.Outcome.MATCH && problem == null) {
+                    metric.accept(index, record, fields, lateOfRecord);
+                } else if (timeProblem == null) {
+                    // Counted nowhere, but its time moves the watermark: a shard whose records this metric's filter
+                    // rejects (or that lack another of its fields) still closes the metric's windows and marks them.
+                    metric.observe(reader.eventTime);
+                }
                 metric.fireReady(fired, shardId);
                 maxTimes[m] = metric.maxTime;
             }
@@ -177,26 +181,30 @@ public final class ShardEngine {
     /**
      * The shard has had no records for {@code idleMillis} of processing time (the caller measures it: the engine reads
      * no clock): every metric's highest event time moves on by {@code idleMillis}, as if an event that much later had
-     * arrived, and the windows that closes fire. Taken only while a window is open (an idle shard with nothing open
-     * has nothing to close, so it does not keep moving its watermark). The caller must store
-     * {@link #idleProgress()} before writing the results this fires: they rely on the decision, and a replay that
-     * did not repeat it would decide lateness otherwise.
+     * arrived, and the windows that closes fire; also when nothing is open, so the shard's fired-through mark keeps
+     * following the other shards. A metric without an event time yet (the shard read none it could time) takes
+     * {@code nowMillis - idleMillis} instead, the caller's clock standing in for the event time it has not seen: a
+     * record arriving after this with an older time is late for the windows that closes. The caller must store
+     * {@link #idleProgress()} before writing the results this fires or the marks it moves: they rely on the decision,
+     * and a replay that did not repeat it would decide lateness otherwise.
      *
-     * @return whether the watermark moved (false: nothing open, or the input ended)
+     * @param nowMillis the caller's clock, epoch millis; read only for metrics without an event time
+     * @return whether the watermark moved (false: the input ended)
      */
-    public boolean advanceIdle(long idleMillis) {
+    public boolean advanceIdle(long idleMillis, long nowMillis) {
         if (idleMillis <= 0) {
             throw new IllegalArgumentException("idle time must be positive, got " + idleMillis + " ms");
         }
-        if (ended || lastPosition == null || openWindowsNow() == 0) {
+        if (ended) {
             return false;
         }
-        for (int m = 0; m < metrics.length; m++) {
-            MetricState metric = metrics[m];
-            if (metric.maxTime != CheckpointPlanner.NO_TIME) {
-                metric.maxTime = metric.maxTime > Long.MAX_VALUE - idleMillis ? Long.MAX_VALUE
-                        : metric.maxTime + idleMillis;
-            }
+        // Kept in the supported event-time range (no overflow for any clock value or idle time).
+        long now = Math.max(MetricSpec.MIN_EVENT_TIME, Math.min(MetricSpec.MAX_EVENT_TIME, nowMillis));
+        long clockStart = Math.max(MetricSpec.MIN_EVENT_TIME,
+                now - Math.min(idleMillis, MetricSpec.MAX_EVENT_TIME - MetricSpec.MIN_EVENT_TIME));
+        for (MetricState metric : metrics) {
+            metric.maxTime = metric.maxTime == CheckpointPlanner.NO_TIME ? clockStart
+                    : metric.maxTime > Long.MAX_VALUE - idleMillis ? Long.MAX_VALUE : metric.maxTime + idleMillis;
         }
         applyAdvance();
         return true;
@@ -217,8 +225,10 @@ public final class ShardEngine {
      * deliver their record), and with {@code includingAt} those right after it.
      */
     private void replayIdleAdvances(RecordPosition position, boolean includingAt) {
-        while (position != null && !toReplay.isEmpty()) {
-            int order = toReplay.peekFirst().after().compareTo(position);
+        while (!toReplay.isEmpty()) {
+            RecordPosition after = toReplay.peekFirst().after();
+            // A decision before the shard's first record (after == null) is due at once.
+            int order = after == null ? -1 : position == null ? 1 : after.compareTo(position);
             if (order > 0 || (order == 0 && !includingAt)) {
                 return;
             }
@@ -237,14 +247,6 @@ public final class ShardEngine {
             maxTimes[m] = metrics[m].maxTime;
         }
         planner.advance(lastPosition, maxTimes);
-    }
-
-    private int openWindowsNow() {
-        int open = 0;
-        for (MetricState metric : metrics) {
-            open += metric.openWindows();
-        }
-        return open;
     }
 
     /**

@@ -146,19 +146,21 @@ public final class ShardTask {
 
     /**
      * The shard has had no new records for {@code idleMillis} of processing time (the adapter measures it): advances
-     * the watermark by that much ({@link ShardEngine#advanceIdle}), stores the decision in the shard's progress
-     * (under the current checkpoint, so a replay from it repeats the decision at the same record), and only then
-     * writes the results it fired.
+     * the watermark by that much, or to {@code nowMillis - idleMillis} for a metric with no event time yet
+     * ({@link ShardEngine#advanceIdle}), stores the decision in the shard's progress (under the current checkpoint,
+     * so a replay from it repeats the decision at the same record), and only then writes the results it fired and
+     * the fired-through marks it moved.
      *
+     * @param nowMillis the adapter's clock (epoch millis); core reads none
      * @return false when a write failed (the decision or its results are stored first on the next attempt) or the
      *         task is stalled or fenced; true when written, or when there was nothing to advance
      */
-    public boolean idle(long idleMillis) {
+    public boolean idle(long idleMillis, long nowMillis) {
         if (!writeFiredResults()) {
             return false;
         }
         try {
-            if (!engine.advanceIdle(idleMillis)) {
+            if (!engine.advanceIdle(idleMillis, nowMillis)) {
                 return true;
             }
         } catch (RuntimeException e) {

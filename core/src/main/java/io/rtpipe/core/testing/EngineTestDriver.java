@@ -97,7 +97,8 @@ public final class EngineTestDriver {
 
         Shard(String id) {
             this.id = id;
-            checkpointer = new InMemoryCheckpointer(faults, () -> stream.get(stream.size() - 1).position());
+            checkpointer = new InMemoryCheckpointer(faults,
+                    () -> stream.isEmpty() ? null : stream.get(stream.size() - 1).position());
             task = ShardTask.start(config, id, owner(), null, ports, RETHROW_ENGINE_ERRORS);
         }
 
@@ -153,13 +154,15 @@ public final class EngineTestDriver {
     }
 
     /**
-     * The shard had no new records for {@code idleTime} ({@link ShardTask#idle}): its watermark moves on by that
-     * much if a window is open, the decision is stored in its progress, then the results it fired are written.
+     * The shard (created, with no record, on first use) had no new records for {@code idleTime} at the worker's
+     * clock time {@code now} ({@link ShardTask#idle}): its watermark moves on by that much (a metric without an event
+     * time takes {@code now - idleTime}), the decision is stored in its progress, then the results it fired and the
+     * marks it moved are written.
      *
      * @return false when a write failed
      */
-    public boolean idle(String shardId, Duration idleTime) {
-        return shard(shardId).task.idle(idleTime.toMillis());
+    public boolean idle(String shardId, Duration idleTime, Instant now) {
+        return shards.computeIfAbsent(shardId, Shard::new).task.idle(idleTime.toMillis(), now.toEpochMilli());
     }
 
     /**
@@ -167,12 +170,12 @@ public final class EngineTestDriver {
      * the decision is stored, its results are not; {@link CheckpointStep#RESULTS_WRITTEN}: both) and restarts. If
      * the shard had nothing to advance, it just restarts.
      */
-    public void crashDuringIdle(String shardId, Duration idleTime, CheckpointStep crashAfter) {
-        Shard shard = shard(shardId);
+    public void crashDuringIdle(String shardId, Duration idleTime, Instant now, CheckpointStep crashAfter) {
+        Shard shard = shards.computeIfAbsent(shardId, Shard::new);
         shard.task.writeFiredResults(); // what fired before the decision, so the crash follows the decision's writes
         faults.crashAfter(Objects.requireNonNull(crashAfter, "crashAfter"));
         try {
-            shard.task.idle(idleTime.toMillis());
+            shard.task.idle(idleTime.toMillis(), now.toEpochMilli());
         } finally {
             faults.clear();
         }

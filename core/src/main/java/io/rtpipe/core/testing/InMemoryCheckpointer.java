@@ -13,7 +13,7 @@ final class InMemoryCheckpointer implements Checkpointer {
     RecordPosition position;
     boolean shardEnd;
 
-    /** @param lastRecord the shard's last record, which a SHARD_END checkpoint covers */
+    /** @param lastRecord the shard's last record, which a SHARD_END checkpoint covers (null: it had none) */
     InMemoryCheckpointer(Faults faults, Supplier<RecordPosition> lastRecord) {
         this.faults = faults;
         this.lastRecord = lastRecord;

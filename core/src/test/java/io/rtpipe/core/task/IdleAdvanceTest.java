@@ -1,5 +1,6 @@
 package io.rtpipe.core.task;
 
+import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.testing.CheckpointStep;
@@ -7,6 +8,7 @@ import io.rtpipe.core.testing.EngineTestDriver;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -14,11 +16,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The idle watermark on the built-in metric (1-minute windows, 5 s lateness): a shard that stops receiving records
- * still closes its open window, and a restart decides lateness as the first run did.
+ * still closes its open window and keeps moving its mark after, a shard that never received one takes its start
+ * from the worker's clock, and a restart decides lateness as the first run did.
  */
 class IdleAdvanceTest {
     private static final Duration IDLE = Duration.ofMinutes(1);
     private static final long MINUTE = 60_000;
+    /** The worker's clock: read only for a metric without an event time (the tests of an empty shard). */
+    private static final Instant NOW = Instant.ofEpochMilli(200_000);
 
     private static String event(long ts, String type, int id) {
         return "{\"ts\":" + ts + ",\"type\":\"" + type + "\",\"event_id\":\"e" + id + "\"}";
@@ -37,7 +42,7 @@ class IdleAdvanceTest {
         driver.writeResults("s");
         assertThat(driver.mergedResults()).as("the window is open: nothing after it was seen").isEmpty();
 
-        assertThat(driver.idle("s", IDLE)).isTrue();
+        assertThat(driver.idle("s", IDLE, NOW)).isTrue();
 
         // Highest time 20 s + 60 s idle = 80 s, watermark 75 s >= 60 s: window [0, 60 s) fired and is written.
         assertThat(summary(driver.mergedResults())).containsExactly("0/click=2");
@@ -47,7 +52,7 @@ class IdleAdvanceTest {
     void aRecordForAWindowTheIdleAdvanceClosedIsLate() {
         var driver = new EngineTestDriver();
         driver.send("s", event(10_000, "click", 1));
-        driver.idle("s", IDLE);
+        driver.idle("s", IDLE, NOW);
         var late = driver.send("s", event(30_000, "click", 2));   // window [0, 60 s) closed by the advance
         driver.send("s", event(65_000, "view", 3));               // watermark 65 s, window [60 s, 120 s) is open
         driver.finishAll();
@@ -57,23 +62,84 @@ class IdleAdvanceTest {
     }
 
     @Test
-    void anIdleShardWithNothingOpenKeepsItsWatermark() {
+    void anIdleShardWithNothingOpenKeepsAdvancingAndMarksIt() {
         var driver = new EngineTestDriver();
         driver.send("s", event(10_000, "click", 1));
-        driver.idle("s", IDLE);                                    // fires [0, 60 s); watermark 65 s
-        assertThat(driver.idle("s", IDLE)).isTrue();               // nothing open: no advance to 125 s
-        driver.send("s", event(61_000, "view", 2));                // window [60 s, 120 s): not late at 65 s
+        driver.idle("s", IDLE, NOW);                               // fires [0, 60 s); highest 70 s
+        assertThat(driver.engine("s").stats().openWindows()).isZero();
+        assertThat(driver.idle("s", IDLE, NOW)).isTrue();          // nothing open: highest 130 s all the same
+        assertThat(driver.firedThroughMarks("s")).containsEntry("events_per_minute", 125_000L);
+
+        var late = driver.send("s", event(61_000, "view", 2));     // window [60 s, 120 s) ended below 125 s
+        driver.send("s", event(121_000, "view", 3));
         driver.finishAll();
 
-        assertThat(summary(driver.mergedResults())).containsExactly("0/click=1", "1/view=1");
-        assertThat(driver.lateRecords("s")).isEmpty();
+        assertThat(summary(driver.mergedResults())).containsExactly("0/click=1", "2/view=1");
+        assertThat(driver.lateRecords("s")).extracting(LateRecord::record).containsExactly(late);
+    }
+
+    @Test
+    void aQuietShardNoLongerHoldsBackAWindowWhoseEventsAreAllOnAnotherShard() {
+        var driver = new EngineTestDriver();
+        driver.send("a", event(30_000, "click", 1));               // a's last event
+        for (int i = 0; i < 10; i++) {
+            driver.send("b", event(30_000 + i * 30_000L, "view", 100 + i));   // b runs on to 300 s
+        }
+        driver.writeResults("b");
+        driver.idle("a", IDLE, NOW);                               // 90 s: fires [0, 60 s)
+        driver.idle("a", IDLE, NOW);                               // 150 s, nothing open
+        driver.idle("a", IDLE, NOW);                               // 210 s
+
+        // Window [60 s, 120 s) holds only b's events; a's mark (205 s) and b's (295 s) are both past its end.
+        assertThat(driver.firedThroughMarks("a")).containsEntry("events_per_minute", 205_000L);
+        assertThat(driver.firedThroughMarks("b")).containsEntry("events_per_minute", 295_000L);
+        var progress = driver.engine("a").idleProgress();
+        assertThat(progress.idleAdvances()).as("one decision per record, the latest: not one per idle period")
+                .containsExactly(new IdleAdvance(driver.stream("a").get(0).position(),
+                        Map.of("events_per_minute", 210_000L)));
+    }
+
+    @Test
+    void aShardThatReadNoRecordStartsFromTheClockAndAnOlderRecordIsLate() {
+        var driver = new EngineTestDriver();
+        assertThat(driver.idle("empty", IDLE, NOW)).isTrue();      // highest 200 s - 60 s = 140 s, watermark 135 s
+        assertThat(driver.firedThroughMarks("empty")).containsEntry("events_per_minute", 135_000L);
+        var start = driver.engine("empty").idleProgress();
+        assertThat(start.checkpoint()).isNull();
+        assertThat(start.idleAdvances()).containsExactly(
+                new IdleAdvance(null, Map.of("events_per_minute", 140_000L)));
+
+        var late = driver.send("empty", event(100_000, "click", 1)); // [60 s, 120 s) ended at or below 135 s
+        driver.send("empty", event(130_000, "click", 2));            // [120 s, 180 s) is open
+        driver.finishAll();
+
+        assertThat(summary(driver.mergedResults())).containsExactly("2/click=1");
+        assertThat(driver.lateRecords("empty")).extracting(LateRecord::record).containsExactly(late);
+    }
+
+    @Test
+    void aRestartRepeatsTheClockStartOfAShardThatReadNoRecord() {
+        var driver = new EngineTestDriver();
+        driver.crashDuringIdle("empty", IDLE, NOW, CheckpointStep.PROGRESS_STORED);
+        // The restart reads the start entry: the decision before any record, not the clock again.
+        assertThat(driver.restarts("empty")).isEqualTo(1);
+        assertThat(driver.engine("empty").firedThrough()).containsEntry("events_per_minute", 135_000L);
+
+        var late = driver.send("empty", event(100_000, "click", 1));
+        driver.crash("empty");                                       // replays the record after the decision
+        driver.send("empty", event(130_000, "click", 2));
+        driver.finishAll();
+
+        assertThat(summary(driver.mergedResults())).containsExactly("2/click=1");
+        assertThat(driver.lateRecords("empty")).extracting(LateRecord::record).containsExactly(late);
+        assertThat(driver.conflictingWrites()).isEmpty();
     }
 
     @Test
     void theDecisionIsStoredBeforeItsResultsAndARestartRepeatsIt() {
         var driver = new EngineTestDriver();
         driver.send("s", event(10_000, "click", 1));
-        driver.crashDuringIdle("s", IDLE, CheckpointStep.PROGRESS_STORED);
+        driver.crashDuringIdle("s", IDLE, NOW, CheckpointStep.PROGRESS_STORED);
         assertThat(driver.storedResults()).as("no result is written before its decision is stored").isEmpty();
 
         // No KCL checkpoint yet: the restart replays from the shard's start and repeats the stored decision after
@@ -93,7 +159,7 @@ class IdleAdvanceTest {
         driver.send("s", event(70_000, "view", 2));                // fires [0, 60 s)
         assertThat(driver.checkpoint("s")).isTrue();                // at the 10 s record: [60 s, 120 s) is open
         driver.send("s", event(75_000, "view", 3));
-        driver.idle("s", IDLE);                                    // 135 s: fires [60 s, 120 s)
+        driver.idle("s", IDLE, NOW);                                    // 135 s: fires [60 s, 120 s)
         var late = driver.send("s", event(100_000, "view", 4));
         driver.crash("s");                                         // replays both view records, the decision, then 100 s
         driver.finishAll();
@@ -107,7 +173,7 @@ class IdleAdvanceTest {
     void progressListsTheDecisionsAfterItsCheckpoint() {
         var driver = new EngineTestDriver();
         driver.send("s", event(10_000, "click", 1));
-        driver.idle("s", IDLE);
+        driver.idle("s", IDLE, NOW);
         var stored = driver.engine("s").idleProgress();
 
         assertThat(stored.checkpoint()).isNull();

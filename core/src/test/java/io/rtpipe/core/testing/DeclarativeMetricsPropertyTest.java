@@ -231,11 +231,12 @@ class DeclarativeMetricsPropertyTest {
         Map<Long, Set<String>> ids = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
             Event e = events.get(i);
-            if (!ordersTakes(e) || e.country() == null) {
-                continue;
+            if (e.id() == null) {
+                continue; // malformed: no event time to read
             }
             long latest = Math.floorDiv(e.ts(), SLIDE) * SLIDE;
-            for (long start = latest; start > e.ts() - SIZE; start -= SLIDE) {
+            for (long start = latest; ordersTakes(e) && e.country() != null && start > e.ts() - SIZE;
+                 start -= SLIDE) {
                 if (highest != null && start + SIZE <= highest - lateness) {
                     lateOrders++;
                 } else if (!ids.computeIfAbsent(start, s -> new HashSet<>()).add(e.id())) {
@@ -245,6 +246,7 @@ class DeclarativeMetricsPropertyTest {
                             .add(new Entry(e.ts(), i + 1, e));
                 }
             }
+            // Every event with a readable time moves the watermark, also those the filter rejects.
             highest = highest == null ? e.ts() : Math.max(highest, e.ts());
         }
     }
@@ -261,11 +263,13 @@ class DeclarativeMetricsPropertyTest {
         Long highest = null;
         Map<String, List<Session>> open = new LinkedHashMap<>();
         for (Event e : events) {
-            if (!visitsTakes(e) || e.userId() == null) {
-                continue;
+            if (e.id() == null) {
+                continue; // malformed: no event time to read
             }
             long watermark = highest == null ? Long.MIN_VALUE : highest - lateness;
-            if (e.ts() + GAP <= watermark) {
+            if (!visitsTakes(e) || e.userId() == null) {
+                // Counted nowhere; its time still moves the watermark (below).
+            } else if (e.ts() + GAP <= watermark) {
                 lateVisits++;
             } else {
                 List<Session> sessions = open.computeIfAbsent(e.userId(), k -> new ArrayList<>());

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and late records must be exactly the reference's.
  * <p>
  * The two metrics differ in window size, lateness and group-by field, and some events are valid for only one of
- * them: that is what makes the restored per-metric highest event time matter on replay.
+ * them (a dead letter for the other, whose watermark their time still moves): the restored per-metric highest event
+ * time then decides each metric's lateness on replay.
  * <p>
  * Producer retries are modelled by re-sending a recent event's exact payload to the same shard (and a few unrelated
  * events reuse an id): a metric with a dedup field must count each id once per window, the reference de-duplicates
@@ -232,8 +233,8 @@ class ExactlyOncePropertyTest {
 
     /**
      * Per metric, counts the shard's events valid for it per (window, key) unless late, where late means: the
-     * event's window ends at or before the highest earlier event time of that metric on the shard minus the metric's
-     * allowed lateness, or unless the metric de-duplicates and the window already counted the event's id.
+     * event's window ends at or before the highest earlier readable event time on the shard (of any event, valid for
+     * the metric or not) minus the metric's allowed lateness, or unless the metric de-duplicates and the window already counted the event's id.
      * Adds the counts to {@code counts}; returns the late events, in record then metric order.
      */
     private List<Late> reference(List<Metric> metrics, List<Event> events, Map<WindowKey, Long> counts) {
@@ -243,14 +244,16 @@ class ExactlyOncePropertyTest {
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             for (Metric metric : metrics) {
-                String key = event.keyFor(metric);
-                if (key == null) {
-                    continue;
+                if (event.ts() == null) {
+                    continue; // malformed, or no readable time: it moves no watermark
                 }
+                String key = event.keyFor(metric);
                 long size = metric.windowMillis();
                 long start = event.ts() - (((event.ts() % size) + size) % size);
                 Long high = highest.get(metric.name());
-                if (high != null && start + size <= high - metric.latenessMillis()) {
+                if (key == null) {
+                    // A dead letter for this metric, counted nowhere; its readable time still moves the watermark.
+                } else if (high != null && start + size <= high - metric.latenessMillis()) {
                     late.add(new Late(i, metric.name(), start));
                 } else if (metric.dedup() && event.id() != null && !idsPerWindow
                         .computeIfAbsent(metric.name() + "@" + start, w -> new HashSet<>()).add(event.id())) {

@@ -5,6 +5,7 @@ import io.rtpipe.core.result.MergedResult;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +19,11 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random streams on two shards with idle gaps (the shard's watermark moves on by the idle time while a window is
- * open), checkpoints and result writes, run twice: once as scripted, once with crashes at random points (also right
- * after an idle decision is stored and before its results are, and between checkpoint steps). Both runs must give
- * the merged counts and the late set of a model of the rule computed here from the events sent, and no rewrite of
- * a result with another value.
+ * Random streams on two shards with idle gaps (the shard's watermark moves on by the idle time, with or without an
+ * open window; a shard that has read no record yet starts at the worker's clock minus the idle time), checkpoints and
+ * result writes, run twice: once as scripted, once with crashes at random points (also right after an idle decision
+ * is stored and before its results are, and between checkpoint steps). Both runs must give the merged counts and the
+ * late set of a model of the rule computed here from the events sent, and no rewrite of a result with another value.
  */
 class IdleReplayPropertyTest {
     private static final int ITERATIONS = 150;
@@ -40,8 +41,12 @@ class IdleReplayPropertyTest {
         }
     }
 
-    private record Idle(String shard, Duration time) implements Op {
+    /** No records for {@code time}, noticed when the worker's clock read {@code now} (epoch millis). */
+    private record Idle(String shard, Duration time, long now) implements Op {
     }
+
+    /** The idle rules, each of which a model may leave out to show it decides something. */
+    private enum Rule { ADVANCE_WITH_NOTHING_OPEN, CLOCK_START }
 
     private record Checkpoint(String shard) implements Op {
     }
@@ -76,6 +81,10 @@ class IdleReplayPropertyTest {
     }
 
     private static Outcome model(List<Op> ops) {
+        return model(ops, Set.of(Rule.values()));
+    }
+
+    private static Outcome model(List<Op> ops, Set<Rule> rules) {
         Map<String, ShardModel> shards = new HashMap<>();
         Map<String, Long> counts = new TreeMap<>();
         Set<Late> late = new TreeSet<>();
@@ -93,8 +102,12 @@ class IdleReplayPropertyTest {
                 shard.closeReady();
                 shard.sent++;
             } else if (op instanceof Idle idle) {
-                ShardModel shard = shards.get(idle.shard());
-                if (shard != null && !shard.open.isEmpty()) {
+                ShardModel shard = shards.computeIfAbsent(idle.shard(), s -> new ShardModel());
+                if (shard.maxTime == null) {
+                    if (rules.contains(Rule.CLOCK_START)) {
+                        shard.maxTime = idle.now() - idle.time().toMillis();
+                    }
+                } else if (!shard.open.isEmpty() || rules.contains(Rule.ADVANCE_WITH_NOTHING_OPEN)) {
                     shard.maxTime += idle.time().toMillis();
                     shard.closeReady();
                 }
@@ -106,17 +119,25 @@ class IdleReplayPropertyTest {
     private static List<Op> script(Random random) {
         List<Op> ops = new ArrayList<>();
         long[] clock = {0, 0};
+        boolean[] sent = {false, false};
         int id = 0;
         for (int n = 0, length = 20 + random.nextInt(60); n < length; n++) {
             int s = random.nextInt(SHARDS.length);
             String shard = SHARDS[s];
             int roll = random.nextInt(10);
-            if (roll < 6 || clock[s] == 0) {
+            if (roll < 6 || (roll >= 8 && clock[s] == 0)) {
                 clock[s] += random.nextInt(20_000);
                 long ts = clock[s] + 1 - random.nextInt(30_000); // disorder reaching back past the lateness
                 ops.add(new Send(shard, Math.max(0, ts), TYPES[random.nextInt(TYPES.length)], id++));
+                sent[s] = true;
             } else if (roll < 8) {
-                ops.add(new Idle(shard, Duration.ofSeconds(10 + random.nextInt(80))));
+                Duration time = Duration.ofSeconds(10 + random.nextInt(80));
+                long now = Math.max(clock[0], clock[1]) + time.toMillis() + random.nextInt(40_000);
+                ops.add(new Idle(shard, time, now));
+                if (!sent[s]) {
+                    // The shard's records, when they come, straddle its clock start (some late, some not).
+                    clock[s] = Math.max(clock[s], now - time.toMillis());
+                }
             } else if (roll < 9) {
                 ops.add(new Checkpoint(shard));
             } else {
@@ -141,15 +162,17 @@ class IdleReplayPropertyTest {
         for (Op op : ops) {
             if (op instanceof Send send) {
                 driver.send(send.shard(), send.payload());
-            } else if (!driver.shardIds().contains(shardOf(op))) {
-                continue; // nothing sent there yet: no worker
             } else if (op instanceof Idle idle) {
+                // A worker holds the shard from its start: an idle shard may have read no record yet.
+                Instant now = Instant.ofEpochMilli(idle.now());
                 if (crashes != null && crashes.nextInt(4) == 0) {
-                    driver.crashDuringIdle(idle.shard(), idle.time(), crashes.nextBoolean()
+                    driver.crashDuringIdle(idle.shard(), idle.time(), now, crashes.nextBoolean()
                             ? CheckpointStep.PROGRESS_STORED : CheckpointStep.RESULTS_WRITTEN);
                 } else {
-                    driver.idle(idle.shard(), idle.time());
+                    driver.idle(idle.shard(), idle.time(), now);
                 }
+            } else if (!driver.shardIds().contains(shardOf(op))) {
+                continue; // nothing sent there yet and never idle: no worker
             } else if (op instanceof Checkpoint checkpoint) {
                 if (crashes != null && crashes.nextInt(3) == 0) {
                     var steps = CheckpointStep.values();
@@ -188,6 +211,7 @@ class IdleReplayPropertyTest {
     @Test
     void crashesAnywhereDecideAsTheRunWithoutCrashesAndAsTheModel() {
         int idleLate = 0;
+        Map<Rule, Integer> lateByRule = new TreeMap<>();
         for (long seed = 1; seed <= ITERATIONS; seed++) {
             Random random = new Random(seed);
             List<Op> ops = script(random);
@@ -197,7 +221,17 @@ class IdleReplayPropertyTest {
             assertThat(plain).as("seed %d without crashes", seed).isEqualTo(expected);
             assertThat(crashed).as("seed %d with crashes", seed).isEqualTo(expected);
             idleLate += lateOnlyBecauseOfIdle(ops, expected);
+            for (Rule rule : Rule.values()) {
+                Set<Rule> without = new TreeSet<>(Set.of(Rule.values()));
+                without.remove(rule);
+                Set<Late> extra = new TreeSet<>(expected.late());
+                extra.removeAll(model(ops, without).late());
+                lateByRule.merge(rule, extra.size(), Integer::sum);
+            }
         }
+        // Each rule decides: without it, some records the model makes late would count.
+        assertThat(lateByRule).as("late records due to each idle rule, over all seeds")
+                .allSatisfy((rule, late) -> assertThat(late).as(rule.name()).isGreaterThan(20));
         // The property means something only if idle decisions made records late that would otherwise count.
         assertThat(idleLate).as("late records due to an idle advance, over all seeds").isGreaterThan(50);
     }
