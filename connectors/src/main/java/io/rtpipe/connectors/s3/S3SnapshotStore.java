@@ -1,6 +1,7 @@
 package io.rtpipe.connectors.s3;
 
 import io.rtpipe.connectors.sink.RetryPolicy;
+import io.rtpipe.contract.ArchivePrefixes;
 import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.task.SnapshotPort;
@@ -21,7 +22,7 @@ import java.util.Optional;
  */
 public final class S3SnapshotStore implements SnapshotPort {
     /** The key prefix of snapshot objects, beside the interval objects' kinds. */
-    public static final String PREFIX = "state";
+    public static final String PREFIX = ArchivePrefixes.STATE;
 
     private final S3Client s3;
     private final S3Writes writes;
