@@ -23,9 +23,10 @@ import java.util.Optional;
  * the last record processed; without, the record just before the oldest open window's first record); write the
  * interval's objects ({@link IntervalPort}); store the plan's snapshot of the open state ({@link SnapshotPort});
  * store the plan's progress, which names it ({@link ProgressPort}); checkpoint ({@link Checkpointer}); only then
- * commit the plan to the engine and delete progress and snapshots older than the previous checkpoint. A failed step stops there with the state kept (taken but
- * unwritten partials included), so nothing is checkpointed past data that is not durable and the next call retries;
- * a crash anywhere replays from the previous checkpoint and rewrites the same keys.
+ * commit the plan to the engine and delete progress and snapshots older than the previous checkpoint. A failed step
+ * stops there with the state kept (taken but unwritten partials included), so nothing is checkpointed past data that
+ * is not durable and the next call retries; a crash anywhere resumes from the previous checkpoint and rewrites the
+ * same keys.
  *
  * <p>Fencing: {@link #start} claims the shard's next owner epoch ({@link OwnershipPort}); results and interval
  * objects are written only after the epoch is confirmed current, progress only under it, so a task whose shard a
@@ -53,19 +54,10 @@ public final class ShardTask {
     /** The fired-through marks last stored (empty: none yet by this task). */
     private Map<String, Long> storedMarks = Map.of();
 
-    private ShardTask(EngineConfig config, String shardId, ShardProgress restored, byte[] snapshot, TaskPorts ports,
+    private ShardTask(String shardId, ShardEngine engine, ShardProgress restored, TaskPorts ports,
                       TaskListener listener, long epoch) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
-        try {
-            this.engine = new ShardEngine(config, shardId, restored, ports.snapshotting(), snapshot);
-        } catch (IllegalArgumentException e) {
-            if (snapshot == null) {
-                throw e;
-            }
-            throw new ProgressException("shard " + shardId + "'s window-state snapshot at " + restored.checkpoint()
-                    + " cannot be restored (" + e.getMessage() + "), so its open windows cannot be rebuilt");
-        }
-
+        this.engine = engine;
         this.ports = Objects.requireNonNull(ports, "ports");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastCheckpoint = restored.checkpoint();
@@ -94,8 +86,18 @@ public final class ShardTask {
     public static ShardTask resume(EngineConfig config, String shardId, String owner, ShardProgress restored,
                                    TaskPorts ports, TaskListener listener) {
         byte[] snapshot = restored.snapshot() == null ? null : snapshotOf(ports, shardId, restored);
-        return new ShardTask(config, shardId, restored, snapshot, ports, listener,
-                ports.ownership().claim(shardId, owner));
+        ShardEngine engine;
+        try {
+            engine = new ShardEngine(config, shardId, restored, ports.snapshotting(), snapshot);
+        } catch (IllegalArgumentException e) {
+            if (snapshot == null) {
+                throw e;
+            }
+            throw new ProgressException("shard " + shardId + "'s window-state snapshot at " + restored.checkpoint()
+                    + " cannot be restored (" + e.getMessage() + "), so its open windows cannot be rebuilt");
+        }
+        // Only a worker that can resume the shard claims it.
+        return new ShardTask(shardId, engine, restored, ports, listener, ports.ownership().claim(shardId, owner));
     }
 
     private static byte[] snapshotOf(TaskPorts ports, String shardId, ShardProgress restored) {
