@@ -6,6 +6,7 @@ import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
+import io.rtpipe.connectors.s3.S3SnapshotStore;
 import io.rtpipe.connectors.s3.S3Writes;
 import io.rtpipe.contract.Tables;
 import io.rtpipe.core.task.ProgressException;
@@ -166,7 +167,10 @@ public final class KclConsumer implements AutoCloseable {
         }
     }
 
-    /** The task's stores: S3 for intervals, DynamoDB for results and progress (also what {@link ProcessorBench} runs). */
+    /**
+     * The task's stores: S3 for intervals and window-state snapshots, DynamoDB for results and progress (also what
+     * {@link ProcessorBench} runs).
+     */
     static TaskPorts ports(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb) {
         var progress = new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(),
                 config.streamName());
@@ -174,7 +178,7 @@ public final class KclConsumer implements AutoCloseable {
                 new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
                 new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
                         new S3Writes(s3, config.bucket(), config.sinkRetry()), config.engine()),
-                progress, progress);
+                progress, progress, new S3SnapshotStore(s3, config.bucket(), config.streamName(), config.sinkRetry()));
     }
 
     private Scheduler newScheduler() {

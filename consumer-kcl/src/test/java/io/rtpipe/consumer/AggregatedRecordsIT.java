@@ -62,9 +62,8 @@ class AggregatedRecordsIT {
                 first.start();
                 assertThat(first.awaitCaughtUp(Instant.now(), Duration.ofSeconds(90))).isTrue();
                 ConsumerFixture.await(Duration.ofSeconds(20), () -> first.stats().checkpoints() >= 2
-                        && first.stats().uncheckpointedRecords() > 0
                         && leaseCheckpoints(fx).values().stream().anyMatch(sub -> sub > 0),
-                        "a checkpoint inside an aggregated record, with records after it");
+                        "a checkpoint at a user record inside an aggregated record");
                 Map<String, Long> subSequences = leaseCheckpoints(fx);
                 System.out.println("first worker before abrupt stop: " + first.stats().progressLine()
                         + "; lease-table checkpoint sub-sequence numbers " + subSequences);

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The top-level key prefixes of the archive bucket: one per object family of a checkpoint interval (connectors'
- * {@code IntervalKind} writes under them), and the results too large for a DynamoDB item. The CDK app limits the
- * consumer's and the Lambda's S3 grants to these.
+ * {@code IntervalKind} writes under them), the results too large for a DynamoDB item, and the consumer's window-state
+ * snapshots. The CDK app limits the consumer's and the Lambda's S3 grants to these.
  */
 public final class ArchivePrefixes {
 
@@ -18,7 +18,10 @@ public final class ArchivePrefixes {
     /** Window results over DynamoDB's item size, which the results table points to (connectors' ResultsTable). */
     public static final String RESULTS = "results";
 
-    /** All of them, in the order above. */
+    /** Each consumer shard's open window state at its checkpoints (connectors' S3SnapshotStore), read on restart. */
+    public static final String STATE = "state";
+
+    /** What every writer of checkpoint intervals puts objects under: all of the above but {@link #STATE}. */
     public static final List<String> ALL = List.of(RAW, DEADLETTER, LATE, RESULTS);
 
     private ArchivePrefixes() {

@@ -5,6 +5,7 @@ import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.IBucket;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,15 +13,16 @@ import java.util.List;
  * through connectors' {@code S3IntervalSink}, and their {@code ResultsSink} spilling results too large for an item):
  * PutObject under the contract's prefixes, DeleteObject of the
  * dead-letter and late keys an interval turned out not to need, and s3:ListBucket on the bucket itself (HeadBucket,
- * the consumer's start-up check, needs it). No object is read. Narrower than CDK's {@code grantReadWrite}, which
- * allows every object action on the whole bucket.
+ * the consumer's start-up check, and listing a shard's snapshots to prune them, need it). With snapshots (the
+ * consumer), Put, Get and Delete of objects under {@code state/}, which a restart reads; no other object is read.
+ * Narrower than CDK's {@code grantReadWrite}, which allows every object action on the whole bucket.
  */
 final class ArchiveGrants {
 
     private ArchiveGrants() {
     }
 
-    static void writeIntervals(IRole role, IBucket archive) {
+    static void writeIntervals(IRole role, IBucket archive, boolean snapshots) {
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:ListBucket"))
                 .resources(List.of(archive.getBucketArn()))
@@ -34,9 +36,18 @@ final class ArchiveGrants {
                 .resources(List.of(archive.arnForObjects(ArchivePrefixes.DEADLETTER + "/*"),
                         archive.arnForObjects(ArchivePrefixes.LATE + "/*")))
                 .build());
+        List<String> prefixes = new ArrayList<>(ArchivePrefixes.ALL);
+        if (snapshots) {
+            role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject"))
+                    .resources(List.of(archive.arnForObjects(ArchivePrefixes.STATE + "/*")))
+                    .build());
+            prefixes.add(ArchivePrefixes.STATE);
+        }
         Nag.suppress(role, "AwsSolutions-IAM5",
-                "Interval object keys are made at run time (stream, date, hour, shard, first sequence number): the "
-                        + "object grants cover the archive's raw/, deadletter/ and late/ prefixes only.",
-                List.of(Nag.regex("^Resource::.+/(" + String.join("|", ArchivePrefixes.ALL) + ")/\\*$")));
+                "Interval and snapshot object keys are made at run time (stream, date, hour, shard, sequence "
+                        + "number): the object grants cover the archive's " + String.join("/, ", prefixes)
+                        + "/ prefixes only.",
+                List.of(Nag.regex("^Resource::.+/(" + String.join("|", prefixes) + ")/\\*$")));
     }
 }

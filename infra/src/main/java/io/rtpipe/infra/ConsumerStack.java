@@ -139,7 +139,7 @@ public final class ConsumerStack extends Stack {
                         + "namespace, health-file path), no secrets.");
 
         stream.grantRead(task.getTaskRole());
-        ArchiveGrants.writeIntervals(task.getTaskRole(), archive);
+        ArchiveGrants.writeIntervals(task.getTaskRole(), archive, true);
         // KCL 2.7.2 uses one table, the lease table (no coordinator-state or worker-metrics tables: those are KCL
         // 3.x); it only calls CreateTable when the table is missing, and UpdateContinuousBackups when asked to turn
         // PITR on, which the consumer never does. So data access to the three declared tables is all it needs.

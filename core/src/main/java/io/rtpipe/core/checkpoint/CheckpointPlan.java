@@ -18,9 +18,13 @@ import java.util.Objects;
  * @param deadLetters   records of the interval that could not be parsed or failed a check
  * @param lateRecords   records of the interval that arrived after a window they belong to had fired
  * @param progress      the engine state to store with the checkpoint
+ * @param snapshot      the shard's open window state at {@code checkpointAt} ({@code ShardEngine}'s snapshot format),
+ *                      to store under the shard, {@code checkpointAt} and the id its progress names, before the
+ *                      progress; null: none (the checkpoint precedes every open window's first record)
  */
 public record CheckpointPlan(RecordPosition firstPosition, RecordPosition checkpointAt, List<InputRecord> archive,
-                             List<DeadLetter> deadLetters, List<LateRecord> lateRecords, ShardProgress progress) {
+                             List<DeadLetter> deadLetters, List<LateRecord> lateRecords, ShardProgress progress,
+                             byte[] snapshot) {
     public CheckpointPlan {
         Objects.requireNonNull(firstPosition, "firstPosition");
         Objects.requireNonNull(checkpointAt, "checkpointAt");
@@ -28,5 +32,20 @@ public record CheckpointPlan(RecordPosition firstPosition, RecordPosition checkp
         deadLetters = List.copyOf(deadLetters);
         lateRecords = List.copyOf(lateRecords);
         Objects.requireNonNull(progress, "progress");
+        if ((snapshot != null) != (progress.snapshot() != null)) {
+            throw new IllegalArgumentException("a plan's progress names a snapshot exactly when the plan holds one");
+        }
+    }
+
+    /** A plan without a snapshot. */
+    public CheckpointPlan(RecordPosition firstPosition, RecordPosition checkpointAt, List<InputRecord> archive,
+                          List<DeadLetter> deadLetters, List<LateRecord> lateRecords, ShardProgress progress) {
+        this(firstPosition, checkpointAt, archive, deadLetters, lateRecords, progress, null);
+    }
+
+    /** This plan with {@code state} as its snapshot, its progress naming it by {@code id}. */
+    public CheckpointPlan withSnapshot(byte[] state, String id) {
+        return new CheckpointPlan(firstPosition, checkpointAt, archive, deadLetters, lateRecords,
+                progress.withSnapshot(id), Objects.requireNonNull(state, "state"));
     }
 }

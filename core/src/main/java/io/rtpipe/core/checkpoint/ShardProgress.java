@@ -4,6 +4,7 @@ import io.rtpipe.core.record.RecordPosition;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the engine must remember across a restart to replay deterministically from a checkpoint. Stored (by the
@@ -23,17 +24,28 @@ import java.util.Map;
  * @param idleAdvances     the idle-watermark decisions taken after {@code checkpoint} (or right at it), in shard
  *                         order: a replay applies each right after its record, so it decides lateness as the first
  *                         run did (empty in progress stored before idle advances were)
+ * @param snapshot         the id of the window-state snapshot holding the open windows at {@code checkpoint}, stored
+ *                         under the shard, that checkpoint and this id ({@code SnapshotPort}) before this progress
+ *                         (a digest of its bytes); null: none, the checkpoint is before every open window's first
+ *                         record, which a restart replays
  * A metric absent from the time maps had no valid event yet (or no drain).
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
                             Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
-                            Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances) {
+                            Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances, String snapshot) {
     public ShardProgress {
         maxTimeAtCheckpoint = Map.copyOf(maxTimeAtCheckpoint);
         maxTimeFired = Map.copyOf(maxTimeFired);
         definitions = definitions == null ? Map.of() : Map.copyOf(definitions);
         drainedThrough = drainedThrough == null ? Map.of() : Map.copyOf(drainedThrough);
         idleAdvances = idleAdvances == null ? List.of() : List.copyOf(idleAdvances);
+    }
+
+    /** Progress without a snapshot: its checkpoint precedes every open window's first record. */
+    public ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
+                         Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
+                         Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances) {
+        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, idleAdvances, null);
     }
 
     /** Progress that records no definitions and no drain (the Lambda handler's, which rides in its own state). */
@@ -44,7 +56,14 @@ public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTime
 
     /** This progress with {@code advances} as its idle decisions instead of its own. */
     public ShardProgress withIdleAdvances(List<IdleAdvance> advances) {
-        return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, advances);
+        return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, advances,
+                snapshot);
+    }
+
+    /** This progress naming the snapshot {@code id} stored under its checkpoint. */
+    public ShardProgress withSnapshot(String id) {
+        return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough,
+                idleAdvances, Objects.requireNonNull(id, "id"));
     }
 
     /** The state of a shard nobody has read yet. */

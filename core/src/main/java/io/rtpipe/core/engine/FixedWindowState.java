@@ -7,6 +7,9 @@ import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.metric.WindowAssigner;
 import io.rtpipe.core.record.InputRecord;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -139,6 +142,42 @@ final class FixedWindowState extends MetricState {
             ids += pane.ids == null ? 0 : pane.ids.size();
         }
         return ids;
+    }
+
+    @Override
+    byte kind() {
+        return StateSnapshot.FIXED;
+    }
+
+    @Override
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(open.size());
+        for (Pane pane : open.values()) {
+            out.writeLong(pane.start);
+            out.writeLong(pane.end);
+            out.writeInt(pane.keys.size());
+            for (Map.Entry<Object, AggregateState[]> entry : pane.keys.entrySet()) {
+                StateSnapshot.writeKey(out, reader, entry.getKey());
+                StateSnapshot.writeStates(out, entry.getValue());
+            }
+            StateSnapshot.writeIds(out, pane.ids);
+        }
+    }
+
+    @Override
+    void read(DataInputStream in) throws IOException {
+        int panes = in.readInt();
+        for (int p = 0; p < panes; p++) {
+            // Its records are behind the restored checkpoint: the index just before this instance's first record.
+            Pane pane = new Pane(in.readLong(), in.readLong(), -1);
+            int keys = in.readInt();
+            for (int k = 0; k < keys; k++) {
+                Object key = StateSnapshot.readKey(in, reader);
+                pane.keys.put(key, StateSnapshot.readStates(in, reader));
+            }
+            pane.ids = StateSnapshot.readIds(in);
+            open.put(pane.start, pane);
+        }
     }
 
     /** One open window: its states per group key (in first-seen order, so output order is deterministic). */

@@ -113,6 +113,47 @@ final class MetricReader {
         return OVERFLOW;
     }
 
+    /** A group key's values in group-by order (none for the global key), or null for the overflow key. */
+    String[] keyValues(Object key) {
+        if (key == OVERFLOW) {
+            return null;
+        }
+        return switch (groupFields.length) {
+            case 0 -> new String[0];
+            case 1 -> new String[] {(String) key};
+            default -> ((List<?>) key).toArray(String[]::new);
+        };
+    }
+
+    /** The group key {@link #keyValues} gave {@code values} for (null: the overflow key). */
+    Object keyOf(String[] values) {
+        if (values == null) {
+            return OVERFLOW;
+        }
+        if (values.length != groupFields.length) {
+            throw new IllegalArgumentException("a key of metric " + spec.name() + " has " + groupFields.length
+                    + " group-by values, found " + values.length);
+        }
+        return switch (values.length) {
+            case 0 -> GLOBAL_KEY;
+            case 1 -> values[0];
+            default -> List.of(values);
+        };
+    }
+
+    /** The states of one window and key restored from their partials ({@link #partials} order, null: empty). */
+    AggregateState[] statesOf(Object[] partials) {
+        if (partials.length != aggregates.length) {
+            throw new IllegalArgumentException("a window of metric " + spec.name() + " has " + aggregates.length
+                    + " aggregates, found " + partials.length);
+        }
+        AggregateState[] states = new AggregateState[aggregates.length];
+        for (int a = 0; a < states.length; a++) {
+            states[a] = aggregates[a].aggregator().fromPartial(partials[a]);
+        }
+        return states;
+    }
+
     /** What the metric's filter says of the event ({@code MATCH} without a filter). */
     EventFilter.Outcome filter(EventFields fields) {
         return filter == null ? EventFilter.Outcome.MATCH : filter.evaluate(fields);

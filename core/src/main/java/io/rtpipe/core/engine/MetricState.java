@@ -7,6 +7,9 @@ import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
 import io.rtpipe.core.record.InputRecord;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /** One metric's state on one shard: its watermark, its open windows and its counters. */
@@ -105,4 +108,13 @@ abstract class MetricState {
 
     /** Event ids held for de-duplication across open windows. */
     abstract long dedupIds();
+
+    /** This metric's block kind in a {@link StateSnapshot}. */
+    abstract byte kind();
+
+    /** Writes the open state (windows, their keys' states and ids, key-cap admissions) as a snapshot block. */
+    abstract void write(DataOutputStream out) throws IOException;
+
+    /** Restores the open state a {@link #write} wrote, into a state that holds none yet. */
+    abstract void read(DataInputStream in) throws IOException;
 }

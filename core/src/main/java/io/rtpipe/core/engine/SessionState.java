@@ -7,6 +7,9 @@ import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.metric.SessionWindows;
 import io.rtpipe.core.record.InputRecord;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -232,6 +235,66 @@ final class SessionState extends MetricState {
             ids += session.ids == null ? 0 : session.ids.size();
         }
         return ids;
+    }
+
+    @Override
+    byte kind() {
+        return StateSnapshot.SESSIONS;
+    }
+
+    @Override
+    void write(DataOutputStream out) throws IOException {
+        out.writeLong(nextSequence);
+        out.writeInt(byEnd.size());
+        for (Session session : byEnd) { // firing order: a function of the sessions alone
+            out.writeLong(session.sequence);
+            StateSnapshot.writeKey(out, reader, session.key);
+            out.writeLong(session.start);
+            out.writeLong(session.end);
+            out.writeLong(session.records);
+            StateSnapshot.writeStates(out, session.states);
+            StateSnapshot.writeIds(out, session.ids);
+        }
+        out.writeInt(slices.size());
+        for (Map.Entry<Long, Slice> slice : slices.entrySet()) {
+            out.writeLong(slice.getKey());
+            List<Object> keys = StateSnapshot.sortedKeys(slice.getValue().keys, reader);
+            out.writeInt(keys.size());
+            for (Object key : keys) {
+                StateSnapshot.writeKey(out, reader, key);
+            }
+        }
+    }
+
+    @Override
+    void read(DataInputStream in) throws IOException {
+        nextSequence = in.readLong();
+        int sessions = in.readInt();
+        for (int s = 0; s < sessions; s++) {
+            long sequence = in.readLong();
+            Object key = StateSnapshot.readKey(in, reader);
+            long start = in.readLong();
+            long end = in.readLong();
+            long records = in.readLong();
+            // Pinned just before this instance's first record: its records are behind the restored checkpoint.
+            Session session = new Session(key, start, end, -1, sequence, StateSnapshot.readStates(in, reader));
+            session.records = records;
+            session.ids = StateSnapshot.readIds(in);
+            byKey.computeIfAbsent(key, k -> new ArrayList<>(1)).add(session);
+            byEnd.add(session);
+        }
+        // A key's sessions are listed in creation order (merges go through them in it), as before the snapshot.
+        byKey.values().forEach(list -> list.sort(Comparator.comparingLong((Session session) -> session.sequence)));
+        int sliceCount = in.readInt();
+        for (int s = 0; s < sliceCount; s++) {
+            long start = in.readLong();
+            Slice slice = new Slice(-1);
+            int keys = in.readInt();
+            for (int k = 0; k < keys; k++) {
+                slice.keys.add(StateSnapshot.readKey(in, reader));
+            }
+            slices.put(start, slice);
+        }
     }
 
     /** The keys one slice of event time admitted, and its first record. */

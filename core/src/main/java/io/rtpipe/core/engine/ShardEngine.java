@@ -72,6 +72,8 @@ public final class ShardEngine {
     private boolean ended;
     /** The progress of the committed (or restored) checkpoint: an idle decision is stored as this plus the decisions. */
     private ShardProgress committedProgress;
+    /** Whether plans checkpoint at the last record with a snapshot of the open state, instead of before it. */
+    private final boolean snapshotting;
     /** Restored idle decisions after records not replayed yet, in shard order. */
     private final ArrayDeque<IdleAdvance> toReplay = new ArrayDeque<>();
 
@@ -85,6 +87,18 @@ public final class ShardEngine {
      *                    not mention start fresh; metrics it mentions that the config lacks are ignored.
      */
     public ShardEngine(EngineConfig config, String shardId, ShardProgress restoreFrom) {
+        this(config, shardId, restoreFrom, false, null);
+    }
+
+    /**
+     * @param snapshotting whether {@link #planCheckpoint} plans at the last record processed with a snapshot of the
+     *                     open state, so the engine holds no record past a commit; false: before the oldest open
+     *                     window's first record, so a restart rebuilds the open state by replay
+     * @param snapshot     the snapshot {@code restoreFrom} names ({@link ShardProgress#snapshot()}), else null
+     * @throws IllegalArgumentException when the snapshot is missing, unneeded, unreadable or does not fit the config
+     */
+    public ShardEngine(EngineConfig config, String shardId, ShardProgress restoreFrom, boolean snapshotting,
+                       byte[] snapshot) {
         Objects.requireNonNull(config, "config");
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         Objects.requireNonNull(restoreFrom, "restoreFrom");
@@ -113,6 +127,19 @@ public final class ShardEngine {
         planner = new CheckpointPlanner(specs.stream().map(MetricSpec::name).toList(), definitions,
                 restoreFrom.checkpoint());
         lastPosition = restoreFrom.checkpoint();
+        this.snapshotting = snapshotting;
+        if ((restoreFrom.snapshot() != null) != (snapshot != null)) {
+            throw new IllegalArgumentException("shard " + shardId + "'s progress at " + restoreFrom.checkpoint()
+                    + (snapshot == null ? " names a window-state snapshot, and none was given"
+                    : " names no window-state snapshot, and one was given"));
+        }
+        if (snapshot != null) {
+            if (!StateSnapshot.id(snapshot).equals(restoreFrom.snapshot())) {
+                throw new IllegalArgumentException("its bytes do not have the digest " + restoreFrom.snapshot()
+                        + " its progress names");
+            }
+            StateSnapshot.read(snapshot, metrics);
+        }
         // A shard never checkpointed stores its idle decisions in a start entry: give it the definitions to check.
         committedProgress = restoreFrom.checkpoint() != null ? restoreFrom : new ShardProgress(null, Map.of(),
                 Map.of(), definitions, Map.of(), List.of());
@@ -261,7 +288,8 @@ public final class ShardEngine {
     }
 
     /**
-     * Plans a checkpoint: at the record just before the first record of the oldest open window (over all metrics,
+     * Plans a checkpoint: with snapshots, at the last record processed, the plan holding a snapshot of the open state
+     * there; without, at the record just before the first record of the oldest open window (over all metrics,
      * windows and keys), or at the last record processed if no window is open. Calling it again before
      * {@link #commit} returns a plan with the same first position and a possibly later end; writing that one
      * overwrites the earlier one's objects.
@@ -280,7 +308,9 @@ public final class ShardEngine {
         Map<String, Long> maxTimeFired = new HashMap<>();
         Map<String, Long> drainedThrough = new HashMap<>();
         for (MetricState metric : metrics) {
-            oldestOpen = Math.min(oldestOpen, metric.oldestOpenRecordIndex());
+            if (!snapshotting) {
+                oldestOpen = Math.min(oldestOpen, metric.oldestOpenRecordIndex());
+            }
             if (metric.maxTimeFired() != CheckpointPlanner.NO_TIME) {
                 maxTimeFired.put(metric.name, metric.maxTimeFired());
             }
@@ -289,7 +319,15 @@ public final class ShardEngine {
                 drainedThrough.put(metric.name, drained);
             }
         }
-        return planner.plan(oldestOpen, maxTimeFired, drainedThrough);
+        Optional<CheckpointPlan> plan = planner.plan(oldestOpen, maxTimeFired, drainedThrough);
+        // After the input ended nothing is open: the plan is at the last record without one, as the replay rule has it.
+        if (!snapshotting || ended) {
+            return plan;
+        }
+        return plan.map(cut -> {
+            byte[] state = StateSnapshot.write(metrics);
+            return cut.withSnapshot(state, StateSnapshot.id(state));
+        });
     }
 
     /**

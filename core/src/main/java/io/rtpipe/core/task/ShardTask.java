@@ -19,12 +19,14 @@ import java.util.Optional;
  * correctness model needs (docs/ARCHITECTURE.md), the one implementation of it that the KCL consumer, the Lambda
  * handler and the test driver all run (as Kafka Streams' StreamTask runs under both a broker and TopologyTestDriver).
  *
- * <p>The protocol, per {@link #checkpoint}: write every fired partial ({@link ResultsPort}); plan (the record just
- * before the oldest open window's first record); write the interval's objects ({@link IntervalPort}); store the
- * plan's progress ({@link ProgressPort}); checkpoint ({@link Checkpointer}); only then commit the plan to the engine
- * and delete progress older than the previous checkpoint. A failed step stops there with the state kept (taken but
- * unwritten partials included), so nothing is checkpointed past data that is not durable and the next call retries;
- * a crash anywhere replays from the previous checkpoint and rewrites the same keys.
+ * <p>The protocol, per {@link #checkpoint}: write every fired partial ({@link ResultsPort}); plan (with snapshots,
+ * the last record processed; without, the record just before the oldest open window's first record); write the
+ * interval's objects ({@link IntervalPort}); store the plan's snapshot of the open state ({@link SnapshotPort});
+ * store the plan's progress, which names it ({@link ProgressPort}); checkpoint ({@link Checkpointer}); only then
+ * commit the plan to the engine and delete progress and snapshots older than the previous checkpoint. A failed step
+ * stops there with the state kept (taken but unwritten partials included), so nothing is checkpointed past data that
+ * is not durable and the next call retries; a crash anywhere resumes from the previous checkpoint and rewrites the
+ * same keys.
  *
  * <p>Fencing: {@link #start} claims the shard's next owner epoch ({@link OwnershipPort}); results and interval
  * objects are written only after the epoch is confirmed current, progress only under it, so a task whose shard a
@@ -52,10 +54,10 @@ public final class ShardTask {
     /** The fired-through marks last stored (empty: none yet by this task). */
     private Map<String, Long> storedMarks = Map.of();
 
-    private ShardTask(EngineConfig config, String shardId, ShardProgress restored, TaskPorts ports,
+    private ShardTask(String shardId, ShardEngine engine, ShardProgress restored, TaskPorts ports,
                       TaskListener listener, long epoch) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
-        this.engine = new ShardEngine(config, shardId, restored);
+        this.engine = engine;
         this.ports = Objects.requireNonNull(ports, "ports");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastCheckpoint = restored.checkpoint();
@@ -76,10 +78,37 @@ public final class ShardTask {
         return resume(config, shardId, owner, restore(config, ports.progress(), shardId, checkpoint), ports, listener);
     }
 
-    /** As {@link #start}, from progress the caller holds ({@link ShardProgress#initial()}: never checkpointed). */
+    /**
+     * As {@link #start}, from progress the caller holds ({@link ShardProgress#initial()}: never checkpointed).
+     *
+     * @throws ProgressException when the progress names a window-state snapshot that is missing or unreadable
+     */
     public static ShardTask resume(EngineConfig config, String shardId, String owner, ShardProgress restored,
                                    TaskPorts ports, TaskListener listener) {
-        return new ShardTask(config, shardId, restored, ports, listener, ports.ownership().claim(shardId, owner));
+        byte[] snapshot = restored.snapshot() == null ? null : snapshotOf(ports, shardId, restored);
+        ShardEngine engine;
+        try {
+            engine = new ShardEngine(config, shardId, restored, ports.snapshotting(), snapshot);
+        } catch (IllegalArgumentException e) {
+            if (snapshot == null) {
+                throw e;
+            }
+            throw new ProgressException("shard " + shardId + "'s window-state snapshot at " + restored.checkpoint()
+                    + " cannot be restored (" + e.getMessage() + "), so its open windows cannot be rebuilt");
+        }
+        // Only a worker that can resume the shard claims it.
+        return new ShardTask(shardId, engine, restored, ports, listener, ports.ownership().claim(shardId, owner));
+    }
+
+    private static byte[] snapshotOf(TaskPorts ports, String shardId, ShardProgress restored) {
+        RecordPosition checkpoint = restored.checkpoint();
+        if (!ports.snapshotting()) {
+            throw new ProgressException("shard " + shardId + "'s progress at " + checkpoint + " names a window-state "
+                    + "snapshot, but this runtime stores none, so its open windows cannot be rebuilt");
+        }
+        return ports.snapshots().read(shardId, checkpoint, restored.snapshot()).orElseThrow(() -> new ProgressException("shard "
+                + shardId + "'s progress at " + checkpoint + " names a window-state snapshot that is not stored "
+                + "(archive bucket emptied or replaced), so its open windows cannot be rebuilt"));
     }
 
     /**
@@ -277,6 +306,10 @@ public final class ShardTask {
             // record, so an owner's replay rewrites the same keys. Progress is conditional on the epoch itself.
             ports.ownership().requireOwner(shardId, epoch);
             ports.intervals().write(shardId, plan);
+            if (plan.snapshot() != null) {
+                // Before the progress naming it; a failure after this leaves an unnamed key, pruned later.
+                ports.snapshots().write(shardId, plan.checkpointAt(), plan.progress().snapshot(), plan.snapshot());
+            }
             ports.progress().save(shardId, plan.progress(), epoch);
         } catch (FencedException e) {
             fence(e);
@@ -295,7 +328,10 @@ public final class ShardTask {
         return true;
     }
 
-    /** Keeps the entries of the previous and the new checkpoint: the process may die before KCL records the next. */
+    /**
+     * Keeps the progress entries and snapshots of the previous and the new checkpoint: the process may die before KCL
+     * records the next.
+     */
     private void prune(RecordPosition taken) {
         RecordPosition previous = lastCheckpoint;
         lastCheckpoint = taken;
@@ -304,6 +340,7 @@ public final class ShardTask {
         }
         try {
             ports.progress().deleteBefore(shardId, previous);
+            ports.snapshots().deleteBefore(shardId, previous);
         } catch (RuntimeException e) {
             listener.pruneFailed(previous, e);
         }

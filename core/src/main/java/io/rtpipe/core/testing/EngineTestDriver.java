@@ -42,6 +42,9 @@ import java.util.TreeMap;
  *       A restart restores the entry whose checkpoint equals KCL's checkpoint (no entry there, or one written under
  *       another definition of a metric, throws {@link io.rtpipe.core.task.ProgressException}) and replays every
  *       record after it.</li>
+ *   <li>With snapshots ({@link #EngineTestDriver(EngineConfig, boolean)}), each checkpoint also stores the open
+ *       window state under the shard, checkpoint and snapshot id, and a restart restores it instead of replaying
+ *       what the windows hold.</li>
  * </ul>
  * Not thread-safe.
  */
@@ -52,7 +55,8 @@ public final class EngineTestDriver {
     private final InMemoryResults results = new InMemoryResults(faults);
     private final InMemoryIntervals intervals = new InMemoryIntervals(faults);
     private final InMemoryProgress progress = new InMemoryProgress(faults);
-    private final TaskPorts ports = new TaskPorts(intervals, results, progress, progress);
+    private final InMemorySnapshots snapshots = new InMemorySnapshots(faults);
+    private final TaskPorts ports;
     private final Map<String, Shard> shards = new TreeMap<>();
 
     /** How the results store keys an item: one per metric, window, group key and shard. */
@@ -112,9 +116,17 @@ public final class EngineTestDriver {
         this(EngineConfig.defaults());
     }
 
+    /** A driver whose shards checkpoint without snapshots (before every open window's first record). */
     public EngineTestDriver(EngineConfig config) {
+        this(config, false);
+    }
+
+    /** @param snapshots whether checkpoints store window-state snapshots (as the KCL consumer does) */
+    public EngineTestDriver(EngineConfig config, boolean snapshots) {
         this.config = Objects.requireNonNull(config, "config");
         this.merger = new ResultMerger(config);
+        this.ports = snapshots ? new TaskPorts(intervals, results, progress, progress, this.snapshots)
+                : new TaskPorts(intervals, results, progress, progress);
     }
 
     /**
@@ -343,6 +355,11 @@ public final class EngineTestDriver {
     /** Writes that replaced a result with a different value; empty when every replay was deterministic. */
     public List<String> conflictingWrites() {
         return List.copyOf(results.conflicts);
+    }
+
+    /** The shard's stored window-state snapshots: checkpoint to snapshot id to bytes (empty without snapshots). */
+    public NavigableMap<RecordPosition, Map<String, byte[]>> snapshots(String shardId) {
+        return Collections.unmodifiableNavigableMap(snapshots.of(shard(shardId).id));
     }
 
     /** The shard's archive objects, by interval first position. */

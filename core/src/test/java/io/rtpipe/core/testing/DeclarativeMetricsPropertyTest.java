@@ -6,7 +6,8 @@ import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.spec.SpecLoader;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,10 +93,11 @@ class DeclarativeMetricsPropertyTest {
     private long sessionsMerged;
     private int restarts;
 
-    @Test
-    void mergedResultsMatchTheReference() {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void mergedResultsMatchTheReference(boolean snapshots) {
         for (long seed = 1; seed <= ITERATIONS; seed++) {
-            runOnce(seed);
+            runOnce(seed, snapshots);
         }
         assertThat(lateOrders).as("late order record-windows").isGreaterThan(300);
         assertThat(lateVisits).as("late visit records").isGreaterThan(100);
@@ -104,13 +106,13 @@ class DeclarativeMetricsPropertyTest {
         assertThat(restarts).as("restarts").isGreaterThan(1_000);
     }
 
-    private void runOnce(long seed) {
+    private void runOnce(long seed, boolean snapshots) {
         Random random = new Random(seed);
         long ordersLateness = new long[]{0, 3_000, 30_000}[random.nextInt(3)];
         long visitsLateness = new long[]{0, 2_000, 10_000}[random.nextInt(3)];
         EngineConfig config = new SpecLoader(io.rtpipe.core.aggregate.AggregatorRegistry.builtins())
                 .parse("spec.yaml", SPEC.formatted(ordersLateness, visitsLateness));
-        EngineTestDriver driver = new EngineTestDriver(config);
+        EngineTestDriver driver = new EngineTestDriver(config, snapshots);
 
         int shardCount = 1 + random.nextInt(3);
         Map<String, List<Event>> events = new TreeMap<>();
@@ -140,7 +142,7 @@ class DeclarativeMetricsPropertyTest {
             } else if (dice < 170) {
                 driver.checkpoint(shard);
             } else if (dice < 200) {
-                driver.crashDuringCheckpoint(shard, CheckpointStep.values()[random.nextInt(4)]);
+                driver.crashDuringCheckpoint(shard, CheckpointStep.values()[random.nextInt(CheckpointStep.values().length)]);
             } else if (dice < 215) {
                 driver.crash(shard);
             }

@@ -90,7 +90,7 @@ class EngineTestDriverTest {
     }
 
     @ParameterizedTest
-    @EnumSource(CheckpointStep.class)
+    @EnumSource(value = CheckpointStep.class, mode = EnumSource.Mode.EXCLUDE, names = "SNAPSHOT_WRITTEN") // none here
     void aFailedStepStopsTheCheckpointAndTheNextOneTakesItWithNothingLost(CheckpointStep step) {
         EngineTestDriver driver = new EngineTestDriver();
         sendFirstPart(driver); // shard-a has fired minute 0: there are results to write and an interval to plan

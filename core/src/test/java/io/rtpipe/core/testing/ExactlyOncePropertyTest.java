@@ -7,10 +7,12 @@ import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.result.MergedResult;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Producer retries are modelled by re-sending a recent event's exact payload to the same shard (and a few unrelated
  * events reuse an id): a metric with a dedup field must count each id once per window, the reference de-duplicates
- * by id per window on its own.
+ * by id per window on its own. Runs with and without window-state snapshots.
  */
 class ExactlyOncePropertyTest {
     private static final int ITERATIONS = 200;
@@ -76,10 +78,11 @@ class ExactlyOncePropertyTest {
     private int totalDuplicates;
     private int totalRefused;
 
-    @Test
-    void mergedResultsMatchTheReferenceAndEveryRecordIsArchivedOnce() {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void mergedResultsMatchTheReferenceAndEveryRecordIsArchivedOnce(boolean snapshots) {
         for (long seed = 1; seed <= ITERATIONS; seed++) {
-            runOnce(seed);
+            runOnce(seed, snapshots);
         }
         // The scenarios must actually exercise what they claim to.
         assertThat(totalLate).as("late records over all runs").isGreaterThan(1_000);
@@ -91,14 +94,16 @@ class ExactlyOncePropertyTest {
         assertThat(totalRefused).as("zombie writes refused over all runs").isGreaterThan(300);
     }
 
-    private void runOnce(long seed) {
+    private void runOnce(long seed, boolean snapshots) {
+        steps = Arrays.stream(CheckpointStep.values())
+                .filter(step -> snapshots || step != CheckpointStep.SNAPSHOT_WRITTEN).toList();
         Random random = new Random(seed);
         List<Metric> metrics = List.of(
                 new Metric("per_minute_by_type", 60_000, new long[]{0, 5_000, 30_000}[random.nextInt(3)], "type", true),
                 new Metric("per_10s_by_user", 10_000, new long[]{0, 2_000, 120_000}[random.nextInt(3)], "user_id",
                         random.nextBoolean()));
         EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder()
-                .metrics(metrics.stream().map(Metric::spec).toList()).build());
+                .metrics(metrics.stream().map(Metric::spec).toList()).build(), snapshots);
 
         int shardCount = 1 + random.nextInt(4);
         Map<String, List<Event>> events = new LinkedHashMap<>();
@@ -225,8 +230,11 @@ class ExactlyOncePropertyTest {
         }
     }
 
-    private static CheckpointStep randomStep(Random random) {
-        return CheckpointStep.values()[random.nextInt(CheckpointStep.values().length)];
+    /** The steps a checkpoint of this run reaches (no snapshot is written without snapshots). */
+    private List<CheckpointStep> steps;
+
+    private CheckpointStep randomStep(Random random) {
+        return steps.get(random.nextInt(steps.size()));
     }
 
     private int duplicatesDropped;

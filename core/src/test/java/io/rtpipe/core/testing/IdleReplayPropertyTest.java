@@ -1,8 +1,10 @@
 package io.rtpipe.core.testing;
 
 import io.rtpipe.core.checkpoint.LateRecord;
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.result.MergedResult;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -157,8 +159,8 @@ class IdleReplayPropertyTest {
         return op instanceof Checkpoint checkpoint ? checkpoint.shard() : ((Write) op).shard();
     }
 
-    private static Outcome run(List<Op> ops, Random crashes) {
-        var driver = new EngineTestDriver();
+    private static Outcome run(List<Op> ops, Random crashes, boolean snapshots) {
+        var driver = new EngineTestDriver(EngineConfig.defaults(), snapshots);
         for (Op op : ops) {
             if (op instanceof Send send) {
                 driver.send(send.shard(), send.payload());
@@ -208,16 +210,17 @@ class IdleReplayPropertyTest {
         return new Outcome(counts, late);
     }
 
-    @Test
-    void crashesAnywhereDecideAsTheRunWithoutCrashesAndAsTheModel() {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void crashesAnywhereDecideAsTheRunWithoutCrashesAndAsTheModel(boolean snapshots) {
         int idleLate = 0;
         Map<Rule, Integer> lateByRule = new TreeMap<>();
         for (long seed = 1; seed <= ITERATIONS; seed++) {
             Random random = new Random(seed);
             List<Op> ops = script(random);
             Outcome expected = model(ops);
-            Outcome plain = run(ops, null);
-            Outcome crashed = run(ops, new Random(seed * 31));
+            Outcome plain = run(ops, null, snapshots);
+            Outcome crashed = run(ops, new Random(seed * 31), snapshots);
             assertThat(plain).as("seed %d without crashes", seed).isEqualTo(expected);
             assertThat(crashed).as("seed %d with crashes", seed).isEqualTo(expected);
             idleLate += lateOnlyBecauseOfIdle(ops, expected);

@@ -4,7 +4,8 @@ import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
 import io.rtpipe.core.result.MergedResult;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * results must equal a plain model of the documented rule (a gap-long slice of event time admits the first
  * {@code max_keys_per_window} keys of its accepted events; the others count under the overflow key), and every event
  * is counted exactly once or reported late. One user is literally named {@code __overflow__}: it must stay apart
- * from the overflow bucket.
+ * from the overflow bucket. Each runs with and without window-state snapshots (the slices' admissions and the open
+ * sessions are then restored from the snapshot instead of replayed).
  */
 class SessionKeyCapPropertyTest {
     private static final int ITERATIONS = 300;
@@ -43,29 +45,32 @@ class SessionKeyCapPropertyTest {
     private long overflowed;
     private long restarts;
 
-    @Test
-    void everyEventIsCountedOnceOrReportedLate() {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void everyEventIsCountedOnceOrReportedLate(boolean snapshots) {
         for (long seed = 1; seed <= ITERATIONS; seed++) {
-            runOnce(seed, false);
+            runOnce(seed, false, snapshots);
         }
         assertThat(restarts).as("restarts").isGreaterThan(1_000);
     }
 
-    @Test
-    void resultsFollowTheSliceRuleWhateverTheCrashes() {
+    @ParameterizedTest(name = "snapshots {0}")
+    @ValueSource(booleans = {false, true})
+    void resultsFollowTheSliceRuleWhateverTheCrashes(boolean snapshots) {
         for (long seed = 1; seed <= ITERATIONS; seed++) {
-            runOnce(seed, true);
+            runOnce(seed, true, snapshots);
         }
         assertThat(overflowed).as("events the model put under the overflow key").isGreaterThan(1_000);
     }
 
-    private void runOnce(long seed, boolean againstModel) {
+    private void runOnce(long seed, boolean againstModel, boolean snapshots) {
         Random random = new Random(seed);
         long lateness = new long[]{0, 1_000, 5_000}[random.nextInt(3)];
         MetricSpec spec = MetricSpec.builder("visits").groupBy("user").dedup(null).maxKeysPerWindow(CAP)
                 .windows(SessionWindows.withGap(Duration.ofMillis(GAP))).allowedLateness(Duration.ofMillis(lateness))
                 .build();
-        EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metrics(List.of(spec)).build());
+        EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metrics(List.of(spec)).build(),
+                snapshots);
         List<Event> events = new ArrayList<>();
         long clock = 1_764_133_200_000L;
         int count = 50 + random.nextInt(250);
@@ -79,7 +84,7 @@ class SessionKeyCapPropertyTest {
             if (dice < 10) {
                 driver.checkpoint("shard-0");
             } else if (dice < 14) {
-                driver.crashDuringCheckpoint("shard-0", CheckpointStep.values()[random.nextInt(4)]);
+                driver.crashDuringCheckpoint("shard-0", CheckpointStep.values()[random.nextInt(CheckpointStep.values().length)]);
             } else if (dice < 17) {
                 driver.crash("shard-0");
             }
