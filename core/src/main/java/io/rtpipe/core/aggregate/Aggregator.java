@@ -43,6 +43,16 @@ public interface Aggregator {
      */
     AggregateState fromPartial(Object partial);
 
+    /**
+     * Whether {@link #fromPartial} of a state's partial goes on exactly as that state would, which window-state
+     * snapshots rely on (they store partials). False for a function whose partial only summarizes its state
+     * (random_cut_forest: the forest is not in it): the shards of a spec using one keep the replay rule, checkpoints
+     * before the oldest open window's first record.
+     */
+    default boolean restoresFromPartial() {
+        return true;
+    }
+
     /** Merges two partials of this aggregator; associative and commutative. */
     default Object mergePartials(Object left, Object right) {
         AggregateState merged = fromPartial(left);

@@ -111,6 +111,12 @@ final class RandomCutForestAggregator implements Aggregator {
         return new StateSize(empty, perPoint, empty + subSampleSize * perPoint);
     }
 
+    /** The partial is the summary; the forest is rebuilt from the window's records, so no snapshot may hold it. */
+    @Override
+    public boolean restoresFromPartial() {
+        return false;
+    }
+
     @Override
     public AggregateState newState() {
         return newState(0);

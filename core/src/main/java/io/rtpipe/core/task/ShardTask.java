@@ -88,7 +88,8 @@ public final class ShardTask {
         byte[] snapshot = restored.snapshot() == null ? null : snapshotOf(ports, shardId, restored);
         ShardEngine engine;
         try {
-            engine = new ShardEngine(config, shardId, restored, ports.snapshotting(), snapshot);
+            engine = new ShardEngine(config, shardId, restored, ports.snapshotting() && snapshotsRestore(config),
+                    snapshot);
         } catch (IllegalArgumentException e) {
             if (snapshot == null) {
                 throw e;
@@ -98,6 +99,12 @@ public final class ShardTask {
         }
         // Only a worker that can resume the shard claims it.
         return new ShardTask(shardId, engine, restored, ports, listener, ports.ownership().claim(shardId, owner));
+    }
+
+    /** Whether every aggregate of the spec restores from its partial, as a snapshot holds it. */
+    private static boolean snapshotsRestore(EngineConfig config) {
+        return config.metrics().stream().flatMap(metric -> metric.aggregates().stream())
+                .allMatch(aggregate -> aggregate.aggregator().restoresFromPartial());
     }
 
     private static byte[] snapshotOf(TaskPorts ports, String shardId, ShardProgress restored) {
