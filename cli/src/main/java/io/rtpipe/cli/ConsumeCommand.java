@@ -189,7 +189,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                 consumer.shutdownNow();
                 throw new CliException(e.getMessage(), CliException.USAGE, e);
             }
-            System.err.println(consumer.stats().progressLine());
+            System.err.printf("%s  peak heap %,d MB%n", consumer.stats().progressLine(), PeakHeap.megabytes());
         }
     }
 }
