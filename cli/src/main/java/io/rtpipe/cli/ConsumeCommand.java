@@ -161,6 +161,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         AwsClients clients = calls.clients();
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
         KclConsumer consumer = new KclConsumer(built, clients, reports());
+        // Also for a worker stopped before its first status line (it held no lease yet).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf(
+                "rtpipe consume: exiting; peak heap %,d MB%n", PeakHeap.megabytes()), "peak-heap-report"));
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on "
