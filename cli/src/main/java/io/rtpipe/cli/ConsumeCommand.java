@@ -161,6 +161,9 @@ public final class ConsumeCommand implements Callable<Integer> {
         AwsClients clients = calls.clients();
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
         KclConsumer consumer = new KclConsumer(built, clients, reports());
+        // Also for a worker stopped before its first status line (it held no lease yet).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.printf(
+                "rtpipe consume: exiting; peak heap %,d MB%n", PeakHeap.megabytes()), "peak-heap-report"));
         try {
             consumer.start();
             System.err.println("rtpipe consume: worker " + consumer.config().workerId() + " started on "
@@ -189,7 +192,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                 consumer.shutdownNow();
                 throw new CliException(e.getMessage(), CliException.USAGE, e);
             }
-            System.err.println(consumer.stats().progressLine());
+            System.err.printf("%s  peak heap %,d MB%n", consumer.stats().progressLine(), PeakHeap.megabytes());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.rtpipe.cli.local;
 
 import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
+import io.rtpipe.cli.PeakHeap;
 import io.rtpipe.cli.console.Console;
 import io.rtpipe.cli.console.ConsoleConfig;
 import io.rtpipe.cli.ProducerStack;
@@ -34,8 +35,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -164,7 +163,8 @@ public final class LocalRun {
             }
             boolean passed = audit.printVerdict(out);
             out.printf("Wall time: %.1f s%n", seconds(started));
-            out.printf("Peak heap: %,d MB%n", peakHeapBytes() / (1024 * 1024));
+            // This JVM runs the producer, consumer and audit; the emulators are child processes of their own.
+            out.printf("Peak heap: %,d MB%n", PeakHeap.megabytes());
             if (options.keepRunning() || options.ui()) {
                 keepRunning(aws);
             }
@@ -263,15 +263,6 @@ public final class LocalRun {
         out.println("# stream " + STREAM + ", bucket " + BUCKET + ", results table " + APPLICATION + "-results");
         CountDownLatch forever = new CountDownLatch(1);
         forever.await();
-    }
-
-    /**
-     * The sum of this JVM's heap pools' peak usage since it started (producer, consumer and audit; the emulators are
-     * child processes of their own): an upper bound of the heap's peak, since the pools need not peak at once.
-     */
-    static long peakHeapBytes() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
-                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
     }
 
     private static double seconds(long sinceNanos) {

@@ -76,6 +76,34 @@ public final class MalformedCorpus {
         return e;
     }
 
+    /**
+     * The hostile corpus (the hostile-corpus scenario): {@link #entries(long, boolean) every entry} without the
+     * huge ones, plus the bad lines a real feed has (epoch seconds for millis, year 9999, an object nested 5,000
+     * levels) and good events of the built-in metric's shape with ids of their own: one with a 1,100-character type
+     * (over DynamoDB's 1,024-byte sort key), and copies of two of them (a retried put), which count once.
+     *
+     * @param arrivalMillis about when Kinesis receives the records: epoch seconds near it are taken for millis
+     * @param idPrefix      unique per round, so that only the copies repeat an event id
+     */
+    public static List<Entry> hostile(long ts, long arrivalMillis, String idPrefix) {
+        List<Entry> e = new ArrayList<>(entries(ts, false));
+        e.add(text("ts in epoch seconds", event(idPrefix + "-s", arrivalMillis / 1000, "click"), "ts"));
+        e.add(text("ts in year 9999, over 1 h ahead", event(idPrefix + "-y", 253402300799000L, "click"), "ts"));
+        e.add(text("object nested 5,000 levels in a field", "{\"ts\":" + ts + ",\"type\":\"click\",\"deep\":"
+                + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000) + "}", NOT_JSON));
+        Entry view = text("good event", event(idPrefix + "-g", ts, "view"), null);
+        Entry longType = text("1,100-character type", event(idPrefix + "-t", ts, "t".repeat(1_100)), null);
+        e.add(view);
+        e.add(longType);
+        e.add(bytes("copy of the good event", view.data(), null));
+        e.add(bytes("copy of the 1,100-character type", longType.data(), null));
+        return e;
+    }
+
+    private static String event(String id, long ts, String type) {
+        return "{\"event_id\":\"" + id + "\",\"ts\":" + ts + ",\"type\":\"" + type + "\"}";
+    }
+
     private static Entry text(String name, String json, String reason) {
         return new Entry(name, json.getBytes(StandardCharsets.UTF_8), reason);
     }

@@ -1,6 +1,8 @@
 package io.rtpipe.reliability.verify;
 
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a scenario's verification found. {@code lost} and {@code doubleCounted} are summed over every (type, minute)
@@ -8,10 +10,12 @@ import java.util.List;
  * that repeat an earlier record's {@code event_id} (retried puts), which must not be counted again. {@code problems} lists every other
  * discrepancy (archive, dead letters, late records, acknowledged events missing from the stream), one sentence each.
  * {@code streamRecords} user records the stream holds (copies included), in {@code kinesisRecords} Kinesis records:
- * their ratio is how many events an aggregate held.
+ * their ratio is how many events an aggregate held. {@code deadLetterPayloads}: how many times each payload is in
+ * {@code deadletter/}, for a scenario to compare with the bad records it wrote.
  */
 public record Verdict(long produced, long copies, long counted, long lost, long doubleCounted, long deadLettered,
-                      long late, long streamRecords, long kinesisRecords, List<String> problems) {
+                      long late, long streamRecords, long kinesisRecords, List<String> problems,
+                      Map<ByteBuffer, Long> deadLetterPayloads) {
 
     public boolean exact() {
         return lost == 0 && doubleCounted == 0 && problems.isEmpty();

@@ -107,8 +107,10 @@ public final class Verifier {
             // Kinesis records as stored: the user records of one aggregate share its shard and sequence number.
             long kinesisRecords = records.keySet().stream().map(a -> a.shardId() + "/" + a.sequenceNumber())
                     .distinct().count();
+            Map<ByteBuffer, Long> deadLetterPayloads = new HashMap<>();
+            deadLetters.forEach(line -> deadLetterPayloads.merge(ByteBuffer.wrap(line.data()), 1L, Long::sum));
             return new Verdict(producedRecords, truth.copies(), countedTotal, lost, doubled, deadLetters.size(),
-                    late.size(), records.size(), kinesisRecords, List.copyOf(problems));
+                    late.size(), records.size(), kinesisRecords, List.copyOf(problems), Map.copyOf(deadLetterPayloads));
         }
     }
 

@@ -3,11 +3,15 @@ package io.rtpipe.reliability.worker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One {@code rtpipe consume} JVM, its output in its own log file. Stopped only through its own {@link Process}
@@ -15,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} kills it if it still runs, so a failed scenario leaves no process behind.
  */
 public final class WorkerProcess implements AutoCloseable {
+
+    private static final Pattern PEAK_HEAP = Pattern.compile("peak heap ([0-9,]+) MB");
 
     private final String workerId;
     private final Process process;
@@ -61,6 +67,26 @@ public final class WorkerProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /**
+     * The peak heap the worker's last status line reported ({@code rtpipe consume} appends {@code peak heap N MB}
+     * every {@code --status-every}), or empty before its first one. A killed worker's figure is from its last line.
+     */
+    public OptionalLong peakHeapMegabytes() {
+        OptionalLong last = OptionalLong.empty();
+        try {
+            // Latin-1: any byte decodes, whatever a library logged.
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                Matcher m = PEAK_HEAP.matcher(line);
+                if (m.find()) {
+                    last = OptionalLong.of(Long.parseLong(m.group(1).replace(",", "")));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + log, e);
+        }
+        return last;
     }
 
     public boolean isAlive() {
