@@ -1,5 +1,7 @@
 package io.rtpipe.core.aggregate;
 
+import java.util.Set;
+
 /**
  * One configured aggregate function (for example "the 0.99 quantile with 1% relative accuracy"). Immutable and
  * thread-safe; the per-window state lives in the {@link AggregateState}s it creates.
@@ -22,6 +24,14 @@ public interface Aggregator {
      */
     default StateSize stateSize(int valueBytes) {
         return new StateSize(64, 16L + valueBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * The parameters whose lower values make {@link #stateSize} smaller (distinct's {@code lg_k}, topk's {@code k}):
+     * what the memory budget's refusal tells the user to lower. Default: none.
+     */
+    default Set<String> sizeParameters() {
+        return Set.of();
     }
 
     /** Fresh state for a new window and key. */

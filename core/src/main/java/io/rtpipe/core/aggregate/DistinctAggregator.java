@@ -6,6 +6,7 @@ import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
 
 import java.nio.ByteBuffer;
+import java.util.Set;
 
 /**
  * Approximate number of distinct values: exact while a state has seen few values, then an Apache DataSketches HLL
@@ -75,6 +76,11 @@ final class DistinctAggregator implements Aggregator {
         long sketch = 3L * (1L << lgK) / 4 + 256;
         long perValue = Math.max(32, -Math.floorDiv(-(sketch - empty), exactLimit + 1L));
         return new StateSize(empty, perValue, Math.max(exact, sketch));
+    }
+
+    @Override
+    public Set<String> sizeParameters() {
+        return Set.of("lg_k");
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Anomaly scores of the points of one window and key, as KDA's RANDOM_CUT_FOREST computed them: AWS's Random Cut
@@ -109,6 +110,11 @@ final class RandomCutForestAggregator implements Aggregator {
         long perPoint = trees * (48 + 16 * dimensions);
         long empty = 4096 + trees * 256L + top * (64 + 24L * fields.size());
         return new StateSize(empty, perPoint, empty + subSampleSize * perPoint);
+    }
+
+    @Override
+    public Set<String> sizeParameters() {
+        return Set.of("number_of_trees", "sub_sample_size", "shingle_size", "top");
     }
 
     /** The partial is the summary; the forest is rebuilt from the window's records, so no snapshot may hold it. */

@@ -9,6 +9,7 @@ import org.apache.datasketches.memory.Memory;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The k most frequent values with their counts: an Apache DataSketches frequent-items sketch whose map holds
@@ -54,6 +55,11 @@ final class TopKAggregator implements Aggregator {
         long empty = 256;
         long perValue = 80L + valueBytes;
         return new StateSize(empty, perValue, empty + 14L * maxMapSize + 3L * maxMapSize / 4 * (40L + valueBytes));
+    }
+
+    @Override
+    public Set<String> sizeParameters() {
+        return Set.of("k");
     }
 
     @Override

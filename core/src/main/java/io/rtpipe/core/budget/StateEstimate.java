@@ -80,7 +80,8 @@ public record StateEstimate(String metric, long openWindows, long keysPerWindow,
         parts.add(new Part("keys", saturatedMultiply(keyWindows, keyBytes), ""));
         for (AggregateSpec aggregate : metric.aggregates()) {
             StateSize size = aggregate.aggregator().stateSize(budget.valueBytes());
-            String knob = aggregate.params().keySet().stream().filter(p -> !p.equals("q"))
+            String knob = aggregate.params().keySet().stream()
+                    .filter(aggregate.aggregator().sizeParameters()::contains)
                     .map(p -> p + " of " + aggregate.name()).collect(Collectors.joining(" or "));
             parts.add(new Part(label(aggregate), size.bound(keyWindows, values), knob));
         }

@@ -331,6 +331,22 @@ class SpecLoaderTest {
     }
 
     @Test
+    void budgetAdviceNamesOnlyParametersThatShrinkTheState() {
+        String yaml = """
+                metrics:
+                  - name: latency
+                    group_by: [host]
+                    aggregates:
+                      - {name: a, fn: random_cut_forest, fields: [ms], number_of_trees: 200, time_decay: 10,
+                         threshold: 3}
+                      - {name: p, fn: quantile, field: ms, q: 0.9, relative_accuracy: 0.05}
+                """;
+        assertThatThrownBy(() -> loader.parse("metrics.yaml", yaml)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("or lower number_of_trees of a, or raise memory_budget.per_shard)")
+                .hasMessageNotContaining("time_decay of").hasMessageNotContaining("threshold of");
+    }
+
+    @Test
     void budgetAcceptsTheReadmeSpecAndRecordsTheBudget() {
         EngineConfig config = loader.parse("metrics.yaml", """
                 metrics:
