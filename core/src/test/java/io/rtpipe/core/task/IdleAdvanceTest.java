@@ -3,6 +3,7 @@ package io.rtpipe.core.task;
 import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.core.spec.SpecLoader;
 import io.rtpipe.core.testing.CheckpointStep;
 import io.rtpipe.core.testing.EngineTestDriver;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,28 @@ class IdleAdvanceTest {
 
         assertThat(summary(driver.mergedResults())).containsExactly("2/click=1");
         assertThat(driver.lateRecords("empty")).extracting(LateRecord::record).containsExactly(late);
+    }
+
+    @Test
+    void onlyTheMetricsGivenAStartTakeOneTheOthersStayWithoutATime() {
+        var driver = new EngineTestDriver(SpecLoader.standard().parse("two.yaml", """
+                metrics:
+                  - name: a
+                    window: {type: tumbling, size: 1m}
+                    aggregates: [{name: n, fn: count}]
+                  - name: b
+                    window: {type: tumbling, size: 1m}
+                    aggregates: [{name: n, fn: count}]
+                """));
+        assertThat(driver.idle("empty", IDLE, Map.of("a", 140_000L))).isTrue();
+        assertThat(driver.firedThroughMarks("empty")).isEqualTo(Map.of("a", 135_000L));
+        assertThat(driver.engine("empty").idleProgress().idleAdvances())
+                .containsExactly(new IdleAdvance(null, Map.of("a", 140_000L)));
+
+        driver.send("empty", event(10_000, "click", 1));   // late for a, counted for b
+        driver.finishAll();
+        assertThat(driver.mergedResults()).extracting(MergedResult::metric).containsExactly("b");
+        assertThat(driver.lateRecords("empty")).extracting(LateRecord::metric).containsExactly("a");
     }
 
     @Test
