@@ -3,6 +3,8 @@ package io.rtpipe.consumer;
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.engine.ShardEngine;
+import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.core.task.FencedException;
@@ -26,7 +28,10 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -53,21 +58,33 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
     private final BooleanSupplier drainRequested;
     private final Consumer<ProgressException> refused;
     private final Clock clock;
+    private final MarkReader marks;
 
     private String shardId;
     private ShardTask task;
     private Instant lastCheckpointAttempt;
     /** When the shard last gave new records (or read behind the tip), or last advanced its watermark for being idle. */
     private Instant lastActivity;
+    /** Whether the last read of the other shards' marks failed (logged once until one succeeds). */
+    private boolean marksUnreadable;
+
+    /** Every shard's stored fired-through mark of a metric, read strongly consistent (the results table's). */
+    @FunctionalInterface
+    interface MarkReader {
+        /** @throws RuntimeException when the marks could not be read */
+        Map<String, Long> firedThrough(String metric);
+    }
 
     /**
      * @param idleWatermarkAfter after this long with no new records (measured here, on KCL's empty reads), the task
      *                           advances the shard's watermark by as much ({@link ShardTask#idle}); ZERO: never
      * @param refused            told when a shard cannot resume from its stored progress (the worker must stop)
+     * @param marks              where a shard without an event time for a metric finds its start at an idle
+     *                           decision: the other shards' marks
      */
     AnalyticsRecordProcessor(EngineConfig engineConfig, String workerId, TaskPorts ports, ConsumerStats stats,
                              Duration checkpointInterval, Duration idleWatermarkAfter, BooleanSupplier drainRequested,
-                             Consumer<ProgressException> refused, Clock clock) {
+                             Consumer<ProgressException> refused, Clock clock, MarkReader marks) {
         this.engineConfig = engineConfig;
         this.workerId = workerId;
         this.ports = ports;
@@ -77,6 +94,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         this.drainRequested = drainRequested;
         this.refused = refused;
         this.clock = clock;
+        this.marks = marks;
     }
 
     @Override
@@ -111,7 +129,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
             Long behind = input.millisBehindLatest();
             if (!records.isEmpty() || (behind != null && behind > 0)) {
                 // An empty read behind the tip (Kinesis skipping an empty stretch of a backlog) is not quiet: the
-                // records ahead may be older than what an idle decision, from the clock, would make late.
+                // records ahead may be older than what an idle decision would make late.
                 lastActivity = clock.instant();
             }
             if (task.writeFiredResults() && idleAdvanced() && checkpointDue()) {
@@ -167,7 +185,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
 
     /**
      * Tells the task the shard was idle for {@code idleWatermarkAfter} when it was (KCL calls with empty batches too),
-     * with this clock's time: a shard that has read no record since it started takes its start from it.
+     * with a start for each metric it has no event time for yet ({@link #startTimes}).
      *
      * @return false when the task could not store the decision or write its results (retried on the next call)
      */
@@ -176,11 +194,46 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         if (idleWatermarkAfter.isZero() || now.isBefore(lastActivity.plus(idleWatermarkAfter))) {
             return true;
         }
-        if (!task.idle(idleWatermarkAfter.toMillis(), now.toEpochMilli())) {
+        Map<String, Long> startTimes = startTimes();
+        if (startTimes != null && !task.idle(idleWatermarkAfter.toMillis(), startTimes)) {
             return false;
         }
-        lastActivity = now; // the next advance needs another idle period
+        lastActivity = now; // the next advance (or the next try, after an unreadable mark) needs another idle period
         return true;
+    }
+
+    /**
+     * Per metric without an event time on this shard, the lowest fired-through mark among the other shards that
+     * have one, not counting finished shards ({@link ShardEngine#FIRED_EVERYTHING}): the shard then follows the
+     * slowest busy one, and a metric no other shard marks stays without a time (on a stream empty everywhere, a
+     * later backfill counts in full). One strongly consistent read per such metric, only at an idle decision.
+     *
+     * @return null when a read failed: no decision this time
+     */
+    private Map<String, Long> startTimes() {
+        Set<String> timed = task.engine().firedThrough().keySet();
+        Map<String, Long> starts = new HashMap<>();
+        try {
+            for (MetricSpec metric : engineConfig.metrics()) {
+                if (timed.contains(metric.name())) {
+                    continue;
+                }
+                marks.firedThrough(metric.name()).entrySet().stream()
+                        .filter(mark -> !mark.getKey().equals(shardId)
+                                && mark.getValue() != ShardEngine.FIRED_EVERYTHING)
+                        .mapToLong(Map.Entry::getValue).min()
+                        .ifPresent(lowest -> starts.put(metric.name(), lowest));
+            }
+        } catch (RuntimeException e) {
+            if (!marksUnreadable) {
+                LOG.warn("Shard {}: could not read the other shards' marks, taking no idle decision until they can "
+                        + "be read: {}", shardId, e.getMessage());
+            }
+            marksUnreadable = true;
+            return null;
+        }
+        marksUnreadable = false;
+        return starts;
     }
 
     private boolean checkpointDue() {
@@ -244,7 +297,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         @Override
         public void idleAdvanced(IdleAdvance advance) {
             LOG.info("Shard {}: no new records for {}, watermark moved on after {} (event times {})", shardId,
-                    idleWatermarkAfter, advance.after() == null ? "no record yet, from the clock" : advance.after(),
+                    idleWatermarkAfter, advance.after() == null ? "no record yet" : advance.after(),
                     advance.maxTimes());
         }
 

@@ -171,22 +171,27 @@ public final class KclConsumer implements AutoCloseable {
      * The task's stores: S3 for intervals and window-state snapshots, DynamoDB for results and progress (also what
      * {@link ProcessorBench} runs).
      */
-    static TaskPorts ports(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb) {
+    static TaskPorts ports(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb, ResultsSink results) {
         var progress = new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(),
                 config.streamName());
-        return new TaskPorts(
-                new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
-                new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
-                        new S3Writes(s3, config.bucket(), config.sinkRetry()), config.engine()),
-                progress, progress, new S3SnapshotStore(s3, config.bucket(), config.streamName(), config.sinkRetry()));
+        return new TaskPorts(new S3IntervalSink(s3, config.bucket(), config.streamName(), config.sinkRetry()),
+                results, progress, progress, new S3SnapshotStore(s3, config.bucket(), config.streamName(),
+                config.sinkRetry()));
+    }
+
+    /** The results table's writer, also the reader of the marks an idle shard without an event time starts from. */
+    static ResultsSink results(ConsumerConfig config, S3Client s3, DynamoDbClient dynamoDb) {
+        return new ResultsSink(dynamoDb, config.resultsTableName(), config.sinkRetry(), config.resultRetention(),
+                new S3Writes(s3, config.bucket(), config.sinkRetry()), config.engine());
     }
 
     private Scheduler newScheduler() {
-        var outputs = ports(config, s3, dynamoDb);
+        var results = results(config, s3, dynamoDb);
+        var outputs = ports(config, s3, dynamoDb, results);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
                 outputs, stats, config.checkpointInterval(), config.idleWatermarkAfter(), drainRequested::get,
-                e -> refusedShard.compareAndSet(null, e), Clock.systemUTC());
+                e -> refusedShard.compareAndSet(null, e), Clock.systemUTC(), results::firedThrough);
         var configs = new ConfigsBuilder(new SingleStreamTracker(config.streamName(), config.initialPosition()),
                 config.applicationName(), kinesis, dynamoDbAsync, cloudWatch, config.workerId(), factory)
                 .tableName(config.leaseTableName());

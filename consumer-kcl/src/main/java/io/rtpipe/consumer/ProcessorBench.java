@@ -2,6 +2,7 @@ package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.ProgressStore;
+import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.core.task.TaskPorts;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -76,7 +77,8 @@ public final class ProcessorBench {
         try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb()) {
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
-            TaskPorts ports = KclConsumer.ports(config, s3, dynamoDb);
+            ResultsSink results = KclConsumer.results(config, s3, dynamoDb);
+            TaskPorts ports = KclConsumer.ports(config, s3, dynamoDb, results);
             ConsumerStats stats = new ConsumerStats(Clock.systemUTC());
             AtomicLong checkpoints = new AtomicLong();
             AtomicLong shardCpuNanos = new AtomicLong();
@@ -88,7 +90,7 @@ public final class ProcessorBench {
                 for (var shard : shards.entrySet()) {
                     running.add(threads.submit(() -> {
                         long cpu = THREADS.getCurrentThreadCpuTime();
-                        runShard(config, ports, stats, shard.getKey(), shard.getValue(), recordsPerPage,
+                        runShard(config, ports, results, stats, shard.getKey(), shard.getValue(), recordsPerPage,
                                 checkpointer(checkpoints));
                         shardCpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu);
                         return null;
@@ -112,12 +114,12 @@ public final class ProcessorBench {
         }
     }
 
-    private static void runShard(ConsumerConfig config, TaskPorts ports, ConsumerStats stats, String shardId,
-                                 List<byte[]> records, int recordsPerPage, RecordProcessorCheckpointer checkpointer) {
+    private static void runShard(ConsumerConfig config, TaskPorts ports, ResultsSink results, ConsumerStats stats,
+                                 String shardId, List<byte[]> records, int recordsPerPage, RecordProcessorCheckpointer checkpointer) {
         var processor = new AnalyticsRecordProcessor(config.engine(), config.workerId(), ports, stats,
                 config.checkpointInterval(), config.idleWatermarkAfter(), () -> false, refused -> {
                     throw new IllegalStateException(refused.getMessage(), refused);
-                }, Clock.systemUTC());
+                }, Clock.systemUTC(), results::firedThrough);
         processor.initialize(InitializationInput.builder().shardId(shardId)
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
         AggregatorUtil aggregation = new AggregatorUtil();

@@ -62,7 +62,9 @@ class AnalyticsRecordProcessorTest {
     private final AnalyticsRecordProcessor processor = new AnalyticsRecordProcessor(EngineConfig.defaults(),
             "worker-1", new TaskPorts((shard, plan) -> List.of(), results -> {
             }, EMPTY_PROGRESS, ownership), stats, Duration.ofSeconds(1), Duration.ZERO, () -> false, refusals::add,
-            Clock.systemUTC());
+            Clock.systemUTC(), metric -> {
+                throw new AssertionError("no idle decision without an idle time");
+            });
 
     @Test
     void aShardCheckpointedWithoutStoredProgressIsRefusedNotStartedFresh() {
@@ -106,6 +108,9 @@ class AnalyticsRecordProcessorTest {
     };
     /** The idle tests' writes, in order: progress, results and fired-through marks. */
     private final List<String> writes = new ArrayList<>();
+    /** The marks the idle tests' table holds, per shard (for the built-in metric); null: the read fails. */
+    private final AtomicReference<Map<String, Long>> storedMarks = new AtomicReference<>(Map.of());
+    private int markReads;
 
     /** A processor that moves a watermark after a minute without records, on the hand-moved clock. */
     private AnalyticsRecordProcessor idleAfterAMinute() {
@@ -137,7 +142,14 @@ class AnalyticsRecordProcessorTest {
         };
         var idle = new AnalyticsRecordProcessor(EngineConfig.defaults(), "worker-1", new TaskPorts(
                 (shard, plan) -> List.of(), results, progress, ownership), stats, Duration.ofHours(1),
-                Duration.ofMinutes(1), () -> false, refusals::add, handMoved);
+                Duration.ofMinutes(1), () -> false, refusals::add, handMoved, metric -> {
+                    markReads++;
+                    assertThat(metric).isEqualTo("events_per_minute");
+                    if (storedMarks.get() == null) {
+                        throw new IllegalStateException("DynamoDB unreachable");
+                    }
+                    return storedMarks.get();
+                });
         idle.initialize(InitializationInput.builder().shardId("shardId-000000000001")
                 .extendedSequenceNumber(ExtendedSequenceNumber.TRIM_HORIZON).build());
         return idle;
@@ -168,8 +180,12 @@ class AnalyticsRecordProcessorTest {
     }
 
     @Test
-    void aShardThatReadNoRecordTakesItsStartFromTheClockAfterTheIdleTimeAtTheTip() {
+    void aShardThatReadNoRecordTakesTheLowestMarkOfTheOtherShardsAfterTheIdleTimeAtTheTip() {
         var idle = idleAfterAMinute();
+        long slowest = Instant.parse("2026-12-02T08:00:05Z").toEpochMilli();
+        storedMarks.set(Map.of("shardId-000000000000", slowest + 60_000, "shardId-000000000002", slowest,
+                "shardId-000000000001", slowest - 3_600_000,                // its own (an earlier run's): not counted
+                "shardId-000000000003", Long.MAX_VALUE));                  // finished: not counted
         now.set(now.get().plusSeconds(50));
         idle.processRecords(batch(List.of(), 3_600_000L));
         now.set(now.get().plusSeconds(50));
@@ -178,15 +194,45 @@ class AnalyticsRecordProcessorTest {
         now.set(now.get().plusSeconds(9));
         idle.processRecords(batch(List.of(), 0L));
         assertThat(writes).as("at the tip for less than a minute").isEmpty();
+        assertThat(markReads).as("marks are read only at an idle decision").isZero();
 
         now.set(now.get().plusSeconds(1));
         idle.processRecords(batch(List.of()));
 
-        // 12:01:50 on the clock - 1 min idle = 12:00:50 as the highest event time, watermark 12:00:45: decision, mark.
+        // The slowest other shard's mark 08:00:05 as the highest event time, watermark 08:00:00: decision, mark.
         assertThat(writes).containsExactly(
-                "progress null [IdleAdvance[after=null, maxTimes={events_per_minute="
-                        + Instant.parse("2026-12-03T12:00:50Z").toEpochMilli() + "}]]",
-                "mark events_per_minute 2026-12-03T12:00:45Z");
+                "progress null [IdleAdvance[after=null, maxTimes={events_per_minute=" + slowest + "}]]",
+                "mark events_per_minute 2026-12-02T08:00:00Z");
+        assertThat(markReads).isEqualTo(1);
+
+        now.set(now.get().plusSeconds(60));
+        idle.processRecords(batch(List.of()));
+        assertThat(markReads).as("with an event time, the next decision reads no mark").isEqualTo(1);
+        assertThat(writes).last().isEqualTo("mark events_per_minute 2026-12-02T08:01:00Z");
+    }
+
+    @Test
+    void aShardThatReadNoRecordTakesNoDecisionWhileNoOtherShardHasAMarkOrTheMarksCannotBeRead() {
+        var idle = idleAfterAMinute();
+        storedMarks.set(Map.of("shardId-000000000003", Long.MAX_VALUE, "shardId-000000000001", 5_000L));
+        now.set(now.get().plusSeconds(60));
+        idle.processRecords(batch(List.of()));
+        assertThat(writes).as("only its own mark and a finished shard's: no start").isEmpty();
+
+        storedMarks.set(null);
+        now.set(now.get().plusSeconds(30));
+        idle.processRecords(batch(List.of()));
+        assertThat(markReads).as("tried again only after another idle period").isEqualTo(1);
+        now.set(now.get().plusSeconds(30));
+        idle.processRecords(batch(List.of()));
+        assertThat(markReads).isEqualTo(2);
+        assertThat(writes).as("an unreadable table: no decision").isEmpty();
+
+        storedMarks.set(Map.of("shardId-000000000000", 125_000L));
+        now.set(now.get().plusSeconds(60));
+        idle.processRecords(batch(List.of()));
+        assertThat(writes).containsExactly("progress null [IdleAdvance[after=null, maxTimes={events_per_minute=125000}]]",
+                "mark events_per_minute 1970-01-01T00:02:00Z");
     }
 
     private static software.amazon.kinesis.lifecycle.events.ProcessRecordsInput batch(

@@ -1,7 +1,9 @@
 package io.rtpipe.consumer;
 
+import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.consumer.testing.ConsumerFixture;
 import io.rtpipe.consumer.testing.Results;
+import io.rtpipe.consumer.testing.StreamFeeder;
 import io.rtpipe.consumer.testing.TestEvents;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
@@ -16,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Events of one minute, then silence: with the idle watermark each shard closes the minute on its own, without a
- * drain or a later event; without it the window stays open (the behaviour before: a quiet shard never wrote it).
+ * drain or a later event; without it the window stays open (the behaviour before: a quiet shard never wrote it). And
+ * a consumer idle on an empty stream takes no start, so a backfill of old events produced later counts in full.
  */
 @ExtendWith(SandboxExtension.class)
 class IdleShardIT {
@@ -37,6 +40,29 @@ class IdleShardIT {
                     T0.plusSeconds(120)).equals(TestEvents.countsPerMinute(events)), "the minute written in full");
             System.out.printf("idle watermark %s: the minute was written %d ms after the consumer caught up%n", IDLE,
                     closed.toMillis());
+        }
+    }
+
+    @Test
+    void aBackfillProducedAfterTheConsumerIdledOnAnEmptyStreamIsCountedInFull(LocalAws aws) throws Exception {
+        try (var fx = new ConsumerFixture(aws, 2)) {
+            var consumer = fx.consumer(fx.config().idleWatermarkAfter(Duration.ofSeconds(1)).build());
+            consumer.start();
+            assertThat(consumer.awaitCaughtUp(Instant.now(), Duration.ofSeconds(60))).isTrue();
+            Thread.sleep(5_000); // several idle periods on both empty shards
+
+            Instant dayAgo = Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+            List<TestEvents.Event> events = TestEvents.generate(dayAgo, Duration.ofMinutes(2), 400, 13);
+            var puts = fx.put(TestEvents.payloads(events));
+            assertThat(puts.stream().map(StreamFeeder.Put::shardId).distinct()).as("both shards take events")
+                    .hasSize(2);
+
+            ConsumerFixture.await(Duration.ofSeconds(60), () -> Results.countsPerMinute(fx, dayAgo,
+                    dayAgo.plusSeconds(600)).equals(TestEvents.countsPerMinute(events)), "every event counted");
+            ConsumerFixture.await(Duration.ofSeconds(30), () -> fx.archive(IntervalKind.RAW).size() == events.size(),
+                    "every record checkpointed");
+            assertThat(fx.archive(IntervalKind.LATE)).as("none late").isEmpty();
+            assertThat(consumer.stats().lateRecords()).isZero();
         }
     }
 

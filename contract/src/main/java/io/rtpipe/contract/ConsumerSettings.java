@@ -57,7 +57,8 @@ public final class ConsumerSettings {
             "RTPIPE_IDLE_WATERMARK_AFTER", "1m",
             "A shard with no new records for this long at the stream's tip moves its watermark on by as much, so its "
                     + "windows close and its mark follows the other shards; one that has read no record starts at "
-                    + "the clock minus this (0 or off: never; the decision is stored, so a replay decides alike).");
+                    + "the lowest mark of the others, if one has a mark (0 or off: never; the decision is stored, so "
+                    + "a replay decides alike).");
 
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,

@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,18 +93,7 @@ public final class ResultsQuery {
      * partials it covers.
      */
     public Map<String, Long> firedThrough(String metric) {
-        var request = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("#m = :m AND begins_with(#sk, :p)")
-                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY))
-                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(metric),
-                        ":p", AttributeValue.fromS(ResultsTable.MARK_PREFIX)))
-                .build();
-        Map<String, Long> marks = new HashMap<>();
-        dynamoDb.queryPaginator(request).items().forEach(item -> marks.put(item.get(ResultsTable.SHARD_ID).s(),
-                Long.parseLong(item.get(ResultsTable.FIRED_THROUGH).n())));
-        return marks;
+        return ResultsTable.marks(dynamoDb.queryPaginator(ResultsTable.marksQuery(table, metric)).items());
     }
 
     /** The object at an item's {@code s3://bucket/key} spill location. */

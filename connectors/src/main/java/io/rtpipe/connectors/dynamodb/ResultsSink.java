@@ -140,6 +140,28 @@ public final class ResultsSink implements ResultsPort {
         return marks;
     }
 
+    /**
+     * Per shard, its stored fired-through mark for {@code metric} (one strongly consistent query): what the KCL
+     * consumer starts a shard without an event time from at an idle decision.
+     *
+     * @throws SinkWriteException when the read still fails after the retry policy is exhausted
+     */
+    public Map<String, Long> firedThrough(String metric) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ResultsTable.marks(dynamoDb.queryPaginator(ResultsTable.marksQuery(table, metric)).items());
+            } catch (SdkException e) {
+                if (!isRetryable(e) || attempt >= retry.maxAttempts() || Thread.currentThread().isInterrupted()) {
+                    throw new SinkWriteException("could not read the fired-through marks of " + metric
+                            + " from table " + table + " after " + attempt + " attempt(s): " + e.getMessage(), e);
+                }
+                LOG.warn("Query of {} failed (attempt {} of {}): {}", table, attempt, retry.maxAttempts(),
+                        e.getMessage());
+            }
+            retry.sleepAfter(attempt);
+        }
+    }
+
     private Map<String, AttributeValue> readMark(String metric, String shardId) {
         for (int attempt = 1; ; attempt++) {
             try {

@@ -12,6 +12,7 @@ import io.rtpipe.core.metric.MetricSpec;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -306,6 +307,25 @@ public final class ResultsTable {
     /** The key of {@code shardId}'s mark item for {@code metric}. */
     static Map<String, AttributeValue> markKey(String metric, String shardId) {
         return Map.of(METRIC, AttributeValue.fromS(metric), SORT_KEY, AttributeValue.fromS(MARK_PREFIX + shardId));
+    }
+
+    /** The strongly consistent query of every shard's mark item for {@code metric}. */
+    static QueryRequest marksQuery(String table, String metric) {
+        return QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
+                .keyConditionExpression("#m = :m AND begins_with(#sk, :p)")
+                .expressionAttributeNames(Map.of("#m", METRIC, "#sk", SORT_KEY))
+                .expressionAttributeValues(Map.of(":m", AttributeValue.fromS(metric),
+                        ":p", AttributeValue.fromS(MARK_PREFIX)))
+                .build();
+    }
+
+    /** Per shard, the fired-through time of mark items ({@link #marksQuery}'s). */
+    static Map<String, Long> marks(Iterable<Map<String, AttributeValue>> markItems) {
+        Map<String, Long> marks = new HashMap<>();
+        markItems.forEach(item -> marks.put(item.get(SHARD_ID).s(), Long.parseLong(item.get(FIRED_THROUGH).n())));
+        return marks;
     }
 
     /** The {@link CarriedMark} a mark item holds, null if it holds only the mark (the KCL consumer's). */

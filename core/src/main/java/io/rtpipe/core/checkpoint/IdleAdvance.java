@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code maxTimeAtCheckpoint}, so a replay from an earlier checkpoint applies it at the same place.
  *
  * @param after    the last record processed before the decision; null: before the shard's first record (a shard
- *                 that has read none takes its times from the caller's clock)
+ *                 that has read none takes the start times its caller gives)
  * @param maxTimes per metric, the highest event time after the decision (absolute, so replaying it is idempotent)
  */
 public record IdleAdvance(RecordPosition after, Map<String, Long> maxTimes) {

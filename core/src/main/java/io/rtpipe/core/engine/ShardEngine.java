@@ -209,32 +209,39 @@ public final class ShardEngine {
      * The shard has had no records for {@code idleMillis} of processing time (the caller measures it: the engine reads
      * no clock): every metric's highest event time moves on by {@code idleMillis}, as if an event that much later had
      * arrived, and the windows that closes fire; also when nothing is open, so the shard's fired-through mark keeps
-     * following the other shards. A metric without an event time yet (the shard read none it could time) takes
-     * {@code nowMillis - idleMillis} instead, the caller's clock standing in for the event time it has not seen: a
-     * record arriving after this with an older time is late for the windows that closes. The caller must store
-     * {@link #idleProgress()} before writing the results this fires or the marks it moves: they rely on the decision,
-     * and a replay that did not repeat it would decide lateness otherwise.
+     * following the other shards. A metric without an event time yet (the shard read none it could time) takes its
+     * entry of {@code startTimes} instead (the caller's choice, e.g. the other shards' lowest mark); one absent there
+     * stays without a time. A record arriving after this with an older time is late for the windows that closes. The
+     * caller must store {@link #idleProgress()} before writing the results this fires or the marks it moves: they rely
+     * on the decision, and a replay that did not repeat it would decide lateness otherwise.
      *
-     * @param nowMillis the caller's clock, epoch millis; read only for metrics without an event time
-     * @return whether the watermark moved (false: the input ended)
+     * @param startTimes per metric name, the highest event time to take if it has none yet (epoch millis)
+     * @return whether some metric's time moved (false: the input ended, or no metric has a time or a start)
      */
-    public boolean advanceIdle(long idleMillis, long nowMillis) {
+    public boolean advanceIdle(long idleMillis, Map<String, Long> startTimes) {
         if (idleMillis <= 0) {
             throw new IllegalArgumentException("idle time must be positive, got " + idleMillis + " ms");
         }
         if (ended) {
             return false;
         }
-        // Kept in the supported event-time range (no overflow for any clock value or idle time).
-        long now = Math.max(MetricSpec.MIN_EVENT_TIME, Math.min(MetricSpec.MAX_EVENT_TIME, nowMillis));
-        long clockStart = Math.max(MetricSpec.MIN_EVENT_TIME,
-                now - Math.min(idleMillis, MetricSpec.MAX_EVENT_TIME - MetricSpec.MIN_EVENT_TIME));
+        boolean moved = false;
         for (MetricState metric : metrics) {
-            metric.maxTime = metric.maxTime == CheckpointPlanner.NO_TIME ? clockStart
-                    : metric.maxTime > Long.MAX_VALUE - idleMillis ? Long.MAX_VALUE : metric.maxTime + idleMillis;
+            if (metric.maxTime != CheckpointPlanner.NO_TIME) {
+                metric.maxTime = metric.maxTime > Long.MAX_VALUE - idleMillis ? Long.MAX_VALUE
+                        : metric.maxTime + idleMillis;
+                moved = true;
+            } else if (startTimes.containsKey(metric.name)) {
+                // Kept in the supported event-time range, as an event's time is.
+                metric.maxTime = Math.max(MetricSpec.MIN_EVENT_TIME,
+                        Math.min(MetricSpec.MAX_EVENT_TIME, startTimes.get(metric.name)));
+                moved = true;
+            }
         }
-        applyAdvance();
-        return true;
+        if (moved) {
+            applyAdvance();
+        }
+        return moved;
     }
 
     /**

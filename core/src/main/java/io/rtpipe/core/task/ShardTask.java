@@ -182,21 +182,22 @@ public final class ShardTask {
 
     /**
      * The shard has had no new records for {@code idleMillis} of processing time (the adapter measures it): advances
-     * the watermark by that much, or to {@code nowMillis - idleMillis} for a metric with no event time yet
+     * the watermark by that much, or to its entry of {@code startTimes} for a metric with no event time yet
      * ({@link ShardEngine#advanceIdle}), stores the decision in the shard's progress (under the current checkpoint,
      * so a replay from it repeats the decision at the same record), and only then writes the results it fired and
      * the fired-through marks it moved.
      *
-     * @param nowMillis the adapter's clock (epoch millis); core reads none
+     * @param startTimes per metric, the highest event time a metric without one takes (the adapter's choice: core
+     *                   reads no table and no clock); a metric absent from it stays without a time
      * @return false when a write failed (the decision or its results are stored first on the next attempt) or the
      *         task is stalled or fenced; true when written, or when there was nothing to advance
      */
-    public boolean idle(long idleMillis, long nowMillis) {
+    public boolean idle(long idleMillis, Map<String, Long> startTimes) {
         if (!writeFiredResults()) {
             return false;
         }
         try {
-            if (!engine.advanceIdle(idleMillis, nowMillis)) {
+            if (!engine.advanceIdle(idleMillis, startTimes)) {
                 return true;
             }
         } catch (RuntimeException e) {

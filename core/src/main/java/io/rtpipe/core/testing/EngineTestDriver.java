@@ -166,15 +166,15 @@ public final class EngineTestDriver {
     }
 
     /**
-     * The shard (created, with no record, on first use) had no new records for {@code idleTime} at the worker's
-     * clock time {@code now} ({@link ShardTask#idle}): its watermark moves on by that much (a metric without an event
-     * time takes {@code now - idleTime}), the decision is stored in its progress, then the results it fired and the
+     * The shard (created, with no record, on first use) had no new records for {@code idleTime}
+     * ({@link ShardTask#idle}): its watermark moves on by that much (a metric without an event time takes its entry
+     * of {@code startTimes}, if any), the decision is stored in its progress, then the results it fired and the
      * marks it moved are written.
      *
      * @return false when a write failed
      */
-    public boolean idle(String shardId, Duration idleTime, Instant now) {
-        return shards.computeIfAbsent(shardId, Shard::new).task.idle(idleTime.toMillis(), now.toEpochMilli());
+    public boolean idle(String shardId, Duration idleTime, Map<String, Long> startTimes) {
+        return shards.computeIfAbsent(shardId, Shard::new).task.idle(idleTime.toMillis(), startTimes);
     }
 
     /**
@@ -182,12 +182,13 @@ public final class EngineTestDriver {
      * the decision is stored, its results are not; {@link CheckpointStep#RESULTS_WRITTEN}: both) and restarts. If
      * the shard had nothing to advance, it just restarts.
      */
-    public void crashDuringIdle(String shardId, Duration idleTime, Instant now, CheckpointStep crashAfter) {
+    public void crashDuringIdle(String shardId, Duration idleTime, Map<String, Long> startTimes,
+                                CheckpointStep crashAfter) {
         Shard shard = shards.computeIfAbsent(shardId, Shard::new);
         shard.task.writeFiredResults(); // what fired before the decision, so the crash follows the decision's writes
         faults.crashAfter(Objects.requireNonNull(crashAfter, "crashAfter"));
         try {
-            shard.task.idle(idleTime.toMillis(), now.toEpochMilli());
+            shard.task.idle(idleTime.toMillis(), startTimes);
         } finally {
             faults.clear();
         }

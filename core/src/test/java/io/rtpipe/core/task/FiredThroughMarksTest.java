@@ -9,7 +9,6 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -70,7 +69,7 @@ class FiredThroughMarksTest {
     void anIdleAdvanceMovesTheMark() {
         var driver = new EngineTestDriver();
         driver.send("s", event(10_000, 1));
-        driver.idle("s", Duration.ofMinutes(1), Instant.EPOCH);                // highest 70 s, watermark 65 s
+        driver.idle("s", Duration.ofMinutes(1), Map.of());                     // highest 70 s, watermark 65 s
         assertThat(driver.firedThroughMarks("s")).containsEntry(METRIC, 65_000L);
     }
 

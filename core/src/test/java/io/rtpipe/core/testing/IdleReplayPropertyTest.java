@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random streams on two shards with idle gaps (the shard's watermark moves on by the idle time, with or without an
- * open window; a shard that has read no record yet starts at the worker's clock minus the idle time), checkpoints and
+ * open window; a shard that has read no record yet takes the start time it is given, if any), checkpoints and
  * result writes, run twice: once as scripted, once with crashes at random points (also right after an idle decision
  * is stored and before its results are, and between checkpoint steps). Both runs must give the merged counts and the
  * late set of a model of the rule computed here from the events sent, and no rewrite of a result with another value.
@@ -43,12 +42,18 @@ class IdleReplayPropertyTest {
         }
     }
 
-    /** No records for {@code time}, noticed when the worker's clock read {@code now} (epoch millis). */
-    private record Idle(String shard, Duration time, long now) implements Op {
+    /**
+     * No records for {@code time}; {@code start} (epoch millis) is the highest event time a shard without one is
+     * given (null: none, as when no other shard has a mark).
+     */
+    private record Idle(String shard, Duration time, Long start) implements Op {
+        Map<String, Long> startTimes() {
+            return start == null ? Map.of() : Map.of("events_per_minute", start);
+        }
     }
 
     /** The idle rules, each of which a model may leave out to show it decides something. */
-    private enum Rule { ADVANCE_WITH_NOTHING_OPEN, CLOCK_START }
+    private enum Rule { ADVANCE_WITH_NOTHING_OPEN, GIVEN_START }
 
     private record Checkpoint(String shard) implements Op {
     }
@@ -106,8 +111,8 @@ class IdleReplayPropertyTest {
             } else if (op instanceof Idle idle) {
                 ShardModel shard = shards.computeIfAbsent(idle.shard(), s -> new ShardModel());
                 if (shard.maxTime == null) {
-                    if (rules.contains(Rule.CLOCK_START)) {
-                        shard.maxTime = idle.now() - idle.time().toMillis();
+                    if (idle.start() != null && rules.contains(Rule.GIVEN_START)) {
+                        shard.maxTime = idle.start();
                     }
                 } else if (!shard.open.isEmpty() || rules.contains(Rule.ADVANCE_WITH_NOTHING_OPEN)) {
                     shard.maxTime += idle.time().toMillis();
@@ -134,11 +139,11 @@ class IdleReplayPropertyTest {
                 sent[s] = true;
             } else if (roll < 8) {
                 Duration time = Duration.ofSeconds(10 + random.nextInt(80));
-                long now = Math.max(clock[0], clock[1]) + time.toMillis() + random.nextInt(40_000);
-                ops.add(new Idle(shard, time, now));
-                if (!sent[s]) {
-                    // The shard's records, when they come, straddle its clock start (some late, some not).
-                    clock[s] = Math.max(clock[s], now - time.toMillis());
+                Long start = random.nextInt(4) == 0 ? null : Math.max(clock[0], clock[1]) + random.nextInt(40_000);
+                ops.add(new Idle(shard, time, start));
+                if (!sent[s] && start != null) {
+                    // The shard's records, when they come, straddle its given start (some late, some not).
+                    clock[s] = Math.max(clock[s], start);
                 }
             } else if (roll < 9) {
                 ops.add(new Checkpoint(shard));
@@ -166,12 +171,11 @@ class IdleReplayPropertyTest {
                 driver.send(send.shard(), send.payload());
             } else if (op instanceof Idle idle) {
                 // A worker holds the shard from its start: an idle shard may have read no record yet.
-                Instant now = Instant.ofEpochMilli(idle.now());
                 if (crashes != null && crashes.nextInt(4) == 0) {
-                    driver.crashDuringIdle(idle.shard(), idle.time(), now, crashes.nextBoolean()
+                    driver.crashDuringIdle(idle.shard(), idle.time(), idle.startTimes(), crashes.nextBoolean()
                             ? CheckpointStep.PROGRESS_STORED : CheckpointStep.RESULTS_WRITTEN);
                 } else {
-                    driver.idle(idle.shard(), idle.time(), now);
+                    driver.idle(idle.shard(), idle.time(), idle.startTimes());
                 }
             } else if (!driver.shardIds().contains(shardOf(op))) {
                 continue; // nothing sent there yet and never idle: no worker
