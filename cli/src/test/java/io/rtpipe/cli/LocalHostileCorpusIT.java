@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,26 +122,13 @@ class LocalHostileCorpusIT {
             }
         }
 
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        int exit;
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            System.setErr(capturedErr);
-            // One shard: its record order is the file's, so the test can say which events are late.
-            exit = Main.commandLine().execute("local", "--shards", "1", "--metrics", spec.toString(),
-                    "--input", input.toString(), "--export", export.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        String stdout = out.toString(StandardCharsets.UTF_8);
+        // One shard: its record order is the file's, so the test can say which events are late.
+        CapturedRun run = CapturedRun.of("local", "--shards", "1", "--metrics", spec.toString(),
+                "--input", input.toString(), "--export", export.toString());
+        String stdout = run.out();
         System.out.println(stdout);
 
-        assertThat(exit).as(stdout + err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(run.exit()).as(stdout + run.err()).isZero();
         assertThat(stdout).contains(String.format("Dead letters: yes - %d invalid records, each in deadletter/ once"
                 + " with a reason (1 of them a line too long to send, under unsent/)", bad));
         assertThat(stdout).containsPattern("\nPeak heap: [1-9][0-9,]* MB\\R");

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,26 +66,13 @@ class LocalHostileLinesIT {
             padLine += i < padAt && bytes[i] == '\n' ? 1 : 0;
             notUtf8Lines += bytes[i] == (byte) 0xE9 ? 1 : 0;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        int exit;
-        try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(capturedOut);
-            System.setErr(capturedErr);
-            exit = Main.commandLine().execute("local", "--input", input.toString(), "--export", export.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+        CapturedRun run = CapturedRun.of("local", "--input", input.toString(), "--export", export.toString());
 
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(stdout).isZero();
+        String stdout = run.out();
+        assertThat(run.exit()).as(stdout).isZero();
         assertThat(stdout).contains(String.format("Dead letters: yes - %d invalid records, each in deadletter/ once"
                 + " with a reason (1 of them a line too long to send, under unsent/)", notUtf8Lines + 1));
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("1 line not sent, dead-lettered in "
+        assertThat(run.err()).contains("1 line not sent, dead-lettered in "
                 + "s3://rtpipe-local-data/deadletter/rtpipe-local-events/").contains(String.format("/unsent/%d.jsonl.gz;"
                 + " the first: line %,d: 1,000,001 bytes, longer than the 1,000,000 bytes a Kinesis record holds, so it"
                 + " was not sent (data holds its first 1,000,001 bytes)", padLine, padLine));
