@@ -1,17 +1,15 @@
 package io.rtpipe.deploytest;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.TimeWindow;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.rtpipe.lambda.analytics.MappingEvents;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +21,12 @@ import java.util.Map;
 final class MappingInvocations {
 
     private final int batchSize;
-    private final boolean tumbling;
+    /** The Lambda window of a tumbling mapping (null without one): the whole input. */
+    private final TimeWindow window;
 
     MappingInvocations(int batchSize, boolean tumbling) {
         this.batchSize = batchSize;
-        this.tumbling = tumbling;
+        this.window = tumbling ? new TimeWindow(KnownEvents.T0.toString(), KnownEvents.END.toString()) : null;
     }
 
     /** Invokes {@code handler} over the whole stream; returns the batch item failures it reported. */
@@ -36,66 +35,21 @@ final class MappingInvocations {
         String stream = streamArn.substring(streamArn.lastIndexOf('/') + 1);
         List<String> failures = new ArrayList<>();
         for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).join().shards()) {
-            List<Record> records = read(kinesis, stream, shard.shardId());
+            List<Record> records = MappingEvents.readShard(kinesis, stream, shard.shardId());
             Map<String, String> state = Map.of();
             for (int from = 0; from < records.size(); from += batchSize) {
                 var batch = records.subList(from, Math.min(from + batchSize, records.size()));
                 TimeWindowEventResponse response = handler.handleRequest(
-                        event(streamArn, shard.shardId(), batch, state, false), null);
+                        MappingEvents.event(streamArn, shard.shardId(), batch, window, state, false), null);
                 response.getBatchItemFailures().forEach(f -> failures.add(shard.shardId() + " at "
                         + f.getItemIdentifier()));
                 state = response.getState();
             }
-            if (tumbling) {
-                handler.handleRequest(event(streamArn, shard.shardId(), List.of(), state, true), null);
+            if (window != null) {
+                handler.handleRequest(MappingEvents.event(streamArn, shard.shardId(), List.of(), window, state, true),
+                        null);
             }
         }
         return failures;
-    }
-
-    private static List<Record> read(KinesisAsyncClient kinesis, String stream, String shardId) {
-        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-        List<Record> records = new ArrayList<>();
-        while (true) {
-            String current = iterator;
-            var response = kinesis.getRecords(b -> b.shardIterator(current)).join();
-            records.addAll(response.records());
-            if (response.records().isEmpty() && response.millisBehindLatest() == 0) {
-                return records;
-            }
-            iterator = response.nextShardIterator();
-        }
-    }
-
-    /** The fields of the event Lambda sends that the runtime deserializes for a Kinesis time-window handler. */
-    private KinesisTimeWindowEvent event(String arn, String shardId, List<Record> records, Map<String, String> state,
-                                         boolean isFinal) {
-        List<KinesisEvent.KinesisEventRecord> eventRecords = new ArrayList<>();
-        for (Record record : records) {
-            var kinesis = new KinesisEvent.Record();
-            kinesis.setKinesisSchemaVersion("1.0");
-            kinesis.setSequenceNumber(record.sequenceNumber());
-            kinesis.setPartitionKey(record.partitionKey());
-            kinesis.setData(record.data().asByteBuffer());
-            kinesis.setApproximateArrivalTimestamp(Date.from(record.approximateArrivalTimestamp()));
-            var eventRecord = new KinesisEvent.KinesisEventRecord();
-            eventRecord.setKinesis(kinesis);
-            eventRecord.setEventSource("aws:kinesis");
-            eventRecord.setEventID(shardId + ":" + record.sequenceNumber());
-            eventRecord.setEventSourceARN(arn);
-            eventRecords.add(eventRecord);
-        }
-        var event = new KinesisTimeWindowEvent();
-        event.setRecords(eventRecords);
-        event.setEventSourceArn(arn);
-        if (tumbling) {
-            event.setWindow(new TimeWindow(KnownEvents.T0.toString(), KnownEvents.END.toString()));
-            event.setState(state);
-            event.setShardId(shardId);
-            event.setIsFinalInvokeForWindow(isFinal);
-            event.setIsWindowTerminatedEarly(false);
-        }
-        return event;
     }
 }

@@ -1,6 +1,5 @@
 package io.rtpipe.lambda.analytics;
 
-import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import com.amazonaws.services.lambda.runtime.events.TimeWindowEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.TimeWindow;
@@ -26,13 +25,11 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,6 +51,8 @@ class KinesisAnalyticsHandlerIT {
     private static final List<String> TYPES = List.of("click", "view", "purchase", "signup");
     private static final int EVENTS = 1200;
     private static final int BATCH = 100;
+    /** The Lambda window every invocation reports (the handler judges windows by event time, not by this). */
+    private static final TimeWindow WINDOW = new TimeWindow("2024-05-01T12:00:00Z", "2024-05-01T12:01:00Z");
 
     @Test
     void batchesOfRealRecordsOverTwoWindowsPerShardGiveExactResultsAndAnExactlyOnceArchive(LocalAws aws)
@@ -89,7 +88,7 @@ class KinesisAnalyticsHandlerIT {
             String arn = "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;
             int invocations = 0;
             for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).join().shards()) {
-                List<Record> records = readShard(kinesis, stream, shard.shardId());
+                List<Record> records = MappingEvents.readShard(kinesis, stream, shard.shardId());
                 // Two Lambda windows per shard: the first half of its batches, then the rest.
                 List<List<Record>> batches = new ArrayList<>();
                 for (int from = 0; from < records.size(); from += BATCH) {
@@ -99,7 +98,8 @@ class KinesisAnalyticsHandlerIT {
                 for (List<List<Record>> window : List.of(batches.subList(0, half), batches.subList(half, batches.size()))) {
                     Map<String, String> state = Map.of();
                     for (int b = 0; b < window.size(); b++) {
-                        KinesisTimeWindowEvent event = event(arn, shard.shardId(), window.get(b), state, false);
+                        KinesisTimeWindowEvent event = MappingEvents.event(arn, shard.shardId(), window.get(b),
+                                WINDOW, state, false);
                         TimeWindowEventResponse response = handler.handleRequest(event, null);
                         invocations++;
                         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -112,7 +112,7 @@ class KinesisAnalyticsHandlerIT {
                         state = response.getState();
                     }
                     TimeWindowEventResponse last = handler.handleRequest(
-                            event(arn, shard.shardId(), List.of(), state, true), null);
+                            MappingEvents.event(arn, shard.shardId(), List.of(), WINDOW, state, true), null);
                     invocations++;
                     assertThat(last.getState()).isEmpty();
                 }
@@ -173,7 +173,7 @@ class KinesisAnalyticsHandlerIT {
             }
             put(kinesis, stream, payloads);
             String shardId = kinesis.listShards(b -> b.streamName(stream)).join().shards().get(0).shardId();
-            List<Record> records = readShard(kinesis, stream, shardId);
+            List<Record> records = MappingEvents.readShard(kinesis, stream, shardId);
             assertThat(records).hasSize(times.size());
 
             var settings = new AnalyticsSettings(table, bucket, null, AnalyticsSettings.DEFAULT_MAX_STATE_BYTES,
@@ -197,7 +197,8 @@ class KinesisAnalyticsHandlerIT {
 
             // Window 3: one invocation, first and final; Lambda retries it after its results and mark were stored
             // (e.g. a timeout), with the same records and the empty state it came with.
-            KinesisTimeWindowEvent single = event(arn, shardId, records.subList(151, records.size()), Map.of(), true);
+            KinesisTimeWindowEvent single = MappingEvents.event(arn, shardId, records.subList(151, records.size()),
+                    WINDOW, Map.of(), true);
             assertThat(handler.handleRequest(single, null).getBatchItemFailures()).isEmpty();
             List<WindowResult> firstWrite = query.partials(MetricSpec.EVENTS_PER_MINUTE, T0, T0.plusSeconds(3600),
                     Map.of());
@@ -215,11 +216,13 @@ class KinesisAnalyticsHandlerIT {
                                       List<List<Record>> batches) {
         Map<String, String> state = Map.of();
         for (List<Record> batch : batches) {
-            TimeWindowEventResponse response = handler.handleRequest(event(arn, shardId, batch, state, false), null);
+            TimeWindowEventResponse response = handler.handleRequest(
+                    MappingEvents.event(arn, shardId, batch, WINDOW, state, false), null);
             assertThat(response.getBatchItemFailures()).isEmpty();
             state = response.getState();
         }
-        assertThat(handler.handleRequest(event(arn, shardId, List.of(), state, true), null).getState()).isEmpty();
+        assertThat(handler.handleRequest(MappingEvents.event(arn, shardId, List.of(), WINDOW, state, true), null)
+                .getState()).isEmpty();
     }
 
     /**
@@ -308,49 +311,5 @@ class KinesisAnalyticsHandlerIT {
         }
         assertThat(packed.size()).as("several events per Kinesis record").isLessThan(payloads.size() / 4);
         return positions;
-    }
-
-    private static List<Record> readShard(KinesisAsyncClient kinesis, String stream, String shardId) {
-        String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shardId)
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-        List<Record> records = new ArrayList<>();
-        while (true) {
-            String current = iterator;
-            var response = kinesis.getRecords(b -> b.shardIterator(current)).join();
-            records.addAll(response.records());
-            if (response.records().isEmpty() && response.millisBehindLatest() == 0) {
-                return records;
-            }
-            iterator = response.nextShardIterator();
-        }
-    }
-
-    /** The event Lambda's mapping would send for these records (the fields the runtime would deserialize). */
-    private static KinesisTimeWindowEvent event(String arn, String shardId, List<Record> records,
-                                                Map<String, String> state, boolean isFinal) {
-        List<KinesisEvent.KinesisEventRecord> eventRecords = new ArrayList<>();
-        for (Record record : records) {
-            var kinesis = new KinesisEvent.Record();
-            kinesis.setKinesisSchemaVersion("1.0");
-            kinesis.setSequenceNumber(record.sequenceNumber());
-            kinesis.setPartitionKey(record.partitionKey());
-            kinesis.setData(record.data().asByteBuffer());
-            kinesis.setApproximateArrivalTimestamp(Date.from(record.approximateArrivalTimestamp()));
-            var eventRecord = new KinesisEvent.KinesisEventRecord();
-            eventRecord.setKinesis(kinesis);
-            eventRecord.setEventSource("aws:kinesis");
-            eventRecord.setEventID(shardId + ":" + record.sequenceNumber());
-            eventRecord.setEventSourceARN(arn);
-            eventRecords.add(eventRecord);
-        }
-        var event = new KinesisTimeWindowEvent();
-        event.setRecords(eventRecords);
-        event.setWindow(new TimeWindow("2024-05-01T12:00:00Z", "2024-05-01T12:01:00Z"));
-        event.setState(state);
-        event.setShardId(shardId);
-        event.setEventSourceArn(arn);
-        event.setIsFinalInvokeForWindow(isFinal);
-        event.setIsWindowTerminatedEarly(false);
-        return event;
     }
 }
