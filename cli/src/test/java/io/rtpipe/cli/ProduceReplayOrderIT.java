@@ -6,6 +6,7 @@ import io.rtpipe.connectors.s3.IntervalKind;
 import io.rtpipe.connectors.s3.IntervalReader;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.testing.FastKcl;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.spec.SpecLoader;
@@ -89,16 +90,11 @@ class ProduceReplayOrderIT {
 
         AwsClients clients = aws.clients();
         EngineConfig engine = SpecLoader.standard().parse("replay.yaml", SPEC);
-        ConsumerConfig config = ConsumerConfig.builder(application, stream, bucket)
+        ConsumerConfig config = FastKcl.builder(application, stream, bucket)
                 .engine(engine)
                 .checkpointInterval(Duration.ofSeconds(1))
-                .failoverTime(Duration.ofSeconds(1))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
                 // kinesis-mock answers a GetRecords of 10,000 aggregated records (many MB) not within a minute
                 .maxRecordsPerCall(2)
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
                 .gracefulShutdownTimeout(Duration.ofSeconds(30))
                 .build();
         try (KclConsumer consumer = new KclConsumer(config, clients)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.testing.FastKcl;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import io.rtpipe.testkit.StreamReader;
@@ -73,14 +74,7 @@ class QueryFinalityIT {
             put(kinesis, stream, shards.get(0), event(id, "click", T0.plusSeconds(150)));
         }
         String application = unique("app");
-        ConsumerConfig config = ConsumerConfig.builder(application, stream, bucket)
-                .checkpointInterval(Duration.ofMillis(500))
-                .failoverTime(Duration.ofSeconds(1))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
-                .gracefulShutdownTimeout(Duration.ofSeconds(20))
+        ConsumerConfig config = FastKcl.builder(application, stream, bucket)
                 .idleWatermarkAfter(Duration.ZERO)
                 .build();
         List<String> base = queryArgs(aws.awsConfig(), stream, config.resultsTableName());
@@ -159,14 +153,7 @@ class QueryFinalityIT {
             }
         }
         String application = unique("app");
-        ConsumerConfig config = ConsumerConfig.builder(application, stream, bucket)
-                .checkpointInterval(Duration.ofMillis(500))
-                .failoverTime(Duration.ofSeconds(1))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
-                .gracefulShutdownTimeout(Duration.ofSeconds(20))
+        ConsumerConfig config = FastKcl.builder(application, stream, bucket)
                 .idleWatermarkAfter(Duration.ofSeconds(1))
                 .engine(MetricsFile.load(spec))
                 .build();

@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.testing.FastKcl;
 import io.rtpipe.producer.RecordProducer;
 import io.rtpipe.producer.aggregation.AggregatingProducer;
 import io.rtpipe.producer.aggregation.AggregationConfig;
@@ -179,14 +180,11 @@ final class ChaosRun implements AutoCloseable {
                 worker.terminate(settings.gracefulShutdownTimeout().plusSeconds(10));
             }
         }
-        ConsumerConfig closerConfig = ConsumerConfig.builder(application, stream, bucket)
+        ConsumerConfig closerConfig = FastKcl.builder(application, stream, bucket)
                 .workerId(application + "-closer")
                 .checkpointInterval(Duration.ofSeconds(1))
                 .failoverTime(settings.failoverTime())
-                .idleTimeBetweenReads(Duration.ofMillis(200))
                 .shardSyncInterval(Duration.ofSeconds(2))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
                 .gracefulShutdownTimeout(Duration.ofSeconds(30))
                 .build();
         try (KclConsumer closer = new KclConsumer(closerConfig, new AwsClients(aws.awsConfig()))) {

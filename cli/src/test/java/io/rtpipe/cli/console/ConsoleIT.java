@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.consumer.testing.FastKcl;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.junit.SandboxExtension;
 import org.junit.jupiter.api.Test;
@@ -85,14 +86,7 @@ class ConsoleIT {
         aws.createStream(stream, 2);
         aws.createBucket(bucket);
         AwsClients clients = aws.clients();
-        ConsumerConfig consumerConfig = ConsumerConfig.builder(unique("console-app"), stream, bucket)
-                .checkpointInterval(Duration.ofMillis(500))
-                .failoverTime(Duration.ofSeconds(1))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
-                .build();
+        ConsumerConfig consumerConfig = FastKcl.builder(unique("console-app"), stream, bucket).build();
         ConsoleConfig config = ConsoleConfig.of(consumerConfig,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
 

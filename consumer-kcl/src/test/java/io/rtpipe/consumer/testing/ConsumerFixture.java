@@ -18,8 +18,7 @@ import static io.rtpipe.sandbox.UniqueNames.unique;
 
 /**
  * One test's stream, bucket and application on the sandbox the test was given (by
- * {@link io.rtpipe.sandbox.junit.SandboxExtension}), with the fast KCL settings that work here
- * (TRIM_HORIZON, failover 1 s, idle 200 ms, shard sync and parent poll 1 s, dispatch 200 ms). Stops every consumer it started.
+ * {@link io.rtpipe.sandbox.junit.SandboxExtension}), with {@link FastKcl}'s timings. Stops every consumer it started.
  */
 public final class ConsumerFixture implements AutoCloseable {
 
@@ -40,14 +39,7 @@ public final class ConsumerFixture implements AutoCloseable {
     }
 
     public ConsumerConfig.Builder config() {
-        return ConsumerConfig.builder(application, stream, bucket)
-                .checkpointInterval(Duration.ofMillis(500))
-                .failoverTime(Duration.ofSeconds(1))
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .shardSyncInterval(Duration.ofSeconds(1))
-                .parentShardPollInterval(Duration.ofSeconds(1))
-                .dispatchInterval(Duration.ofMillis(200))
-                .gracefulShutdownTimeout(Duration.ofSeconds(20));
+        return FastKcl.builder(application, stream, bucket);
     }
 
     public KclConsumer consumer(ConsumerConfig config) {
