@@ -13,6 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -102,6 +103,22 @@ public final class AwsClients {
                         .apiCallTimeout(Duration.ofSeconds(10)).build())
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder());
         config.cloudWatchEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /**
+     * Glue, for the Schema Registry's GetSchemaVersion. A call gives up after 10 s (the SDK's few retries included):
+     * the registry client then retries with rtpipe's {@code Backoff} until the registry answers.
+     */
+    public GlueClient glue() {
+        requireService(AwsConfig.Service.GLUE);
+        var builder = GlueClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(10)).build())
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.glueEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
 
