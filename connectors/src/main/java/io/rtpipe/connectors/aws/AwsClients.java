@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -107,8 +108,8 @@ public final class AwsClients {
     }
 
     /**
-     * Glue, for the Schema Registry's GetSchemaVersion. A call gives up after 10 s (the SDK's few retries included):
-     * the registry client then retries with rtpipe's {@code Backoff} until the registry answers.
+     * Glue, for the Schema Registry's GetSchemaVersion. The SDK does not retry and a call gives up after 10 s: the
+     * registry client retries with rtpipe's one schedule, {@code Backoff}, until the registry answers.
      */
     public GlueClient glue() {
         requireService(AwsConfig.Service.GLUE);
@@ -116,7 +117,8 @@ public final class AwsClients {
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .apiCallTimeout(Duration.ofSeconds(10)).build())
+                        .apiCallTimeout(Duration.ofSeconds(10))
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()).build())
                 .httpClientBuilder(ApacheHttpClient.builder());
         config.glueEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
