@@ -18,21 +18,39 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Avro binary-encoded datum of a writer schema, as CEL-ready values: records and maps become maps, arrays lists,
  * int and long a 64-bit integer, float and double a double, strings and enum symbols strings, bytes and fixed base64
  * text, null {@link EventFilter#JSON_NULL}; a union is its branch's value. Logical types read as their underlying
- * type (timestamp-millis is a long of epoch milliseconds, which event time takes as is).
+ * type (timestamp-millis is a long of epoch milliseconds, which event time takes as is). Top-level fields the spec
+ * does not read are skipped by Avro's schema resolution (a reader schema of the read fields), never materialized.
  */
 final class AvroBodyReader implements BinaryEventDecoder.BodyReader {
     private final Schema schema;
     private final GenericDatumReader<Object> datumReader;
     private BinaryDecoder decoder;
 
-    AvroBodyReader(Schema schema) {
+    /** @param roots the top-level fields to read, null for all */
+    AvroBodyReader(Schema schema, Set<String> roots) {
         this.schema = schema;
-        this.datumReader = new GenericDatumReader<>(schema);
+        this.datumReader = new GenericDatumReader<>(schema, projection(schema, roots));
+    }
+
+    /** The writer's record with only the fields in {@code roots}, in the writer's order. */
+    private static Schema projection(Schema writer, Set<String> roots) {
+        if (roots == null || writer.getType() != Schema.Type.RECORD) {
+            return writer;
+        }
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : writer.getFields()) {
+            if (roots.contains(field.name())) {
+                fields.add(new Schema.Field(field, field.schema()));
+            }
+        }
+        return Schema.createRecord(writer.getName(), writer.getDoc(), writer.getNamespace(), writer.isError(),
+                fields);
     }
 
     /**

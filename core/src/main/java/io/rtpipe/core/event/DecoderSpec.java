@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -132,17 +133,19 @@ public sealed interface DecoderSpec {
         @Override
         public EventDecoder create(FieldSelection selection, SchemaRegistry registry) {
             if (schema != null) {
-                AvroBodyReader fixed = new AvroBodyReader(AvroBodyReader.parse(schema));
+                AvroBodyReader fixed = new AvroBodyReader(AvroBodyReader.parse(schema),
+                        MaterializedFields.roots(selection));
                 return new BinaryEventDecoder(framing, id -> fixed, selection);
             }
             if (registry == SchemaRegistry.NONE) {
                 throw new IllegalArgumentException("the " + framing.specName() + "-framed Avro decoder reads writer "
                         + "schemas from a registry, and none was given");
             }
-            return new BinaryEventDecoder(framing, id -> registryReader(registry, id), selection);
+            Set<String> roots = MaterializedFields.roots(selection);
+            return new BinaryEventDecoder(framing, id -> registryReader(registry, id, roots), selection);
         }
 
-        private static AvroBodyReader registryReader(SchemaRegistry registry, SchemaId id) {
+        private static AvroBodyReader registryReader(SchemaRegistry registry, SchemaId id, Set<String> roots) {
             String text;
             try {
                 text = registry.schema(id);
@@ -150,7 +153,7 @@ public sealed interface DecoderSpec {
                 throw new BadRecordException("the record's writer schema cannot be had: " + e.getMessage());
             }
             try {
-                return new AvroBodyReader(AvroBodyReader.parse(text));
+                return new AvroBodyReader(AvroBodyReader.parse(text), roots);
             } catch (IllegalArgumentException e) {
                 throw new BadRecordException("the registry's " + id + " is " + e.getMessage());
             }
@@ -181,7 +184,7 @@ public sealed interface DecoderSpec {
 
         @Override
         public EventDecoder create(FieldSelection selection, SchemaRegistry registry) {
-            ProtobufBodyReader reader = new ProtobufBodyReader(message, framing);
+            ProtobufBodyReader reader = new ProtobufBodyReader(message, framing, MaterializedFields.roots(selection));
             return new BinaryEventDecoder(framing, id -> reader, selection);
         }
 

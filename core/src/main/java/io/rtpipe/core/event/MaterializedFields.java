@@ -1,7 +1,9 @@
 package io.rtpipe.core.event;
 
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Fills {@link EventFields} from an event already materialized as CEL-ready values (nested maps and lists, as
@@ -18,6 +20,19 @@ final class MaterializedFields {
                 .toArray(String[][]::new);
         wholeValues = selection.wholeValues().toArray(String[]::new);
         wholeEvent = selection.wholeEvent();
+    }
+
+    /**
+     * The top-level fields the selection reads (path roots and whole values), or null for all of them (the whole
+     * event is asked for): the binary readers materialize only these, which halves the cost for a typical spec.
+     */
+    static Set<String> roots(FieldSelection selection) {
+        if (selection.wholeEvent()) {
+            return null;
+        }
+        Set<String> roots = new HashSet<>(selection.wholeValues());
+        selection.paths().forEach(path -> roots.add(path.root()));
+        return Set.copyOf(roots);
     }
 
     void fill(Map<String, Object> event, EventFields into) {

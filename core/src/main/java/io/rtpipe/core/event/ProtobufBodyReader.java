@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One Protobuf message of a fixed type, parsed as a {@link DynamicMessage} and given as CEL-ready values: messages
@@ -20,16 +21,22 @@ import java.util.Map;
  * text. A field without presence (a proto3 scalar that is not {@code optional}) holds its default when unset, as
  * Protobuf defines; a field with presence (a message, an {@code optional} or oneof member) that is unset is missing.
  * <p>
+ * Only the top-level fields the spec reads are converted (the parse itself reads them all).
+ * <p>
  * The framing's message index (Confluent: a zigzag-varint count and indexes, 0 meaning the first message; Glue: one
  * varint) is skipped: the spec names the message type.
  */
 final class ProtobufBodyReader implements BinaryEventDecoder.BodyReader {
     private final Descriptors.Descriptor type;
     private final Framing framing;
+    /** The top-level fields converted. */
+    private final List<Descriptors.FieldDescriptor> roots;
 
-    ProtobufBodyReader(Descriptors.Descriptor type, Framing framing) {
+    /** @param roots the top-level fields to read, null for all */
+    ProtobufBodyReader(Descriptors.Descriptor type, Framing framing, Set<String> roots) {
         this.type = type;
         this.framing = framing;
+        this.roots = type.getFields().stream().filter(f -> roots == null || roots.contains(f.getName())).toList();
     }
 
     @Override
@@ -37,7 +44,7 @@ final class ProtobufBodyReader implements BinaryEventDecoder.BodyReader {
         CodedInputStream input = CodedInputStream.newInstance(data, offset, length);
         try {
             skipMessageIndexes(input);
-            return messageMap(DynamicMessage.parseFrom(type, input));
+            return messageMap(DynamicMessage.parseFrom(type, input), roots);
         } catch (IOException e) { // InvalidProtocolBufferException: truncated, bad tag or wire type
             throw new BadRecordException("not valid Protobuf of message " + type.getFullName() + ": "
                     + e.getMessage());
@@ -58,9 +65,9 @@ final class ProtobufBodyReader implements BinaryEventDecoder.BodyReader {
         }
     }
 
-    private static Map<String, Object> messageMap(Message message) {
+    private static Map<String, Object> messageMap(Message message, List<Descriptors.FieldDescriptor> fields) {
         Map<String, Object> map = new LinkedHashMap<>();
-        for (Descriptors.FieldDescriptor field : message.getDescriptorForType().getFields()) {
+        for (Descriptors.FieldDescriptor field : fields) {
             if (field.isMapField()) {
                 Map<String, Object> entries = new LinkedHashMap<>();
                 for (Object entry : (List<?>) message.getField(field)) {
@@ -99,7 +106,7 @@ final class ProtobufBodyReader implements BinaryEventDecoder.BodyReader {
             case DOUBLE, BOOLEAN, STRING -> value;
             case BYTE_STRING -> MaterializedFields.bytesText(((ByteString) value).toByteArray());
             case ENUM -> ((Descriptors.EnumValueDescriptor) value).getName();
-            case MESSAGE -> messageMap((Message) value);
+            case MESSAGE -> messageMap((Message) value, ((Message) value).getDescriptorForType().getFields());
         };
     }
 }

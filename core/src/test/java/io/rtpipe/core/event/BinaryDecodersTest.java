@@ -90,6 +90,33 @@ class BinaryDecodersTest {
     }
 
     @Test
+    void onlyTheFieldsReadAreMaterializedUnlessTheWholeEventIs() {
+        FieldSelection country = new FieldSelection.Builder().path(FieldPath.parse("user.country")).build();
+        FieldSelection whole = new FieldSelection.Builder().path(FieldPath.parse("status")).wholeEvent().build();
+        DecoderSpec avro = new DecoderSpec.Avro(Framing.PLAIN, BinaryRecords.ORDER_SCHEMA, null);
+        DecoderSpec protobuf = DecoderSpec.Protobuf.of(Framing.PLAIN, "shop.desc", BinaryRecords.shopDescriptorSet(),
+                "shop.Order");
+        byte[] protobufOrder = protobufOrder(5, 200, 1, "u1", "DE", 0, List.of(), Map.of(), null, 0);
+
+        EventFields fields = new EventFields(country);
+        assertThat(avro.create(country, SchemaRegistry.NONE).decode(order("DE"), fields)).isNull();
+        assertThat(fields.text(0)).isEqualTo("DE");
+        assertThat(protobuf.create(country, SchemaRegistry.NONE).decode(protobufOrder, fields)).isNull();
+        assertThat(fields.text(0)).isEqualTo("DE");
+
+        fields = new EventFields(whole);
+        assertThat(avro.create(whole, SchemaRegistry.NONE).decode(order("DE"), fields)).isNull();
+        assertThat(fields.wholeEvent()).containsOnlyKeys("ts", "status", "amount", "user", "kind", "tags", "attrs",
+                "digest");
+        assertThat(fields.wholeEvent().get("user")).isEqualTo(Map.of("id", "u1", "country", "DE"));
+        assertThat(protobuf.create(whole, SchemaRegistry.NONE).decode(protobufOrder, fields)).isNull();
+        // every field but the unset optional coupon
+        assertThat(fields.wholeEvent()).containsOnlyKeys("ts", "status", "amount", "user", "kind", "tags", "attrs",
+                "digest", "big");
+        assertThat(fields.longValue(0)).isEqualTo(200);
+    }
+
+    @Test
     void avroFramingsFindTheSchemaInTheRegistryOncePerId() {
         CountingRegistry registry = new CountingRegistry();
         EventFields fields = new EventFields(SELECTION);
