@@ -41,6 +41,21 @@ class CheckAndPreviewTest {
     }
 
     @Test
+    void checkNamesTheBinaryDecoderAndWhereItsSchemaComesFrom() throws IOException {
+        String metrics = "metrics:\n  - name: n\n    aggregates:\n      - {name: n, fn: count}\n";
+        Path glue = Files.writeString(dir.resolve("glue.yaml"), "decoder: {type: avro, framing: glue}\n" + metrics);
+        assertThat(run("check", glue.toString())).isZero();
+        assertThat(out.toString()).startsWith(glue + ": 1 metric(s), records decoded as Avro (glue framing, writer "
+                + "schema from the Glue Schema Registry)\n");
+        out.getBuffer().setLength(0);
+        Path confluent = Files.writeString(dir.resolve("confluent.yaml"), "decoder: {type: avro, framing: confluent, "
+                + "registry_url: \"http://registry:8081\"}\n" + metrics);
+        assertThat(run("check", confluent.toString())).isZero();
+        assertThat(out.toString()).startsWith(confluent + ": 1 metric(s), records decoded as Avro (confluent "
+                + "framing, writer schema from the registry at http://registry:8081)\n");
+    }
+
+    @Test
     void checkPrintsTheCompiledPlanWithDefaultsFilledIn() throws IOException {
         Path spec = Files.writeString(dir.resolve("metrics.yaml"), """
                 memory_budget: {per_shard: 1GB, events_per_second: 500, value_bytes: 32}
