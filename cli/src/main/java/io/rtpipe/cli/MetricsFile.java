@@ -28,6 +28,23 @@ final class MetricsFile {
     }
 
     /**
+     * For the commands that feed the engine text lines ({@code local}'s generator and files, {@code preview}'s file):
+     * a spec decoding binary records would make every line a dead letter, so it is refused.
+     *
+     * @param command the command's name for the message, e.g. {@code rtpipe preview}
+     * @throws CliException (exit 2) as {@link #load(Path)}, or for a binary decoder
+     */
+    static EngineConfig loadForLines(Path file, String command) {
+        EngineConfig config = load(file);
+        String format = config.decoder().binaryFormat();
+        if (format != null) {
+            throw new CliException(command + " feeds the engine text lines, and " + file + " decodes binary "
+                    + format + " records: run that spec with rtpipe consume", CliException.USAGE);
+        }
+        return config;
+    }
+
+    /**
      * For the commands that run the engine on a stream: also attaches the schema registry the spec's decoder reads
      * ({@link SchemaRegistries}, Glue through {@code clients}' AWS configuration).
      *

@@ -53,6 +53,11 @@ class CheckAndPreviewTest {
         assertThat(run("check", confluent.toString())).isZero();
         assertThat(out.toString()).startsWith(confluent + ": 1 metric(s), records decoded as Avro (confluent "
                 + "framing, writer schema from the registry at http://registry:8081)\n");
+
+        Path input = Files.writeString(dir.resolve("lines.jsonl"), "{\"ts\": 1}\n");
+        assertThat(run("preview", "--metrics", glue.toString(), "--input", input.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("rtpipe: rtpipe preview feeds the engine text lines, and " + glue
+                + " decodes binary Avro records: run that spec with rtpipe consume" + NL);
     }
 
     @Test

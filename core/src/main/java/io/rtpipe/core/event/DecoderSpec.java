@@ -28,6 +28,11 @@ public sealed interface DecoderSpec {
         return false;
     }
 
+    /** The binary format records are in (Avro, Protobuf), or null for a text decoder (one line per record). */
+    default String binaryFormat() {
+        return null;
+    }
+
     /** One JSON object per record (JSON lines). */
     static DecoderSpec json() {
         return Json.INSTANCE;
@@ -131,6 +136,11 @@ public sealed interface DecoderSpec {
         }
 
         @Override
+        public String binaryFormat() {
+            return "Avro";
+        }
+
+        @Override
         public EventDecoder create(FieldSelection selection, SchemaRegistry registry) {
             if (schema != null) {
                 AvroBodyReader fixed = new AvroBodyReader(AvroBodyReader.parse(schema),
@@ -180,6 +190,11 @@ public sealed interface DecoderSpec {
          */
         public static Protobuf of(Framing framing, String descriptorFile, byte[] descriptorSet, String message) {
             return new Protobuf(framing, descriptorFile, ProtobufDescriptors.message(descriptorSet, message));
+        }
+
+        @Override
+        public String binaryFormat() {
+            return "Protobuf";
         }
 
         @Override
