@@ -185,6 +185,12 @@ class BinaryDecodersTest {
                 .isEqualTo("not valid Avro of schema shop.Order: the record ends early");
         assertThat(glueDecoder.decode(glue(VERSION, false, concat(whole, new byte[] {0})), fields))
                 .isEqualTo("not valid Avro of schema shop.Order: bytes follow the record");
+
+        // A corrupt length must not allocate what it claims: ts 1, status 200, amount 0, then user.id claiming a
+        // string of 1,000,000,000 bytes (zigzag varint), and nothing after it.
+        byte[] hugeString = {2, (byte) 0x90, 3, 0, 0, 0, 0, (byte) 0x80, (byte) 0xa8, (byte) 0xd6, (byte) 0xb9, 7};
+        assertThat(glueDecoder.decode(glue(VERSION, false, hugeString), fields))
+                .isEqualTo("not valid Avro of schema shop.Order: the record ends early");
     }
 
     @Test
