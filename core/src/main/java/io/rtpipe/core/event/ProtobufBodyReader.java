@@ -69,13 +69,13 @@ final class ProtobufBodyReader implements BinaryEventDecoder.BodyReader {
         Map<String, Object> map = new LinkedHashMap<>();
         for (Descriptors.FieldDescriptor field : fields) {
             if (field.isMapField()) {
+                // A map field is a repeated entry message of key = 1, value = 2.
+                Descriptors.FieldDescriptor key = field.getMessageType().findFieldByNumber(1);
+                Descriptors.FieldDescriptor value = field.getMessageType().findFieldByNumber(2);
                 Map<String, Object> entries = new LinkedHashMap<>();
                 for (Object entry : (List<?>) message.getField(field)) {
                     Message pair = (Message) entry;
-                    Descriptors.Descriptor pairType = pair.getDescriptorForType();
-                    entries.put(String.valueOf(scalar(pairType.findFieldByNumber(1), pair.getField(
-                            pairType.findFieldByNumber(1)))), scalar(pairType.findFieldByNumber(2),
-                            pair.getField(pairType.findFieldByNumber(2))));
+                    entries.put(String.valueOf(scalar(key, pair.getField(key))), scalar(value, pair.getField(value)));
                 }
                 map.put(field.getName(), entries);
             } else if (field.isRepeated()) {
