@@ -40,7 +40,8 @@ public final class AwsOptions {
         KINESIS(Service.KINESIS, "--kinesis-endpoint", "KINESIS", "Kinesis"),
         DYNAMODB(Service.DYNAMODB, "--dynamodb-endpoint", "DYNAMODB", "DynamoDB"),
         S3(Service.S3, "--s3-endpoint", "S3", "S3"),
-        CLOUDWATCH(Service.CLOUDWATCH, "--cloudwatch-endpoint", "CLOUDWATCH", "CloudWatch");
+        CLOUDWATCH(Service.CLOUDWATCH, "--cloudwatch-endpoint", "CLOUDWATCH", "CloudWatch"),
+        GLUE(Service.GLUE, "--glue-endpoint", "GLUE", "Glue");
 
         final Service service;
         final String flag;
@@ -68,8 +69,8 @@ public final class AwsOptions {
         }
     }
 
-    /** The four services a consumer needs. */
-    static final Set<Service> ALL = Set.of(Service.values());
+    /** The four services a consumer needs (Glue is added by a spec that reads the Glue Schema Registry). */
+    static final Set<Service> ALL = AwsConfig.DEFAULT_SERVICES;
 
     @Option(names = "--region",
             description = "AWS region (default: env AWS_REGION, AWS_DEFAULT_REGION, then the profile's region).")
@@ -98,6 +99,11 @@ public final class AwsOptions {
     @Option(names = "--cloudwatch-endpoint", paramLabel = "URL",
             description = "CloudWatch endpoint (env AWS_ENDPOINT_URL_CLOUDWATCH).")
     String cloudWatchEndpoint;
+
+    @Option(names = "--glue-endpoint", paramLabel = "URL",
+            description = "Glue endpoint, for a spec whose decoder reads the Glue Schema Registry "
+                    + "(env AWS_ENDPOINT_URL_GLUE).")
+    String glueEndpoint;
 
     private final Map<String, String> env;
     private final PrintStream warnings;
@@ -142,7 +148,13 @@ public final class AwsOptions {
                 case DYNAMODB -> builder.dynamoDbEndpoint(uri);
                 case S3 -> builder.s3Endpoint(uri);
                 case CLOUDWATCH -> builder.cloudWatchEndpoint(uri);
+                case GLUE -> builder.glueEndpoint(uri);
             }
+        }
+        if (!services.contains(Service.GLUE)) {
+            // Carried along unchecked: only a spec reading the Glue Schema Registry adds Glue to the services, and
+            // then the endpoint must be set if the others are (AwsConfig refuses a partial override).
+            builder.glueEndpoint(resolveEndpoint(Endpoint.GLUE));
         }
         if (!set.isEmpty() && !unset.isEmpty()) {
             throw new CliException("endpoints are set for " + names(set) + " ("
@@ -222,6 +234,7 @@ public final class AwsOptions {
             case DYNAMODB -> dynamoDbEndpoint;
             case S3 -> s3Endpoint;
             case CLOUDWATCH -> cloudWatchEndpoint;
+            case GLUE -> glueEndpoint;
         };
         if (flagValue != null) {
             return uri(e, e.flag, flagValue);

@@ -79,7 +79,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
         Logging.level("io.rtpipe", "WARN");
-        EngineConfig engine = MetricsFile.load(metrics);
+        EngineConfig engine = MetricsFile.loadForLines(metrics, "rtpipe local");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
                 engine, metrics == null, ui, producing.selector(engine.metrics()), !producing.noAggregation);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;

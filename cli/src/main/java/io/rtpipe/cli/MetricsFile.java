@@ -1,8 +1,8 @@
 package io.rtpipe.cli;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.schema.SchemaRegistries;
 import io.rtpipe.connectors.spec.MetricSpecs;
-import io.rtpipe.connectors.spec.SpecUnavailableException;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.spec.SpecException;
 import io.rtpipe.sql.SpecFiles;
@@ -28,17 +28,37 @@ final class MetricsFile {
     }
 
     /**
+     * For the commands that feed the engine text lines ({@code local}'s generator and files, {@code preview}'s file):
+     * a spec decoding binary records would make every line a dead letter, so it is refused.
+     *
+     * @param command the command's name for the message, e.g. {@code rtpipe preview}
+     * @throws CliException (exit 2) as {@link #load(Path)}, or for a binary decoder
+     */
+    static EngineConfig loadForLines(Path file, String command) {
+        EngineConfig config = load(file);
+        String format = config.decoder().binaryFormat();
+        if (format != null) {
+            throw new CliException(command + " feeds the engine text lines, and " + file + " decodes binary "
+                    + format + " records: run that spec with rtpipe consume", CliException.USAGE);
+        }
+        return config;
+    }
+
+    /**
+     * For the commands that run the engine on a stream: also attaches the schema registry the spec's decoder reads
+     * ({@link SchemaRegistries}, Glue through {@code clients}' AWS configuration).
+     *
      * @param location a file, {@code s3://BUCKET/KEY} (read with {@code clients}' S3 client), or null for the
      *                 built-in metric
      * @throws CliException (exit 2) for a spec that cannot be read or has a mistake, as one located sentence
      */
     static EngineConfig load(String location, AwsClients clients) {
-        if (location == null || !MetricSpecs.isS3(location)) {
-            return load(location == null ? null : Path.of(location));
-        }
         try {
+            if (location == null || !MetricSpecs.isS3(location)) {
+                return SchemaRegistries.attach(load(location == null ? null : Path.of(location)), clients);
+            }
             return MetricSpecs.load(location, clients);
-        } catch (SpecException | SpecUnavailableException e) {
+        } catch (IllegalArgumentException e) { // SpecException, SpecUnavailableException, or no Glue endpoint
             throw new CliException(e.getMessage(), CliException.USAGE, e);
         }
     }

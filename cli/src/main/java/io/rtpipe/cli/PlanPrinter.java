@@ -77,6 +77,15 @@ final class PlanPrinter {
         if (decoder instanceof DecoderSpec.Regex regex) {
             return "text matched by /" + regex.pattern().pattern() + "/";
         }
+        if (decoder instanceof DecoderSpec.Avro avro) {
+            return "Avro (" + avro.framing().specName() + " framing, writer schema "
+                    + (avro.schema() != null ? "from the spec" : avro.registryUrl() != null
+                    ? "from the registry at " + avro.registryUrl() : "from the Glue Schema Registry") + ")";
+        }
+        if (decoder instanceof DecoderSpec.Protobuf protobuf) {
+            return "Protobuf message " + protobuf.message().getFullName() + " (" + protobuf.framing().specName()
+                    + " framing, descriptor set " + protobuf.descriptorFile() + ")";
+        }
         return "JSON (one object per record)";
     }
 

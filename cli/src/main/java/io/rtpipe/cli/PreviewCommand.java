@@ -53,7 +53,7 @@ public final class PreviewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EngineConfig engine = MetricsFile.load(metricsFile);
+        EngineConfig engine = MetricsFile.loadForLines(metricsFile, "rtpipe preview");
         if (!Files.isRegularFile(input)) {
             throw new CliException("--input: no such file: " + input);
         }

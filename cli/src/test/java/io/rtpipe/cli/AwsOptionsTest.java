@@ -61,6 +61,19 @@ class AwsOptionsTest {
     }
 
     @Test
+    void theGlueEndpointIsCarriedAlongForASpecThatReadsTheGlueSchemaRegistry() {
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+        AwsConfig config = all();
+        assertThat(config.services()).doesNotContain(Service.GLUE);
+        assertThat(config.glueEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
+        env.put("AWS_ENDPOINT_URL_GLUE", "http://127.0.0.1:5000");
+        assertThat(all().glueEndpoint()).contains(URI.create("http://127.0.0.1:5000"));
+        assertThat(all("--glue-endpoint", "http://127.0.0.1:5001").glueEndpoint())
+                .contains(URI.create("http://127.0.0.1:5001"));
+    }
+
+    @Test
     void noRegionAnywhereIsOneSentence() {
         assertThatThrownBy(this::all).isInstanceOf(CliException.class).hasMessage("no AWS region is set: pass "
                 + "--region, set AWS_REGION or AWS_DEFAULT_REGION, or add region to profile 'default' in the AWS "

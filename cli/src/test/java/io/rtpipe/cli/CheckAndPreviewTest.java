@@ -41,6 +41,26 @@ class CheckAndPreviewTest {
     }
 
     @Test
+    void checkNamesTheBinaryDecoderAndWhereItsSchemaComesFrom() throws IOException {
+        String metrics = "metrics:\n  - name: n\n    aggregates:\n      - {name: n, fn: count}\n";
+        Path glue = Files.writeString(dir.resolve("glue.yaml"), "decoder: {type: avro, framing: glue}\n" + metrics);
+        assertThat(run("check", glue.toString())).isZero();
+        assertThat(out.toString()).startsWith(glue + ": 1 metric(s), records decoded as Avro (glue framing, writer "
+                + "schema from the Glue Schema Registry)\n");
+        out.getBuffer().setLength(0);
+        Path confluent = Files.writeString(dir.resolve("confluent.yaml"), "decoder: {type: avro, framing: confluent, "
+                + "registry_url: \"http://registry:8081\"}\n" + metrics);
+        assertThat(run("check", confluent.toString())).isZero();
+        assertThat(out.toString()).startsWith(confluent + ": 1 metric(s), records decoded as Avro (confluent "
+                + "framing, writer schema from the registry at http://registry:8081)\n");
+
+        Path input = Files.writeString(dir.resolve("lines.jsonl"), "{\"ts\": 1}\n");
+        assertThat(run("preview", "--metrics", glue.toString(), "--input", input.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("rtpipe: rtpipe preview feeds the engine text lines, and " + glue
+                + " decodes binary Avro records: run that spec with rtpipe consume" + NL);
+    }
+
+    @Test
     void checkPrintsTheCompiledPlanWithDefaultsFilledIn() throws IOException {
         Path spec = Files.writeString(dir.resolve("metrics.yaml"), """
                 memory_budget: {per_shard: 1GB, events_per_second: 500, value_bytes: 32}

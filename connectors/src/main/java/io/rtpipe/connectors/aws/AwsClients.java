@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -102,6 +104,23 @@ public final class AwsClients {
                         .apiCallTimeout(Duration.ofSeconds(10)).build())
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder());
         config.cloudWatchEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /**
+     * Glue, for the Schema Registry's GetSchemaVersion. The SDK does not retry and a call gives up after 10 s: the
+     * registry client retries with rtpipe's one schedule, {@code Backoff}, until the registry answers.
+     */
+    public GlueClient glue() {
+        requireService(AwsConfig.Service.GLUE);
+        var builder = GlueClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofSeconds(10))
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()).build())
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.glueEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

@@ -10,14 +10,22 @@ import java.util.Set;
  * Where and as whom rtpipe talks to AWS: one object for every service, so a local run can never send one service's
  * calls to real AWS by forgetting its endpoint (a common KCL pitfall). Immutable; build with {@link #builder()}.
  *
- * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS); every
- * service used. A config limited to some services (a producer needs only Kinesis) asks endpoints only for those, and
- * {@link AwsClients} refuses to build clients for the others.
+ * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS); the
+ * {@link #DEFAULT_SERVICES} used. A config limited to some services (a producer needs only Kinesis) asks endpoints
+ * only for those, and {@link AwsClients} refuses to build clients for the others.
  */
 public final class AwsConfig {
 
     /** The services rtpipe talks to. */
-    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH }
+    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH, GLUE }
+
+    /**
+     * What a config uses unless told otherwise: all but Glue, which only a spec whose decoder reads the Glue Schema
+     * Registry needs (connectors' {@code SchemaRegistries} adds it then, and its endpoint must be set like the
+     * others' for a local run).
+     */
+    public static final Set<Service> DEFAULT_SERVICES =
+            Set.copyOf(EnumSet.of(Service.KINESIS, Service.DYNAMODB, Service.S3, Service.CLOUDWATCH));
 
     /** Which credentials the clients use. */
     public sealed interface Credentials permits StaticKeys, Profile, DefaultChain {}
@@ -46,6 +54,7 @@ public final class AwsConfig {
     private final URI dynamoDbEndpoint;
     private final URI s3Endpoint;
     private final URI cloudWatchEndpoint;
+    private final URI glueEndpoint;
     private final Set<Service> services;
 
     private AwsConfig(Builder b) {
@@ -55,6 +64,7 @@ public final class AwsConfig {
         this.dynamoDbEndpoint = b.dynamoDbEndpoint;
         this.s3Endpoint = b.s3Endpoint;
         this.cloudWatchEndpoint = b.cloudWatchEndpoint;
+        this.glueEndpoint = b.glueEndpoint;
         this.services = Set.copyOf(b.services);
         if (services.isEmpty()) {
             throw new IllegalArgumentException("an AWS config needs at least one service");
@@ -78,6 +88,7 @@ public final class AwsConfig {
                 .dynamoDbEndpoint(dynamoDbEndpoint)
                 .s3Endpoint(s3Endpoint)
                 .cloudWatchEndpoint(cloudWatchEndpoint)
+                .glueEndpoint(glueEndpoint)
                 .services(services);
     }
 
@@ -105,6 +116,10 @@ public final class AwsConfig {
         return Optional.ofNullable(cloudWatchEndpoint);
     }
 
+    public Optional<URI> glueEndpoint() {
+        return Optional.ofNullable(glueEndpoint);
+    }
+
     /** The endpoint override of one service, if any. */
     public Optional<URI> endpoint(Service service) {
         return Optional.ofNullable(switch (service) {
@@ -112,6 +127,7 @@ public final class AwsConfig {
             case DYNAMODB -> dynamoDbEndpoint;
             case S3 -> s3Endpoint;
             case CLOUDWATCH -> cloudWatchEndpoint;
+            case GLUE -> glueEndpoint;
         });
     }
 
@@ -129,7 +145,8 @@ public final class AwsConfig {
     public String toString() {
         return "AwsConfig{region=" + region + ", credentials=" + credentials.getClass().getSimpleName()
                 + ", kinesis=" + kinesisEndpoint + ", dynamodb=" + dynamoDbEndpoint + ", s3=" + s3Endpoint
-                + ", cloudwatch=" + cloudWatchEndpoint + "}";
+                + ", cloudwatch=" + cloudWatchEndpoint + (services.contains(Service.GLUE) ? ", glue=" + glueEndpoint
+                : "") + "}";
     }
 
     public static final class Builder {
@@ -139,7 +156,8 @@ public final class AwsConfig {
         private URI dynamoDbEndpoint;
         private URI s3Endpoint;
         private URI cloudWatchEndpoint;
-        private Set<Service> services = EnumSet.allOf(Service.class);
+        private URI glueEndpoint;
+        private Set<Service> services = EnumSet.copyOf(DEFAULT_SERVICES);
 
         private Builder() {
         }
@@ -156,7 +174,8 @@ public final class AwsConfig {
 
         /** Sends every service to one endpoint (LocalStack's single edge port). */
         public Builder endpoint(URI endpoint) {
-            return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint);
+            return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint)
+                    .glueEndpoint(endpoint);
         }
 
         public Builder kinesisEndpoint(URI endpoint) {
@@ -176,6 +195,12 @@ public final class AwsConfig {
 
         public Builder cloudWatchEndpoint(URI endpoint) {
             this.cloudWatchEndpoint = endpoint;
+            return this;
+        }
+
+        /** The Glue endpoint (the Schema Registry's GetSchemaVersion), used when the services include GLUE. */
+        public Builder glueEndpoint(URI endpoint) {
+            this.glueEndpoint = endpoint;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.rtpipe.connectors.spec;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.schema.SchemaRegistries;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.spec.SpecException;
 import io.rtpipe.sql.SpecFiles;
@@ -38,7 +39,8 @@ public final class MetricSpecs {
     /**
      * @param location a file path, {@code s3://BUCKET/KEY}, or null or blank for the built-in
      *                 {@code events_per_minute}
-     * @param clients  used only for an S3 location (a client is built and closed for the one read)
+     * @param clients  for an S3 location (a client is built and closed for the one read), and for the Glue Schema
+     *                 Registry if the spec's decoder reads it ({@link SchemaRegistries})
      */
     public static EngineConfig load(String location, AwsClients clients) {
         if (location == null || location.isBlank()) {
@@ -46,10 +48,10 @@ public final class MetricSpecs {
         }
         String trimmed = location.trim();
         if (!isS3(trimmed)) {
-            return loadFile(trimmed);
+            return SchemaRegistries.attach(loadFile(trimmed), clients);
         }
         try (S3Client s3 = clients.s3()) {
-            return loadObject(trimmed, s3);
+            return SchemaRegistries.attach(loadObject(trimmed, s3), clients);
         }
     }
 

@@ -2,6 +2,7 @@ package io.rtpipe.core.engine;
 
 import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.event.SchemaRegistry;
 import io.rtpipe.core.metric.MetricSpec;
 
 import java.util.ArrayList;
@@ -14,17 +15,22 @@ import java.util.Objects;
  * or from a spec file with {@code io.rtpipe.core.spec.SpecLoader.standard().load(path)}.
  * <p>
  * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}; memory budget =
- * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against).
+ * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against); schema registry =
+ * {@link SchemaRegistry#NONE} (a spec loader does not connect anywhere: the component that runs a decoder which
+ * {@link DecoderSpec#readsRegistry() reads a registry} attaches one with {@link #withSchemaRegistry}).
  */
 public final class EngineConfig {
     private final List<MetricSpec> metrics;
     private final DecoderSpec decoder;
     private final MemoryBudget memoryBudget;
+    private final SchemaRegistry schemaRegistry;
 
-    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget) {
+    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget,
+                         SchemaRegistry schemaRegistry) {
         this.metrics = List.copyOf(metrics);
         this.decoder = decoder;
         this.memoryBudget = memoryBudget;
+        this.schemaRegistry = schemaRegistry;
     }
 
     /** The built-in metric only, JSON records. */
@@ -49,6 +55,16 @@ public final class EngineConfig {
     /** The heap one shard's window state may take, and the estimate's assumptions. */
     public MemoryBudget memoryBudget() {
         return memoryBudget;
+    }
+
+    /** Where the decoder looks up the writer schemas records name. */
+    public SchemaRegistry schemaRegistry() {
+        return schemaRegistry;
+    }
+
+    /** This config with {@code registry} as its schema registry. */
+    public EngineConfig withSchemaRegistry(SchemaRegistry registry) {
+        return new EngineConfig(metrics, decoder, memoryBudget, Objects.requireNonNull(registry, "registry"));
     }
 
     /** The metric named {@code name}, or null. */
@@ -106,7 +122,7 @@ public final class EngineConfig {
                 }
             }
             return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder,
-                    memoryBudget);
+                    memoryBudget, SchemaRegistry.NONE);
         }
     }
 }

@@ -107,7 +107,7 @@ public final class ShardEngine {
         FieldSelection.Builder selected = new FieldSelection.Builder();
         specs.forEach(spec -> MetricReader.select(spec, selected));
         FieldSelection selection = selected.build();
-        decoder = config.decoder().create(selection);
+        decoder = config.decoder().create(selection, config.schemaRegistry());
         fields = new EventFields(selection);
 
         readers = new MetricReader[specs.size()];

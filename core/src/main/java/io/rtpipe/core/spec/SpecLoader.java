@@ -11,6 +11,7 @@ import io.rtpipe.core.budget.StateEstimate;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.event.Framing;
 import io.rtpipe.core.filter.FilterException;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
@@ -22,8 +23,11 @@ import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,8 +61,11 @@ public final class SpecLoader {
     private static final Set<String> BUDGET_KEYS = ordered("per_shard", "events_per_second", "value_bytes");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(B|KB|MB|GB|TB)");
     private static final String SIZE_RULE = "a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)";
-    private static final String DECODER_RULE = "json, {type: csv, header: [COLUMN, ...], delimiter: \",\"} or "
-            + "{type: regex, pattern: \"(?<ts>\\d+) (?<type>\\w+)\"}";
+    private static final String DECODER_RULE = "json, {type: csv, header: [COLUMN, ...], delimiter: \",\"}, "
+            + "{type: regex, pattern: \"(?<ts>\\d+) (?<type>\\w+)\"}, {type: avro, framing: glue} or "
+            + "{type: protobuf, descriptor: events.desc, message: shop.Order}";
+    private static final String DECODER_TYPES = "one of json, csv, regex, avro, protobuf";
+    private static final String FRAMING_RULE = "one of plain, confluent, glue";
     private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
             "allowed_lateness", "dedup", "max_keys_per_window", "aggregates");
     private static final Set<String> DEDUP_KEYS = ordered("field");
@@ -84,18 +91,22 @@ public final class SpecLoader {
      */
     public EngineConfig load(Path file) {
         String text;
+        Path directory = file.toAbsolutePath().getParent();
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new SpecException(file.toString(), 1, "", "a file that cannot be read (" + e + ")",
                     "a readable UTF-8 YAML file");
         }
-        return parse(file.toString(), text);
+        return new Run(file.toString(), directory).document(new YamlTreeReader(file.toString()).read(text));
     }
 
-    /** Parses spec text into an engine configuration; {@code fileName} is used in error messages. */
+    /**
+     * Parses spec text into an engine configuration; {@code fileName} is used in error messages. Files the spec
+     * names (an Avro schema, a Protobuf descriptor set) are read relative to the working directory.
+     */
     public EngineConfig parse(String fileName, String yaml) {
-        return new Run(fileName).document(new YamlTreeReader(fileName).read(yaml));
+        return new Run(fileName, Path.of("")).document(new YamlTreeReader(fileName).read(yaml));
     }
 
     /** The duration a spec writes such as 30s, 1m, 1h (units ms, s, m, h, d), or null if {@code text} is not one. */
@@ -133,9 +144,12 @@ public final class SpecLoader {
     /** One load: knows the file name for errors. */
     private final class Run {
         private final String file;
+        /** What relative file names in the spec are relative to: the spec file's directory. */
+        private final Path directory;
 
-        Run(String file) {
+        Run(String file, Path directory) {
             this.file = file;
+            this.directory = directory;
         }
 
         private SpecException error(YamlNode at, String path, String expected) {
@@ -251,9 +265,9 @@ public final class SpecLoader {
             YamlNode.Mapping d = mapping(node, "decoder", DECODER_RULE);
             YamlNode typeNode = d.get("type");
             if (typeNode == null) {
-                throw missing(d, "decoder.type", "one of json, csv, regex");
+                throw missing(d, "decoder.type", DECODER_TYPES);
             }
-            switch (string(typeNode, "decoder.type", "one of json, csv, regex")) {
+            switch (string(typeNode, "decoder.type", DECODER_TYPES)) {
                 case "json" -> {
                     checkKeys(d, "decoder", ordered("type"));
                     return DecoderSpec.json();
@@ -307,7 +321,110 @@ public final class SpecLoader {
                         throw error(patternNode, "decoder.pattern", patternRule);
                     }
                 }
-                default -> throw error(typeNode, "decoder.type", "one of json, csv, regex");
+                case "avro" -> {
+                    return avro(d);
+                }
+                case "protobuf" -> {
+                    return protobuf(d);
+                }
+                default -> throw error(typeNode, "decoder.type", DECODER_TYPES);
+            }
+        }
+
+        private Framing framing(YamlNode.Mapping d) {
+            YamlNode node = d.get("framing");
+            if (node == null) {
+                return Framing.PLAIN;
+            }
+            Framing framing = Framing.ofSpecName(string(node, "decoder.framing", FRAMING_RULE));
+            if (framing == null) {
+                throw error(node, "decoder.framing", FRAMING_RULE);
+            }
+            return framing;
+        }
+
+        private DecoderSpec avro(YamlNode.Mapping d) {
+            checkKeys(d, "decoder", ordered("type", "framing", "schema", "registry_url"));
+            Framing framing = framing(d);
+            String schemaRule = "a writer schema: an .avsc file name, or the schema's JSON as a string";
+            YamlNode schemaNode = d.get("schema");
+            String schema = null;
+            if (schemaNode != null) {
+                String text = string(schemaNode, "decoder.schema", schemaRule);
+                schema = text.strip().startsWith("{") ? text : readText(schemaNode, "decoder.schema", text);
+            } else if (framing == Framing.PLAIN) {
+                throw missing(d, "decoder.schema", schemaRule + " (plain records name none; framing confluent "
+                        + "or glue reads it from a registry)");
+            }
+            YamlNode urlNode = d.get("registry_url");
+            String urlRule = "the Confluent Schema Registry's http(s) URL such as http://localhost:8081";
+            boolean urlNeeded = schema == null && framing == Framing.CONFLUENT;
+            if (urlNode == null && urlNeeded) {
+                throw missing(d, "decoder.registry_url", urlRule + " (confluent framing without a schema)");
+            }
+            URI url = null;
+            if (urlNode != null) {
+                if (!urlNeeded) {
+                    throw error(urlNode, "decoder.registry_url", "no registry_url: it is read only with framing "
+                            + "confluent and no schema");
+                }
+                url = httpUrl(urlNode, "decoder.registry_url", urlRule);
+            }
+            try {
+                return new DecoderSpec.Avro(framing, schema, url);
+            } catch (IllegalArgumentException e) { // the schema: every other rule was checked above
+                throw error(schemaNode, "decoder.schema", schemaRule + ", but it is " + e.getMessage());
+            }
+        }
+
+        private DecoderSpec protobuf(YamlNode.Mapping d) {
+            checkKeys(d, "decoder", ordered("type", "framing", "descriptor", "message"));
+            Framing framing = framing(d);
+            String descriptorRule = "a descriptor set file (protoc --include_imports --descriptor_set_out=FILE)";
+            YamlNode descriptorNode = d.get("descriptor");
+            if (descriptorNode == null) {
+                throw missing(d, "decoder.descriptor", descriptorRule);
+            }
+            YamlNode messageNode = d.get("message");
+            String messageRule = "the message type's full name such as shop.Order";
+            if (messageNode == null) {
+                throw missing(d, "decoder.message", messageRule);
+            }
+            String descriptorFile = string(descriptorNode, "decoder.descriptor", descriptorRule);
+            byte[] set = readBytes(descriptorNode, "decoder.descriptor", descriptorFile);
+            String message = string(messageNode, "decoder.message", messageRule);
+            try {
+                return DecoderSpec.Protobuf.of(framing, descriptorFile, set, message);
+            } catch (IllegalArgumentException e) {
+                throw error(messageNode, "decoder.message", messageRule + " in " + descriptorFile + ", but "
+                        + e.getMessage());
+            }
+        }
+
+        private URI httpUrl(YamlNode node, String path, String rule) {
+            String text = string(node, path, rule);
+            try {
+                URI uri = new URI(text);
+                if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // the sentence below says what is expected
+            }
+            throw error(node, path, rule);
+        }
+
+        private String readText(YamlNode node, String path, String name) {
+            return new String(readBytes(node, path, name), StandardCharsets.UTF_8);
+        }
+
+        private byte[] readBytes(YamlNode node, String path, String name) {
+            Path resolved = directory.resolve(name);
+            try {
+                return Files.readAllBytes(resolved);
+            } catch (IOException | InvalidPathException e) {
+                throw new SpecException(file, node.line(), path, "a file that cannot be read (" + resolved + ": "
+                        + e.getClass().getSimpleName() + ")", "a readable file, relative to the spec's directory");
             }
         }
 

@@ -84,6 +84,19 @@ public final class SpecWriter {
                     .append(quoted(String.valueOf(csv.delimiter()))).append("}\n");
         } else if (decoder instanceof DecoderSpec.Regex regex) {
             out.append("decoder: {type: regex, pattern: ").append(quoted(regex.pattern().pattern())).append("}\n");
+        } else if (decoder instanceof DecoderSpec.Avro avro) {
+            out.append("decoder: {type: avro, framing: ").append(avro.framing().specName());
+            if (avro.schema() != null) {
+                out.append(", schema: ").append(quoted(avro.schema()));
+            }
+            if (avro.registryUrl() != null) {
+                out.append(", registry_url: ").append(quoted(avro.registryUrl().toString()));
+            }
+            out.append("}\n");
+        } else if (decoder instanceof DecoderSpec.Protobuf protobuf) {
+            out.append("decoder: {type: protobuf, framing: ").append(protobuf.framing().specName())
+                    .append(", descriptor: ").append(quoted(protobuf.descriptorFile())).append(", message: ")
+                    .append(quoted(protobuf.message().getFullName())).append("}\n");
         }
     }
 
