@@ -111,8 +111,8 @@ public final class ConsumerSettings {
         return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "on", "true" -> true;
             case "off", "false" -> false;
-            default -> throw new IllegalArgumentException(setting.option() + " (env " + setting.env()
-                    + ") must be on or off, got '" + text + "'");
+            default -> throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): '" + text
+                    + "' is neither on nor off");
         };
     }
 

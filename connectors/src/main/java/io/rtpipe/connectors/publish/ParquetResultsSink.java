@@ -45,6 +45,9 @@ import java.util.TreeMap;
  */
 public final class ParquetResultsSink implements FinalResultsSink {
 
+    /** The sink's name, which its cursors are stored under. */
+    public static final String NAME = "parquet";
+
     /** Rows per object; an hour of a minute-window metric reaches it only with over 16,000 keys per window. */
     public static final int ROWS_PER_PART = 1_000_000;
 
@@ -70,7 +73,7 @@ public final class ParquetResultsSink implements FinalResultsSink {
 
     @Override
     public String name() {
-        return "parquet";
+        return NAME;
     }
 
     /** The last whole hour: an object is written once, with all of its hour's windows. */
