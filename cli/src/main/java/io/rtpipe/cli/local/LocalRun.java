@@ -210,9 +210,12 @@ public final class LocalRun {
             Map<String, byte[]> rewritten = objects(s3, config.bucket(), prefix);
             long identical = objects.entrySet().stream()
                     .filter(e -> Arrays.equals(e.getValue(), rewritten.get(e.getKey()))).count();
-            boolean unchanged = identical == objects.size() && rewritten.size() == objects.size();
+            int replayed = replay.published().stream().mapToInt(FinalResultsPublisher.Published::rows).sum();
+            boolean unchanged = replayed == rows && identical == objects.size()
+                    && rewritten.size() == objects.size();
             out.printf("Parquet replay: published again from no cursor, %d of %d object(s) byte-identical%s%n",
-                    identical, objects.size(), unchanged ? "" : " (" + rewritten.size() + " objects now): FAILED");
+                    identical, objects.size(), unchanged ? "" : " (" + replayed + " rows republished, "
+                            + rewritten.size() + " objects now): FAILED");
             if (options.parquetExport() != null) {
                 for (Map.Entry<String, byte[]> object : objects.entrySet()) {
                     Path file = options.parquetExport().resolve(object.getKey());
