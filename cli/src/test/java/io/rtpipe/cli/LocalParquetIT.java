@@ -70,7 +70,7 @@ class LocalParquetIT {
         CapturedRun run = CapturedRun.of("local", "--shards", "4", "--metrics", spec.toString(),
                 "--input", input.toString(), "--parquet-export", parquet.toString());
 
-        assertThat(run.exit()).as("rtpipe local exit code; stderr:%n%s", run.err()).isZero();
+        assertThat(run.exit()).as("rtpipe local exit code; stdout:%n%s%nstderr:%n%s", run.out(), run.err()).isZero();
         TreeSet<String> hours = new TreeSet<>();
         expected.keySet().forEach(cell -> hours.add(
                 HOUR_PATH.format(Instant.parse(cell.substring(cell.indexOf('@') + 1)))));
