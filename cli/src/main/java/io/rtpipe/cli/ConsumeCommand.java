@@ -67,6 +67,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         public CommandSpec transform(CommandSpec command) {
             ConsumerSettings.RESOURCES.forEach(setting -> command.addOption(option(setting)));
             ConsumerSettings.WATERMARKS.forEach(setting -> command.addOption(option(setting)));
+            ConsumerSettings.PUBLISHING.forEach(setting -> command.addOption(option(setting)));
             ConsumerSettings.REPORTS.forEach(setting -> command.addOption(option(setting)));
             ArgGroupSpec.Builder timing = ArgGroupSpec.builder()
                     .exclusive(false)
@@ -93,6 +94,9 @@ public final class ConsumeCommand implements Callable<Integer> {
             }
             if (ConsumerSettings.KCL_READS.contains(setting)) {
                 return "COUNT";
+            }
+            if (setting == ConsumerSettings.PARQUET_RESULTS) {
+                return "on|off";
             }
             return setting.defaultIfAny().filter(ConsumeCommand::isDuration).isPresent() ? "DURATION" : "NAME";
         }

@@ -41,6 +41,10 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Write the final window results to FILE as JSON lines.")
     Path export;
 
+    @Option(names = "--parquet-export", paramLabel = "DIR",
+            description = "Copy the Parquet results objects into DIR (their keys as paths below it).")
+    Path parquetExport;
+
     @Option(names = "--metrics", paramLabel = "FILE",
             description = "Metric spec file, YAML or .sql (default: the built-in events_per_minute, which the run audits).")
     Path metrics;
@@ -77,11 +81,15 @@ public final class LocalCommand implements Callable<Integer> {
                 && !Files.isDirectory(export.toAbsolutePath().getParent())) {
             throw new CliException("--export: the folder " + export.toAbsolutePath().getParent() + " does not exist");
         }
+        if (parquetExport != null && Files.exists(parquetExport) && !Files.isDirectory(parquetExport)) {
+            throw new CliException("--parquet-export: " + parquetExport + " is a file, not a folder");
+        }
         // The console belongs to the progress line and the results: rtpipe's own INFO logs stay quiet here.
         Logging.level("io.rtpipe", "WARN");
         EngineConfig engine = MetricsFile.loadForLines(metrics, "rtpipe local");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
-                engine, metrics == null, ui, producing.selector(engine.metrics()), !producing.noAggregation);
+                engine, metrics == null, ui, producing.selector(engine.metrics()), !producing.noAggregation,
+                parquetExport);
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }
 }

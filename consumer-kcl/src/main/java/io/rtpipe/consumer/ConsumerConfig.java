@@ -43,6 +43,7 @@ import java.util.function.IntConsumer;
  *       {@code <application>-progress}</li>
  *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus
  *       this</li>
+ *   <li>Parquet results off; when on, under {@code results-parquet/} of the bucket</li>
  *   <li>engine: {@link EngineConfig#builder()}'s defaults; sink retries {@link RetryPolicy#defaults()}</li>
  *   <li>worker id {@code <application>-<random UUID>}</li>
  * </ul>
@@ -78,6 +79,7 @@ public final class ConsumerConfig {
     private final String progressTableName;
     private final Duration resultRetention;
     private final Duration idleWatermarkAfter;
+    private final String parquetPrefix;
     private final String workerId;
     private final EngineConfig engine;
     private final RetryPolicy sinkRetry;
@@ -104,6 +106,7 @@ public final class ConsumerConfig {
         if (idleWatermarkAfter.isNegative()) {
             throw new IllegalArgumentException("idleWatermarkAfter must not be negative, got " + idleWatermarkAfter);
         }
+        this.parquetPrefix = b.parquetPrefix == null ? null : requireName(b.parquetPrefix, "Parquet prefix");
         this.workerId = b.workerId != null ? b.workerId : applicationName + "-" + UUID.randomUUID();
         this.engine = b.engine != null ? b.engine : EngineConfig.builder().build();
         this.sinkRetry = Objects.requireNonNull(b.sinkRetry, "sinkRetry");
@@ -143,6 +146,12 @@ public final class ConsumerConfig {
                         + e.getMessage());
             }
         });
+        String parquet = value.apply(ConsumerSettings.PARQUET_RESULTS);
+        if (ConsumerSettings.onOff(ConsumerSettings.PARQUET_RESULTS,
+                parquet != null ? parquet : ConsumerSettings.PARQUET_RESULTS.defaultValue())) {
+            String prefix = value.apply(ConsumerSettings.PARQUET_PREFIX);
+            b.parquetPrefix(prefix != null ? prefix : ConsumerSettings.PARQUET_PREFIX.defaultValue());
+        }
         givenDuration(value, ConsumerSettings.CHECKPOINT_INTERVAL, b::checkpointInterval);
         givenDuration(value, ConsumerSettings.FAILOVER_TIME, b::failoverTime);
         givenDuration(value, ConsumerSettings.IDLE_TIME_BETWEEN_READS, b::idleTimeBetweenReads);
@@ -213,6 +222,7 @@ public final class ConsumerConfig {
                 .progressTableName(progressTableName)
                 .resultRetention(resultRetention)
                 .idleWatermarkAfter(idleWatermarkAfter)
+                .parquetPrefix(parquetPrefix)
                 .workerId(workerId)
                 .engine(engine)
                 .sinkRetry(sinkRetry);
@@ -305,6 +315,11 @@ public final class ConsumerConfig {
         return sinkRetry;
     }
 
+    /** The key prefix of the Parquet results in the bucket; empty when they are off. */
+    public Optional<String> parquetPrefix() {
+        return Optional.ofNullable(parquetPrefix);
+    }
+
     /** Position for an application reading from the given time (AT_TIMESTAMP). */
     public static InitialPositionInStreamExtended atTimestamp(Instant timestamp) {
         return InitialPositionInStreamExtended.newInitialPositionAtTimestamp(Date.from(timestamp));
@@ -325,7 +340,7 @@ public final class ConsumerConfig {
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
                 + progressTableName + ", resultRetention=" + resultRetention + ", idleWatermarkAfter="
-                + idleWatermarkAfter + ", workerId=" + workerId + "}";
+                + idleWatermarkAfter + ", parquetPrefix=" + parquetPrefix + ", workerId=" + workerId + "}";
     }
 
     private static String requireName(String value, String what) {
@@ -371,6 +386,7 @@ public final class ConsumerConfig {
         private String progressTableName;
         private Duration resultRetention = defaultOf(ConsumerSettings.RESULT_RETENTION);
         private Duration idleWatermarkAfter = defaultOf(ConsumerSettings.IDLE_WATERMARK_AFTER);
+        private String parquetPrefix;
         private String workerId;
         private EngineConfig engine;
         private RetryPolicy sinkRetry = RetryPolicy.defaults();
@@ -393,6 +409,12 @@ public final class ConsumerConfig {
 
         public Builder retrieval(Retrieval retrieval) {
             this.retrieval = retrieval;
+            return this;
+        }
+
+        /** {@link ConsumerSettings#PARQUET_PREFIX} with the Parquet results on; null turns them off. */
+        public Builder parquetPrefix(String parquetPrefix) {
+            this.parquetPrefix = parquetPrefix;
             return this;
         }
 

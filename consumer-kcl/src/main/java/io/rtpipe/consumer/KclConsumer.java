@@ -76,6 +76,7 @@ public final class KclConsumer implements AutoCloseable {
     private final ReportConfig reports;
     private final PrintStream metricsOut;
     private WorkerReporter reporter;
+    private ResultsPublishing publishing;
 
     private KinesisAsyncClient kinesis;
     private DynamoDbAsyncClient dynamoDbAsync;
@@ -150,6 +151,9 @@ public final class KclConsumer implements AutoCloseable {
                     () -> initializationFailure.get() == null && schedulerThread.isAlive(),
                     config.applicationName(), config.workerId(), metricsOut);
         }
+        // Rounds as often as shards checkpoint: a mark moves at most that often.
+        ResultsPublishing.publisher(config, s3, dynamoDb, kinesis).ifPresent(publisher ->
+                publishing = ResultsPublishing.every(config.checkpointInterval(), publisher));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
     }
@@ -388,6 +392,9 @@ public final class KclConsumer implements AutoCloseable {
     private void finish(Duration shutdownTook) {
         if (reporter != null) {
             reporter.close();
+        }
+        if (publishing != null) {
+            publishing.close();
         }
         try {
             schedulerThread.join(config.gracefulShutdownTimeout().toMillis());

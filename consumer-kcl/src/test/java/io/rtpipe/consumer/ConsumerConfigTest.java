@@ -64,6 +64,24 @@ class ConsumerConfigTest {
     }
 
     @Test
+    void parquetResultsAreOffUntilTurnedOnAndThenUseTheDefaultPrefix() {
+        Map<String, String> base = Map.of("stream", "s", "bucket", "b");
+        assertThat(ConsumerConfig.fromSettings(s -> base.get(s.flag())).build().parquetPrefix()).isEmpty();
+        Map<String, String> on = new java.util.HashMap<>(base);
+        on.put("parquet-results", "on");
+        assertThat(ConsumerConfig.fromSettings(s -> on.get(s.flag())).build().parquetPrefix())
+                .contains("results-parquet");
+        on.put("parquet-prefix", "app-a/parquet");
+        assertThat(ConsumerConfig.fromSettings(s -> on.get(s.flag())).build().parquetPrefix())
+                .contains("app-a/parquet");
+        on.put("parquet-results", "OFF");
+        assertThat(ConsumerConfig.fromSettings(s -> on.get(s.flag())).build().parquetPrefix()).isEmpty();
+        on.put("parquet-results", "yes");
+        assertThatThrownBy(() -> ConsumerConfig.fromSettings(s -> on.get(s.flag())))
+                .hasMessage("--parquet-results (or RTPIPE_PARQUET_RESULTS): 'yes' is neither on nor off");
+    }
+
+    @Test
     void fromSettingsNamesFlagAndVariableOfAMistake() {
         assertThatThrownBy(() -> ConsumerConfig.fromSettings(s -> Map.of("bucket", "b").get(s.flag())))
                 .hasMessage("missing --stream (or RTPIPE_STREAM_NAME): The Kinesis stream to consume (required).");

@@ -18,6 +18,14 @@ public final class ArchivePrefixes {
     /** Window results over DynamoDB's item size, which the results table points to (connectors' ResultsTable). */
     public static final String RESULTS = "results";
 
+    /**
+     * Final window results as Parquet, {@code <prefix>/metric=NAME/dt=YYYY-MM-DD/hr=HH/part-NNNNN.parquet}: the
+     * default of {@link ConsumerSettings#PARQUET_PREFIX}, where the CDK app's results tables point.
+     */
+    public static final String RESULTS_PARQUET = "results-parquet";
+    /** The {@code metric=NAME} partition of a Parquet results key. */
+    public static final String METRIC_PARTITION = "metric";
+
     /** Each consumer shard's open window state at its checkpoints (connectors' S3SnapshotStore), read on restart. */
     public static final String STATE = "state";
 

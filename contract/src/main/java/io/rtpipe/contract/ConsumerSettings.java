@@ -60,6 +60,13 @@ public final class ConsumerSettings {
                     + "the lowest mark of the others, if one has a mark (0 or off: never; the decision is stored, so "
                     + "a replay decides alike).");
 
+    // Final results as Parquet on S3, once every shard has fired a whole hour of a metric's windows.
+    public static final Setting PARQUET_RESULTS = new Setting("parquet-results", "RTPIPE_PARQUET_RESULTS", "off",
+            "on: write each metric's final results to the bucket as Parquet, one object per metric and hour of "
+                    + "window start, once all of that hour's windows are final (off: DynamoDB only).");
+    public static final Setting PARQUET_PREFIX = new Setting("parquet-prefix", "RTPIPE_PARQUET_PREFIX",
+            ArchivePrefixes.RESULTS_PARQUET, "Key prefix of the Parquet results in the bucket.");
+
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
             LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
@@ -84,11 +91,29 @@ public final class ConsumerSettings {
     /** When windows close on a quiet shard. */
     public static final List<Setting> WATERMARKS = List.of(IDLE_WATERMARK_AFTER);
 
+    /** Where final results are published besides the results table. */
+    public static final List<Setting> PUBLISHING = List.of(PARQUET_RESULTS, PARQUET_PREFIX);
+
     /** Every consumer setting, in help order. */
-    public static final List<Setting> ALL = Stream.of(RESOURCES, WATERMARKS, REPORTS, KCL_TIMING, KCL_READS)
+    public static final List<Setting> ALL = Stream.of(RESOURCES, WATERMARKS, PUBLISHING, REPORTS, KCL_TIMING,
+                    KCL_READS)
             .flatMap(List::stream).toList();
 
     private ConsumerSettings() {
+    }
+
+    /**
+     * The value of an on/off setting ({@link #PARQUET_RESULTS}): {@code on} or {@code off} (also true/false).
+     *
+     * @throws IllegalArgumentException one sentence saying how to write it
+     */
+    public static boolean onOff(Setting setting, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException(setting.option() + " (or " + setting.env() + "): '" + text
+                    + "' is neither on nor off");
+        };
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.contract.ArchivePrefixes;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Durations;
 import software.amazon.awscdk.Duration;
@@ -117,7 +118,10 @@ public final class ConsumerStack extends Stack {
                         ConsumerSettings.PROGRESS_TABLE, progress.getTableName(),
                         ConsumerSettings.LEASE_TABLE, leases.getTableName(),
                         ConsumerSettings.RESULT_RETENTION, Durations.days(settings.resultRetentionDays()),
-                        ConsumerSettings.IDLE_WATERMARK_AFTER, settings.idleWatermarkAfter())))
+                        ConsumerSettings.IDLE_WATERMARK_AFTER, settings.idleWatermarkAfter(),
+                        // The query stack's results tables read these objects.
+                        ConsumerSettings.PARQUET_RESULTS, "on",
+                        ConsumerSettings.PARQUET_PREFIX, ArchivePrefixes.RESULTS_PARQUET)))
                 .healthCheck(HealthCheck.builder()
                         .command(List.of("CMD-SHELL", healthCheckCommand()))
                         .interval(Duration.seconds(30))
@@ -139,7 +143,7 @@ public final class ConsumerStack extends Stack {
                         + "namespace, health-file path), no secrets.");
 
         stream.grantRead(task.getTaskRole());
-        ArchiveGrants.writeIntervals(task.getTaskRole(), archive, true);
+        ArchiveGrants.writeIntervals(task.getTaskRole(), archive, true, true);
         // KCL 2.7.2 uses one table, the lease table (no coordinator-state or worker-metrics tables: those are KCL
         // 3.x); it only calls CreateTable when the table is missing, and UpdateContinuousBackups when asked to turn
         // PITR on, which the consumer never does. So data access to the three declared tables is all it needs.

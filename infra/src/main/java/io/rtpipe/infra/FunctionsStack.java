@@ -114,7 +114,7 @@ public final class FunctionsStack extends Stack {
             results.grantReadWriteData(analytics);
             metrics.ifPresent(spec -> analytics.addEnvironment(AnalyticsLambdaSettings.METRICS_FILE.env(),
                     spec.shipTo(this, analytics.getRole())));
-            ArchiveGrants.writeIntervals(analytics.getRole(), archive, false); // its state rides in its own item
+            ArchiveGrants.writeIntervals(analytics.getRole(), archive, false, false); // its state rides in its own item
             var source = software.amazon.awscdk.services.lambda.eventsources.KinesisEventSourceProps.builder()
                     .startingPosition(StartingPosition.TRIM_HORIZON)
                     .batchSize(settings.batchSize())

@@ -1,5 +1,6 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.sql.SpecFiles;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -21,9 +22,11 @@ import java.util.Optional;
 public final class MetricsSpecFile {
 
     private final Path file;
+    private final EngineConfig engine;
 
-    private MetricsSpecFile(Path file) {
+    private MetricsSpecFile(Path file, EngineConfig engine) {
         this.file = file;
+        this.engine = engine;
     }
 
     /**
@@ -42,8 +45,12 @@ public final class MetricsSpecFile {
                     + " (a relative path is taken from the folder cdk runs in).");
         }
         // A SpecException is an IllegalArgumentException whose message is the located sentence, as in the cli.
-        SpecFiles.load(file);
-        return new MetricsSpecFile(file);
+        return new MetricsSpecFile(file, SpecFiles.load(file));
+    }
+
+    /** The spec's metrics (the query stack declares a results table for each). */
+    EngineConfig engine() {
+        return engine;
     }
 
     /**

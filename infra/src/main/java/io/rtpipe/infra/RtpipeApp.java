@@ -1,6 +1,7 @@
 package io.rtpipe.infra;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.rtpipe.core.engine.EngineConfig;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.StackProps;
@@ -54,8 +55,9 @@ public final class RtpipeApp {
         MonitoringStack monitoring = new MonitoringStack(app, p + "-monitoring", props, settings, stream.stream(),
                 consumer.service(), functions.autoscaler(), functions.analytics().map(f -> (IFunction) f),
                 functions.analyticsFailures().map(q -> (IQueue) q));
-        QueryStack query = new QueryStack(app, p + "-query", props, settings, stream.stream(), storage.archive(),
-                storage.accessLogs());
+        QueryStack query = new QueryStack(app, p + "-query", props, settings,
+                metrics.map(MetricsSpecFile::engine).orElseGet(() -> EngineConfig.builder().build()),
+                stream.stream(), storage.archive(), storage.accessLogs());
         Tags.of(app).add("project", "rtpipe");
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
         return new Stacks(stream, storage, consumer, functions, monitoring, query);

@@ -53,8 +53,29 @@ class QueryStackTest {
     }
 
     @Test
+    void theBuiltInMetricsParquetResultsAreATableOfTypedColumns() {
+        JsonNode input = table("results_events_per_minute").path("TableInput");
+        List<String> declared = new ArrayList<>();
+        input.path("StorageDescriptor").path("Columns")
+                .forEach(c -> declared.add(c.path("Name").asText() + ":" + c.path("Type").asText()));
+        // The built-in metric: count per type in 1-minute windows.
+        assertThat(declared).containsExactly("window_start:timestamp", "window_end:timestamp", "type:string",
+                "count:bigint");
+        assertThat(input.path("StorageDescriptor").path("SerdeInfo").path("SerializationLibrary").asText())
+                .isEqualTo("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
+        List<String> partitions = new ArrayList<>();
+        input.path("PartitionKeys").forEach(c -> partitions.add(c.path("Name").asText()));
+        assertThat(partitions).containsExactly("dt", "hr");
+        JsonNode parameters = input.path("Parameters");
+        assertThat(parameters.path("classification").asText()).isEqualTo("parquet");
+        assertThat(parameters.path("projection.enabled").asText()).isEqualTo("true");
+        assertThat(parameters.path("storage.location.template").toString())
+                .contains("/results-parquet/metric=events_per_minute/dt=${dt}/hr=${hr}/");
+    }
+
+    @Test
     void eachArchiveTableHasTheContractsColumnsAndTypes() {
-        assertThat(resources("AWS::Glue::Table")).hasSize(3);
+        assertThat(resources("AWS::Glue::Table")).hasSize(4);
         for (String prefix : List.of(ArchivePrefixes.RAW, ArchivePrefixes.DEADLETTER, ArchivePrefixes.LATE)) {
             JsonNode input = table(prefix).path("TableInput");
             List<String> declared = new ArrayList<>();

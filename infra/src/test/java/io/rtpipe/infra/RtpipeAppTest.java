@@ -394,7 +394,7 @@ class RtpipeAppTest {
     }
 
     @Test
-    void consumerWritesOnlyUnderTheArchivePrefixesAndReadsOnlyItsSnapshots() {
+    void consumerWritesOnlyUnderTheArchivePrefixesAndReadsOnlyItsSnapshotsAndSpills() {
         ObjectMapper json = new ObjectMapper();
         JsonNode policies = json.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
         List<String> s3Statements = new ArrayList<>();
@@ -403,7 +403,7 @@ class RtpipeAppTest {
                 s3Statements.add(st.get("Action").toString() + " on " + st.get("Resource").toString());
             }
         }));
-        assertThat(s3Statements).hasSize(4);
+        assertThat(s3Statements).hasSize(6);
         assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:ListBucket\" on {\"Fn::ImportValue\""));
         assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:PutObject\" on [")
                 .contains("/raw/*").contains("/deadletter/*").contains("/late/*").contains("/results/*"));
@@ -413,7 +413,12 @@ class RtpipeAppTest {
         assertThat(s3Statements).anySatisfy(st -> assertThat(st)
                 .startsWith("[\"s3:PutObject\",\"s3:GetObject\",\"s3:DeleteObject\"] on ").contains("/state/*")
                 .doesNotContain("/raw/*"));
-        assertThat(s3Statements).filteredOn(st -> st.contains("s3:GetObject")).hasSize(1);
+        // Parquet results: written under results-parquet/; the spilled results they merge read under results/.
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:PutObject\" on ")
+                .contains("/results-parquet/*").doesNotContain("/raw/*"));
+        assertThat(s3Statements).anySatisfy(st -> assertThat(st).startsWith("\"s3:GetObject\" on ")
+                .contains("/results/*").doesNotContain("/raw/*"));
+        assertThat(s3Statements).filteredOn(st -> st.contains("s3:GetObject")).hasSize(2);
         // No other object access (Abort…, the bucket-wide "/*" of grantReadWrite), no PutMetricData.
         assertThat(policies.toString()).doesNotContain("s3:GetObject*").doesNotContain("s3:Abort")
                 .doesNotContain("\"/*\"").doesNotContain("cloudwatch:PutMetricData");

@@ -1,9 +1,9 @@
 package io.rtpipe.testkit;
 
+import io.rtpipe.connectors.aws.KinesisShards;
 import io.rtpipe.connectors.kpl.AggregatedRecordFormat;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -91,16 +91,6 @@ public final class StreamReader {
 
     /** Every shard of the stream, open or closed, across ListShards pages. */
     public static List<Shard> listShards(KinesisAsyncClient kinesis, String stream) {
-        List<Shard> shards = new ArrayList<>();
-        String next = null;
-        do {
-            String token = next;
-            ListShardsResponse page = token == null
-                    ? kinesis.listShards(b -> b.streamName(stream)).join()
-                    : kinesis.listShards(b -> b.nextToken(token)).join();
-            shards.addAll(page.shards());
-            next = page.nextToken();
-        } while (next != null);
-        return shards;
+        return KinesisShards.list(kinesis, stream);
     }
 }

@@ -11,6 +11,10 @@ import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
+import io.rtpipe.connectors.dynamodb.PublishCursors;
+import io.rtpipe.connectors.publish.ParquetResultsSink;
+import io.rtpipe.consumer.ResultsPublishing;
+import io.rtpipe.core.publish.FinalResultsPublisher;
 import io.rtpipe.contract.ConsumerSettings;
 import io.rtpipe.contract.Setting;
 import io.rtpipe.testkit.StreamReader;
@@ -30,6 +34,8 @@ import io.rtpipe.producer.source.StdinSource;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.Sandbox;
 import io.rtpipe.sandbox.SandboxConfig;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -39,11 +45,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,10 +72,11 @@ public final class LocalRun {
      * @param ui            whether to serve the web console during the run
      * @param partitionKeys how events are keyed ({@link io.rtpipe.producer.partition.PartitionRule})
      * @param aggregate     whether events are packed in KPL-format aggregated records, as {@code rtpipe produce} does
+     * @param parquetExport the folder the Parquet results objects are copied to, or null
      */
     public record Options(Duration duration, int rate, int shards, Path input, Path export, long seed,
                           boolean keepRunning, EngineConfig engine, boolean builtInMetric, boolean ui,
-                          PartitionKeySelector partitionKeys, boolean aggregate) {}
+                          PartitionKeySelector partitionKeys, boolean aggregate, Path parquetExport) {}
 
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
@@ -81,7 +91,8 @@ public final class LocalRun {
             ConsumerSettings.IDLE_TIME_BETWEEN_READS, "200ms",
             ConsumerSettings.SHARD_SYNC_INTERVAL, "1s",
             ConsumerSettings.PARENT_SHARD_POLL_INTERVAL, "1s",
-            ConsumerSettings.DISPATCH_INTERVAL, "200ms");
+            ConsumerSettings.DISPATCH_INTERVAL, "200ms",
+            ConsumerSettings.PARQUET_RESULTS, "on");
     /** Size assumed for one unaggregated record when sizing GetRecords pages: generated events are ~200 bytes. */
     private static final int UNAGGREGATED_RECORD_BYTES = 1024;
     /** Generated events lie up to this far in the past: well inside the default allowed lateness (5 s). */
@@ -155,13 +166,14 @@ public final class LocalRun {
                 }
             }
 
+            boolean published = publishParquet(clients, consumerConfig);
             Audit audit = Audit.run(clients, consumerConfig, options.builtInMetric(), produced);
             audit.printResults(out);
             if (options.export() != null) {
                 audit.export(options.export());
                 out.println("Exported " + audit.resultCount() + " window results to " + options.export());
             }
-            boolean passed = audit.printVerdict(out);
+            boolean passed = audit.printVerdict(out) && published;
             out.printf("Wall time: %.1f s%n", seconds(started));
             // This JVM runs the producer, consumer and audit; the emulators are child processes of their own.
             out.printf("Peak heap: %,d MB%n", PeakHeap.megabytes());
@@ -170,6 +182,64 @@ public final class LocalRun {
             }
             return passed;
         }
+    }
+
+    /**
+     * After the drain every window is final: one publisher round writes every hour's Parquet object the worker's
+     * timer has not written yet. Then the replay a crash would cause, from no cursor at all: every object must come
+     * out byte for byte as before (also those the timer wrote while the run went on).
+     *
+     * @return false if some range could not be published or an object changed (each reason printed)
+     */
+    private boolean publishParquet(AwsClients clients, ConsumerConfig config) throws IOException {
+        String prefix = config.parquetPrefix().orElse(null);
+        if (prefix == null) {
+            return true;
+        }
+        try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb();
+             KinesisAsyncClient kinesis = clients.kinesisAsync()) {
+            FinalResultsPublisher publisher = ResultsPublishing.publisher(config, s3, dynamoDb, kinesis).orElseThrow();
+            // The worker's timer published the hours that were final during the run; this round the rest.
+            FinalResultsPublisher.Round round = publisher.publish();
+            Map<String, byte[]> objects = objects(s3, config.bucket(), prefix);
+            PublishCursors cursors = new PublishCursors(dynamoDb, config.resultsTableName(), Clock.systemUTC());
+            config.engine().metrics().forEach(metric -> cursors.reset(metric.name(), ParquetResultsSink.NAME));
+            FinalResultsPublisher.Round replay = publisher.publish();
+            Map<String, byte[]> rewritten = objects(s3, config.bucket(), prefix);
+            int rows = replay.published().stream().mapToInt(FinalResultsPublisher.Published::rows).sum();
+            long bytes = rewritten.values().stream().mapToLong(object -> object.length).sum();
+            out.printf("Parquet results: %,d rows in %d object(s), %,d bytes, under s3://%s/%s/ (one per metric and "
+                    + "hour)%n", rows, rewritten.size(), bytes, config.bucket(), prefix);
+            long identical = objects.entrySet().stream()
+                    .filter(e -> Arrays.equals(e.getValue(), rewritten.get(e.getKey()))).count();
+            // Without a cursor the round must have written every object again, else it proved nothing.
+            boolean unchanged = (rows > 0 || objects.isEmpty()) && identical == objects.size()
+                    && rewritten.size() == objects.size();
+            out.printf("Parquet replay: published again from no cursor, %d of %d object(s) byte-identical%s%n",
+                    identical, objects.size(), unchanged ? "" : " (" + rows + " rows republished, "
+                            + rewritten.size() + " objects now): FAILED");
+            if (options.parquetExport() != null) {
+                for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+                    Path file = options.parquetExport().resolve(object.getKey());
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, object.getValue());
+                }
+                out.println("Copied " + objects.size() + " Parquet object(s) to " + options.parquetExport());
+            }
+            List<FinalResultsPublisher.Failure> failures = new ArrayList<>(round.failures());
+            failures.addAll(replay.failures());
+            failures.forEach(failure -> err.println("rtpipe local: " + failure.reason()));
+            return failures.isEmpty() && unchanged;
+        }
+    }
+
+    /** Every object under {@code prefix/}, by key. */
+    private static Map<String, byte[]> objects(S3Client s3, String bucket, String prefix) {
+        Map<String, byte[]> objects = new TreeMap<>();
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/")).contents().forEach(object ->
+                objects.put(object.key(), s3.getObjectAsBytes(b -> b.bucket(bucket).key(object.key()))
+                        .asByteArray()));
+        return objects;
     }
 
     private ConsumerConfig localConsumerConfig(LocalAws aws) {

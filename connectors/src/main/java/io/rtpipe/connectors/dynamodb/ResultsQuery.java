@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.TreeMap;
 
@@ -85,6 +86,21 @@ public final class ResultsQuery {
                 .map(partial -> inGroupByOrder(spec, partial))
                 .toList();
         return new ResultMerger(engine).merge(partials);
+    }
+
+    /** The start of {@code metric}'s first window starting in {@code [from, to)} that has a partial, if any. */
+    public Optional<Instant> firstWindowStart(String metric, Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            return Optional.empty();
+        }
+        var request = rangeQuery(metric, from, to).toBuilder()
+                .limit(1)
+                .projectionExpression("#ws")
+                .expressionAttributeNames(Map.of("#m", ResultsTable.METRIC, "#sk", ResultsTable.SORT_KEY,
+                        "#ws", ResultsTable.WINDOW_START))
+                .build();
+        return dynamoDb.query(request).items().stream().findFirst()
+                .map(item -> Instant.parse(item.get(ResultsTable.WINDOW_START).s()));
     }
 
     /**
