@@ -69,7 +69,7 @@ public final class AwsOptions {
     }
 
     /** The four services a consumer needs. */
-    static final Set<Service> ALL = Set.of(Service.values());
+    static final Set<Service> ALL = AwsConfig.CONSUMER_SERVICES;
 
     @Option(names = "--region",
             description = "AWS region (default: env AWS_REGION, AWS_DEFAULT_REGION, then the profile's region).")

@@ -10,14 +10,21 @@ import java.util.Set;
  * Where and as whom rtpipe talks to AWS: one object for every service, so a local run can never send one service's
  * calls to real AWS by forgetting its endpoint (a common KCL pitfall). Immutable; build with {@link #builder()}.
  *
- * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS); every
- * service used. A config limited to some services (a producer needs only Kinesis) asks endpoints only for those, and
+ * <p>Defaults: region {@code us-east-1}; the SDK's default credential chain; no endpoint overrides (real AWS); the
+ * {@link #CONSUMER_SERVICES}. A config limited to some services (a producer needs only Kinesis) asks endpoints only for those, and
  * {@link AwsClients} refuses to build clients for the others.
  */
 public final class AwsConfig {
 
     /** The services rtpipe talks to. */
-    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH }
+    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH, FIREHOSE, LAMBDA, SNS, EVENTBRIDGE }
+
+    /**
+     * The services a consumer always talks to, and a config's default. The outputs' services (Firehose, Lambda, SNS,
+     * EventBridge) are added by whoever publishes to them, so a local run without their endpoints still builds.
+     */
+    public static final Set<Service> CONSUMER_SERVICES =
+            Set.copyOf(EnumSet.of(Service.KINESIS, Service.DYNAMODB, Service.S3, Service.CLOUDWATCH));
 
     /** Which credentials the clients use. */
     public sealed interface Credentials permits StaticKeys, Profile, DefaultChain {}
@@ -46,6 +53,10 @@ public final class AwsConfig {
     private final URI dynamoDbEndpoint;
     private final URI s3Endpoint;
     private final URI cloudWatchEndpoint;
+    private final URI firehoseEndpoint;
+    private final URI lambdaEndpoint;
+    private final URI snsEndpoint;
+    private final URI eventBridgeEndpoint;
     private final Set<Service> services;
 
     private AwsConfig(Builder b) {
@@ -55,6 +66,10 @@ public final class AwsConfig {
         this.dynamoDbEndpoint = b.dynamoDbEndpoint;
         this.s3Endpoint = b.s3Endpoint;
         this.cloudWatchEndpoint = b.cloudWatchEndpoint;
+        this.firehoseEndpoint = b.firehoseEndpoint;
+        this.lambdaEndpoint = b.lambdaEndpoint;
+        this.snsEndpoint = b.snsEndpoint;
+        this.eventBridgeEndpoint = b.eventBridgeEndpoint;
         this.services = Set.copyOf(b.services);
         if (services.isEmpty()) {
             throw new IllegalArgumentException("an AWS config needs at least one service");
@@ -78,6 +93,10 @@ public final class AwsConfig {
                 .dynamoDbEndpoint(dynamoDbEndpoint)
                 .s3Endpoint(s3Endpoint)
                 .cloudWatchEndpoint(cloudWatchEndpoint)
+                .firehoseEndpoint(firehoseEndpoint)
+                .lambdaEndpoint(lambdaEndpoint)
+                .snsEndpoint(snsEndpoint)
+                .eventBridgeEndpoint(eventBridgeEndpoint)
                 .services(services);
     }
 
@@ -112,6 +131,10 @@ public final class AwsConfig {
             case DYNAMODB -> dynamoDbEndpoint;
             case S3 -> s3Endpoint;
             case CLOUDWATCH -> cloudWatchEndpoint;
+            case FIREHOSE -> firehoseEndpoint;
+            case LAMBDA -> lambdaEndpoint;
+            case SNS -> snsEndpoint;
+            case EVENTBRIDGE -> eventBridgeEndpoint;
         });
     }
 
@@ -129,7 +152,8 @@ public final class AwsConfig {
     public String toString() {
         return "AwsConfig{region=" + region + ", credentials=" + credentials.getClass().getSimpleName()
                 + ", kinesis=" + kinesisEndpoint + ", dynamodb=" + dynamoDbEndpoint + ", s3=" + s3Endpoint
-                + ", cloudwatch=" + cloudWatchEndpoint + "}";
+                + ", cloudwatch=" + cloudWatchEndpoint + ", firehose=" + firehoseEndpoint + ", lambda=" + lambdaEndpoint
+                + ", sns=" + snsEndpoint + ", eventbridge=" + eventBridgeEndpoint + "}";
     }
 
     public static final class Builder {
@@ -139,7 +163,11 @@ public final class AwsConfig {
         private URI dynamoDbEndpoint;
         private URI s3Endpoint;
         private URI cloudWatchEndpoint;
-        private Set<Service> services = EnumSet.allOf(Service.class);
+        private URI firehoseEndpoint;
+        private URI lambdaEndpoint;
+        private URI snsEndpoint;
+        private URI eventBridgeEndpoint;
+        private Set<Service> services = EnumSet.copyOf(CONSUMER_SERVICES);
 
         private Builder() {
         }
@@ -156,7 +184,9 @@ public final class AwsConfig {
 
         /** Sends every service to one endpoint (LocalStack's single edge port). */
         public Builder endpoint(URI endpoint) {
-            return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint);
+            return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint)
+                    .firehoseEndpoint(endpoint).lambdaEndpoint(endpoint).snsEndpoint(endpoint)
+                    .eventBridgeEndpoint(endpoint);
         }
 
         public Builder kinesisEndpoint(URI endpoint) {
@@ -179,7 +209,30 @@ public final class AwsConfig {
             return this;
         }
 
-        /** Limits the config to these services (default: all): only their endpoints need overriding. */
+        public Builder firehoseEndpoint(URI endpoint) {
+            this.firehoseEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder lambdaEndpoint(URI endpoint) {
+            this.lambdaEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder snsEndpoint(URI endpoint) {
+            this.snsEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder eventBridgeEndpoint(URI endpoint) {
+            this.eventBridgeEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Limits the config to these services (default: {@link #CONSUMER_SERVICES}): only their endpoints need
+         * overriding.
+         */
         public Builder services(Set<Service> services) {
             this.services = EnumSet.copyOf(services);
             return this;
