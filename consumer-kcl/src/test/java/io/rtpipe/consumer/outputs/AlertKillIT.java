@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,10 +48,15 @@ class AlertKillIT {
             boolean finished = false;
             while (!finished) {
                 runs++;
-                assertThat(runs).as("runs to finish (seed %d)", seed).isLessThan(60);
+                assertThat(runs).as("runs to finish (seed %d)", seed).isLessThan(80);
+                Path ready = dir.resolve("ready");
+                Files.deleteIfExists(ready);
                 Process process = start(aws, fake, table, dir);
-                // later runs get longer, so the sequence finishes; early ones die at random points in it
-                long delay = 300 + random.nextInt(400 + 150 * runs);
+                while (process.isAlive() && !Files.exists(ready)) {
+                    Thread.sleep(5);
+                }
+                // a kill at a random point of publishing; later runs get longer, so the sequence finishes
+                long delay = random.nextInt(100 + 100 * runs);
                 if (process.waitFor(delay, TimeUnit.MILLISECONDS)) {
                     assertThat(process.exitValue()).as("publisher exit (log %s)", dir.resolve("publish.log"))
                             .isZero();

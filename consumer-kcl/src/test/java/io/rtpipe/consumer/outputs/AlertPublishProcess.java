@@ -4,6 +4,7 @@ import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.aws.AwsConfig;
 import io.rtpipe.connectors.dynamodb.AlertLedger;
 import io.rtpipe.connectors.output.AlertSink;
+import io.rtpipe.connectors.output.OutputTransport;
 import io.rtpipe.connectors.output.SnsOutput;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.core.metric.MetricSpec;
@@ -22,11 +23,15 @@ import java.util.EnumSet;
  * {@value #RANGE} through an {@link AlertSink} to SNS, as the publisher will, recording after each range the next
  * window to publish in a cursor file (written aside and moved into place, so a kill leaves the old or the new one).
  * A restart resumes at the cursor, so the range in progress at a kill is published again. Exits 0 when done.
+ * Once its clients are built it creates the file {@code ready} beside the cursor, so the test times kills from the
+ * start of publishing, not of the JVM; each send is preceded and followed by a {@value #PAUSE_MILLIS} ms pause, which
+ * widens the gaps between claiming and sending and between sending and marking sent, where a kill matters most.
  * <p>
  * Arguments: DynamoDB endpoint, SNS endpoint, ledger table, topic ARN, cursor file, windows, throttle in minutes.
  */
 public final class AlertPublishProcess {
     static final int RANGE = 3;
+    static final long PAUSE_MILLIS = 10;
 
     private AlertPublishProcess() {
     }
@@ -47,8 +52,14 @@ public final class AlertPublishProcess {
                 .services(EnumSet.of(AwsConfig.Service.SNS)).snsEndpoint(snsEndpoint).build());
         RetryPolicy retry = RetryPolicy.defaults();
         MetricSpec metric = OrderWindows.metric(throttle, new OutputSpec(OutputSpec.Kind.SNS, topic));
-        AlertSink sink = new AlertSink(OutputSpec.Kind.SNS, new AlertLedger(dynamo.dynamoDb(), table, retry),
-                new SnsOutput(sns.sns(), retry));
+        SnsOutput snsOutput = new SnsOutput(sns.sns(), retry);
+        OutputTransport paused = (target, records) -> {
+            pause();
+            snsOutput.send(target, records);
+            pause();
+        };
+        AlertSink sink = new AlertSink(OutputSpec.Kind.SNS, new AlertLedger(dynamo.dynamoDb(), table, retry), paused);
+        Files.writeString(cursor.resolveSibling("ready"), "");
 
         int from = Files.exists(cursor) ? Integer.parseInt(Files.readString(cursor).trim()) : 0;
         for (; from < windows; from += RANGE) {
@@ -59,5 +70,13 @@ public final class AlertPublishProcess {
             Files.move(next, cursor, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         System.exit(0);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
