@@ -1,5 +1,7 @@
 package io.rtpipe.infra;
 
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.sql.SpecFiles;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -21,9 +23,11 @@ import java.util.Optional;
 public final class MetricsSpecFile {
 
     private final Path file;
+    private final List<OutputSpec> outputs;
 
-    private MetricsSpecFile(Path file) {
+    private MetricsSpecFile(Path file, List<OutputSpec> outputs) {
         this.file = file;
+        this.outputs = outputs;
     }
 
     /**
@@ -42,8 +46,14 @@ public final class MetricsSpecFile {
                     + " (a relative path is taken from the folder cdk runs in).");
         }
         // A SpecException is an IllegalArgumentException whose message is the located sentence, as in the cli.
-        SpecFiles.load(file);
-        return new MetricsSpecFile(file);
+        List<OutputSpec> outputs = SpecFiles.load(file).metrics().stream().map(MetricSpec::outputs)
+                .flatMap(List::stream).distinct().toList();
+        return new MetricsSpecFile(file, outputs);
+    }
+
+    /** Every output the spec's metrics name, once each: what the role publishing final results must reach. */
+    List<OutputSpec> outputs() {
+        return outputs;
     }
 
     /**
