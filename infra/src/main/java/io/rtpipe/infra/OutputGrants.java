@@ -51,8 +51,7 @@ final class OutputGrants {
                     .build();
             case LAMBDA -> ArnComponents.builder().service("lambda").resource("function").resourceName(name)
                     .arnFormat(ArnFormat.COLON_RESOURCE_NAME).build();
-            case SNS -> ArnComponents.builder().service("sns").resource(name).arnFormat(ArnFormat.NO_RESOURCE_NAME)
-                    .build();
+            case SNS -> throw new IllegalStateException("an sns target is always a topic ARN (OutputSpec)");
             case EVENTBRIDGE -> ArnComponents.builder().service("events").resource("event-bus").resourceName(name)
                     .build();
         };

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 
 /**
- * The {@code kinesis} output: PutRecords of each record's JSON with its id as partition key, so the copies of a
+ * The {@code kinesis} output (a stream name, or an ARN): PutRecords of each record's JSON with its id as partition key, so the copies of a
  * republished row land on one shard, next to each other for a consumer dropping them by id.
  */
 public final class KinesisOutput implements OutputTransport {
@@ -37,7 +37,9 @@ public final class KinesisOutput implements OutputTransport {
                         .data(SdkBytes.fromUtf8String(record.json()))
                         .build()).toList();
                 try {
-                    return kinesis.putRecords(b -> b.streamName(stream).records(entries)).join().records().stream()
+                    // a stream of another account or region is named by its ARN
+                    return kinesis.putRecords(b -> (stream.startsWith("arn:") ? b.streamARN(stream)
+                                    : b.streamName(stream)).records(entries)).join().records().stream()
                             .map(KinesisOutput::failure).toList();
                 } catch (CompletionException e) {
                     throw e.getCause() instanceof RuntimeException cause ? cause : e;

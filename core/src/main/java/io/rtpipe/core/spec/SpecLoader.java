@@ -399,8 +399,11 @@ public final class SpecLoader {
                             "an unknown output kind", "one of " + OutputSpec.Kind.specNames());
                 }
                 String targetPath = child(itemPath, kind.specName());
-                OutputSpec output = new OutputSpec(kind, string(entry.getValue(), targetPath,
-                        "the name or ARN of the " + kind.specName() + " target"));
+                String target = string(entry.getValue(), targetPath, kind.targetRule());
+                if (!kind.accepts(target)) {
+                    throw error(entry.getValue(), targetPath, kind.targetRule());
+                }
+                OutputSpec output = new OutputSpec(kind, target);
                 if (outputs.contains(output)) {
                     throw error(entry.getValue(), targetPath, "each output listed once");
                 }

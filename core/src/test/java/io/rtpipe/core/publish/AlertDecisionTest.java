@@ -23,7 +23,7 @@ class AlertDecisionTest {
 
     private static MetricSpec metric(String when, Duration throttle) {
         return MetricSpec.builder("orders").groupBy("type").aggregates(AggregateSpec.count())
-                .outputs(List.of(new OutputSpec(OutputSpec.Kind.SNS, "topic")))
+                .outputs(List.of(new OutputSpec(OutputSpec.Kind.SNS, "arn:aws:sns:us-east-1:000000000000:topic")))
                 .alert(AlertSpec.of(when, throttle, Set.of("count"))).build();
     }
 

@@ -78,7 +78,7 @@ class OutputsSpecTest {
                 metrics:
                   - name: orders
                     aggregates: [{name: count, fn: count}]
-                    outputs: [{sns: topic}]
+                    outputs: [{sns: "arn:aws:sns:us-east-1:000000000000:topic"}]
                     alert: {when: "count > 3"}
                 """).metrics().get(0);
 
@@ -92,8 +92,10 @@ class OutputsSpecTest {
             outputs: [{kafka: t}]|m.yaml:4: metrics[0].outputs[0].kafka: found an unknown output kind, expected one of kinesis, firehose, lambda, sns, eventbridge
             outputs: [{kinesis: a, lambda: b}]|m.yaml:4: metrics[0].outputs[0]: found a mapping, expected a mapping of one output kind to its target, such as {kinesis: STREAM}, {firehose: NAME}, {lambda: FUNCTION}, {sns: TOPIC_ARN} or {eventbridge: BUS}
             outputs: [{kinesis: a}, {kinesis: a}]|m.yaml:4: metrics[0].outputs[1].kinesis: found "a", expected each output listed once
-            outputs: [{kinesis: 7}]|m.yaml:4: metrics[0].outputs[0].kinesis: found 7, expected the name or ARN of the kinesis target
-            outputs: [{sns: t}]|m.yaml:4: metrics[0].outputs: found a list, expected an alert for its sns or eventbridge outputs to carry (they get alerts, not every row)
+            outputs: [{kinesis: 7}]|m.yaml:4: metrics[0].outputs[0].kinesis: found 7, expected a stream name or ARN
+            outputs: [{sns: alerts}]|m.yaml:4: metrics[0].outputs[0].sns: found "alerts", expected a topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts
+            outputs: [{firehose: "arn:aws:firehose:us-east-1:1:deliverystream/x"}]|m.yaml:4: metrics[0].outputs[0].firehose: found "arn:aws:firehose:us-east-1:1:deliverystream/x", expected a delivery stream name (PutRecordBatch takes no ARN)
+            outputs: [{sns: "arn:aws:sns:us-east-1:1:t"}]|m.yaml:4: metrics[0].outputs: found a list, expected an alert for its sns or eventbridge outputs to carry (they get alerts, not every row)
             alert: {when: "count > 1"}|m.yaml:4: metrics[0].alert: found a mapping, expected an sns or eventbridge output for its alert's notifications
             alert: {when: "count >"}|m.yaml:4: metrics[0].alert.when: found "count >", expected a CEL expression over the metric's values and key that yields a bool (column 8: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER})
             alert: {when: "amount > 1"}|m.yaml:4: metrics[0].alert.when: found "amount > 1", expected a CEL expression over the metric's values and key that yields a bool (it names amount, which is neither a value of the metric (count) nor key)
