@@ -14,6 +14,7 @@ import java.util.function.ToIntFunction;
  * @param maxEntries      entries per call
  * @param maxBatchBytes   bytes per call, counted as {@code size} counts them
  * @param maxEntryBytes   bytes of one entry
+ * @param service         what one entry is, for the refusal: {@code Kinesis record}
  * @param size            an entry's size as the service counts it (data and partition key, say)
  */
 record Batches(String service, int maxEntries, long maxBatchBytes, long maxEntryBytes,
@@ -32,8 +33,8 @@ record Batches(String service, int maxEntries, long maxBatchBytes, long maxEntry
             int recordBytes = size.applyAsInt(record);
             if (recordBytes > maxEntryBytes) {
                 throw new IllegalArgumentException("output record " + record.id() + " is " + recordBytes
-                        + " bytes, more than the " + maxEntryBytes + " one " + service + " entry takes: "
-                        + "drop large values (top_k lists, say) from the metric or send it to another output");
+                        + " bytes, more than the " + maxEntryBytes + " bytes one " + service + " takes: "
+                        + "drop large values (topk lists, say) from the metric or send it to another output");
             }
             if (!batch.isEmpty() && (batch.size() == maxEntries || bytes + recordBytes > maxBatchBytes)) {
                 batches.add(batch);
