@@ -9,6 +9,12 @@ public final class Tables {
     /** Shard progress (watermark state at a checkpoint): see connectors' {@code ProgressStore}. */
     public static final TableSchema PROGRESS = new TableSchema("shard", "checkpoint");
 
+    /**
+     * The alert ledger, one item per (metric, output, key, throttle slot) holding the notification's id and whether it
+     * was sent: see connectors' {@code AlertLedger}.
+     */
+    public static final TableSchema ALERTS = new TableSchema("metric", "slot");
+
     /** KCL's lease table, as KCL 2.x creates it. */
     public static final TableSchema LEASES = new TableSchema("leaseKey", null);
 

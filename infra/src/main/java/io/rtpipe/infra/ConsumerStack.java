@@ -135,6 +135,8 @@ public final class ConsumerStack extends Stack {
         container.addEnvironment(ConsumerSettings.HEALTH_FILE.env(), HEALTH_FILE);
         metrics.ifPresent(spec -> container.addEnvironment(ConsumerSettings.METRICS_FILE.env(),
                 spec.shipTo(this, task.getTaskRole())));
+        // The consumer is where final results are published (the publisher runs in it), so its role reaches the outputs.
+        metrics.ifPresent(spec -> OutputGrants.grant(task.getTaskRole(), spec.outputs()));
         Nag.suppress(task.obtainExecutionRole(), "AwsSolutions-IAM5",
                 "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
                 List.of("Resource::*"));

@@ -1,6 +1,8 @@
 package io.rtpipe.infra;
 
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.sql.SpecFiles;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -51,6 +53,11 @@ public final class MetricsSpecFile {
     /** The spec's metrics (the query stack declares a results table for each). */
     EngineConfig engine() {
         return engine;
+    }
+
+    /** Every output the spec's metrics name, once each: what the role publishing final results must reach. */
+    List<OutputSpec> outputs() {
+        return engine.metrics().stream().map(MetricSpec::outputs).flatMap(List::stream).distinct().toList();
     }
 
     /**

@@ -36,6 +36,13 @@ class MetricsSpecAppTest {
                 group_by: [region]
                 aggregates:
                   - {name: amount, fn: sum, field: amount}
+                outputs:
+                  - {kinesis: results-out}
+                  - {firehose: to-lake}
+                  - {lambda: scorer}
+                  - {sns: "arn:aws:sns:eu-west-1:111122223333:alerts.fifo"}
+                  - {eventbridge: ops}
+                alert: {when: "amount > 1000", throttle: 5m}
             """;
 
     @TempDir
@@ -53,6 +60,33 @@ class MetricsSpecAppTest {
         stacks = RtpipeApp.build(app, TestApps.settings(assets).prefix("spec").analyticsLambda(true)
                 .metricsFile(spec.toString()).build());
         app.synth();
+    }
+
+    @Test
+    void theConsumerRoleMayCallEachOutputOnExactlyItsTarget() {
+        JsonNode policies = JSON.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        List<String> grants = new ArrayList<>();
+        policies.findValues("Statement").forEach(statements -> statements.forEach(st -> {
+            String action = st.get("Action").asText();
+            if (List.of("kinesis:PutRecords", "firehose:PutRecordBatch", "lambda:InvokeFunction", "sns:Publish",
+                    "events:PutEvents").contains(action)) {
+                grants.add(action + " " + st.get("Resource"));
+            }
+        }));
+
+        // names become ARNs of the stack's partition, region and account; an ARN is kept as written
+        assertThat(grants).containsExactlyInAnyOrder(
+                "kinesis:PutRecords " + arn(":kinesis:", ":stream/results-out"),
+                "firehose:PutRecordBatch " + arn(":firehose:", ":deliverystream/to-lake"),
+                "lambda:InvokeFunction " + arn(":lambda:", ":function:scorer"),
+                "sns:Publish \"arn:aws:sns:eu-west-1:111122223333:alerts.fifo\"",
+                "events:PutEvents " + arn(":events:", ":event-bus/ops"));
+    }
+
+    /** The template's Fn::Join of an ARN in the stack's partition, region and account. */
+    private static String arn(String service, String resource) {
+        return "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\"" + service + "\",{\"Ref\":\"AWS::Region\"},"
+                + "\":\",{\"Ref\":\"AWS::AccountId\"},\"" + resource + "\"]]}";
     }
 
     @Test

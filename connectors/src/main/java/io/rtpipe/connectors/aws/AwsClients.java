@@ -15,8 +15,12 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -121,6 +125,50 @@ public final class AwsClients {
                         .retryStrategy(AwsRetryStrategy.doNotRetry()).build())
                 .httpClientBuilder(ApacheHttpClient.builder());
         config.glueEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Firehose, for the {@code firehose} output. */
+    public FirehoseClient firehose() {
+        requireService(AwsConfig.Service.FIREHOSE);
+        var builder = FirehoseClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.endpoint(AwsConfig.Service.FIREHOSE).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** Lambda, for the {@code lambda} output (synchronous Invoke, so a function error is seen). */
+    public LambdaClient lambda() {
+        requireService(AwsConfig.Service.LAMBDA);
+        var builder = LambdaClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.endpoint(AwsConfig.Service.LAMBDA).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** SNS, for alert notifications. */
+    public SnsClient sns() {
+        requireService(AwsConfig.Service.SNS);
+        var builder = SnsClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.endpoint(AwsConfig.Service.SNS).ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    /** EventBridge, for alert events. */
+    public EventBridgeClient eventBridge() {
+        requireService(AwsConfig.Service.EVENTBRIDGE);
+        var builder = EventBridgeClient.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder());
+        config.endpoint(AwsConfig.Service.EVENTBRIDGE).ifPresent(builder::endpointOverride);
         return builder.build();
     }
 

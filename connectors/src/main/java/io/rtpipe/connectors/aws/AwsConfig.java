@@ -17,12 +17,13 @@ import java.util.Set;
 public final class AwsConfig {
 
     /** The services rtpipe talks to. */
-    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH, GLUE }
+    public enum Service { KINESIS, DYNAMODB, S3, CLOUDWATCH, GLUE, FIREHOSE, LAMBDA, SNS, EVENTBRIDGE }
 
     /**
-     * What a config uses unless told otherwise: all but Glue, which only a spec whose decoder reads the Glue Schema
-     * Registry needs (connectors' {@code SchemaRegistries} adds it then, and its endpoint must be set like the
-     * others' for a local run).
+     * What a config uses unless told otherwise: the four services a consumer always talks to. The others are added
+     * by whoever needs them, so a local run without their endpoints still builds: Glue by a spec whose decoder reads
+     * the Glue Schema Registry (connectors' {@code SchemaRegistries}), the outputs' services (Firehose, Lambda, SNS,
+     * EventBridge) by whoever publishes to them.
      */
     public static final Set<Service> DEFAULT_SERVICES =
             Set.copyOf(EnumSet.of(Service.KINESIS, Service.DYNAMODB, Service.S3, Service.CLOUDWATCH));
@@ -55,6 +56,10 @@ public final class AwsConfig {
     private final URI s3Endpoint;
     private final URI cloudWatchEndpoint;
     private final URI glueEndpoint;
+    private final URI firehoseEndpoint;
+    private final URI lambdaEndpoint;
+    private final URI snsEndpoint;
+    private final URI eventBridgeEndpoint;
     private final Set<Service> services;
 
     private AwsConfig(Builder b) {
@@ -65,6 +70,10 @@ public final class AwsConfig {
         this.s3Endpoint = b.s3Endpoint;
         this.cloudWatchEndpoint = b.cloudWatchEndpoint;
         this.glueEndpoint = b.glueEndpoint;
+        this.firehoseEndpoint = b.firehoseEndpoint;
+        this.lambdaEndpoint = b.lambdaEndpoint;
+        this.snsEndpoint = b.snsEndpoint;
+        this.eventBridgeEndpoint = b.eventBridgeEndpoint;
         this.services = Set.copyOf(b.services);
         if (services.isEmpty()) {
             throw new IllegalArgumentException("an AWS config needs at least one service");
@@ -89,6 +98,10 @@ public final class AwsConfig {
                 .s3Endpoint(s3Endpoint)
                 .cloudWatchEndpoint(cloudWatchEndpoint)
                 .glueEndpoint(glueEndpoint)
+                .firehoseEndpoint(firehoseEndpoint)
+                .lambdaEndpoint(lambdaEndpoint)
+                .snsEndpoint(snsEndpoint)
+                .eventBridgeEndpoint(eventBridgeEndpoint)
                 .services(services);
     }
 
@@ -128,6 +141,10 @@ public final class AwsConfig {
             case S3 -> s3Endpoint;
             case CLOUDWATCH -> cloudWatchEndpoint;
             case GLUE -> glueEndpoint;
+            case FIREHOSE -> firehoseEndpoint;
+            case LAMBDA -> lambdaEndpoint;
+            case SNS -> snsEndpoint;
+            case EVENTBRIDGE -> eventBridgeEndpoint;
         });
     }
 
@@ -146,7 +163,8 @@ public final class AwsConfig {
         return "AwsConfig{region=" + region + ", credentials=" + credentials.getClass().getSimpleName()
                 + ", kinesis=" + kinesisEndpoint + ", dynamodb=" + dynamoDbEndpoint + ", s3=" + s3Endpoint
                 + ", cloudwatch=" + cloudWatchEndpoint + (services.contains(Service.GLUE) ? ", glue=" + glueEndpoint
-                : "") + "}";
+                : "") + ", firehose=" + firehoseEndpoint + ", lambda=" + lambdaEndpoint
+                + ", sns=" + snsEndpoint + ", eventbridge=" + eventBridgeEndpoint + "}";
     }
 
     public static final class Builder {
@@ -157,6 +175,10 @@ public final class AwsConfig {
         private URI s3Endpoint;
         private URI cloudWatchEndpoint;
         private URI glueEndpoint;
+        private URI firehoseEndpoint;
+        private URI lambdaEndpoint;
+        private URI snsEndpoint;
+        private URI eventBridgeEndpoint;
         private Set<Service> services = EnumSet.copyOf(DEFAULT_SERVICES);
 
         private Builder() {
@@ -175,7 +197,8 @@ public final class AwsConfig {
         /** Sends every service to one endpoint (LocalStack's single edge port). */
         public Builder endpoint(URI endpoint) {
             return kinesisEndpoint(endpoint).dynamoDbEndpoint(endpoint).s3Endpoint(endpoint).cloudWatchEndpoint(endpoint)
-                    .glueEndpoint(endpoint);
+                    .glueEndpoint(endpoint).firehoseEndpoint(endpoint).lambdaEndpoint(endpoint).snsEndpoint(endpoint)
+                    .eventBridgeEndpoint(endpoint);
         }
 
         public Builder kinesisEndpoint(URI endpoint) {
@@ -204,7 +227,30 @@ public final class AwsConfig {
             return this;
         }
 
-        /** Limits the config to these services (default: all): only their endpoints need overriding. */
+        public Builder firehoseEndpoint(URI endpoint) {
+            this.firehoseEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder lambdaEndpoint(URI endpoint) {
+            this.lambdaEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder snsEndpoint(URI endpoint) {
+            this.snsEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder eventBridgeEndpoint(URI endpoint) {
+            this.eventBridgeEndpoint = endpoint;
+            return this;
+        }
+
+        /**
+         * Limits the config to these services (default: {@link #DEFAULT_SERVICES}): only their endpoints need
+         * overriding.
+         */
         public Builder services(Set<Service> services) {
             this.services = EnumSet.copyOf(services);
             return this;

@@ -60,6 +60,8 @@ public final class MetricSpec {
     private final FieldPath dedupField;
     private final List<AggregateSpec> aggregates;
     private final int maxKeysPerWindow;
+    private final List<OutputSpec> outputs;
+    private final AlertSpec alert;
 
     private MetricSpec(Builder b) {
         this.name = b.name;
@@ -71,6 +73,12 @@ public final class MetricSpec {
         this.dedupField = b.dedupField;
         this.aggregates = List.copyOf(b.aggregates);
         this.maxKeysPerWindow = b.maxKeysPerWindow;
+        this.outputs = List.copyOf(b.outputs);
+        this.alert = b.alert;
+        String problem = outputsProblem(outputs, alert);
+        if (problem != null) {
+            throw new IllegalArgumentException("metric " + name + " needs " + problem);
+        }
     }
 
     /**
@@ -170,6 +178,37 @@ public final class MetricSpec {
     }
 
     /**
+     * Where the final rows and alerts go, in spec order (empty: nowhere but the results table). Not part of the
+     * {@link #definition()}: outputs change where results go, not what they are.
+     */
+    public List<OutputSpec> outputs() {
+        return outputs;
+    }
+
+    /** The threshold alert, or null; its notifications go to the {@link OutputSpec.Kind#carriesAlerts()} outputs. */
+    public AlertSpec alert() {
+        return alert;
+    }
+
+    /**
+     * What a metric with these outputs and alert lacks, as the phrase after "needs", or null if they fit: an alert
+     * needs an output that carries alerts (sns or eventbridge), and such an output needs an alert to carry.
+     */
+    public static String outputsProblem(List<OutputSpec> outputs, AlertSpec alert) {
+        boolean alertOutput = outputs.stream().anyMatch(output -> output.kind().carriesAlerts());
+        if (alert != null && !alertOutput) {
+            return "an sns or eventbridge output for its alert's notifications";
+        }
+        if (alert == null && alertOutput) {
+            return "an alert for its sns or eventbridge outputs to carry (they get alerts, not every row)";
+        }
+        if (new HashSet<>(outputs).size() != outputs.size()) {
+            return "each output listed once";
+        }
+        return null;
+    }
+
+    /**
      * What the metric's stored progress and results mean, component by component (filter, group_by, timestamp,
      * window, allowed_lateness, dedup, aggregates, max_keys_per_window) as canonical text: equal for equal
      * definitions however they were written. The name is not part of it: a renamed metric is a new metric.
@@ -236,7 +275,8 @@ public final class MetricSpec {
         return "MetricSpec[" + name + (filter == null ? "" : ", filter=" + filter) + ", groupBy=" + groupBy
                 + ", timestamp=" + timestamp + ", windows=" + windows + ", allowedLateness=" + allowedLateness
                 + ", aggregates=" + aggregates.stream().map(AggregateSpec::name).toList() + ", dedup=" + dedupField
-                + ", maxKeysPerWindow=" + maxKeysPerWindow + "]";
+                + ", maxKeysPerWindow=" + maxKeysPerWindow + (outputs.isEmpty() ? "" : ", outputs=" + outputs)
+                + (alert == null ? "" : ", " + alert) + "]";
     }
 
     /** Builds a {@link MetricSpec}; see {@link MetricSpec#builder(String)} for the defaults. */
@@ -250,6 +290,8 @@ public final class MetricSpec {
         private final List<AggregateSpec> aggregates = new ArrayList<>(List.of(AggregateSpec.count()));
         private FieldPath dedupField;
         private int maxKeysPerWindow = DEFAULT_MAX_KEYS_PER_WINDOW;
+        private final List<OutputSpec> outputs = new ArrayList<>();
+        private AlertSpec alert;
 
         private Builder(String name) {
             Objects.requireNonNull(name, "name");
@@ -346,6 +388,19 @@ public final class MetricSpec {
                         + maxKeys);
             }
             this.maxKeysPerWindow = maxKeys;
+            return this;
+        }
+
+        /** Replaces the outputs; see {@link MetricSpec#outputsProblem} for how they must fit the alert. */
+        public Builder outputs(List<OutputSpec> outputs) {
+            this.outputs.clear();
+            this.outputs.addAll(outputs);
+            return this;
+        }
+
+        /** The threshold alert; null for none. */
+        public Builder alert(AlertSpec alert) {
+            this.alert = alert;
             return this;
         }
 

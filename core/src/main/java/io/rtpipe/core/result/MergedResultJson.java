@@ -47,7 +47,18 @@ public final class MergedResultJson {
 
     /** One result as a single line of JSON (no line terminator). */
     public static String toJsonLine(MergedResult result, boolean isFinal) {
+        return toJsonLine(null, result, isFinal);
+    }
+
+    /**
+     * One result as a single line of JSON led by {@code "id":id} (the output record's id, for consumers dropping
+     * replays; none when null), then the fields of {@link #toJsonLine(MergedResult, boolean)}.
+     */
+    public static String toJsonLine(String id, MergedResult result, boolean isFinal) {
         Map<String, Object> line = new LinkedHashMap<>();
+        if (id != null) {
+            line.put("id", id);
+        }
         line.put("metric", result.metric());
         line.put("window_start", result.windowStart().toString());
         line.put("window_end", result.windowEnd().toString());

@@ -14,9 +14,11 @@ import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.event.Framing;
 import io.rtpipe.core.filter.FilterException;
 import io.rtpipe.core.metric.AggregateSpec;
+import io.rtpipe.core.metric.AlertSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.core.metric.SessionWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
@@ -67,7 +69,11 @@ public final class SpecLoader {
     private static final String DECODER_TYPES = "one of json, csv, regex, avro, protobuf";
     private static final String FRAMING_RULE = "one of plain, confluent, glue";
     private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
-            "allowed_lateness", "dedup", "max_keys_per_window", "aggregates");
+            "allowed_lateness", "dedup", "max_keys_per_window", "aggregates", "outputs", "alert");
+    private static final Set<String> ALERT_KEYS = ordered("when", "throttle");
+    private static final String OUTPUT_RULE = "a mapping of one output kind to its target, such as "
+            + "{kinesis: STREAM}, {firehose: NAME}, {lambda: FUNCTION}, {sns: TOPIC_ARN} or {eventbridge: BUS}";
+    private static final String ALERT_RULE = "a mapping such as {when: \"count > 1000\", throttle: 5m}";
     private static final Set<String> DEDUP_KEYS = ordered("field");
     private static final Set<String> AGGREGATE_KEYS = ordered("name", "fn", "field");
     private static final String ARRIVAL = "arrival";
@@ -478,7 +484,74 @@ public final class SpecLoader {
                 }
                 metric.maxKeysPerWindow((int) (long) (Long) ((YamlNode.Scalar) maxKeys).value());
             }
-            return metric.build();
+            List<OutputSpec> outputs = outputs(m, path);
+            AlertSpec alert = alert(m, path, metric.build());
+            String problem = MetricSpec.outputsProblem(outputs, alert);
+            if (problem != null) {
+                // An alert without alert outputs is pointed at the alert; alert outputs without an alert at them.
+                String key = m.get("alert") != null ? "alert" : "outputs";
+                throw error(m.get(key), child(path, key), problem);
+            }
+            return metric.outputs(outputs).alert(alert).build();
+        }
+
+        private List<OutputSpec> outputs(YamlNode.Mapping m, String path) {
+            YamlNode node = m.get("outputs");
+            if (node == null) {
+                return List.of();
+            }
+            String oPath = child(path, "outputs");
+            YamlNode.Sequence list = sequence(node, oPath, "a list of outputs such as [{kinesis: results}]");
+            List<OutputSpec> outputs = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                String itemPath = oPath + "[" + i + "]";
+                YamlNode.Mapping item = mapping(list.items().get(i), itemPath, OUTPUT_RULE);
+                if (item.entries().size() != 1) {
+                    throw error(item, itemPath, OUTPUT_RULE);
+                }
+                var entry = item.entries().entrySet().iterator().next();
+                OutputSpec.Kind kind = OutputSpec.Kind.ofSpecName(entry.getKey().name());
+                if (kind == null) {
+                    throw new SpecException(file, entry.getKey().line(), child(itemPath, entry.getKey().name()),
+                            "an unknown output kind", "one of " + OutputSpec.Kind.specNames());
+                }
+                String targetPath = child(itemPath, kind.specName());
+                String target = string(entry.getValue(), targetPath, kind.targetRule());
+                if (!kind.accepts(target)) {
+                    throw error(entry.getValue(), targetPath, kind.targetRule());
+                }
+                OutputSpec output = new OutputSpec(kind, target);
+                if (outputs.contains(output)) {
+                    throw error(entry.getValue(), targetPath, "each output listed once");
+                }
+                outputs.add(output);
+            }
+            return outputs;
+        }
+
+        /** The alert, checked against the values of {@code metric} (built so far without outputs). */
+        private AlertSpec alert(YamlNode.Mapping m, String path, MetricSpec metric) {
+            YamlNode node = m.get("alert");
+            if (node == null) {
+                return null;
+            }
+            String aPath = child(path, "alert");
+            YamlNode.Mapping a = mapping(node, aPath, ALERT_RULE);
+            checkKeys(a, aPath, ALERT_KEYS);
+            YamlNode whenNode = a.get("when");
+            String whenRule = "a CEL expression over the metric's values and key that yields a bool";
+            if (whenNode == null) {
+                throw missing(a, child(aPath, "when"), whenRule);
+            }
+            String when = string(whenNode, child(aPath, "when"), whenRule);
+            Duration throttle = optionalDuration(a, aPath, "throttle", Duration.ZERO, true);
+            Set<String> values = metric.aggregates().stream().map(AggregateSpec::name)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            try {
+                return AlertSpec.of(when, throttle, values);
+            } catch (FilterException e) {
+                throw error(whenNode, child(aPath, "when"), whenRule + " (" + e.getMessage() + ")");
+            }
         }
 
         private String name(YamlNode.Mapping m, String path, String expected, Map<String, Integer> nameLines,

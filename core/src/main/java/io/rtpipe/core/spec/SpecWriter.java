@@ -134,6 +134,18 @@ public final class SpecWriter {
             aggregate.params().forEach((key, value) -> entries.add(key + ": " + scalar(value)));
             out.append("      - {").append(String.join(", ", entries)).append("}\n");
         }
+        if (!metric.outputs().isEmpty()) {
+            out.append("    outputs: ").append(metric.outputs().stream()
+                    .map(output -> "{" + output.kind().specName() + ": " + scalar(output.target()) + "}")
+                    .collect(Collectors.joining(", ", "[", "]"))).append('\n');
+        }
+        if (metric.alert() != null) {
+            out.append("    alert: {when: ").append(quoted(metric.alert().when()));
+            if (!metric.alert().throttle().isZero()) {
+                out.append(", throttle: ").append(duration(metric.alert().throttle()));
+            }
+            out.append("}\n");
+        }
     }
 
     private static String timestamp(TimestampSource timestamp) {
