@@ -193,7 +193,7 @@ class SqlSpecLoaderTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            SELECT window_start, window_end, COUNT(*) AS n FROM events GROUP BY window_start, window_end|app.sql:1:67: non-windowed aggregation is refused: a stream never ends, so results need a window: FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), HOP(TABLE events, DESCRIPTOR(ts), slide, size) or SESSION(TABLE events, DESCRIPTOR(ts), gap).
+            SELECT window_start, window_end, COUNT(*) AS n FROM events GROUP BY window_start, window_end|app.sql:1:67: non-windowed aggregation is refused: a stream never ends, so results need a window: FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), HOP(TABLE events, DESCRIPTOR(ts), slide, size), SESSION(TABLE events, DESCRIPTOR(ts), gap) or STAGGER(TABLE events, DESCRIPTOR(ts), size).
             SELECT COUNT(*) AS n FROM a JOIN b ON a.id = b.id|app.sql:1:43: joins are refused: the engine aggregates one stream, shard by shard, and a join would need state across shards it does not keep.
             SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))|app.sql:1:15: a metric aggregates per window: GROUP BY window_start, window_end and the keys (non-windowed aggregation is refused: a stream never ends).
             SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY page|app.sql:1:106: GROUP BY must name window_start and window_end: results are per window (non-windowed aggregation is refused: a stream never ends).

@@ -169,7 +169,7 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found nothing, expected a duration such as 30s, 1m, 1h`
             `name: m
                 window: {type: sliding, size: 1m}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.type: found "sliding", expected one of tumbling, hopping, session`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.type: found "sliding", expected one of tumbling, hopping, session, stagger`
             `name: m
                 window: {type: hopping, size: 5m, slide: 2m}
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.slide: found "2m", expected a slide that divides the size 300s evenly`
