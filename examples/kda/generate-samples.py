@@ -50,7 +50,7 @@ if __name__ == "__main__":
         "04-distinct-items": lambda rng: ticks(rng, 600),
         "05-multi-pump-chain": lambda rng: ticks(rng, 1500, nested=True),
         "06-filtered-pump": lambda rng: ticks(rng, 1500),
-        "07-stagger-window": lambda rng: ticks(rng, 200),
+        "07-stagger-window": lambda rng: ticks(rng, 400),
         "08-log-parsing": lambda rng: logs(rng, 200),
     }
     for number, (folder, make) in enumerate(samples.items()):

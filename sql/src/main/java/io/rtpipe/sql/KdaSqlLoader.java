@@ -9,8 +9,10 @@ import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
+import io.rtpipe.core.metric.WindowSpec;
 import io.rtpipe.core.spec.SpecException;
 import io.rtpipe.core.spec.SpecWriter;
 import org.apache.calcite.avatica.util.Casing;
@@ -326,7 +328,7 @@ public final class KdaSqlLoader {
             List<FieldPath> keys = new ArrayList<>();
             List<Window> windows = new ArrayList<>();
             for (SqlNode item : select.getGroup()) {
-                Window window = window(item, scope);
+                Window window = isStagger(item) ? stagger((SqlCall) item, scope, keys) : window(item, scope);
                 if (window != null) {
                     windows.add(window);
                     continue;
@@ -340,6 +342,12 @@ public final class KdaSqlLoader {
             Window window = pick(windows, select.getGroup());
             if (window.timestamp instanceof TimestampSource.ArrivalTime) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at, ROWTIME_NOTE);
+            }
+            if (window.windows instanceof StaggerWindows) {
+                note(KdaTranslation.Kind.DIFFERENCE, window.at, "stagger windows are computed per shard: a key's "
+                        + "window opens at its first record on each shard, so route each key to one shard (partition "
+                        + "by it) for KDA's one window per key; a record below an open window of its key (out of "
+                        + "order) opens a window of its own.");
             } else if (windows.size() > 1) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at, "the window is this event-time step, emitted once "
                         + "per window when the watermark passes its end (lateness 5s), where KDA emits a row per "
@@ -383,7 +391,7 @@ public final class KdaSqlLoader {
                 filters.add(select.getWhere());
             }
             return MetricSpec.builder(name).groupBy(keys).timestamp(window.timestamp)
-                    .windows(TumblingWindows.of(window.size)).aggregates(aggregates).filter(filter(filters))
+                    .windows(window.windows).aggregates(aggregates).filter(filter(filters))
                     .build();
         }
 
@@ -473,9 +481,11 @@ public final class KdaSqlLoader {
                     .map(FieldPath::toString).collect(Collectors.joining(", "));
             String time = metric.timestamp() instanceof TimestampSource.EventTimeField field
                     ? "event time " + field.field() : "arrival time";
-            String size = metric.windows() instanceof TumblingWindows tumbling
-                    ? SpecWriter.duration(tumbling.size()) : metric.windows().toString();
-            return aggregates + keys + ", tumbling " + size + " windows on " + time
+            String windows = metric.windows() instanceof StaggerWindows stagger
+                    ? "stagger " + SpecWriter.duration(stagger.size()) + " windows cut at every "
+                    + SpecWriter.duration(stagger.maxLength())
+                    : "tumbling " + SpecWriter.duration(((TumblingWindows) metric.windows()).size()) + " windows";
+            return aggregates + keys + ", " + windows + " on " + time
                     + (metric.filter() == null ? "" : ", filter " + metric.filter().source());
         }
 
@@ -617,7 +627,7 @@ public final class KdaSqlLoader {
             }
             return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(ANOMALY_MAX_KEYS)
                     .timestamp(window.timestamp)
-                    .windows(TumblingWindows.of(window.size)).aggregates(List.of(aggregate)).filter(filter(filters))
+                    .windows(window.windows).aggregates(List.of(aggregate)).filter(filter(filters))
                     .build();
         }
 
@@ -789,7 +799,8 @@ public final class KdaSqlLoader {
             }
             String fn = call.getOperator().getName().toUpperCase(Locale.ROOT);
             if (fn.equals("STEP") && call.operandCount() == 2 && call.operand(0) instanceof SqlIdentifier time) {
-                return new Window(timestamp(scope, time), terms.interval(call.operand(1), "STEP's interval"), node);
+                return new Window(timestamp(scope, time),
+                        TumblingWindows.of(terms.interval(call.operand(1), "STEP's interval")), node);
             }
             if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2
                     && call.operand(0) instanceof SqlIdentifier time) {
@@ -799,9 +810,48 @@ public final class KdaSqlLoader {
                     throw terms.error(call.operand(1), "FLOOR(... TO " + unit + ") is refused: a window is a "
                             + "second, minute, hour or day here; use STEP(t BY INTERVAL ...) for other sizes.");
                 }
-                return new Window(timestamp(scope, time), size, node);
+                return new Window(timestamp(scope, time), TumblingWindows.of(size), node);
             }
             return null;
+        }
+
+        private static boolean isStagger(SqlNode node) {
+            return node instanceof SqlCall call && call.getOperator().getName().equalsIgnoreCase("STAGGER");
+        }
+
+        /**
+         * {@code WINDOWED BY STAGGER (PARTITION BY columns [, FLOOR(t TO unit)] RANGE INTERVAL ...)}, which {@link
+         * KdaText} made {@code STAGGER(columns..., interval)}: the columns are keys (added to {@code keys}); a FLOOR
+         * partition cuts the windows at every unit of its time and makes that time the window's; else ROWTIME is.
+         */
+        private Window stagger(SqlCall call, Scope scope, List<FieldPath> keys) {
+            List<SqlNode> args = call.getOperandList();
+            Duration size = terms.interval(args.get(args.size() - 1), "the stagger window's RANGE");
+            Window floor = null;
+            for (SqlNode partition : args.subList(0, args.size() - 1)) {
+                Window cut = window(partition, scope);
+                if (partition instanceof SqlIdentifier id) {
+                    keys.add(FieldPath.parse(field(scope, id)));
+                } else if (cut != null && floor == null && partition.getKind() == SqlKind.FLOOR) {
+                    floor = cut;
+                } else {
+                    throw terms.error(partition, "PARTITION BY takes columns and at most one FLOOR(t TO unit), "
+                            + "found " + partition + ".");
+                }
+            }
+            StaggerWindows windows = StaggerWindows.of(size);
+            if (floor == null) {
+                return new Window(TimestampSource.arrivalTime(), windows, call);
+            }
+            Duration unit = ((TumblingWindows) floor.windows).size();
+            if (!(floor.timestamp instanceof TimestampSource.ArrivalTime)) {
+                note(KdaTranslation.Kind.DIFFERENCE, floor.at, "KDA's stagger window runs on ROWTIME, partitioned by "
+                        + "this event-time " + SpecWriter.duration(unit) + "; here it runs on that event time, cut "
+                        + "at every " + SpecWriter.duration(unit) + ": a window holds its key's records of one "
+                        + SpecWriter.duration(unit) + " from the first one on, for the RANGE, and records past the "
+                        + "watermark (lateness 5s) go to the late-record output instead of a window of their own.");
+            }
+            return new Window(floor.timestamp, windows.withMaxLength(unit), floor.at);
         }
 
         private TimestampSource timestamp(Scope scope, SqlIdentifier time) {
@@ -829,7 +879,7 @@ public final class KdaSqlLoader {
             for (Window other : windows) {
                 boolean sameTime = other.timestamp.equals(chosen.timestamp);
                 boolean arrivalBeside = other.timestamp instanceof TimestampSource.ArrivalTime;
-                if (!other.size.equals(chosen.size) || !sameTime && !arrivalBeside) {
+                if (!other.windows.equals(chosen.windows) || !sameTime && !arrivalBeside) {
                     throw terms.error(other.at, "a second, different window in GROUP BY is refused: one metric has "
                             + "one window (a ROWTIME step beside an event-time step of the same size is taken as "
                             + "the event-time window).");
@@ -877,6 +927,6 @@ public final class KdaSqlLoader {
         }
     }
 
-    private record Window(TimestampSource timestamp, Duration size, SqlNode at) {
+    private record Window(TimestampSource timestamp, WindowSpec windows, SqlNode at) {
     }
 }
