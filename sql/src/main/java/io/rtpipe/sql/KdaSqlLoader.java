@@ -403,12 +403,9 @@ public final class KdaSqlLoader {
         private MetricSpec itemsMetric(String name, Pump pump) {
             SqlNode table = ((SqlCall) pump.select.getFrom()).operand(0);
             String fn = table instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
-            if (fn.equals("RANDOM_CUT_FOREST") || fn.equals("RANDOM_CUT_FOREST_WITH_EXPLANATION")) {
-                return anomalyMetric(name, pump, (SqlCall) table, fn);
-            }
-            if (fn.equals("HOTSPOTS")) {
-                throw terms.error(table, "HOTSPOTS is refused: it is not implemented here yet; RANDOM_CUT_FOREST "
-                        + "per tumbling window is (docs/sql.md).");
+            if (fn.equals("RANDOM_CUT_FOREST") || fn.equals("RANDOM_CUT_FOREST_WITH_EXPLANATION")
+                    || fn.equals("HOTSPOTS")) {
+                return pointsMetric(name, pump, (SqlCall) table, fn);
             }
             int arity = fn.equals("TOP_K_ITEMS_TUMBLING") ? 4 : 3;
             List<SqlNode> args = table instanceof SqlCall call ? call.getOperandList() : List.of();
@@ -490,35 +487,45 @@ public final class KdaSqlLoader {
         }
 
         /**
-         * {@code SELECT STREAM keys..., ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM columns FROM
-         * s [WHERE c]), trees, subSampleSize, timeDecay, shingleSize)) GROUP BY keys..., STEP(s.ROWTIME BY ...)}:
-         * the forest scores the cursor's columns that are not keys, per tumbling window and key; the aggregate is
-         * named after the destination's ANOMALY_SCORE column. KDA's forest runs over the whole stream and needs no
-         * window; here it lives in one window's state, so the window is asked for.
-         */
-        /**
          * KDA ran one forest over the whole stream; here each key of a window has its own (about 1.2 MB), so a pump
          * keeps at most this many keys per window (further keys share the {@code __overflow__} forest), which holds
          * its worst-case state within the default memory budget. A YAML spec may set another max_keys_per_window.
          */
         private static final int ANOMALY_MAX_KEYS = 100;
+        /** hotspots keeps a window's points: at KDA's largest windowSize (1000) about 72 KB per key and window. */
+        private static final int HOTSPOTS_MAX_KEYS = 1000;
 
-        private MetricSpec anomalyMetric(String name, Pump pump, SqlCall table, String fn) {
+        /**
+         * {@code SELECT STREAM keys..., ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM columns FROM
+         * s [WHERE c]), trees, subSampleSize, timeDecay, shingleSize)) GROUP BY keys..., STEP(s.ROWTIME BY ...)}, or
+         * {@code ... HOTSPOTS_RESULT FROM TABLE(HOTSPOTS(CURSOR(...), windowSize, scanRadius, minimumPoints)) ...}:
+         * the function reads the cursor's columns that are not keys as one point, per tumbling window and key; the
+         * aggregate is named after the destination's ANOMALY_SCORE (HOTSPOTS_RESULT) column. KDA's functions run
+         * over the whole stream (HOTSPOTS: its last windowSize records) and need no window; here they live in one
+         * window's state, so the window is asked for.
+         */
+        private MetricSpec pointsMetric(String name, Pump pump, SqlCall table, String fn) {
             List<SqlNode> args = table.getOperandList();
+            boolean hotspots = fn.equals("HOTSPOTS");
             boolean explain = fn.endsWith("_WITH_EXPLANATION");
-            int maxArgs = explain ? 6 : 5;
+            int maxArgs = hotspots ? 4 : explain ? 6 : 5;
             String shape = fn + "(CURSOR(SELECT STREAM \"c1\", \"c2\" FROM \"SOURCE_SQL_STREAM_001\"), "
-                    + "numberOfTrees, subSampleSize, timeDecay, shingleSize" + (explain ? ", directionalExplanation"
-                    : "") + ")";
-            if (args.isEmpty() || args.size() > maxArgs || args.get(0).getKind() != SqlKind.CURSOR
+                    + (hotspots ? "windowSize, scanRadius, minimumNumberOfPointsInAHotspot)"
+                    : "numberOfTrees, subSampleSize, timeDecay, shingleSize" + (explain ? ", directionalExplanation"
+                    : "") + "), each parameter after the CURSOR optional");
+            String resultColumn = hotspots ? "HOTSPOTS_RESULT" : "ANOMALY_SCORE";
+            String reads = hotspots ? "HOTSPOTS reads" : "the forest scores";
+            if (args.isEmpty() || args.size() > maxArgs || hotspots && args.size() != maxArgs
+                    || args.get(0).getKind() != SqlKind.CURSOR
                     || !(((SqlCall) args.get(0)).operand(0) instanceof SqlSelect cursor) || cursor.getGroup() != null) {
-                throw terms.error(table, "expected " + shape + ", each parameter after the CURSOR optional.");
+                throw terms.error(table, "expected " + shape + ".");
             }
             Scope scope = scope(cursor.getFrom(), new HashSet<>());
             SqlNodeList group = pump.select.getGroup();
             if (group == null) {
-                throw terms.error(pump.select, fn + " needs a tumbling window here: its forest lives in the state of "
-                        + "one window and key (KDA's ran over the whole stream), so add GROUP BY " + WINDOW_HELP
+                throw terms.error(pump.select, fn + " needs a tumbling window here: " + (hotspots ? "its points live"
+                        : "its forest lives") + " in the state of one window and key (KDA's ran over the whole stream), "
+                        + "so add GROUP BY " + WINDOW_HELP
                         + " after the TABLE(...), with any key columns of the CURSOR before it.");
             }
             List<FieldPath> keys = new ArrayList<>();
@@ -539,8 +546,8 @@ public final class KdaSqlLoader {
             for (SqlNode item : cursor.getSelectList()) {
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
                 if (expr instanceof SqlIdentifier id && id.isStar()) {
-                    throw terms.error(id, "* is refused in " + fn + "'s CURSOR: list the numeric columns the forest "
-                            + "scores (and the key columns), e.g. CURSOR(SELECT STREAM \"heartRate\", \"rc\" FROM "
+                    throw terms.error(id, "* is refused in " + fn + "'s CURSOR: list the numeric columns " + reads
+                            + " (and the key columns), e.g. CURSOR(SELECT STREAM \"heartRate\", \"rc\" FROM "
                             + "\"SOURCE_SQL_STREAM_001\").");
                 }
                 if (!(expr instanceof SqlIdentifier id)) {
@@ -569,39 +576,36 @@ public final class KdaSqlLoader {
                     continue;
                 }
                 if (!(expr instanceof SqlIdentifier id) || id.isStar()) {
-                    throw terms.error(expr, fn + "'s rows are selected as columns: the keys, the scored columns "
-                            + "and ANOMALY_SCORE" + (explain ? " (and ANOMALY_EXPLANATION)" : "") + ".");
+                    throw terms.error(expr, fn + "'s rows are selected as columns: the keys, the CURSOR's columns "
+                            + "and " + resultColumn + (explain ? " (and ANOMALY_EXPLANATION)" : "") + ".");
                 }
                 String column = id.isSimple() ? component(id, 0) : "";
-                if (column.equals("ANOMALY_SCORE")) {
+                if (column.equals(resultColumn)) {
                     valueName = pump.target.columns.get(i).toLowerCase(Locale.ROOT);
                     if (!MetricSpec.isValidName(valueName)) {
                         throw terms.error(item, "the column " + pump.target.columns.get(i) + " of "
-                                + pump.target.name + " names the anomaly aggregate, in lower case: 1-63 letters, "
-                                + "digits or underscores starting with a letter.");
+                                + pump.target.name + " names the " + fn + " aggregate, in lower case: 1-63 "
+                                + "letters, digits or underscores starting with a letter.");
                     }
                 } else if (!(explain && column.equals("ANOMALY_EXPLANATION"))) {
                     String field = field(scope, id);
                     if (!keys.contains(FieldPath.parse(field)) && !fields.contains(field)) {
-                        throw terms.error(id, id + " is neither a GROUP BY key nor a column the forest scores; a "
+                        throw terms.error(id, id + " is neither a GROUP BY key nor a column " + reads + "; a "
                                 + "per-row result is not something the engine computes.");
                     }
                 }
             }
             if (valueName == null) {
-                throw terms.error(pump.select.getSelectList(), "select ANOMALY_SCORE: its column of "
-                        + pump.target.name + " names the anomaly aggregate.");
+                throw terms.error(pump.select.getSelectList(), "select " + resultColumn + ": its column of "
+                        + pump.target.name + " names the " + fn + " aggregate.");
             }
-            String[] names = {"number_of_trees", "sub_sample_size", "time_decay", "shingle_size"};
-            Map<String, Long> params = new LinkedHashMap<>();
-            for (int i = 1; i < args.size() && i <= names.length; i++) {
-                params.put(names[i - 1], seconds(args.get(i), fn + "'s " + names[i - 1]));
-            }
+            Map<String, Object> params = hotspots ? hotspotsParams(args) : forestParams(args, fn);
             if (args.size() == 6 && !(args.get(5) instanceof SqlLiteral flag
                     && flag.getTypeName() == SqlTypeName.BOOLEAN)) {
                 throw terms.error(args.get(5), "directionalExplanation is TRUE or FALSE, found " + args.get(5) + ".");
             }
-            String aggregateFn = explain ? "random_cut_forest_with_explanation" : "random_cut_forest";
+            String aggregateFn = hotspots ? "hotspots"
+                    : explain ? "random_cut_forest_with_explanation" : "random_cut_forest";
             Aggregator aggregator;
             try {
                 aggregator = registry.factory(aggregateFn).orElseThrow().create(AggregatorParams.of(true, fields,
@@ -618,17 +622,52 @@ public final class KdaSqlLoader {
                 filterScopes.put(cursor.getWhere(), scope);
                 filters.add(cursor.getWhere());
             }
-            note(KdaTranslation.Kind.DIFFERENCE, table, fn + " scores with a forest per tumbling window and key "
-                    + "(at most " + ANOMALY_MAX_KEYS + " keys per window), where KDA's forest runs over the whole "
+            int maxKeys = hotspots ? HOTSPOTS_MAX_KEYS : ANOMALY_MAX_KEYS;
+            note(KdaTranslation.Kind.DIFFERENCE, table, hotspots
+                    ? fn + " finds the dense regions of each tumbling window and key (at most " + maxKeys + " keys "
+                    + "per window, up to windowSize points each: the earliest), where KDA's looks at the last "
+                    + "windowSize records of the stream; the result per window is the list of hotspots (min, max, "
+                    + "count, density), not one row per record."
+                    : fn + " scores with a forest per tumbling window and key "
+                    + "(at most " + maxKeys + " keys per window), where KDA's forest runs over the whole "
                     + "stream; the results per window are the points scored, the highest score, the count at or "
                     + "above the threshold and the top rows, not one row per record.");
             if (window.timestamp() instanceof TimestampSource.ArrivalTime) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at(), ROWTIME_NOTE);
             }
-            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(ANOMALY_MAX_KEYS)
+            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(maxKeys)
                     .timestamp(window.timestamp)
                     .windows(window.windows).aggregates(List.of(aggregate)).filter(filter(filters))
                     .build();
+        }
+
+        /** RANDOM_CUT_FOREST's numberOfTrees, subSampleSize, timeDecay, shingleSize, each optional, in order. */
+        private Map<String, Object> forestParams(List<SqlNode> args, String fn) {
+            String[] names = {"number_of_trees", "sub_sample_size", "time_decay", "shingle_size"};
+            Map<String, Object> params = new LinkedHashMap<>();
+            for (int i = 1; i < args.size() && i <= names.length; i++) {
+                params.put(names[i - 1], seconds(args.get(i), fn + "'s " + names[i - 1]));
+            }
+            return params;
+        }
+
+        /** HOTSPOTS' windowSize (the points it considers: KDA took 100 to 1000), scanRadius, minimum points. */
+        private Map<String, Object> hotspotsParams(List<SqlNode> args) {
+            long windowSize = seconds(args.get(1), "HOTSPOTS' windowSize");
+            if (windowSize < 100 || windowSize > 1000) {
+                throw terms.error(args.get(1), "HOTSPOTS' windowSize is from 100 to 1000 (as in KDA), found "
+                        + windowSize + ".");
+            }
+            if (!(args.get(2) instanceof SqlNumericLiteral radius)
+                    || !(radius.getValueAs(Double.class) > 0)) {
+                throw terms.error(args.get(2), "HOTSPOTS' scanRadius must be a number above 0, found " + args.get(2)
+                        + ".");
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("scan_radius", radius.getValueAs(Double.class));
+            params.put("min_points", seconds(args.get(3), "HOTSPOTS' minimumNumberOfPointsInAHotspot"));
+            params.put("max_points", windowSize);
+            return params;
         }
 
         private long seconds(SqlNode node, String what) {
