@@ -186,7 +186,7 @@ class SpecLoaderTest {
             `name: m
                 aggregates: []` | `metrics.yaml:3: metrics[0].aggregates: found a list, expected at least one aggregate`
             `name: m
-                aggregates: [{name: c, fn: median, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].fn: found "median", expected one of avg, count, distinct, first, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk`
+                aggregates: [{name: c, fn: median, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].fn: found "median", expected one of avg, count, distinct, first, hotspots, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk`
             `name: m
                 aggregates: [{name: s, fn: sum}]` | `metrics.yaml:3: metrics[0].aggregates[0].field: found nothing, expected the field that sum aggregates, such as amount`
             `name: m
