@@ -369,6 +369,25 @@ class SpecLoaderTest {
     }
 
     @Test
+    void staggerWindowsAndHotspotsAreEstimated() {
+        // Stagger 10s without lateness: values are the events of one size, 10,000 at 1,000/s, fewer than the
+        // 2 slices × 100,001 keys, so 10,000 key-windows of 256 B; hotspots holds a point per value, 56 + 8 per field
+        // (x, y: 72 B), on top of 64 B per state.
+        EngineConfig config = loader.parse("m.yaml", """
+                metrics:
+                  - name: dense
+                    window: {type: stagger, size: 10s}
+                    allowed_lateness: 0s
+                    aggregates: [{name: h, fn: hotspots, fields: [x, "y"], scan_radius: 0.5}]
+                """);
+        io.rtpipe.core.budget.StateEstimate estimate = io.rtpipe.core.budget.StateEstimate.of(
+                config.metrics().get(0), config.memoryBudget());
+        assertThat(estimate.openWindows()).isEqualTo(2);
+        assertThat(estimate.keyWindows()).isEqualTo(10_000);
+        assertThat(estimate.bytes()).isEqualTo(10_000L * 256 + 10_000L * 64 + 10_000L * 72);
+    }
+
+    @Test
     void budgetBoundaryIsInclusive() {
         // No group-by, count only, tumbling 1m without lateness: 1 open window; 60,000 values at 1,000/s are fewer
         // than the 100,001 keys, so 60,000 key-windows of 256 B + a 24 B count.
