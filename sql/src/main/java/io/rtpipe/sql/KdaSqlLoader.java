@@ -54,7 +54,8 @@ import java.util.stream.Collectors;
  * Loads Amazon Kinesis Data Analytics (KDA) SQL application code, as its users wrote it, into the same
  * {@link EngineConfig} the YAML and rtpipe SQL loaders build (docs/sql.md, "KDA SQL"): {@code CREATE OR REPLACE
  * STREAM} and {@code CREATE OR REPLACE PUMP ... AS INSERT INTO ... SELECT STREAM ...} statements, each aggregating
- * pump one tumbling metric named after its destination stream, chains of projecting/filtering pumps folded into it.
+ * pump one metric (tumbling, or stagger for {@code WINDOWED BY STAGGER}) named after its destination stream, chains of
+ * projecting/filtering pumps folded into it.
  * Parsed by Calcite's parser (double-quoted identifiers, {@code SELECT STREAM}) after {@link KdaText} rewrote the few
  * KDA-only constructs in place. Names follow KDA's rule: unquoted identifiers are upper-cased, quoted ones kept.
  * What the engine cannot run exactly is a located {@link SpecException}. Immutable and thread-safe.
