@@ -36,6 +36,17 @@ def logs(rng, n):
         yield {"log": line}
 
 
+def points(rng, n):
+    """AWS's hotspots example: points uniform on [0, 10)², 15% of them about one of two centres instead."""
+    centres = [(2.0, 8.0), (7.0, 3.0)]
+    for _ in range(n):
+        if rng.random() < 0.15:
+            cx, cy = centres[rng.randrange(len(centres))]
+            yield {"x": round(rng.gauss(cx, 0.1), 4), "y": round(rng.gauss(cy, 0.1), 4), "is_hot": "Y"}
+        else:
+            yield {"x": round(rng.uniform(0, 10), 4), "y": round(rng.uniform(0, 10), 4), "is_hot": "N"}
+
+
 def write(folder, records):
     with open(folder + "/sample.jsonl", "w") as out:
         for record in records:
@@ -50,8 +61,9 @@ if __name__ == "__main__":
         "04-distinct-items": lambda rng: ticks(rng, 600),
         "05-multi-pump-chain": lambda rng: ticks(rng, 1500, nested=True),
         "06-filtered-pump": lambda rng: ticks(rng, 1500),
-        "07-stagger-window": lambda rng: ticks(rng, 200),
+        "07-stagger-window": lambda rng: ticks(rng, 400),
         "08-log-parsing": lambda rng: logs(rng, 200),
+        "10-hotspots": lambda rng: points(rng, 600),
     }
     for number, (folder, make) in enumerate(samples.items()):
         write(folder, make(random.Random(42 + number)))

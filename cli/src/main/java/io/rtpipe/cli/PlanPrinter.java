@@ -9,6 +9,7 @@ import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
@@ -107,6 +108,10 @@ final class PlanPrinter {
         if (window instanceof SessionWindows session) {
             return "session, closed after a gap of " + SpecWriter.duration(session.gap()) + " per key, cut at every "
                     + SpecWriter.duration(session.maxLength()) + " since the epoch (max_length)";
+        }
+        if (window instanceof StaggerWindows stagger) {
+            return "stagger " + SpecWriter.duration(stagger.size()) + " from each key's first event, cut at every "
+                    + SpecWriter.duration(stagger.maxLength()) + " since the epoch (max_length)";
         }
         return window.toString();
     }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -15,7 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Prints merged results as a plain table: one row per window and group key, a column per key field and per
  * aggregate, every column as wide as its widest cell. Numbers keep their digits (thousands separators, never an
- * exponent) and are right-aligned; top-K lists read {@code u6 (2), u9 (1)}.
+ * exponent) and are right-aligned; top-K lists read {@code u6 (2), u9 (1)}. A map-valued aggregate (random_cut_forest's
+ * summary, hotspots) reads {@code scored 240, max_score 3.52, top: 10 rows below}: its lists of records follow the
+ * table, each as a table of its own under the window, key and aggregate it belongs to.
  */
 public final class ResultsTable {
 
@@ -80,6 +83,52 @@ public final class ResultsTable {
         }
         out.println(line(header, widths, numeric));
         rows.forEach(row -> out.println(line(row, widths, numeric)));
+        for (MergedResult r : results) {
+            String key = r.key().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "));
+            for (String name : aggregates) {
+                if (r.values().get(name) instanceof Map<?, ?> map) {
+                    map.forEach((entry, value) -> {
+                        if (isRecordList(value) && !((List<?>) value).isEmpty()) {
+                            out.println(INDENT + r.windowStart() + (key.isEmpty() ? "" : " " + key) + " " + name
+                                    + "." + entry + ":");
+                            records(out, (List<?>) value);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /** A list of records (maps) as a table, one row per record, a column per field, indented under its heading. */
+    private static void records(PrintWriter out, List<?> list) {
+        Set<String> columns = new LinkedHashSet<>();
+        list.forEach(item -> ((Map<?, ?>) item).keySet().forEach(k -> columns.add(String.valueOf(k))));
+        List<String> header = new ArrayList<>(columns);
+        List<Boolean> numeric = new ArrayList<>();
+        header.forEach(h -> numeric.add(list.stream().allMatch(item -> ((Map<?, ?>) item).get(h) instanceof Number)));
+        List<List<String>> rows = new ArrayList<>();
+        for (Object item : list) {
+            List<String> row = new ArrayList<>();
+            header.forEach(h -> {
+                Object value = ((Map<?, ?>) item).get(h);
+                row.add(value == null ? "" : cell(value));
+            });
+            rows.add(row);
+        }
+        int[] widths = new int[header.size()];
+        for (int c = 0; c < widths.length; c++) {
+            widths[c] = header.get(c).length();
+            for (List<String> row : rows) {
+                widths[c] = Math.max(widths[c], row.get(c).length());
+            }
+        }
+        out.println(INDENT + line(header, widths, numeric));
+        rows.forEach(row -> out.println(INDENT + line(row, widths, numeric)));
+    }
+
+    private static boolean isRecordList(Object value) {
+        return value instanceof List<?> list && list.stream().allMatch(Map.class::isInstance);
     }
 
     private static String line(List<String> cells, int[] widths, List<Boolean> numeric) {
@@ -112,6 +161,17 @@ public final class ResultsTable {
             return list.stream().map(TopKRow.class::cast)
                     .map(row -> row.value() + " (" + String.format("%,d", row.count()) + ")")
                     .collect(Collectors.joining(", "));
+        }
+        if (value instanceof Map<?, ?> map) {
+            // Records are listed after the table; here only how many, so the row stays one line.
+            return map.entrySet().stream().map(e -> e.getKey() + (isRecordList(e.getValue())
+                            ? ": " + ((List<?>) e.getValue()).size() + " row(s)" + (((List<?>) e.getValue()).isEmpty()
+                            ? "" : " below") : " " + (e.getValue() == null ? "-" : cell(e.getValue()))))
+                    .collect(Collectors.joining(", "));
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(item -> item == null ? "-" : cell(item))
+                    .collect(Collectors.joining(", ", "[", "]"));
         }
         return String.valueOf(value);
     }

@@ -213,6 +213,31 @@ class KdaExamplesTest {
     }
 
     @Test
+    void staggerWindowsPerTickerOpenAtEachKeysFirstRecordAndStopAtTheMinute() throws IOException {
+        List<Row> rows = supported("07-stagger-window");
+        // This test's own walk: per ticker, a record at or after its window's end (10 s after the record that opened
+        // it, or the next minute) opens the next one. The sample's event times rise, so no record is out of order.
+        Map<String, Long> own = new TreeMap<>();
+        Map<String, long[]> open = new TreeMap<>();
+        for (JsonNode event : sample(EXAMPLES.resolve("07-stagger-window"), e -> true)) {
+            long t = Instant.parse(event.get("event_time").asText()).toEpochMilli();
+            String ticker = event.get("ticker_symbol").asText();
+            long[] window = open.get(ticker);
+            if (window == null || t >= window[1]) {
+                window = new long[]{t, Math.min(t + 10_000, t - t % MINUTE + MINUTE)};
+                open.put(ticker, window);
+            }
+            own.merge(Instant.ofEpochMilli(window[0]) + " ticker_symbol=" + ticker, 1L, Long::sum);
+        }
+        Map<String, Long> results = new TreeMap<>();
+        rows.forEach(row -> results.put(row.windowStart() + " " + row.key(),
+                row.application().get("ticker_count").asLong()));
+        assertThat(results).isEqualTo(own);
+        assertThat(rows).as("windows open at records, not aligned").anyMatch(row -> row.windowStart().toEpochMilli()
+                % 10_000 != 0);
+    }
+
+    @Test
     void randomCutForestPerHostAndMinuteRanksTheOutliersFirst() throws IOException {
         List<Row> rows = supported("09-anomaly-detection");
         // This test's own outlier rule: latency more than 100 ms from the sample's 120 ms mean (sd 10).
@@ -244,8 +269,77 @@ class KdaExamplesTest {
     }
 
     @Test
+    void hotspotsAreTheDenseRegionsOfTheSample() throws IOException {
+        List<Row> rows = supported("10-hotspots");
+        assertThat(rows).hasSize(1);
+        JsonNode result = rows.get(0).application().get("hotspots_result");
+        // This test's own clustering: points with at least 17 within 0.2 (themselves included) are cores, cores
+        // within 0.2 of each other are one hotspot (union-find), and a point within 0.2 of a core belongs to it.
+        List<double[]> points = sample(EXAMPLES.resolve("10-hotspots"), e -> true).stream()
+                .map(e -> new double[]{e.get("x").asDouble(), e.get("y").asDouble()}).toList();
+        int n = points.size();
+        boolean[][] near = new boolean[n][n];
+        boolean[] core = new boolean[n];
+        for (int a = 0; a < n; a++) {
+            int count = 0;
+            for (int b = 0; b < n; b++) {
+                near[a][b] = Math.hypot(points.get(a)[0] - points.get(b)[0], points.get(a)[1] - points.get(b)[1])
+                        <= 0.2;
+                count += near[a][b] ? 1 : 0;
+            }
+            core[a] = count >= 17;
+        }
+        int[] root = new int[n];
+        for (int a = 0; a < n; a++) {
+            root[a] = a;
+        }
+        Function<Integer, Integer> find = new Function<>() {
+            @Override
+            public Integer apply(Integer a) {
+                return root[a] == a ? a : (root[a] = apply(root[a]));
+            }
+        };
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (core[a] && core[b] && near[a][b]) {
+                    root[find.apply(a)] = find.apply(b);
+                }
+            }
+        }
+        Map<Integer, List<double[]>> clusters = new TreeMap<>();
+        for (int a = 0; a < n; a++) {
+            Set<Integer> joined = new HashSet<>();
+            for (int b = 0; b < n; b++) {
+                if (core[b] && near[a][b]) {
+                    joined.add(find.apply(b));
+                }
+            }
+            assertThat(joined).as("point %d is near at most one hotspot (no tie for the sample)", a).hasSizeLessThan(2);
+            double[] point = points.get(a);
+            joined.forEach(c -> clusters.computeIfAbsent(c, k -> new ArrayList<>()).add(point));
+        }
+        List<List<double[]>> hotspots = clusters.values().stream().filter(c -> c.size() >= 17)
+                .sorted(Comparator.comparingInt(c -> -c.size())).toList();
+        assertThat(hotspots).as("the generator's two centres").hasSize(2);
+        assertThat(result.get("points").asLong()).isEqualTo(n);
+        for (int h = 0; h < hotspots.size(); h++) {
+            List<double[]> members = hotspots.get(h);
+            JsonNode hotspot = result.get("hotspots").get(h);
+            assertThat(hotspot.get("count").asLong()).isEqualTo(members.size());
+            assertThat(hotspot.get("density").asDouble()).isCloseTo((double) members.size() / n, within(1e-12));
+            for (int axis = 0; axis < 2; axis++) {
+                int i = axis;
+                assertThat(hotspot.get("min").get(i).asDouble()).isEqualTo(members.stream().mapToDouble(p -> p[i])
+                        .min().orElseThrow());
+                assertThat(hotspot.get("max").get(i).asDouble()).isEqualTo(members.stream().mapToDouble(p -> p[i])
+                        .max().orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void refusedExamplesPrintTheirLocatedRefusalWithExitCode2() throws IOException {
-        for (String name : List.of("07-stagger-window", "08-log-parsing")) {
+        for (String name : List.of("08-log-parsing")) {
             Path example = EXAMPLES.resolve(name);
             Path application = example.resolve("application.sql");
             Run run = check(example);
@@ -278,7 +372,7 @@ class KdaExamplesTest {
             assertThat(folders.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted())
                     .containsExactly("01-tumbling-count-step", "02-floor-to-minute", "03-top-k-items",
                             "04-distinct-items", "05-multi-pump-chain", "06-filtered-pump", "07-stagger-window",
-                            "08-log-parsing", "09-anomaly-detection");
+                            "08-log-parsing", "09-anomaly-detection", "10-hotspots");
         }
     }
 

@@ -9,8 +9,10 @@ import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
+import io.rtpipe.core.metric.WindowSpec;
 import io.rtpipe.core.spec.SpecException;
 import io.rtpipe.core.spec.SpecWriter;
 import org.apache.calcite.avatica.util.Casing;
@@ -52,7 +54,8 @@ import java.util.stream.Collectors;
  * Loads Amazon Kinesis Data Analytics (KDA) SQL application code, as its users wrote it, into the same
  * {@link EngineConfig} the YAML and rtpipe SQL loaders build (docs/sql.md, "KDA SQL"): {@code CREATE OR REPLACE
  * STREAM} and {@code CREATE OR REPLACE PUMP ... AS INSERT INTO ... SELECT STREAM ...} statements, each aggregating
- * pump one tumbling metric named after its destination stream, chains of projecting/filtering pumps folded into it.
+ * pump one metric (tumbling, or stagger for {@code WINDOWED BY STAGGER}) named after its destination stream, chains of
+ * projecting/filtering pumps folded into it.
  * Parsed by Calcite's parser (double-quoted identifiers, {@code SELECT STREAM}) after {@link KdaText} rewrote the few
  * KDA-only constructs in place. Names follow KDA's rule: unquoted identifiers are upper-cased, quoted ones kept.
  * What the engine cannot run exactly is a located {@link SpecException}. Immutable and thread-safe.
@@ -326,7 +329,7 @@ public final class KdaSqlLoader {
             List<FieldPath> keys = new ArrayList<>();
             List<Window> windows = new ArrayList<>();
             for (SqlNode item : select.getGroup()) {
-                Window window = window(item, scope);
+                Window window = isStagger(item) ? stagger((SqlCall) item, scope, keys) : window(item, scope);
                 if (window != null) {
                     windows.add(window);
                     continue;
@@ -340,6 +343,12 @@ public final class KdaSqlLoader {
             Window window = pick(windows, select.getGroup());
             if (window.timestamp instanceof TimestampSource.ArrivalTime) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at, ROWTIME_NOTE);
+            }
+            if (window.windows instanceof StaggerWindows) {
+                note(KdaTranslation.Kind.DIFFERENCE, window.at, "stagger windows are computed per shard: a key's "
+                        + "window opens at its first record on each shard, so route each key to one shard (partition "
+                        + "by it) for KDA's one window per key; a record below an open window of its key (out of "
+                        + "order) opens a window of its own.");
             } else if (windows.size() > 1) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at, "the window is this event-time step, emitted once "
                         + "per window when the watermark passes its end (lateness 5s), where KDA emits a row per "
@@ -383,7 +392,7 @@ public final class KdaSqlLoader {
                 filters.add(select.getWhere());
             }
             return MetricSpec.builder(name).groupBy(keys).timestamp(window.timestamp)
-                    .windows(TumblingWindows.of(window.size)).aggregates(aggregates).filter(filter(filters))
+                    .windows(window.windows).aggregates(aggregates).filter(filter(filters))
                     .build();
         }
 
@@ -395,12 +404,9 @@ public final class KdaSqlLoader {
         private MetricSpec itemsMetric(String name, Pump pump) {
             SqlNode table = ((SqlCall) pump.select.getFrom()).operand(0);
             String fn = table instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
-            if (fn.equals("RANDOM_CUT_FOREST") || fn.equals("RANDOM_CUT_FOREST_WITH_EXPLANATION")) {
-                return anomalyMetric(name, pump, (SqlCall) table, fn);
-            }
-            if (fn.equals("HOTSPOTS")) {
-                throw terms.error(table, "HOTSPOTS is refused: it is not implemented here yet; RANDOM_CUT_FOREST "
-                        + "per tumbling window is (docs/sql.md).");
+            if (fn.equals("RANDOM_CUT_FOREST") || fn.equals("RANDOM_CUT_FOREST_WITH_EXPLANATION")
+                    || fn.equals("HOTSPOTS")) {
+                return pointsMetric(name, pump, (SqlCall) table, fn);
             }
             int arity = fn.equals("TOP_K_ITEMS_TUMBLING") ? 4 : 3;
             List<SqlNode> args = table instanceof SqlCall call ? call.getOperandList() : List.of();
@@ -473,42 +479,54 @@ public final class KdaSqlLoader {
                     .map(FieldPath::toString).collect(Collectors.joining(", "));
             String time = metric.timestamp() instanceof TimestampSource.EventTimeField field
                     ? "event time " + field.field() : "arrival time";
-            String size = metric.windows() instanceof TumblingWindows tumbling
-                    ? SpecWriter.duration(tumbling.size()) : metric.windows().toString();
-            return aggregates + keys + ", tumbling " + size + " windows on " + time
+            String windows = metric.windows() instanceof StaggerWindows stagger
+                    ? "stagger " + SpecWriter.duration(stagger.size()) + " windows cut at every "
+                    + SpecWriter.duration(stagger.maxLength())
+                    : "tumbling " + SpecWriter.duration(((TumblingWindows) metric.windows()).size()) + " windows";
+            return aggregates + keys + ", " + windows + " on " + time
                     + (metric.filter() == null ? "" : ", filter " + metric.filter().source());
         }
 
-        /**
-         * {@code SELECT STREAM keys..., ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM columns FROM
-         * s [WHERE c]), trees, subSampleSize, timeDecay, shingleSize)) GROUP BY keys..., STEP(s.ROWTIME BY ...)}:
-         * the forest scores the cursor's columns that are not keys, per tumbling window and key; the aggregate is
-         * named after the destination's ANOMALY_SCORE column. KDA's forest runs over the whole stream and needs no
-         * window; here it lives in one window's state, so the window is asked for.
-         */
         /**
          * KDA ran one forest over the whole stream; here each key of a window has its own (about 1.2 MB), so a pump
          * keeps at most this many keys per window (further keys share the {@code __overflow__} forest), which holds
          * its worst-case state within the default memory budget. A YAML spec may set another max_keys_per_window.
          */
         private static final int ANOMALY_MAX_KEYS = 100;
+        /** hotspots keeps a window's points: at KDA's largest windowSize (1000) about 72 KB per key and window. */
+        private static final int HOTSPOTS_MAX_KEYS = 1000;
 
-        private MetricSpec anomalyMetric(String name, Pump pump, SqlCall table, String fn) {
+        /**
+         * {@code SELECT STREAM keys..., ANOMALY_SCORE FROM TABLE(RANDOM_CUT_FOREST(CURSOR(SELECT STREAM columns FROM
+         * s [WHERE c]), trees, subSampleSize, timeDecay, shingleSize)) GROUP BY keys..., STEP(s.ROWTIME BY ...)}, or
+         * {@code ... HOTSPOTS_RESULT FROM TABLE(HOTSPOTS(CURSOR(...), windowSize, scanRadius, minimumPoints)) ...}:
+         * the function reads the cursor's columns that are not keys as one point, per tumbling window and key; the
+         * aggregate is named after the destination's ANOMALY_SCORE (HOTSPOTS_RESULT) column. KDA's functions run
+         * over the whole stream (HOTSPOTS: its last windowSize records) and need no window; here they live in one
+         * window's state, so the window is asked for.
+         */
+        private MetricSpec pointsMetric(String name, Pump pump, SqlCall table, String fn) {
             List<SqlNode> args = table.getOperandList();
+            boolean hotspots = fn.equals("HOTSPOTS");
             boolean explain = fn.endsWith("_WITH_EXPLANATION");
-            int maxArgs = explain ? 6 : 5;
+            int maxArgs = hotspots ? 4 : explain ? 6 : 5;
             String shape = fn + "(CURSOR(SELECT STREAM \"c1\", \"c2\" FROM \"SOURCE_SQL_STREAM_001\"), "
-                    + "numberOfTrees, subSampleSize, timeDecay, shingleSize" + (explain ? ", directionalExplanation"
-                    : "") + ")";
-            if (args.isEmpty() || args.size() > maxArgs || args.get(0).getKind() != SqlKind.CURSOR
+                    + (hotspots ? "windowSize, scanRadius, minimumNumberOfPointsInAHotspot)"
+                    : "numberOfTrees, subSampleSize, timeDecay, shingleSize" + (explain ? ", directionalExplanation"
+                    : "") + "), each parameter after the CURSOR optional");
+            String resultColumn = hotspots ? "HOTSPOTS_RESULT" : "ANOMALY_SCORE";
+            String reads = hotspots ? "HOTSPOTS reads" : "the forest scores";
+            if (args.isEmpty() || args.size() > maxArgs || hotspots && args.size() != maxArgs
+                    || args.get(0).getKind() != SqlKind.CURSOR
                     || !(((SqlCall) args.get(0)).operand(0) instanceof SqlSelect cursor) || cursor.getGroup() != null) {
-                throw terms.error(table, "expected " + shape + ", each parameter after the CURSOR optional.");
+                throw terms.error(table, "expected " + shape + ".");
             }
             Scope scope = scope(cursor.getFrom(), new HashSet<>());
             SqlNodeList group = pump.select.getGroup();
             if (group == null) {
-                throw terms.error(pump.select, fn + " needs a tumbling window here: its forest lives in the state of "
-                        + "one window and key (KDA's ran over the whole stream), so add GROUP BY " + WINDOW_HELP
+                throw terms.error(pump.select, fn + " needs a tumbling window here: " + (hotspots ? "its points live"
+                        : "its forest lives") + " in the state of one window and key (KDA's ran over the whole stream), "
+                        + "so add GROUP BY " + WINDOW_HELP
                         + " after the TABLE(...), with any key columns of the CURSOR before it.");
             }
             List<FieldPath> keys = new ArrayList<>();
@@ -529,8 +547,8 @@ public final class KdaSqlLoader {
             for (SqlNode item : cursor.getSelectList()) {
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
                 if (expr instanceof SqlIdentifier id && id.isStar()) {
-                    throw terms.error(id, "* is refused in " + fn + "'s CURSOR: list the numeric columns the forest "
-                            + "scores (and the key columns), e.g. CURSOR(SELECT STREAM \"heartRate\", \"rc\" FROM "
+                    throw terms.error(id, "* is refused in " + fn + "'s CURSOR: list the numeric columns " + reads
+                            + " (and the key columns), e.g. CURSOR(SELECT STREAM \"heartRate\", \"rc\" FROM "
                             + "\"SOURCE_SQL_STREAM_001\").");
                 }
                 if (!(expr instanceof SqlIdentifier id)) {
@@ -559,39 +577,36 @@ public final class KdaSqlLoader {
                     continue;
                 }
                 if (!(expr instanceof SqlIdentifier id) || id.isStar()) {
-                    throw terms.error(expr, fn + "'s rows are selected as columns: the keys, the scored columns "
-                            + "and ANOMALY_SCORE" + (explain ? " (and ANOMALY_EXPLANATION)" : "") + ".");
+                    throw terms.error(expr, fn + "'s rows are selected as columns: the keys, the CURSOR's columns "
+                            + "and " + resultColumn + (explain ? " (and ANOMALY_EXPLANATION)" : "") + ".");
                 }
                 String column = id.isSimple() ? component(id, 0) : "";
-                if (column.equals("ANOMALY_SCORE")) {
+                if (column.equals(resultColumn)) {
                     valueName = pump.target.columns.get(i).toLowerCase(Locale.ROOT);
                     if (!MetricSpec.isValidName(valueName)) {
                         throw terms.error(item, "the column " + pump.target.columns.get(i) + " of "
-                                + pump.target.name + " names the anomaly aggregate, in lower case: 1-63 letters, "
-                                + "digits or underscores starting with a letter.");
+                                + pump.target.name + " names the " + fn + " aggregate, in lower case: 1-63 "
+                                + "letters, digits or underscores starting with a letter.");
                     }
                 } else if (!(explain && column.equals("ANOMALY_EXPLANATION"))) {
                     String field = field(scope, id);
                     if (!keys.contains(FieldPath.parse(field)) && !fields.contains(field)) {
-                        throw terms.error(id, id + " is neither a GROUP BY key nor a column the forest scores; a "
+                        throw terms.error(id, id + " is neither a GROUP BY key nor a column " + reads + "; a "
                                 + "per-row result is not something the engine computes.");
                     }
                 }
             }
             if (valueName == null) {
-                throw terms.error(pump.select.getSelectList(), "select ANOMALY_SCORE: its column of "
-                        + pump.target.name + " names the anomaly aggregate.");
+                throw terms.error(pump.select.getSelectList(), "select " + resultColumn + ": its column of "
+                        + pump.target.name + " names the " + fn + " aggregate.");
             }
-            String[] names = {"number_of_trees", "sub_sample_size", "time_decay", "shingle_size"};
-            Map<String, Long> params = new LinkedHashMap<>();
-            for (int i = 1; i < args.size() && i <= names.length; i++) {
-                params.put(names[i - 1], seconds(args.get(i), fn + "'s " + names[i - 1]));
-            }
+            Map<String, Object> params = hotspots ? hotspotsParams(args) : forestParams(args, fn);
             if (args.size() == 6 && !(args.get(5) instanceof SqlLiteral flag
                     && flag.getTypeName() == SqlTypeName.BOOLEAN)) {
                 throw terms.error(args.get(5), "directionalExplanation is TRUE or FALSE, found " + args.get(5) + ".");
             }
-            String aggregateFn = explain ? "random_cut_forest_with_explanation" : "random_cut_forest";
+            String aggregateFn = hotspots ? "hotspots"
+                    : explain ? "random_cut_forest_with_explanation" : "random_cut_forest";
             Aggregator aggregator;
             try {
                 aggregator = registry.factory(aggregateFn).orElseThrow().create(AggregatorParams.of(true, fields,
@@ -608,17 +623,52 @@ public final class KdaSqlLoader {
                 filterScopes.put(cursor.getWhere(), scope);
                 filters.add(cursor.getWhere());
             }
-            note(KdaTranslation.Kind.DIFFERENCE, table, fn + " scores with a forest per tumbling window and key "
-                    + "(at most " + ANOMALY_MAX_KEYS + " keys per window), where KDA's forest runs over the whole "
+            int maxKeys = hotspots ? HOTSPOTS_MAX_KEYS : ANOMALY_MAX_KEYS;
+            note(KdaTranslation.Kind.DIFFERENCE, table, hotspots
+                    ? fn + " finds the dense regions of each tumbling window and key (at most " + maxKeys + " keys "
+                    + "per window, up to windowSize points each: the earliest), where KDA's looks at the last "
+                    + "windowSize records of the stream; the result per window is the list of hotspots (min, max, "
+                    + "count, density), not one row per record."
+                    : fn + " scores with a forest per tumbling window and key "
+                    + "(at most " + maxKeys + " keys per window), where KDA's forest runs over the whole "
                     + "stream; the results per window are the points scored, the highest score, the count at or "
                     + "above the threshold and the top rows, not one row per record.");
             if (window.timestamp() instanceof TimestampSource.ArrivalTime) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at(), ROWTIME_NOTE);
             }
-            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(ANOMALY_MAX_KEYS)
+            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(maxKeys)
                     .timestamp(window.timestamp)
-                    .windows(TumblingWindows.of(window.size)).aggregates(List.of(aggregate)).filter(filter(filters))
+                    .windows(window.windows).aggregates(List.of(aggregate)).filter(filter(filters))
                     .build();
+        }
+
+        /** RANDOM_CUT_FOREST's numberOfTrees, subSampleSize, timeDecay, shingleSize, each optional, in order. */
+        private Map<String, Object> forestParams(List<SqlNode> args, String fn) {
+            String[] names = {"number_of_trees", "sub_sample_size", "time_decay", "shingle_size"};
+            Map<String, Object> params = new LinkedHashMap<>();
+            for (int i = 1; i < args.size() && i <= names.length; i++) {
+                params.put(names[i - 1], seconds(args.get(i), fn + "'s " + names[i - 1]));
+            }
+            return params;
+        }
+
+        /** HOTSPOTS' windowSize (the points it considers: KDA took 100 to 1000), scanRadius, minimum points. */
+        private Map<String, Object> hotspotsParams(List<SqlNode> args) {
+            long windowSize = seconds(args.get(1), "HOTSPOTS' windowSize");
+            if (windowSize < 100 || windowSize > 1000) {
+                throw terms.error(args.get(1), "HOTSPOTS' windowSize is from 100 to 1000 (as in KDA), found "
+                        + windowSize + ".");
+            }
+            if (!(args.get(2) instanceof SqlNumericLiteral radius)
+                    || !(radius.getValueAs(Double.class) > 0)) {
+                throw terms.error(args.get(2), "HOTSPOTS' scanRadius must be a number above 0, found " + args.get(2)
+                        + ".");
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("scan_radius", radius.getValueAs(Double.class));
+            params.put("min_points", seconds(args.get(3), "HOTSPOTS' minimumNumberOfPointsInAHotspot"));
+            params.put("max_points", windowSize);
+            return params;
         }
 
         private long seconds(SqlNode node, String what) {
@@ -789,7 +839,8 @@ public final class KdaSqlLoader {
             }
             String fn = call.getOperator().getName().toUpperCase(Locale.ROOT);
             if (fn.equals("STEP") && call.operandCount() == 2 && call.operand(0) instanceof SqlIdentifier time) {
-                return new Window(timestamp(scope, time), terms.interval(call.operand(1), "STEP's interval"), node);
+                return new Window(timestamp(scope, time),
+                        TumblingWindows.of(terms.interval(call.operand(1), "STEP's interval")), node);
             }
             if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2
                     && call.operand(0) instanceof SqlIdentifier time) {
@@ -799,9 +850,48 @@ public final class KdaSqlLoader {
                     throw terms.error(call.operand(1), "FLOOR(... TO " + unit + ") is refused: a window is a "
                             + "second, minute, hour or day here; use STEP(t BY INTERVAL ...) for other sizes.");
                 }
-                return new Window(timestamp(scope, time), size, node);
+                return new Window(timestamp(scope, time), TumblingWindows.of(size), node);
             }
             return null;
+        }
+
+        private static boolean isStagger(SqlNode node) {
+            return node instanceof SqlCall call && call.getOperator().getName().equalsIgnoreCase("STAGGER");
+        }
+
+        /**
+         * {@code WINDOWED BY STAGGER (PARTITION BY columns [, FLOOR(t TO unit)] RANGE INTERVAL ...)}, which {@link
+         * KdaText} made {@code STAGGER(columns..., interval)}: the columns are keys (added to {@code keys}); a FLOOR
+         * partition cuts the windows at every unit of its time and makes that time the window's; else ROWTIME is.
+         */
+        private Window stagger(SqlCall call, Scope scope, List<FieldPath> keys) {
+            List<SqlNode> args = call.getOperandList();
+            Duration size = terms.interval(args.get(args.size() - 1), "the stagger window's RANGE");
+            Window floor = null;
+            for (SqlNode partition : args.subList(0, args.size() - 1)) {
+                Window cut = window(partition, scope);
+                if (partition instanceof SqlIdentifier id) {
+                    keys.add(FieldPath.parse(field(scope, id)));
+                } else if (cut != null && floor == null && partition.getKind() == SqlKind.FLOOR) {
+                    floor = cut;
+                } else {
+                    throw terms.error(partition, "PARTITION BY takes columns and at most one FLOOR(t TO unit), "
+                            + "found " + partition + ".");
+                }
+            }
+            StaggerWindows windows = StaggerWindows.of(size);
+            if (floor == null) {
+                return new Window(TimestampSource.arrivalTime(), windows, call);
+            }
+            Duration unit = ((TumblingWindows) floor.windows).size();
+            if (!(floor.timestamp instanceof TimestampSource.ArrivalTime)) {
+                note(KdaTranslation.Kind.DIFFERENCE, floor.at, "KDA's stagger window runs on ROWTIME, partitioned by "
+                        + "this event-time " + SpecWriter.duration(unit) + "; here it runs on that event time, cut "
+                        + "at every " + SpecWriter.duration(unit) + ": a window holds its key's records of one "
+                        + SpecWriter.duration(unit) + " from the first one on, for the RANGE, and records past the "
+                        + "watermark (lateness 5s) go to the late-record output instead of a window of their own.");
+            }
+            return new Window(floor.timestamp, windows.withMaxLength(unit), floor.at);
         }
 
         private TimestampSource timestamp(Scope scope, SqlIdentifier time) {
@@ -829,7 +919,7 @@ public final class KdaSqlLoader {
             for (Window other : windows) {
                 boolean sameTime = other.timestamp.equals(chosen.timestamp);
                 boolean arrivalBeside = other.timestamp instanceof TimestampSource.ArrivalTime;
-                if (!other.size.equals(chosen.size) || !sameTime && !arrivalBeside) {
+                if (!other.windows.equals(chosen.windows) || !sameTime && !arrivalBeside) {
                     throw terms.error(other.at, "a second, different window in GROUP BY is refused: one metric has "
                             + "one window (a ROWTIME step beside an event-time step of the same size is taken as "
                             + "the event-time window).");
@@ -877,6 +967,6 @@ public final class KdaSqlLoader {
         }
     }
 
-    private record Window(TimestampSource timestamp, Duration size, SqlNode at) {
+    private record Window(TimestampSource timestamp, WindowSpec windows, SqlNode at) {
     }
 }

@@ -17,10 +17,11 @@ import java.util.Set;
  *       which Calcite parses (lenient conformance) as a table with declared columns; {@link #declaresStream} tells
  *       the loader which parsed statements these are;</li>
  *   <li>{@code CREATE [OR REPLACE] PUMP "P" AS} is blanked, leaving the pump's {@code INSERT INTO ... SELECT STREAM};</li>
- *   <li>the {@code BY} of {@code STEP(x BY INTERVAL ...)} becomes a comma: {@code STEP(x, INTERVAL ...)}.</li>
+ *   <li>the {@code BY} of {@code STEP(x BY INTERVAL ...)} becomes a comma: {@code STEP(x, INTERVAL ...)};</li>
+ *   <li>{@code WINDOWED BY STAGGER (PARTITION BY p, ... RANGE INTERVAL ...)} becomes {@code GROUP BY STAGGER(p, ...,
+ *       INTERVAL ...)}.</li>
  * </ul>
- * {@code WINDOWED BY STAGGER} is refused here, located, since nothing parses it. Only tokens outside string literals,
- * quoted identifiers and comments are looked at; a block comment starting {@code input_schema:} is the application's
+ * Only tokens outside string literals, quoted identifiers and comments are looked at; a block comment starting {@code input_schema:} is the application's
  * input schema ({@link #inputSchema}).
  */
 final class KdaText {
@@ -95,10 +96,7 @@ final class KdaText {
                     }
                 }
             } else if (token.is("WINDOWED") && at(tokens, i + 1).is("BY")) {
-                throw error(file, sql, token, "stagger windows (WINDOWED BY STAGGER) are refused: a window that "
-                        + "opens at each key's first record is neither aligned (tumbling, hopping) nor ended by a gap "
-                        + "(session), so the engine has none like it; use GROUP BY keys, STEP(\"SOURCE_SQL_STREAM_001\""
-                        + ".ROWTIME BY INTERVAL '60' SECOND) for a tumbling window");
+                stagger(file, sql, tokens, i, out);
             }
         }
         String schema = null;
@@ -116,6 +114,36 @@ final class KdaText {
             }
         }
         return new KdaText(new String(out), streams, schema, schemaAt);
+    }
+
+    /**
+     * {@code WINDOWED BY STAGGER (PARTITION BY p, ... RANGE INTERVAL ...)} becomes {@code GROUP BY STAGGER(p, ...,
+     * INTERVAL ...)}: a call the loader reads as the stagger window and its keys.
+     */
+    private static void stagger(String file, String sql, List<Token> tokens, int windowed, char[] out) {
+        Token partition = at(tokens, windowed + 4);
+        if (!at(tokens, windowed + 2).is("STAGGER") || !at(tokens, windowed + 3).text.equals("(")
+                || !partition.is("PARTITION") || !at(tokens, windowed + 5).is("BY")) {
+            throw error(file, sql, tokens.get(windowed), "expected WINDOWED BY STAGGER (PARTITION BY columns "
+                    + "RANGE INTERVAL 'N' MINUTE)");
+        }
+        int depth = 0;
+        for (int j = windowed + 3; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            depth += t.text.equals("(") ? 1 : t.text.equals(")") ? -1 : 0;
+            if (depth == 0) {
+                break;
+            }
+            if (depth == 1 && t.is("RANGE")) {
+                put(out, tokens.get(windowed), "GROUP");
+                put(out, partition, "");
+                put(out, tokens.get(windowed + 5), "");
+                put(out, t, ",");
+                return;
+            }
+        }
+        throw error(file, sql, partition, "WINDOWED BY STAGGER's PARTITION BY ends with RANGE INTERVAL 'N' MINUTE, "
+                + "the window's length");
     }
 
     String sql() {

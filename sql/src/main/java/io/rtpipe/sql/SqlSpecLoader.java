@@ -8,6 +8,7 @@ import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
@@ -44,7 +45,7 @@ import java.util.stream.Collectors;
 
 /**
  * Loads metric specs written in SQL (dialect: docs/sql.md) into the same {@link EngineConfig} core's YAML
- * {@link SpecLoader} builds: one {@code INSERT INTO metric SELECT ... FROM TABLE(TUMBLE|HOP|SESSION(...)) ... GROUP BY
+ * {@link SpecLoader} builds: one {@code INSERT INTO metric SELECT ... FROM TABLE(TUMBLE|HOP|SESSION|STAGGER(...)) ... GROUP BY
  * window_start, window_end, keys} per metric, statements separated by {@code ;}. Parsing is Calcite's parser (the one
  * Flink's SQL uses, case-sensitive identifiers, back-tick quoting); nothing is planned or executed by Calcite. Every
  * mistake, and every query the engine cannot run exactly, is a {@link SpecException} of one sentence located by line
@@ -62,7 +63,8 @@ public final class SqlSpecLoader {
     private static final List<String> OPTION_KEYS = List.of("allowed_lateness", "dedup", "max_keys_per_window",
             "timestamp_format", "max_ahead");
     private static final String WINDOW_RULE = "TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), "
-            + "HOP(TABLE events, DESCRIPTOR(ts), slide, size) or SESSION(TABLE events, DESCRIPTOR(ts), gap)";
+            + "HOP(TABLE events, DESCRIPTOR(ts), slide, size), SESSION(TABLE events, DESCRIPTOR(ts), gap) "
+            + "or STAGGER(TABLE events, DESCRIPTOR(ts), size)";
 
     private static final SqlParser.Config PARSER = SqlParser.config()
             .withQuoting(Quoting.BACK_TICK)
@@ -247,7 +249,7 @@ public final class SqlSpecLoader {
             }
             if (select.getWindowList() != null && !select.getWindowList().isEmpty()) {
                 throw terms.error(select.getWindowList(), "WINDOW clauses and OVER are refused: windows come from "
-                        + "TUMBLE, HOP or SESSION in FROM.");
+                        + "TUMBLE, HOP, SESSION or STAGGER in FROM.");
             }
             // ORDER BY, LIMIT and OFFSET wrap the SELECT (SqlOrderBy), refused in statement().
         }
@@ -320,7 +322,7 @@ public final class SqlSpecLoader {
             }
             SqlNode inner = ((SqlCall) unaliased).operand(0);
             String fn = inner instanceof SqlCall call ? call.getOperator().getName().toUpperCase(Locale.ROOT) : "";
-            if (!List.of("TUMBLE", "HOP", "SESSION").contains(fn)) {
+            if (!List.of("TUMBLE", "HOP", "SESSION", "STAGGER").contains(fn)) {
                 throw terms.error(inner, "found the table function " + (fn.isEmpty() ? inner : fn) + ", expected "
                         + WINDOW_RULE + ".");
             }
@@ -333,12 +335,13 @@ public final class SqlSpecLoader {
             SqlNode table = args.get(0);
             if (table.getKind() != SqlKind.EXPLICIT_TABLE) {
                 throw terms.error(table, fn + "'s first argument is the stream, written TABLE events (any name; "
-                        + "PARTITION BY is refused: sessions are per group key already).");
+                        + "PARTITION BY is refused: sessions and stagger windows are per group key already).");
             }
             TimestampSource timestamp = timestamp(args.get(1), fn, options);
             WindowSpec windows = switch (fn) {
                 case "TUMBLE" -> TumblingWindows.of(terms.interval(args.get(2), "the window size"));
                 case "SESSION" -> SessionWindows.withGap(terms.interval(args.get(2), "the session gap"));
+                case "STAGGER" -> StaggerWindows.of(terms.interval(args.get(2), "the stagger window size"));
                 default -> {
                     Duration slide = terms.interval(args.get(2), "the hop slide");
                     Duration size = terms.interval(args.get(3), "the hop size");

@@ -116,7 +116,38 @@ class AnomalySqlTest {
                 CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
                   SELECT STREAM "HOTSPOTS_RESULT"
                   FROM TABLE(HOTSPOTS(CURSOR(SELECT STREAM "x", "y" FROM "SOURCE_SQL_STREAM_001"), 1000, 0.013, 20));
-                """, "app.sql:4:14: HOTSPOTS is refused: it is not implemented here yet; RANDOM_CUT_FOREST per "
-                + "tumbling window is (docs/sql.md).");
+                """, "app.sql:3:3: HOTSPOTS needs a tumbling window here: its points live in the state of one "
+                + "window and key (KDA's ran over the whole stream), so add GROUP BY "
+                + "STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SECOND) or "
+                + "FLOOR(\"SOURCE_SQL_STREAM_001\".ROWTIME TO MINUTE) after the TABLE(...), with any key columns of "
+                + "the CURSOR before it.");
+        assertRefused("""
+                CREATE OR REPLACE STREAM "D" ("HOTSPOTS_RESULT" VARCHAR(10000));
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
+                  SELECT STREAM "HOTSPOTS_RESULT"
+                  FROM TABLE(HOTSPOTS(CURSOR(SELECT STREAM "x", "y" FROM "SOURCE_SQL_STREAM_001"), 5000, 0.013, 20))
+                  GROUP BY STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '60' SECOND);
+                """, "app.sql:4:84: HOTSPOTS' windowSize is from 100 to 1000 (as in KDA), found 5000.");
+    }
+
+    @Test
+    void hotspotsPerTumblingWindowIsTheHotspotsAggregate() {
+        assertSame("""
+                CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" ("x" DOUBLE, "y" DOUBLE,
+                    HOTSPOTS_RESULT VARCHAR(10000));
+                CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+                  SELECT STREAM "x", "y", "HOTSPOTS_RESULT"
+                  FROM TABLE(HOTSPOTS(CURSOR(SELECT STREAM "x", "y" FROM "SOURCE_SQL_STREAM_001"), 1000, 0.2, 17))
+                  GROUP BY STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '1' MINUTE);
+                """, """
+                metrics:
+                  - name: destination_sql_stream
+                    timestamp: arrival
+                    window: {type: tumbling, size: 1m}
+                    max_keys_per_window: 1000
+                    aggregates:
+                      - {name: hotspots_result, fn: hotspots, fields: [x, y], scan_radius: 0.2, min_points: 17,
+                         max_points: 1000}
+                """);
     }
 }

@@ -254,16 +254,55 @@ class KdaSqlTest {
     }
 
     @Test
-    void whatTheEngineCannotRunIsRefusedLocated() {
-        assertRefused("""
+    void staggerWindowsAreStaggerWindowsOnTheTimeTheirPartitionFloors() {
+        assertSame("""
                 CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
                 CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
                   SELECT STREAM k, COUNT(*) AS n FROM "SOURCE_SQL_STREAM_001"
                   WINDOWED BY STAGGER (PARTITION BY k RANGE INTERVAL '1' MINUTE);
-                """, "app.sql:4:3: stagger windows (WINDOWED BY STAGGER) are refused: a window that opens at each "
-                + "key's first record is neither aligned (tumbling, hopping) nor ended by a gap (session), so the "
-                + "engine has none like it; use GROUP BY keys, STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL "
-                + "'60' SECOND) for a tumbling window.");
+                """, """
+                metrics:
+                  - name: d
+                    group_by: [k]
+                    timestamp: arrival
+                    window: {type: stagger, size: 1m}
+                    aggregates:
+                      - {name: n, fn: count}
+                """);
+        assertSame(SCHEMA + """
+                CREATE OR REPLACE STREAM "D" (ticker VARCHAR(4), event_minute TIMESTAMP, n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
+                  SELECT STREAM ticker_symbol, FLOOR(EVENT_TIME TO MINUTE), COUNT(ticker_symbol) AS n
+                  FROM "SOURCE_SQL_STREAM_001"
+                  WINDOWED BY STAGGER (
+                      PARTITION BY FLOOR(EVENT_TIME TO MINUTE), ticker_symbol RANGE INTERVAL '10' SECOND);
+                """, """
+                metrics:
+                  - name: d
+                    group_by: [ticker_symbol]
+                    timestamp: {field: event_time, format: iso8601}
+                    window: {type: stagger, size: 10s, max_length: 1m}
+                    aggregates:
+                      - {name: n, fn: count, field: ticker_symbol}
+                """);
+        assertRefused("""
+                CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
+                  SELECT STREAM k, COUNT(*) AS n FROM "SOURCE_SQL_STREAM_001"
+                  WINDOWED BY STAGGER (PARTITION BY k, SUBSTRING(k, 1, 2) RANGE INTERVAL '1' MINUTE);
+                """, "app.sql:4:40: PARTITION BY takes columns and at most one FLOOR(t TO unit), found "
+                + "SUBSTRING(`k`, 1, 2).");
+        assertRefused("""
+                CREATE OR REPLACE STREAM "D" (k VARCHAR(4), n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "D"
+                  SELECT STREAM k, COUNT(*) AS n FROM "SOURCE_SQL_STREAM_001"
+                  WINDOWED BY STAGGER (PARTITION BY k);
+                """, "app.sql:4:24: WINDOWED BY STAGGER's PARTITION BY ends with RANGE INTERVAL 'N' MINUTE, the "
+                + "window's length.");
+    }
+
+    @Test
+    void whatTheEngineCannotRunIsRefusedLocated() {
         assertRefused("""
                 CREATE OR REPLACE STREAM "PER_MINUTE" (k VARCHAR(4), n INTEGER);
                 CREATE OR REPLACE PUMP "P1" AS INSERT INTO "PER_MINUTE"

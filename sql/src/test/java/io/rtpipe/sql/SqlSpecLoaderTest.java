@@ -131,6 +131,24 @@ class SqlSpecLoaderTest {
     }
 
     @Test
+    void staggerWindowsAndHotspots() {
+        assertSame("""
+                INSERT INTO dense_per_host
+                SELECT window_start, window_end, host,
+                  HOTSPOTS(x, y, scan_radius => 0.5, min_points => 5) AS dense
+                FROM TABLE(STAGGER(TABLE events, DESCRIPTOR(ts), INTERVAL '10' SECOND))
+                GROUP BY window_start, window_end, host
+                """, """
+                metrics:
+                  - name: dense_per_host
+                    group_by: [host]
+                    window: {type: stagger, size: 10s}
+                    aggregates:
+                      - {name: dense, fn: hotspots, fields: [x, "y"], scan_radius: 0.5, min_points: 5}
+                """);
+    }
+
+    @Test
     void parenthesesFollowPrecedence() {
         MetricSpec metric = SQL.parse("app.sql", """
                 INSERT INTO m SELECT window_start, window_end, COUNT(*) AS n
@@ -193,14 +211,14 @@ class SqlSpecLoaderTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', textBlock = """
-            SELECT window_start, window_end, COUNT(*) AS n FROM events GROUP BY window_start, window_end|app.sql:1:67: non-windowed aggregation is refused: a stream never ends, so results need a window: FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), HOP(TABLE events, DESCRIPTOR(ts), slide, size) or SESSION(TABLE events, DESCRIPTOR(ts), gap).
+            SELECT window_start, window_end, COUNT(*) AS n FROM events GROUP BY window_start, window_end|app.sql:1:67: non-windowed aggregation is refused: a stream never ends, so results need a window: FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)), HOP(TABLE events, DESCRIPTOR(ts), slide, size), SESSION(TABLE events, DESCRIPTOR(ts), gap) or STAGGER(TABLE events, DESCRIPTOR(ts), size).
             SELECT COUNT(*) AS n FROM a JOIN b ON a.id = b.id|app.sql:1:43: joins are refused: the engine aggregates one stream, shard by shard, and a join would need state across shards it does not keep.
             SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))|app.sql:1:15: a metric aggregates per window: GROUP BY window_start, window_end and the keys (non-windowed aggregation is refused: a stream never ends).
             SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY page|app.sql:1:106: GROUP BY must name window_start and window_end: results are per window (non-windowed aggregation is refused: a stream never ends).
             SELECT window_start, window_end, page, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: page is neither in GROUP BY nor aggregated; a non-windowed or per-event result is not something the engine computes.
             SELECT window_start, window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: name each aggregate with AS, e.g. COUNT(*) AS orders: the name is the result's value name.
             SELECT window_start, window_end, SUM(amount * 2) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:52: an aggregate takes a field path such as amount or geo.price, found `amount` * 2 (expressions are not computed per event).
-            SELECT window_start, window_end, MEDIAN(amount) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: unknown aggregate function MEDIAN, expected COUNT, COUNT(DISTINCT), SUM, MIN, MAX, AVG, APPROX_PERCENTILE, PERCENTILE_CONT, TOP_K, FIRST_VALUE, LAST_VALUE, RANDOM_CUT_FOREST or one of avg, count, distinct, first, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk.
+            SELECT window_start, window_end, MEDIAN(amount) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: unknown aggregate function MEDIAN, expected COUNT, COUNT(DISTINCT), SUM, MIN, MAX, AVG, APPROX_PERCENTILE, PERCENTILE_CONT, TOP_K, FIRST_VALUE, LAST_VALUE, RANDOM_CUT_FOREST or one of avg, count, distinct, first, hotspots, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk.
             SELECT window_start, window_end, TOP_K(page) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: the parameter k is missing, expected a whole number from 1 to 100000.
             SELECT window_start, window_end, APPROX_PERCENTILE(amount, 1.5) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:74: the parameter q is 1.5, expected a number strictly between 0 and 1, such as 0.99.
             SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MONTH)) GROUP BY window_start, window_end|app.sql:1:110: the window size must be a day-time interval such as INTERVAL '30' SECOND; months and years have no fixed length.

@@ -4,6 +4,7 @@ import io.rtpipe.connectors.dynamodb.ResultsQuery;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
 import io.rtpipe.core.result.MergedResult;
@@ -158,6 +159,9 @@ final class ResultsView {
         }
         if (windows instanceof HoppingWindows h) {
             return "hopping " + duration(h.size()) + " every " + duration(h.slide());
+        }
+        if (windows instanceof StaggerWindows s) {
+            return "stagger " + duration(s.size());
         }
         return windows instanceof SessionWindows s ? "session gap " + duration(s.gap()) : windows.toString();
     }

@@ -11,6 +11,9 @@ final class BuiltinAggregators {
             new java.util.LinkedHashSet<>(List.of("number_of_trees", "sub_sample_size", "time_decay", "shingle_size",
                     "threshold", "top")));
 
+    private static final Set<String> HOTSPOTS_PARAMETERS = java.util.Collections.unmodifiableSet(
+            new java.util.LinkedHashSet<>(List.of("scan_radius", "min_points", "max_points")));
+
     private BuiltinAggregators() {
     }
 
@@ -31,7 +34,8 @@ final class BuiltinAggregators {
                         params -> RandomCutForestAggregator.create("random_cut_forest", false, params)),
                 new Factory("random_cut_forest_with_explanation", FieldUse.LIST, RANDOM_CUT_FOREST_PARAMETERS,
                         params -> RandomCutForestAggregator.create("random_cut_forest_with_explanation", true,
-                                params)));
+                                params)),
+                new Factory("hotspots", FieldUse.LIST, HOTSPOTS_PARAMETERS, HotspotsAggregator::create));
     }
 
     private static Aggregator distinct(AggregatorParams params) {

@@ -5,6 +5,7 @@ import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
 
@@ -20,9 +21,10 @@ import static io.rtpipe.core.aggregate.StateSize.saturatedMultiply;
 /**
  * The worst-case heap of one metric's window state on one shard, and what it is made of (docs/metrics.md, *Memory
  * budget*). Open windows at once (tumbling: 1 + ⌈lateness / size⌉; hopping: size / slide + ⌈lateness / slide⌉;
- * sessions: the 2 + ⌈lateness / gap⌉ gap-long slices whose keys can still have an open session) times the keys a
- * window admits (max_keys_per_window, plus the overflow key) bound the key-windows; so do the values open windows can
- * hold at the assumed rate (events in size + lateness of event time, sessions: max_length + lateness, times the
+ * sessions: the 2 + ⌈lateness / gap⌉ gap-long slices whose keys can still have an open session; stagger windows the
+ * same with size-long slices) times the keys a window admits (max_keys_per_window, plus the overflow key) bound the
+ * key-windows; so do the values open windows can hold at the assumed rate (events in size + lateness of event time,
+ * sessions: max_length + lateness, stagger: the shorter of size and max_length + lateness, times the
  * windows each event is in), since a key-window needs one. Each key-window costs {@link #KEY_WINDOW_BYTES} plus its
  * key's values; each aggregate states its own bound ({@link io.rtpipe.core.aggregate.Aggregator#stateSize}), summed
  * over the key-windows and the values; dedup holds an id per value.
@@ -64,6 +66,9 @@ public record StateEstimate(String metric, long openWindows, long keysPerWindow,
             windowsPerEvent = hopping.windowsPerEvent();
             open = windowsPerEvent + ceilDiv(lateness, slide);
             spanMillis = hopping.sizeMillis() + lateness;
+        } else if (windows instanceof StaggerWindows stagger) {
+            open = 2 + ceilDiv(lateness, stagger.sliceMillis());
+            spanMillis = Math.min(stagger.sizeMillis(), stagger.maxLengthMillis()) + lateness;
         } else {
             SessionWindows session = (SessionWindows) windows;
             open = 2 + ceilDiv(lateness, session.gapMillis());

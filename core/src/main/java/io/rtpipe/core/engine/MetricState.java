@@ -4,7 +4,7 @@ import io.rtpipe.core.checkpoint.CheckpointPlanner;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.metric.MetricSpec;
-import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.KeyedWindows;
 import io.rtpipe.core.record.InputRecord;
 
 import java.io.DataInputStream;
@@ -45,7 +45,7 @@ abstract class MetricState {
 
     static MetricState of(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
         MetricSpec spec = reader.spec();
-        return spec.windows() instanceof SessionWindows
+        return spec.windows() instanceof KeyedWindows
                 ? new SessionState(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough)
                 : new FixedWindowState(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
     }

@@ -4,7 +4,9 @@ import io.rtpipe.core.aggregate.AggregateState;
 import io.rtpipe.core.checkpoint.CheckpointPlanner;
 import io.rtpipe.core.checkpoint.LateRecord;
 import io.rtpipe.core.event.EventFields;
+import io.rtpipe.core.metric.KeyedWindows;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.record.InputRecord;
 
 import java.io.DataInputStream;
@@ -21,9 +23,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A metric with session windows on one shard. An event at t spans [t, t + gap), cut at the next multiple of the
- * maximum length ({@link SessionWindows#spanEnd}); it joins every open session of its key whose span overlaps its
- * own, merging them into one [earliest t, latest span end). A session fires when the watermark reaches its end.
+ * A metric with windows opened by its keys' events on one shard: session windows, and stagger windows (below).
+ * An event at t spans [t, t + gap), cut at the next multiple of the maximum length ({@link SessionWindows#spanEnd});
+ * it joins every open session of its key whose span overlaps its own, merging them into one [earliest t, latest
+ * span end). A session fires when the watermark reaches its end.
  * <p>
  * Lateness depends on the event alone: an event is late iff its own span ends at or below the watermark (even if
  * an open session could still absorb it). That keeps every decision a function of the watermark, which a restored
@@ -38,25 +41,40 @@ import java.util.TreeSet;
  * began before the checkpoint are missing or rebuilt as fragments, so that set differs. A session keeps the checkpoint
  * before the first record of every slice within one gap of its events (the slices of every event it could merge
  * with), so the admission decisions of an open session's events, and of the events around them, replay exactly.
+ * <p>
+ * {@link StaggerWindows} share all of this but the joining: an event joins its key's open window holding t (the
+ * earliest-starting, if disorder made windows overlap), or opens [t, span end); windows never merge or grow, and the
+ * slices are size-long. Lateness is the sessions' rule (the span alone), so every window ends above the watermark it
+ * opened at. A window's start depends on the key's other windows: rebuilt from a checkpoint inside one of them, a
+ * fragment of it would start later, end later, and take events that opened or joined the next one. So a fired
+ * window keeps holding the checkpoint before its first record ({@link #chains}) while an accepted event could still
+ * open a window less than one size after its end (within its cut): until the watermark passes its end plus two sizes,
+ * or its cut. Every window such an event opens closes before that, so the key's chain of windows is replayed from
+ * its first one. Snapshots leave chains out: they only place checkpoints of the rule without snapshots.
  */
 final class SessionState extends MetricState {
     private static final Comparator<Session> BY_END = Comparator.comparingLong((Session s) -> s.end)
             .thenComparingLong(s -> s.start).thenComparingLong(s -> s.sequence);
 
-    private final SessionWindows windows;
-    private final long gap;
+    private final KeyedWindows windows;
+    /** Stagger windows (an event joins the window holding it) rather than sessions (spans that overlap merge). */
+    private final boolean stagger;
+    private final long slice;
     /** Open sessions per key (usually one; more when disorder leaves gaps between them). */
     private final Map<Object, List<Session>> byKey = new HashMap<>();
     /** Open sessions in firing order. */
     private final TreeSet<Session> byEnd = new TreeSet<>(BY_END);
     /** Slices an event may still be accepted in, by start. */
     private final TreeMap<Long, Slice> slices = new TreeMap<>();
+    /** Stagger windows only: per key, its latest chain of fired windows. */
+    private final Map<Object, Chain> chains = new HashMap<>();
     private long nextSequence;
 
     SessionState(MetricReader reader, long maxTimeAtCheckpoint, long maxTimeFired, long drainedThrough) {
         super(reader, maxTimeAtCheckpoint, maxTimeFired, drainedThrough);
-        windows = (SessionWindows) reader.spec().windows();
-        gap = windows.gapMillis();
+        windows = (KeyedWindows) reader.spec().windows();
+        stagger = windows instanceof StaggerWindows;
+        slice = windows.sliceMillis();
     }
 
     @Override
@@ -72,34 +90,16 @@ final class SessionState extends MetricState {
         Object key = admit(reader.key, t, recordIndex);
         long pin = pin(t);
         List<Session> sessions = byKey.computeIfAbsent(key, k -> new ArrayList<>(1));
-        Session joined = null;
-        List<Session> overlapping = null;
-        for (Session session : sessions) {
-            if (t < session.end && session.start < spanEnd) {
-                if (reader.id != null && session.ids != null && session.ids.contains(reader.id)) {
-                    duplicatesDropped++;
-                    return;
-                }
-                if (joined == null) {
-                    joined = session;
-                } else {
-                    if (overlapping == null) {
-                        overlapping = new ArrayList<>();
-                    }
-                    overlapping.add(session);
-                }
-            }
-        }
-        if (overlapping != null) {
-            for (Session other : overlapping) {
-                joined = merge(joined, other, sessions);
-            }
+        Session joined = stagger ? staggerWindow(key, t, spanEnd, pin, sessions) : sessionOf(t, spanEnd, sessions);
+        if (joined == DUPLICATE) {
+            duplicatesDropped++;
+            return;
         }
         if (joined == null) {
             joined = new Session(key, t, spanEnd, pin, nextSequence++, reader.newStates(key, t));
             sessions.add(joined);
             byEnd.add(joined);
-        } else if (t < joined.start || spanEnd > joined.end) {
+        } else if (!stagger && (t < joined.start || spanEnd > joined.end)) {
             byEnd.remove(joined);
             joined.start = Math.min(joined.start, t);
             joined.end = Math.max(joined.end, spanEnd);
@@ -116,31 +116,80 @@ final class SessionState extends MetricState {
         reader.addTo(joined.states, fields, record.position());
     }
 
+    /**
+     * The session the event at {@code t} joins, its key's overlapping sessions merged into it; null if none overlaps,
+     * {@link #DUPLICATE} if one holds the event's id.
+     */
+    private Session sessionOf(long t, long spanEnd, List<Session> sessions) {
+        Session joined = null;
+        List<Session> overlapping = null;
+        for (Session session : sessions) {
+            if (t < session.end && session.start < spanEnd) {
+                if (holdsId(session)) {
+                    return DUPLICATE;
+                }
+                if (joined == null) {
+                    joined = session;
+                } else {
+                    if (overlapping == null) {
+                        overlapping = new ArrayList<>();
+                    }
+                    overlapping.add(session);
+                }
+            }
+        }
+        if (overlapping != null) {
+            for (Session other : overlapping) {
+                joined = merge(joined, other, sessions);
+            }
+        }
+        return joined;
+    }
+
+    /**
+     * The key's open stagger window holding {@code t} (the earliest-starting one, if disorder made some overlap), or
+     * {@link #DUPLICATE} if it holds the event's id; without one a new window [t, span end).
+     */
+    private Session staggerWindow(Object key, long t, long spanEnd, long pin, List<Session> windows) {
+        Session holding = null;
+        for (Session window : windows) {
+            if (window.start <= t && t < window.end && (holding == null || window.start < holding.start)) {
+                holding = window;
+            }
+        }
+        if (holding != null) {
+            return holdsId(holding) ? DUPLICATE : holding;
+        }
+        Session opened = new Session(key, t, spanEnd, pin, nextSequence++, reader.newStates(key, t));
+        windows.add(opened);
+        byEnd.add(opened);
+        return opened;
+    }
+
+    private boolean holdsId(Session session) {
+        return reader.id != null && session.ids != null && session.ids.contains(reader.id);
+    }
+
     /** The key the event is aggregated under: its own if its slice admits it, else the overflow key. */
     private Object admit(Object key, long t, long recordIndex) {
-        long start = Math.floorDiv(t, gap) * gap;
-        Slice slice = slices.get(start);
-        if (slice == null) {
-            slice = new Slice(recordIndex);
-            slices.put(start, slice);
-        }
-        if (slice.keys.contains(key)) {
+        Slice at = slices.computeIfAbsent(Math.floorDiv(t, slice) * slice, start -> new Slice(recordIndex));
+        if (at.keys.contains(key)) {
             return key;
         }
-        if (slice.keys.size() >= maxKeys) {
+        if (at.keys.size() >= maxKeys) {
             overflowed++;
             return reader.overflowKey();
         }
-        slice.keys.add(key);
+        at.keys.add(key);
         return key;
     }
 
     /** The first record of the slices within one gap of {@code t}: where a replay must start to decide alike. */
     private long pin(long t) {
         long pin = CheckpointPlanner.NOTHING_OPEN;
-        long from = Math.floorDiv(t - gap, gap) * gap;
-        for (Slice slice : slices.subMap(from, true, t + gap, true).values()) {
-            pin = Math.min(pin, slice.firstRecordIndex);
+        long from = Math.floorDiv(t - slice, slice) * slice;
+        for (Slice near : slices.subMap(from, true, t + slice, true).values()) {
+            pin = Math.min(pin, near.firstRecordIndex);
         }
         return pin;
     }
@@ -180,9 +229,12 @@ final class SessionState extends MetricState {
             fire(byEnd.pollFirst(), out, shardId);
         }
         // Events accepted from now on lie above watermark - gap, so pins look no lower than watermark - 3 gaps.
-        while (!slices.isEmpty() && watermark != NO_TIME && slices.firstKey() + 3 * gap <= watermark) {
+        while (!slices.isEmpty() && watermark != NO_TIME && slices.firstKey() + 3 * slice <= watermark) {
             slices.pollFirstEntry();
         }
+        // Accepted events end their span above the watermark: from here on none opens a window that close to a chain.
+        chains.values().removeIf(chain ->
+                Math.min(chain.end + 2 * slice, windows.cutAfter(chain.end - 1)) <= watermark);
     }
 
     @Override
@@ -191,6 +243,7 @@ final class SessionState extends MetricState {
             fire(byEnd.pollFirst(), out, shardId);
         }
         slices.clear();
+        chains.clear();
     }
 
     private void fire(Session session, List<WindowResult> out, String shardId) {
@@ -198,6 +251,12 @@ final class SessionState extends MetricState {
         sessions.remove(session);
         if (sessions.isEmpty()) {
             byKey.remove(session.key);
+        }
+        if (stagger) {
+            Chain chain = new Chain(session.end, session.pinIndex);
+            Chain before = chains.get(session.key);
+            boolean sameCut = before != null && windows.cutAfter(before.end - 1) == windows.cutAfter(session.end - 1);
+            chains.put(session.key, sameCut ? before.then(chain) : chain);
         }
         if (session.end <= writtenUpTo()) {
             replaySkipped += session.records; // written in full before the restart
@@ -214,6 +273,9 @@ final class SessionState extends MetricState {
         long oldest = CheckpointPlanner.NOTHING_OPEN;
         for (Session session : byEnd) {
             oldest = Math.min(oldest, session.pinIndex);
+        }
+        for (Chain chain : chains.values()) {
+            oldest = Math.min(oldest, chain.pinIndex);
         }
         return oldest;
     }
@@ -297,6 +359,13 @@ final class SessionState extends MetricState {
         }
     }
 
+    /** A key's fired stagger windows within one cut: the latest end, and the earliest checkpoint they kept. */
+    private record Chain(long end, long pinIndex) {
+        Chain then(Chain later) {
+            return new Chain(Math.max(end, later.end), Math.min(pinIndex, later.pinIndex));
+        }
+    }
+
     /** The keys one slice of event time admitted, and its first record. */
     private static final class Slice {
         final long firstRecordIndex;
@@ -306,6 +375,9 @@ final class SessionState extends MetricState {
             this.firstRecordIndex = firstRecordIndex;
         }
     }
+
+    /** Marks an event whose id its window already holds. */
+    private static final Session DUPLICATE = new Session(null, 0, 0, 0, -1, new AggregateState[0]);
 
     /** One open session of one key. */
     private static final class Session {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code maxLength}, decided by event time alone, so replays cut alike. Sessions are computed per shard; see
  * docs/ENGINE.md for how they merge across shards.
  */
-public record SessionWindows(Duration gap, Duration maxLength) implements WindowSpec {
+public record SessionWindows(Duration gap, Duration maxLength) implements KeyedWindows {
 
     /** The default maximum length (or the gap, if that is longer): sessions are cut at midnight UTC. */
     public static final Duration DEFAULT_MAX_LENGTH = Duration.ofDays(1);
@@ -39,13 +39,19 @@ public record SessionWindows(Duration gap, Duration maxLength) implements Window
         return gap.toMillis();
     }
 
+    @Override
     public long maxLengthMillis() {
         return maxLength.toMillis();
     }
 
+    @Override
+    public long sliceMillis() {
+        return gap.toMillis();
+    }
+
     /** Where the span of an event at {@code t} ends: one gap later, or at the next multiple of the maximum length. */
+    @Override
     public long spanEnd(long t) {
-        long maxLengthMillis = maxLength.toMillis();
-        return Math.min(t + gap.toMillis(), Math.floorDiv(t, maxLengthMillis) * maxLengthMillis + maxLengthMillis);
+        return Math.min(t + gap.toMillis(), cutAfter(t));
     }
 }

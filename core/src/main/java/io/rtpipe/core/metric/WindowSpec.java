@@ -4,9 +4,9 @@ import java.time.Duration;
 
 /**
  * How a metric cuts event time into windows: fixed windows ({@link WindowAssigner}: tumbling or hopping) or
- * per-key {@link SessionWindows}. Windows are half-open, [start, end).
+ * per-key {@link KeyedWindows} (sessions, stagger windows). Windows are half-open, [start, end).
  */
-public sealed interface WindowSpec permits WindowAssigner, SessionWindows {
+public sealed interface WindowSpec permits WindowAssigner, KeyedWindows {
     /** The longest window or session gap accepted: state for a window is kept until it closes. */
     Duration MAX_SIZE = Duration.ofDays(366);
 

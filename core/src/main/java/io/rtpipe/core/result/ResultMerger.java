@@ -5,7 +5,7 @@ import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.aggregate.Aggregator;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.MetricSpec;
-import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.KeyedWindows;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -102,7 +102,7 @@ public final class ResultMerger {
 
     private static MergedResult combine(MetricSpec spec, MergedResult before, WindowResult partial) {
         Instant end = before.windowEnd();
-        if (spec.windows() instanceof SessionWindows) {
+        if (spec.windows() instanceof KeyedWindows) {
             end = end.isAfter(partial.windowEnd()) ? end : partial.windowEnd();
         } else if (!end.equals(partial.windowEnd())) {
             throw new IllegalArgumentException("partials of " + spec.name() + " at " + partial.windowStart()

@@ -20,6 +20,7 @@ import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
@@ -620,12 +621,12 @@ public final class SpecLoader {
             }
             YamlNode.Mapping w = mapping(node, wPath,
                     "a mapping such as {type: tumbling, size: 1m}, {type: hopping, size: 5m, slide: 1m} "
-                            + "or {type: session, gap: 30s}");
+                            + ", {type: session, gap: 30s} or {type: stagger, size: 1m}");
             YamlNode typeNode = w.get("type");
             if (typeNode == null) {
-                throw missing(w, child(wPath, "type"), "one of tumbling, hopping, session");
+                throw missing(w, child(wPath, "type"), "one of tumbling, hopping, session, stagger");
             }
-            String type = string(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
+            String type = string(typeNode, child(wPath, "type"), "one of tumbling, hopping, session, stagger");
             switch (type) {
                 case "tumbling" -> {
                     checkKeys(w, wPath, ordered("type", "size"));
@@ -658,7 +659,13 @@ public final class SpecLoader {
                     }
                     return session.withMaxLength(maxLength);
                 }
-                default -> throw error(typeNode, child(wPath, "type"), "one of tumbling, hopping, session");
+                case "stagger" -> {
+                    checkKeys(w, wPath, ordered("type", "size", "max_length"));
+                    StaggerWindows stagger = StaggerWindows.of(requiredDuration(w, wPath, "size"));
+                    return w.get("max_length") == null ? stagger
+                            : stagger.withMaxLength(duration(w.get("max_length"), child(wPath, "max_length"), false));
+                }
+                default -> throw error(typeNode, child(wPath, "type"), "one of tumbling, hopping, session, stagger");
             }
         }
 

@@ -8,6 +8,7 @@ import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
@@ -173,6 +174,11 @@ public final class SpecWriter {
         }
         if (window instanceof HoppingWindows hopping) {
             return "{type: hopping, size: " + duration(hopping.size()) + ", slide: " + duration(hopping.slide()) + "}";
+        }
+        if (window instanceof StaggerWindows stagger) {
+            return "{type: stagger, size: " + duration(stagger.size())
+                    + (stagger.equals(StaggerWindows.of(stagger.size())) ? ""
+                    : ", max_length: " + duration(stagger.maxLength())) + "}";
         }
         SessionWindows session = (SessionWindows) window;
         return "{type: session, gap: " + duration(session.gap())

@@ -169,7 +169,7 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found nothing, expected a duration such as 30s, 1m, 1h`
             `name: m
                 window: {type: sliding, size: 1m}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.type: found "sliding", expected one of tumbling, hopping, session`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.type: found "sliding", expected one of tumbling, hopping, session, stagger`
             `name: m
                 window: {type: hopping, size: 5m, slide: 2m}
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.slide: found "2m", expected a slide that divides the size 300s evenly`
@@ -186,7 +186,7 @@ class SpecLoaderTest {
             `name: m
                 aggregates: []` | `metrics.yaml:3: metrics[0].aggregates: found a list, expected at least one aggregate`
             `name: m
-                aggregates: [{name: c, fn: median, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].fn: found "median", expected one of avg, count, distinct, first, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk`
+                aggregates: [{name: c, fn: median, field: x}]` | `metrics.yaml:3: metrics[0].aggregates[0].fn: found "median", expected one of avg, count, distinct, first, hotspots, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk`
             `name: m
                 aggregates: [{name: s, fn: sum}]` | `metrics.yaml:3: metrics[0].aggregates[0].field: found nothing, expected the field that sum aggregates, such as amount`
             `name: m
@@ -366,6 +366,25 @@ class SpecLoaderTest {
         assertThat(config.memoryBudget()).isEqualTo(new MemoryBudget(512L << 20, 1_000, 64));
         assertThat(io.rtpipe.core.budget.StateEstimate.of(config.metrics().get(0), config.memoryBudget()).bytes())
                 .isLessThan(512L << 20);
+    }
+
+    @Test
+    void staggerWindowsAndHotspotsAreEstimated() {
+        // Stagger 10s without lateness: values are the events of one size, 10,000 at 1,000/s, fewer than the
+        // 2 slices × 100,001 keys, so 10,000 key-windows of 256 B; hotspots holds a point per value, 56 + 8 per field
+        // (x, y: 72 B), on top of 64 B per state.
+        EngineConfig config = loader.parse("m.yaml", """
+                metrics:
+                  - name: dense
+                    window: {type: stagger, size: 10s}
+                    allowed_lateness: 0s
+                    aggregates: [{name: h, fn: hotspots, fields: [x, "y"], scan_radius: 0.5}]
+                """);
+        io.rtpipe.core.budget.StateEstimate estimate = io.rtpipe.core.budget.StateEstimate.of(
+                config.metrics().get(0), config.memoryBudget());
+        assertThat(estimate.openWindows()).isEqualTo(2);
+        assertThat(estimate.keyWindows()).isEqualTo(10_000);
+        assertThat(estimate.bytes()).isEqualTo(10_000L * 256 + 10_000L * 64 + 10_000L * 72);
     }
 
     @Test

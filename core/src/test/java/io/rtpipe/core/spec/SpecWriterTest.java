@@ -9,6 +9,7 @@ import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.HoppingWindows;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import org.junit.jupiter.api.Test;
@@ -43,13 +44,17 @@ class SpecWriterTest {
                 .groupBy("yes").build();
         MetricSpec plain = MetricSpec.builder("plain").windows(SessionWindows.withGap(Duration.ofMinutes(1)))
                 .build();
+        MetricSpec stagger = MetricSpec.builder("per_ticker").groupBy("ticker")
+                .windows(StaggerWindows.of(Duration.ofMinutes(1))).build();
+        MetricSpec cutStagger = MetricSpec.builder("per_ticker_minute").groupBy("ticker")
+                .windows(StaggerWindows.of(Duration.ofMinutes(1)).withMaxLength(Duration.ofSeconds(30))).build();
         MetricSpec tumbling = MetricSpec.builder("per_day").windows(TumblingWindows.of(Duration.ofDays(1)))
                 .allowedLateness(Duration.ZERO).build();
         MetricSpec anomalies = MetricSpec.builder("anomalies").groupBy("host").maxKeysPerWindow(10)
                 .aggregates(AggregateSpec.ofFields("score", "random_cut_forest", List.of("latency_ms", "net.bytes"),
                         Map.of("number_of_trees", 50, "top", 5)))
                 .build();
-        return EngineConfig.builder().metrics(List.of(full, session, plain, tumbling, anomalies)).decoder(decoder)
+        return EngineConfig.builder().metrics(List.of(full, session, plain, stagger, cutStagger, tumbling, anomalies)).decoder(decoder)
                 .memoryBudget(new MemoryBudget(3L << 30, 200, 100)).build();
     }
 
