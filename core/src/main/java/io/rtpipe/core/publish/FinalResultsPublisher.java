@@ -2,7 +2,8 @@ package io.rtpipe.core.publish;
 
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
-import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.KeyedWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.WindowAssigner;
 import io.rtpipe.core.result.MergedResult;
 
@@ -133,9 +134,13 @@ public final class FinalResultsPublisher {
         }
         long through = Math.min(firedThrough, END);
         long complete;
-        if (metric.windows() instanceof SessionWindows sessions) {
-            // Sessions are cut at multiples of maxLength: one starting before such a multiple ends by it.
-            complete = Math.floorDiv(through, sessions.maxLengthMillis()) * sessions.maxLengthMillis();
+        if (metric.windows() instanceof KeyedWindows keyed) {
+            // Sessions and stagger windows are cut at multiples of maxLength: one starting before such a multiple
+            // ends by it; a stagger window also ends size after its start, whichever comes first.
+            complete = Math.floorDiv(through, keyed.maxLengthMillis()) * keyed.maxLengthMillis();
+            if (keyed instanceof StaggerWindows stagger) {
+                complete = Math.max(complete, through - stagger.sizeMillis() + 1);
+            }
         } else {
             // A window starting before T ends before T + size, so by firedThrough if T = firedThrough - size + 1.
             complete = through - ((WindowAssigner) metric.windows()).sizeMillis() + 1;

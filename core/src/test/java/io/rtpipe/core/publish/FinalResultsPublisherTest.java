@@ -3,6 +3,7 @@ package io.rtpipe.core.publish;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.SessionWindows;
+import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.result.MergedResult;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,14 @@ class FinalResultsPublisherTest {
         // Sessions are cut at whole hours: those starting before 10:00 ended by 10:00; one from 10:02 may go on.
         assertThat(FinalResultsPublisher.completeThrough(sessions, fired))
                 .contains(Instant.parse("2026-11-26T10:00:00Z"));
+        MetricSpec stagger = MetricSpec.builder("stagger")
+                .windows(new StaggerWindows(Duration.ofMinutes(10), Duration.ofHours(1))).build();
+        // A 10-minute stagger window starting before 10:20:00.001 ended by 10:30 (later than the hour cut's 10:00).
+        assertThat(FinalResultsPublisher.completeThrough(stagger, fired))
+                .contains(Instant.parse("2026-11-26T10:20:00.001Z"));
+        assertThat(FinalResultsPublisher.completeThrough(stagger, at("2026-11-26T11:05:00Z")))
+                .as("the hour cut ends every window that started before 11:00, sooner than 10 minutes")
+                .contains(Instant.parse("2026-11-26T11:00:00Z"));
         assertThat(FinalResultsPublisher.completeThrough(METRIC, Long.MIN_VALUE)).isEmpty();
         // Every shard's input ended: every window is final, up to the last event time.
         assertThat(FinalResultsPublisher.completeThrough(METRIC, Long.MAX_VALUE))
