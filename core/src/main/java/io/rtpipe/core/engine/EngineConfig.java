@@ -3,6 +3,7 @@ package io.rtpipe.core.engine;
 import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.reference.ReferenceSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,17 +15,20 @@ import java.util.Objects;
  * or from a spec file with {@code io.rtpipe.core.spec.SpecLoader.standard().load(path)}.
  * <p>
  * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}; memory budget =
- * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against).
+ * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against); references = none.
  */
 public final class EngineConfig {
     private final List<MetricSpec> metrics;
     private final DecoderSpec decoder;
     private final MemoryBudget memoryBudget;
+    private final List<ReferenceSpec> references;
 
-    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget) {
+    private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget,
+                         List<ReferenceSpec> references) {
         this.metrics = List.copyOf(metrics);
         this.decoder = decoder;
         this.memoryBudget = memoryBudget;
+        this.references = List.copyOf(references);
     }
 
     /** The built-in metric only, JSON records. */
@@ -51,6 +55,11 @@ public final class EngineConfig {
         return memoryBudget;
     }
 
+    /** The reference tables events are joined with, in spec order (their columns read as {@code NAME.COLUMN}). */
+    public List<ReferenceSpec> references() {
+        return references;
+    }
+
     /** The metric named {@code name}, or null. */
     public MetricSpec metric(String name) {
         for (MetricSpec metric : metrics) {
@@ -71,6 +80,7 @@ public final class EngineConfig {
         private final List<MetricSpec> metrics = new ArrayList<>();
         private DecoderSpec decoder = DecoderSpec.json();
         private MemoryBudget memoryBudget = MemoryBudget.DEFAULT;
+        private final List<ReferenceSpec> references = new ArrayList<>();
 
         private Builder() {
         }
@@ -98,7 +108,19 @@ public final class EngineConfig {
             return this;
         }
 
+        /** Adds a reference table; names must be distinct. */
+        public Builder reference(ReferenceSpec reference) {
+            references.add(Objects.requireNonNull(reference, "reference"));
+            return this;
+        }
+
         public EngineConfig build() {
+            var referenceNames = new HashSet<String>();
+            for (ReferenceSpec reference : references) {
+                if (!referenceNames.add(reference.name())) {
+                    throw new IllegalArgumentException("two references are named '" + reference.name() + "'");
+                }
+            }
             var names = new HashSet<String>();
             for (MetricSpec metric : metrics) {
                 if (!names.add(metric.name())) {
@@ -106,7 +128,7 @@ public final class EngineConfig {
                 }
             }
             return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder,
-                    memoryBudget);
+                    memoryBudget, references);
         }
     }
 }
