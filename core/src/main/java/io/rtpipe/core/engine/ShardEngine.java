@@ -423,8 +423,11 @@ public final class ShardEngine {
                 drainedThrough.put(metric.name, drained);
             }
         }
-        Optional<CheckpointPlan> plan = planner.plan(oldestOpen, maxTimeFired, drainedThrough).map(cut ->
-                cut.withProgress(cut.progress().withReferenceVersions(versionsAt(cut.checkpointAt(), null))));
+        Optional<CheckpointPlan> plan = planner.plan(oldestOpen, maxTimeFired, drainedThrough);
+        if (join != null) {
+            plan = plan.map(cut -> cut.withProgress(cut.progress().withReferenceVersions(
+                    versionsAt(cut.checkpointAt(), null))));
+        }
         // After the input ended nothing is open: the plan is at the last record without one, as the replay rule has it.
         if (!snapshotting || ended) {
             return plan;
@@ -444,10 +447,12 @@ public final class ShardEngine {
     public void commit(CheckpointPlan plan) {
         planner.commit(plan);
         committedProgress = plan.progress();
-        // Keeps what a progress at the new checkpoint names: the switch in effect there and the later ones.
-        int dropped = switches.size() - versionsAt(plan.checkpointAt(), null).size();
-        switches.subList(0, dropped).clear();
-        nextSwitch = Math.max(0, nextSwitch - dropped);
+        if (join != null) {
+            // Keeps what a progress at the new checkpoint names: the switch in effect there and the later ones.
+            int dropped = switches.size() - versionsAt(plan.checkpointAt(), null).size();
+            switches.subList(0, dropped).clear();
+            nextSwitch = Math.max(0, nextSwitch - dropped);
+        }
     }
 
     /**
