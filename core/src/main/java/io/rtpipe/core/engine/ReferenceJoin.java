@@ -10,6 +10,7 @@ import io.rtpipe.core.reference.ReferenceTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Joins a decoded event with the reference tables in use: per reference, the row whose key is the text of the event's
@@ -73,6 +74,11 @@ final class ReferenceJoin {
             }
             tables[r] = table;
         }
+    }
+
+    /** Whether {@code names} holds a table for every reference. */
+    boolean coveredBy(Set<String> names) {
+        return names.containsAll(List.of(this.names));
     }
 
     void join(EventFields fields) {

@@ -96,13 +96,13 @@ public final class ShardEngine {
     /** The tables joined from right after {@code after} on (null: from the start of what is replayed). */
     private record TableSwitch(RecordPosition after, Map<String, ReferenceTable> tables) {
         ReferenceVersions versions() {
-            Map<String, String> versions = new LinkedHashMap<>();
-            tables.forEach((name, table) -> versions.put(name, table.version()));
-            return new ReferenceVersions(after, versions);
+            return new ReferenceVersions(after, versionsOf(tables));
         }
 
-        boolean sameVersions(Map<String, ReferenceTable> others) {
-            return versions().versions().equals(new TableSwitch(after, others).versions().versions());
+        static Map<String, String> versionsOf(Map<String, ReferenceTable> tables) {
+            Map<String, String> versions = new LinkedHashMap<>();
+            tables.forEach((name, table) -> versions.put(name, table.version()));
+            return versions;
         }
     }
 
@@ -461,12 +461,14 @@ public final class ShardEngine {
      * once the caller stored that progress. A replay from any stored progress thus joins every record with the
      * version the first run joined it with.
      *
-     * @return whether there is a reload to store (false: the same versions, no references, or a restored switch is
-     *         still ahead of the replay, which keeps switches in shard order)
+     * @return whether there is a reload to store (false: the same versions, no references, a reference without a
+     *         table in {@code newest}, or a restored switch still ahead of the replay, which keeps switches in order)
      */
     public boolean offerTables(Map<String, ReferenceTable> newest) {
         offered = null;
-        if (join == null || nextSwitch < switches.size() || switches.get(switches.size() - 1).sameVersions(newest)) {
+        if (join == null || nextSwitch < switches.size() || !join.coveredBy(newest.keySet())
+                || TableSwitch.versionsOf(switches.get(switches.size() - 1).tables())
+                .equals(TableSwitch.versionsOf(newest))) {
             return false;
         }
         offered = new TableSwitch(lastPosition, Map.copyOf(newest));
