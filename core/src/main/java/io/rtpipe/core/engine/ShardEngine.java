@@ -466,13 +466,22 @@ public final class ShardEngine {
      */
     public boolean offerTables(Map<String, ReferenceTable> newest) {
         offered = null;
-        if (join == null || nextSwitch < switches.size() || !join.coveredBy(newest.keySet())
+        if (join == null || restoredSwitchAhead() || !join.coveredBy(newest.keySet())
                 || TableSwitch.versionsOf(switches.get(switches.size() - 1).tables())
                 .equals(TableSwitch.versionsOf(newest))) {
             return false;
         }
         offered = new TableSwitch(lastPosition, Map.copyOf(newest));
         return true;
+    }
+
+    /**
+     * Whether a restored switch lies after the last record (the replay has not reached it): a reload now would
+     * come before it. One right at the last record is superseded by a reload there.
+     */
+    private boolean restoredSwitchAhead() {
+        return nextSwitch < switches.size()
+                && (lastPosition == null || switches.get(switches.size() - 1).after().compareTo(lastPosition) > 0);
     }
 
     /**
