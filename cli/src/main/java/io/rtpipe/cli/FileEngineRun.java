@@ -9,6 +9,7 @@ import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.reference.ReferenceSpec;
 import io.rtpipe.core.result.MergedResult;
 import io.rtpipe.core.result.ResultMerger;
 
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Runs the engine in process over the lines of a file, as one shard would see them in a Kinesis stream (one record
@@ -39,6 +41,11 @@ final class FileEngineRun {
 
     /** @param arrivalMillis every record's Kinesis arrival time (a file has none): what ROWTIME and arrival read */
     static Outcome run(EngineConfig config, Path input, long arrivalMillis) throws IOException {
+        if (!config.references().isEmpty()) {
+            throw new CliException("this command runs no reference tables, and the spec names "
+                    + config.references().stream().map(ReferenceSpec::name).collect(Collectors.joining(", "))
+                    + ": run it with rtpipe local or rtpipe consume");
+        }
         ShardEngine engine = new ShardEngine(config, SHARD, ShardProgress.initial());
         List<WindowResult> fired = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.rtpipe.cli;
 
+import io.rtpipe.core.reference.ReferenceException;
 import io.rtpipe.core.task.ProgressException;
 import picocli.CommandLine;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -43,6 +44,10 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
             if (t instanceof ProgressException stored) {
                 // Stored progress or results this spec must not use: the spec (or the table) is the mistake.
                 return new Explained(stored.getMessage(), CliException.USAGE, false);
+            }
+            if (t instanceof ReferenceException table) {
+                // A reference table that cannot be read or used: its sentence names the table and the problem.
+                return new Explained(table.getMessage(), CliException.FAILED, false);
             }
             if (t instanceof NoSuchFileException missing) {
                 return new Explained("no such file: " + missing.getFile(), CliException.USAGE, false);

@@ -2,6 +2,7 @@ package io.rtpipe.consumer;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.IdleAdvance;
+import io.rtpipe.core.checkpoint.ReferenceVersions;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.metric.MetricSpec;
@@ -304,8 +305,21 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         @Override
         public void idleDecisionWriteFailed(RuntimeException cause) {
             stats.writeFailed();
-            LOG.warn("Shard {}: could not store an idle-watermark decision, holding its results; retrying: {}",
-                    shardId, cause.getMessage());
+            LOG.warn("Shard {}: could not store an idle-watermark decision or reference versions in its progress, "
+                    + "holding the results that rely on them; retrying: {}", shardId, cause.getMessage());
+        }
+
+        @Override
+        public void referenceTablesReloaded(List<ReferenceVersions> versions) {
+            LOG.info("Shard {}: joins the records after its last one with reference versions {}", shardId,
+                    versions.get(versions.size() - 1).versions());
+        }
+
+        @Override
+        public void referenceVersionUnavailable(String name, String version, String used) {
+            LOG.warn("Shard {}: its progress names version {} of reference {}, which the source no longer holds; "
+                    + "the replayed records are joined with version {}, so their results may differ from the "
+                    + "first run's", shardId, version, name, used);
         }
 
         @Override

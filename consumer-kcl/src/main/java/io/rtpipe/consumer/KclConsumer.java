@@ -8,8 +8,11 @@ import io.rtpipe.connectors.dynamodb.ResultsTable;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.s3.S3SnapshotStore;
 import io.rtpipe.connectors.s3.S3Writes;
+import io.rtpipe.connectors.reference.ReferenceLoader;
 import io.rtpipe.contract.Tables;
+import io.rtpipe.core.reference.ReferenceException;
 import io.rtpipe.core.task.ProgressException;
+import io.rtpipe.core.task.ReferencePort;
 import io.rtpipe.core.task.TaskPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +86,8 @@ public final class KclConsumer implements AutoCloseable {
     private DynamoDbClient dynamoDb;
     private S3Client s3;
     private CloudWatchAsyncClient cloudWatch;
+    /** The spec's reference tables, loaded at start and reloaded in the background; null without references. */
+    private ReferenceLoader references;
     private LeaseTable leaseTable;
     private Scheduler scheduler;
     private Thread schedulerThread;
@@ -138,6 +143,7 @@ public final class KclConsumer implements AutoCloseable {
             KeySchemaCheck.requireIfExists(dynamoDb, config.leaseTableName(), Tables.LEASES);
             leaseTable = new LeaseTable(dynamoDbAsync, config.leaseTableName());
             leaseTable.prepare(kinesis, config.streamName(), config.initialPosition());
+            references = loadReferences();
             scheduler = newScheduler();
         } catch (RuntimeException e) {
             closeClients();
@@ -156,6 +162,17 @@ public final class KclConsumer implements AutoCloseable {
                 publishing = ResultsPublishing.every(config.checkpointInterval(), publisher));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
+    }
+
+    private ReferenceLoader loadReferences() {
+        if (config.engine().references().isEmpty()) {
+            return null;
+        }
+        try {
+            return ReferenceLoader.start(config.engine().references(), clients);
+        } catch (ReferenceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     private void requireBucket() {
@@ -191,7 +208,8 @@ public final class KclConsumer implements AutoCloseable {
 
     private Scheduler newScheduler() {
         var results = results(config, s3, dynamoDb);
-        var outputs = ports(config, s3, dynamoDb, results);
+        var outputs = ports(config, s3, dynamoDb, results)
+                .withReferences(references == null ? ReferencePort.NONE : references);
         // One processor per shard lease; all share the sinks, stats and drain switch.
         ShardRecordProcessorFactory factory = () -> new AnalyticsRecordProcessor(config.engine(), config.workerId(),
                 outputs, stats, config.checkpointInterval(), config.idleWatermarkAfter(), drainRequested::get,
@@ -415,6 +433,9 @@ public final class KclConsumer implements AutoCloseable {
     }
 
     private void closeClients() {
+        if (references != null) {
+            references.close();
+        }
         for (SdkClient client : java.util.Arrays.asList(kinesis, dynamoDbAsync, dynamoDb, s3, cloudWatch)) {
             if (client != null) {
                 try {

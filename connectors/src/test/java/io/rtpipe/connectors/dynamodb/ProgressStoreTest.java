@@ -1,6 +1,7 @@
 package io.rtpipe.connectors.dynamodb;
 
 import io.rtpipe.core.checkpoint.IdleAdvance;
+import io.rtpipe.core.checkpoint.ReferenceVersions;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.RecordPosition;
@@ -26,6 +27,16 @@ class ProgressStoreTest {
     }
 
     @Test
+    void referenceVersionsRoundTrip() {
+        var at = new RecordPosition("49590338271490256608559692538361571095921575989136588898", 4);
+        var progress = new ShardProgress(at, Map.of(), Map.of(), Map.of(), Map.of(), List.of(), null, List.of(
+                new ReferenceVersions(null, Map.of("products", "etag:2a14f4156337891a")),
+                new ReferenceVersions(at, Map.of("products", "s3-version:3HL4kqtJlcpXroDTDmJ"))));
+
+        assertThat(ProgressStore.fromJson(ProgressStore.toJson(progress))).isEqualTo(progress);
+    }
+
+    @Test
     void aStartEntryWithADecisionBeforeAnyRecordRoundTrips() {
         var start = new ShardProgress(null, Map.of(), Map.of(),
                 Map.of("events_per_minute", MetricSpec.eventsPerMinute().definition()), Map.of(),
@@ -40,5 +51,6 @@ class ProgressStoreTest {
                 + "\"maxTimeAtCheckpoint\":{\"m\":7},\"maxTimeFired\":{}}";
         assertThat(ProgressStore.fromJson(json).definitions()).isEmpty();
         assertThat(ProgressStore.fromJson(json).idleAdvances()).isEmpty();
+        assertThat(ProgressStore.fromJson(json).referenceVersions()).isEmpty();
     }
 }

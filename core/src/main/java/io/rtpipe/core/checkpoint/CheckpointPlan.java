@@ -43,6 +43,11 @@ public record CheckpointPlan(RecordPosition firstPosition, RecordPosition checkp
         this(firstPosition, checkpointAt, archive, deadLetters, lateRecords, progress, null);
     }
 
+    /** This plan with {@code progress} to store instead of its own. */
+    public CheckpointPlan withProgress(ShardProgress progress) {
+        return new CheckpointPlan(firstPosition, checkpointAt, archive, deadLetters, lateRecords, progress, snapshot);
+    }
+
     /** This plan with {@code state} as its snapshot, its progress naming it by {@code id}. */
     public CheckpointPlan withSnapshot(byte[] state, String id) {
         return new CheckpointPlan(firstPosition, checkpointAt, archive, deadLetters, lateRecords,

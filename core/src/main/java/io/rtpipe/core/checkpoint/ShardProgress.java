@@ -32,13 +32,23 @@ import java.util.Objects;
  */
 public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
                             Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
-                            Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances, String snapshot) {
+                            Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances, String snapshot,
+                            List<ReferenceVersions> referenceVersions) {
     public ShardProgress {
         maxTimeAtCheckpoint = Map.copyOf(maxTimeAtCheckpoint);
         maxTimeFired = Map.copyOf(maxTimeFired);
         definitions = definitions == null ? Map.of() : Map.copyOf(definitions);
         drainedThrough = drainedThrough == null ? Map.of() : Map.copyOf(drainedThrough);
         idleAdvances = idleAdvances == null ? List.of() : List.copyOf(idleAdvances);
+        referenceVersions = referenceVersions == null ? List.of() : List.copyOf(referenceVersions);
+    }
+
+    /** Progress without reference versions. */
+    public ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTimeAtCheckpoint,
+                         Map<String, Long> maxTimeFired, Map<String, Map<String, String>> definitions,
+                         Map<String, Long> drainedThrough, List<IdleAdvance> idleAdvances, String snapshot) {
+        this(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, idleAdvances, snapshot,
+                List.of());
     }
 
     /** Progress without a snapshot: its checkpoint precedes every open window's first record. */
@@ -57,13 +67,19 @@ public record ShardProgress(RecordPosition checkpoint, Map<String, Long> maxTime
     /** This progress with {@code advances} as its idle decisions instead of its own. */
     public ShardProgress withIdleAdvances(List<IdleAdvance> advances) {
         return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough, advances,
-                snapshot);
+                snapshot, referenceVersions);
     }
 
     /** This progress naming the snapshot {@code id} stored under its checkpoint. */
     public ShardProgress withSnapshot(String id) {
         return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough,
-                idleAdvances, Objects.requireNonNull(id, "id"));
+                idleAdvances, Objects.requireNonNull(id, "id"), referenceVersions);
+    }
+
+    /** This progress with {@code versions} as its reference-table versions. */
+    public ShardProgress withReferenceVersions(List<ReferenceVersions> versions) {
+        return new ShardProgress(checkpoint, maxTimeAtCheckpoint, maxTimeFired, definitions, drainedThrough,
+                idleAdvances, snapshot, versions);
     }
 
     /** The state of a shard nobody has read yet. */

@@ -4,6 +4,7 @@ import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.event.SchemaRegistry;
 import io.rtpipe.core.metric.MetricSpec;
+import io.rtpipe.core.reference.ReferenceSpec;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,21 +16,23 @@ import java.util.Objects;
  * or from a spec file with {@code io.rtpipe.core.spec.SpecLoader.standard().load(path)}.
  * <p>
  * Defaults: metrics = [{@link MetricSpec#eventsPerMinute()}]; decoder = {@link DecoderSpec#json()}; memory budget =
- * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against); schema registry =
- * {@link SchemaRegistry#NONE} (a spec loader does not connect anywhere: the component that runs a decoder which
- * {@link DecoderSpec#readsRegistry() reads a registry} attaches one with {@link #withSchemaRegistry}).
+ * {@link MemoryBudget#DEFAULT} (what the spec loader checks the metrics' worst-case state against); references = none;
+ * schema registry = {@link SchemaRegistry#NONE} (a spec loader does not connect anywhere: the component that runs a
+ * decoder which {@link DecoderSpec#readsRegistry() reads a registry} attaches one with {@link #withSchemaRegistry}).
  */
 public final class EngineConfig {
     private final List<MetricSpec> metrics;
     private final DecoderSpec decoder;
     private final MemoryBudget memoryBudget;
+    private final List<ReferenceSpec> references;
     private final SchemaRegistry schemaRegistry;
 
     private EngineConfig(List<MetricSpec> metrics, DecoderSpec decoder, MemoryBudget memoryBudget,
-                         SchemaRegistry schemaRegistry) {
+                         List<ReferenceSpec> references, SchemaRegistry schemaRegistry) {
         this.metrics = List.copyOf(metrics);
         this.decoder = decoder;
         this.memoryBudget = memoryBudget;
+        this.references = List.copyOf(references);
         this.schemaRegistry = schemaRegistry;
     }
 
@@ -57,6 +60,11 @@ public final class EngineConfig {
         return memoryBudget;
     }
 
+    /** The reference tables events are joined with, in spec order (their columns read as {@code NAME.COLUMN}). */
+    public List<ReferenceSpec> references() {
+        return references;
+    }
+
     /** Where the decoder looks up the writer schemas records name. */
     public SchemaRegistry schemaRegistry() {
         return schemaRegistry;
@@ -64,7 +72,8 @@ public final class EngineConfig {
 
     /** This config with {@code registry} as its schema registry. */
     public EngineConfig withSchemaRegistry(SchemaRegistry registry) {
-        return new EngineConfig(metrics, decoder, memoryBudget, Objects.requireNonNull(registry, "registry"));
+        return new EngineConfig(metrics, decoder, memoryBudget, references,
+                Objects.requireNonNull(registry, "registry"));
     }
 
     /** The metric named {@code name}, or null. */
@@ -87,6 +96,7 @@ public final class EngineConfig {
         private final List<MetricSpec> metrics = new ArrayList<>();
         private DecoderSpec decoder = DecoderSpec.json();
         private MemoryBudget memoryBudget = MemoryBudget.DEFAULT;
+        private final List<ReferenceSpec> references = new ArrayList<>();
 
         private Builder() {
         }
@@ -114,7 +124,19 @@ public final class EngineConfig {
             return this;
         }
 
+        /** Adds a reference table; names must be distinct. */
+        public Builder reference(ReferenceSpec reference) {
+            references.add(Objects.requireNonNull(reference, "reference"));
+            return this;
+        }
+
         public EngineConfig build() {
+            var referenceNames = new HashSet<String>();
+            for (ReferenceSpec reference : references) {
+                if (!referenceNames.add(reference.name())) {
+                    throw new IllegalArgumentException("two references are named '" + reference.name() + "'");
+                }
+            }
             var names = new HashSet<String>();
             for (MetricSpec metric : metrics) {
                 if (!names.add(metric.name())) {
@@ -122,7 +144,7 @@ public final class EngineConfig {
                 }
             }
             return new EngineConfig(metrics.isEmpty() ? List.of(MetricSpec.eventsPerMinute()) : metrics, decoder,
-                    memoryBudget, SchemaRegistry.NONE);
+                    memoryBudget, references, SchemaRegistry.NONE);
         }
     }
 }

@@ -5,6 +5,7 @@ import io.rtpipe.core.checkpoint.CheckpointPlanner;
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.checkpoint.IdleAdvance;
 import io.rtpipe.core.checkpoint.LateRecord;
+import io.rtpipe.core.checkpoint.ReferenceVersions;
 import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.event.EventDecoder;
@@ -13,10 +14,14 @@ import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.reference.ReferenceSpec;
+import io.rtpipe.core.reference.ReferenceTable;
+import io.rtpipe.core.reference.VersionedTables;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,6 +81,30 @@ public final class ShardEngine {
     private final boolean snapshotting;
     /** Restored idle decisions after records not replayed yet, in shard order. */
     private final ArrayDeque<IdleAdvance> toReplay = new ArrayDeque<>();
+    /** Joins events with the reference tables in use; null when the spec has none. */
+    private final ReferenceJoin join;
+    /**
+     * The committed reference-table switches in shard order: the first in effect at the committed checkpoint, each
+     * later one from right after its record ({@link ReferenceVersions}).
+     */
+    private final List<TableSwitch> switches = new ArrayList<>();
+    /** The index in {@link #switches} of the first switch not applied yet. */
+    private int nextSwitch;
+    /** A reload offered after the last record: in effect once the progress naming it is stored. */
+    private TableSwitch offered;
+
+    /** The tables joined from right after {@code after} on (null: from the start of what is replayed). */
+    private record TableSwitch(RecordPosition after, Map<String, ReferenceTable> tables) {
+        ReferenceVersions versions() {
+            return new ReferenceVersions(after, versionsOf(tables));
+        }
+
+        static Map<String, String> versionsOf(Map<String, ReferenceTable> tables) {
+            Map<String, String> versions = new LinkedHashMap<>();
+            tables.forEach((name, table) -> versions.put(name, table.version()));
+            return versions;
+        }
+    }
 
     private long recordsProcessed;
     private long redeliveriesIgnored;
@@ -99,6 +128,17 @@ public final class ShardEngine {
      */
     public ShardEngine(EngineConfig config, String shardId, ShardProgress restoreFrom, boolean snapshotting,
                        byte[] snapshot) {
+        this(config, shardId, restoreFrom, snapshotting, snapshot, (name, version) -> {
+            throw new IllegalArgumentException("reference " + name + " has no table: this engine was given none");
+        });
+    }
+
+    /**
+     * @param tables the reference tables at the versions {@code restoreFrom} names
+     *               ({@link ShardProgress#referenceVersions()}); a reference it names none for takes the newest
+     */
+    public ShardEngine(EngineConfig config, String shardId, ShardProgress restoreFrom, boolean snapshotting,
+                       byte[] snapshot, VersionedTables tables) {
         Objects.requireNonNull(config, "config");
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         Objects.requireNonNull(restoreFrom, "restoreFrom");
@@ -106,9 +146,14 @@ public final class ShardEngine {
 
         FieldSelection.Builder selected = new FieldSelection.Builder();
         specs.forEach(spec -> MetricReader.select(spec, selected));
+        ReferenceJoin.select(config.references(), selected);
         FieldSelection selection = selected.build();
         decoder = config.decoder().create(selection, config.schemaRegistry());
         fields = new EventFields(selection);
+        join = config.references().isEmpty() ? null : new ReferenceJoin(config.references(), selection);
+        if (join != null) {
+            restoreSwitches(config.references(), restoreFrom, tables);
+        }
 
         readers = new MetricReader[specs.size()];
         metrics = new MetricState[specs.size()];
@@ -147,6 +192,48 @@ public final class ShardEngine {
         replayIdleAdvances(lastPosition, true);
     }
 
+    /** Resolves the progress's reference versions (none named: the newest, from its checkpoint) and applies the first. */
+    private void restoreSwitches(List<ReferenceSpec> references, ShardProgress restoreFrom, VersionedTables tables) {
+        List<ReferenceVersions> stored = restoreFrom.referenceVersions().isEmpty()
+                ? List.of(new ReferenceVersions(restoreFrom.checkpoint(), Map.of())) : restoreFrom.referenceVersions();
+        for (ReferenceVersions entry : stored) {
+            Map<String, ReferenceTable> resolved = new LinkedHashMap<>();
+            for (ReferenceSpec reference : references) {
+                resolved.put(reference.name(), Objects.requireNonNull(
+                        tables.table(reference.name(), entry.versions().get(reference.name())),
+                        () -> "the table of reference " + reference.name()));
+            }
+            switches.add(new TableSwitch(entry.after(), resolved));
+        }
+        join.use(switches.get(0).tables());
+        nextSwitch = 1;
+    }
+
+    /** Applies the switches that take effect before the record at {@code position}. */
+    private void applySwitches(RecordPosition position) {
+        while (nextSwitch < switches.size() && switches.get(nextSwitch).after().compareTo(position) < 0) {
+            join.use(switches.get(nextSwitch++).tables());
+        }
+    }
+
+    /** The switches a progress at {@code checkpoint} keeps: the one in effect there and every later one. */
+    private List<ReferenceVersions> versionsAt(RecordPosition checkpoint, TableSwitch pending) {
+        if (join == null) {
+            return List.of();
+        }
+        List<TableSwitch> all = new ArrayList<>(switches);
+        if (pending != null) {
+            all.add(pending);
+        }
+        int first = 0;
+        for (int i = 1; i < all.size(); i++) {
+            if (checkpoint != null && all.get(i).after().compareTo(checkpoint) <= 0) {
+                first = i;
+            }
+        }
+        return all.subList(first, all.size()).stream().map(TableSwitch::versions).toList();
+    }
+
     public String shardId() {
         return shardId;
     }
@@ -170,6 +257,10 @@ public final class ShardEngine {
         long index = planner.nextIndex();
         lateOfRecord.clear();
         String reason = decoder.decode(record.data(), fields);
+        if (join != null && reason == null) {
+            applySwitches(record.position());
+            join.join(fields);
+        }
         if (reason == null) {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
@@ -251,7 +342,13 @@ public final class ShardEngine {
     public ShardProgress idleProgress() {
         List<IdleAdvance> advances = new ArrayList<>(planner.idleAdvances());
         advances.addAll(toReplay);
-        return committedProgress.withIdleAdvances(advances);
+        return committedProgress.withIdleAdvances(advances)
+                .withReferenceVersions(versionsAt(committedProgress.checkpoint(), null));
+    }
+
+    /** {@link #idleProgress()} with the tables last {@link #offerTables offered} in effect after the last record. */
+    public ShardProgress reloadProgress() {
+        return idleProgress().withReferenceVersions(versionsAt(committedProgress.checkpoint(), offered));
     }
 
     /**
@@ -327,6 +424,10 @@ public final class ShardEngine {
             }
         }
         Optional<CheckpointPlan> plan = planner.plan(oldestOpen, maxTimeFired, drainedThrough);
+        if (join != null) {
+            plan = plan.map(cut -> cut.withProgress(cut.progress().withReferenceVersions(
+                    versionsAt(cut.checkpointAt(), null))));
+        }
         // After the input ended nothing is open: the plan is at the last record without one, as the replay rule has it.
         if (!snapshotting || ended) {
             return plan;
@@ -346,6 +447,56 @@ public final class ShardEngine {
     public void commit(CheckpointPlan plan) {
         planner.commit(plan);
         committedProgress = plan.progress();
+        if (join != null) {
+            // Keeps what a progress at the new checkpoint names: the switch in effect there and the later ones.
+            int dropped = switches.size() - versionsAt(plan.checkpointAt(), null).size();
+            switches.subList(0, dropped).clear();
+            nextSwitch = Math.max(0, nextSwitch - dropped);
+        }
+    }
+
+    /**
+     * Offers the newest reference tables: if their versions differ from those in use, {@link #reloadProgress()} names
+     * them as in effect right after the last record processed, and {@link #takeOfferedTables()} switches to them
+     * once the caller stored that progress. A replay from any stored progress thus joins every record with the
+     * version the first run joined it with.
+     *
+     * @return whether there is a reload to store (false: the same versions, no references, a reference without a
+     *         table in {@code newest}, or a restored switch still ahead of the replay, which keeps switches in order)
+     */
+    public boolean offerTables(Map<String, ReferenceTable> newest) {
+        offered = null;
+        if (join == null || restoredSwitchAhead() || !join.coveredBy(newest.keySet())
+                || TableSwitch.versionsOf(switches.get(switches.size() - 1).tables())
+                .equals(TableSwitch.versionsOf(newest))) {
+            return false;
+        }
+        offered = new TableSwitch(lastPosition, Map.copyOf(newest));
+        return true;
+    }
+
+    /**
+     * Whether a restored switch lies after the last record (the replay has not reached it): a reload now would
+     * come before it. One right at the last record is superseded by a reload there.
+     */
+    private boolean restoredSwitchAhead() {
+        return nextSwitch < switches.size()
+                && (lastPosition == null || switches.get(switches.size() - 1).after().compareTo(lastPosition) > 0);
+    }
+
+    /**
+     * Switches to the tables last offered, whose progress the caller stored.
+     *
+     * @throws IllegalStateException if a record was processed since the offer (its progress names another record)
+     */
+    public void takeOfferedTables() {
+        if (offered == null || !Objects.equals(offered.after(), lastPosition)) {
+            throw new IllegalStateException("shard " + shardId + " has no reload offered after its last record");
+        }
+        switches.add(offered);
+        join.use(offered.tables());
+        nextSwitch = switches.size();
+        offered = null;
     }
 
     /**

@@ -24,6 +24,7 @@ import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
+import io.rtpipe.core.reference.ReferenceSpec;
 
 import java.io.IOException;
 import java.net.URI;
@@ -45,6 +46,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -60,7 +62,11 @@ public final class SpecLoader {
     private static final String NAME_RULE = "1-63 lower-case letters, digits or underscores starting with a letter";
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final String DURATION_RULE = "a duration such as 30s, 1m, 1h";
-    private static final Set<String> TOP_KEYS = ordered("decoder", "memory_budget", "metrics");
+    private static final Set<String> TOP_KEYS = ordered("decoder", "memory_budget", "references", "metrics");
+    private static final Set<String> REFERENCE_KEYS = ordered("name", "s3", "file", "dynamodb", "format", "key", "on",
+            "reload");
+    private static final String REFERENCE_RULE = "a mapping such as {name: products, s3: s3://bucket/products.csv, "
+            + "format: csv, key: product_id, on: product.id, reload: 5m}";
     private static final Set<String> BUDGET_KEYS = ordered("per_shard", "events_per_second", "value_bytes");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})(B|KB|MB|GB|TB)");
     private static final String SIZE_RULE = "a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)";
@@ -78,6 +84,9 @@ public final class SpecLoader {
     private static final Set<String> DEDUP_KEYS = ordered("field");
     private static final Set<String> AGGREGATE_KEYS = ordered("name", "fn", "field");
     private static final String ARRIVAL = "arrival";
+    private static final Pattern S3_OBJECT = Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)");
+    private static final Pattern DYNAMODB_TABLE = Pattern.compile("[A-Za-z0-9_.-]{3,255}");
+    private static final Duration MIN_RELOAD = Duration.ofSeconds(1);
 
     private final AggregatorRegistry registry;
 
@@ -188,8 +197,135 @@ public final class SpecLoader {
             }
             MemoryBudget budget = memoryBudget(top.get("memory_budget"));
             checkBudget(list, metrics, budget);
-            return EngineConfig.builder().metrics(metrics).decoder(decoder(top.get("decoder"))).memoryBudget(budget)
-                    .build();
+            EngineConfig.Builder config = EngineConfig.builder().metrics(metrics).decoder(decoder(top.get("decoder")))
+                    .memoryBudget(budget);
+            List<ReferenceSpec> references = references(top.get("references"));
+            references.forEach(config::reference);
+            checkReferencePaths(list, metrics, references);
+            return config.build();
+        }
+
+        private List<ReferenceSpec> references(YamlNode node) {
+            if (node == null) {
+                return List.of();
+            }
+            YamlNode.Sequence list = sequence(node, "references", "a list of reference tables, each " + REFERENCE_RULE);
+            List<ReferenceSpec> references = new ArrayList<>();
+            Map<String, Integer> nameLines = new HashMap<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                references.add(reference(list.items().get(i), "references[" + i + "]", nameLines));
+            }
+            for (int i = 0; i < references.size(); i++) {
+                FieldPath on = references.get(i).on();
+                if (nameLines.containsKey(on.root())) {
+                    YamlNode onNode = ((YamlNode.Mapping) list.items().get(i)).get("on");
+                    throw new SpecException(file, onNode.line(), "references[" + i + "].on", "\"" + on
+                            + "\", a column of reference " + on.root(), "an event field (one reference cannot "
+                            + "look up another)");
+                }
+            }
+            return references;
+        }
+
+        private ReferenceSpec reference(YamlNode node, String path, Map<String, Integer> nameLines) {
+            YamlNode.Mapping r = mapping(node, path, REFERENCE_RULE);
+            checkKeys(r, path, REFERENCE_KEYS);
+            String name = name(r, path, "a reference name of " + NAME_RULE, nameLines, "a reference");
+            List<String> given = Stream.of("s3", "file", "dynamodb").filter(key -> r.get(key) != null).toList();
+            if (given.size() != 1) {
+                throw given.isEmpty() ? missing(r, child(path, "s3"), "one source: s3: s3://BUCKET/KEY, "
+                        + "file: PATH or dynamodb: TABLE")
+                        : error(r.get(given.get(1)), child(path, given.get(1)), "one source only, not both "
+                        + given.get(0) + " and " + given.get(1));
+            }
+            String sourceKey = given.get(0);
+            YamlNode sourceNode = r.get(sourceKey);
+            String location = string(sourceNode, child(path, sourceKey), switch (sourceKey) {
+                case "s3" -> "an object such as s3://bucket/products.csv";
+                case "file" -> "a file path such as products.csv";
+                default -> "a DynamoDB table name";
+            });
+            ReferenceSpec.Source source = switch (sourceKey) {
+                case "s3" -> {
+                    Matcher object = S3_OBJECT.matcher(location);
+                    if (!object.matches()) {
+                        throw error(sourceNode, child(path, "s3"), "an object such as s3://bucket/products.csv");
+                    }
+                    yield new ReferenceSpec.S3Object(object.group(1), object.group(2));
+                }
+                case "file" -> new ReferenceSpec.LocalFile(location);
+                default -> {
+                    if (!DYNAMODB_TABLE.matcher(location).matches()) {
+                        throw error(sourceNode, child(path, "dynamodb"), "a DynamoDB table name of 3-255 letters, "
+                                + "digits, '_', '-' or '.'");
+                    }
+                    yield new ReferenceSpec.DynamoDbTable(location);
+                }
+            };
+            ReferenceSpec.Format format = null;
+            YamlNode formatNode = r.get("format");
+            String formats = "one of csv, jsonl";
+            if (source instanceof ReferenceSpec.DynamoDbTable) {
+                if (formatNode != null) {
+                    throw error(formatNode, child(path, "format"), "no format for a DynamoDB table (its items are "
+                            + "the rows)");
+                }
+            } else {
+                if (formatNode == null) {
+                    throw missing(r, child(path, "format"), formats);
+                }
+                String text = string(formatNode, child(path, "format"), formats);
+                format = Arrays.stream(ReferenceSpec.Format.values()).filter(f -> f.specName().equals(text))
+                        .findFirst().orElseThrow(() -> error(formatNode, child(path, "format"), formats));
+            }
+            YamlNode keyNode = r.get("key");
+            String keyRule = "the name of the column that identifies a row, such as product_id";
+            if (keyNode == null) {
+                throw missing(r, child(path, "key"), keyRule);
+            }
+            String key = string(keyNode, child(path, "key"), keyRule);
+            if (!FieldPath.isValid(key) || key.contains(".")) {
+                throw error(keyNode, child(path, "key"), keyRule);
+            }
+            YamlNode onNode = r.get("on");
+            if (onNode == null) {
+                throw missing(r, child(path, "on"), "the event field to look up, such as product.id");
+            }
+            FieldPath on = fieldPath(onNode, child(path, "on"));
+            Duration reload = optionalDuration(r, path, "reload", ReferenceSpec.DEFAULT_RELOAD, false);
+            if (reload.compareTo(MIN_RELOAD) < 0) {
+                throw error(r.get("reload"), child(path, "reload"), "a duration of at least 1s");
+            }
+            return new ReferenceSpec(name, source, format, key, on, reload);
+        }
+
+        /** A path under a reference's name must be one of its columns. */
+        private void checkReferencePaths(YamlNode.Sequence list, List<MetricSpec> metrics,
+                                         List<ReferenceSpec> references) {
+            Set<String> names = references.stream().map(ReferenceSpec::name).collect(Collectors.toSet());
+            for (int i = 0; i < metrics.size(); i++) {
+                MetricSpec metric = metrics.get(i);
+                List<FieldPath> paths = new ArrayList<>(metric.groupBy());
+                if (metric.dedupField() != null) {
+                    paths.add(metric.dedupField());
+                }
+                if (metric.timestamp() instanceof TimestampSource.EventTimeField time) {
+                    paths.add(time.field());
+                }
+                for (AggregateSpec aggregate : metric.aggregates()) {
+                    if (aggregate.field() != null) {
+                        paths.add(aggregate.field());
+                    }
+                    paths.addAll(aggregate.fields());
+                }
+                for (FieldPath path : paths) {
+                    if (names.contains(path.root()) && path.segments().size() != 2) {
+                        throw new SpecException(file, list.items().get(i).line(), "metrics[" + i + "] ("
+                                + metric.name() + ")", "the field \"" + path + "\"", "a column of reference "
+                                + path.root() + " as " + path.root() + ".COLUMN");
+                    }
+                }
+            }
         }
 
         private MemoryBudget memoryBudget(YamlNode node) {

@@ -12,6 +12,7 @@ import io.rtpipe.core.metric.StaggerWindows;
 import io.rtpipe.core.metric.TimestampSource;
 import io.rtpipe.core.metric.TumblingWindows;
 import io.rtpipe.core.metric.WindowSpec;
+import io.rtpipe.core.reference.ReferenceSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ public final class SpecWriter {
             out.append("memory_budget: {per_shard: ").append(size(budget.perShardBytes()))
                     .append(", events_per_second: ").append(budget.eventsPerSecond())
                     .append(", value_bytes: ").append(budget.valueBytes()).append("}\n");
+        }
+        if (!config.references().isEmpty()) {
+            out.append("references:\n");
+            config.references().forEach(reference -> reference(out, reference));
         }
         out.append("metrics:\n");
         for (MetricSpec metric : config.metrics()) {
@@ -99,6 +104,16 @@ public final class SpecWriter {
                     .append(", descriptor: ").append(quoted(protobuf.descriptorFile())).append(", message: ")
                     .append(quoted(protobuf.message().getFullName())).append("}\n");
         }
+    }
+
+    private static void reference(StringBuilder out, ReferenceSpec reference) {
+        out.append("  - {name: ").append(reference.name()).append(", ").append(reference.source().specKey())
+                .append(": ").append(quoted(reference.source().location()));
+        if (reference.format() != null) {
+            out.append(", format: ").append(reference.format().specName());
+        }
+        out.append(", key: ").append(scalar(reference.key())).append(", on: ").append(scalar(reference.on().toString()))
+                .append(", reload: ").append(duration(reference.reload())).append("}\n");
     }
 
     private static void metric(StringBuilder out, MetricSpec metric) {

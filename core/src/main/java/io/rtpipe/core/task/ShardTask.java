@@ -7,6 +7,8 @@ import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
+import io.rtpipe.core.reference.ReferenceTable;
+import io.rtpipe.core.reference.VersionedTables;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -53,15 +55,24 @@ public final class ShardTask {
     private boolean idleDecisionUnstored;
     /** The fired-through marks last stored (empty: none yet by this task). */
     private Map<String, Long> storedMarks = Map.of();
+    /** Whether the spec joins reference tables (then each checkpoint offers the newest). */
+    private final boolean joining;
+    /**
+     * The reference versions the engine started with are not those the restored progress names (it named none, or
+     * a version is gone): no result may be written before they are stored.
+     */
+    private boolean versionsUnstored;
 
     private ShardTask(String shardId, ShardEngine engine, ShardProgress restored, TaskPorts ports,
-                      TaskListener listener, long epoch) {
+                      TaskListener listener, long epoch, boolean joining, boolean versionsUnstored) {
         this.shardId = Objects.requireNonNull(shardId, "shardId");
         this.engine = engine;
         this.ports = Objects.requireNonNull(ports, "ports");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.lastCheckpoint = restored.checkpoint();
         this.epoch = epoch;
+        this.joining = joining;
+        this.versionsUnstored = versionsUnstored;
     }
 
     /**
@@ -86,10 +97,11 @@ public final class ShardTask {
     public static ShardTask resume(EngineConfig config, String shardId, String owner, ShardProgress restored,
                                    TaskPorts ports, TaskListener listener) {
         byte[] snapshot = restored.snapshot() == null ? null : snapshotOf(ports, shardId, restored);
+        TablesOfProgress tables = new TablesOfProgress(shardId, ports.references(), listener);
         ShardEngine engine;
         try {
             engine = new ShardEngine(config, shardId, restored, ports.snapshotting() && snapshotsRestore(config),
-                    snapshot);
+                    snapshot, tables);
         } catch (IllegalArgumentException e) {
             if (snapshot == null) {
                 throw e;
@@ -98,7 +110,45 @@ public final class ShardTask {
                     + " cannot be restored (" + e.getMessage() + "), so its open windows cannot be rebuilt");
         }
         // Only a worker that can resume the shard claims it.
-        return new ShardTask(shardId, engine, restored, ports, listener, ports.ownership().claim(shardId, owner));
+        return new ShardTask(shardId, engine, restored, ports, listener, ports.ownership().claim(shardId, owner),
+                !config.references().isEmpty(), tables.substituted);
+    }
+
+    /**
+     * The tables of the versions a progress names, from the port; a version it cannot give any more (or none named)
+     * is replaced by the newest, reported, and remembered so the task stores what the engine really uses.
+     */
+    private static final class TablesOfProgress implements VersionedTables {
+        private final String shardId;
+        private final ReferencePort port;
+        private final TaskListener listener;
+        boolean substituted;
+
+        TablesOfProgress(String shardId, ReferencePort port, TaskListener listener) {
+            this.shardId = shardId;
+            this.port = port;
+            this.listener = listener;
+        }
+
+        @Override
+        public ReferenceTable table(String name, String version) {
+            if (version != null) {
+                var stored = port.version(name, version);
+                if (stored.isPresent()) {
+                    return stored.get();
+                }
+            }
+            ReferenceTable newest = port.newest().get(name);
+            if (newest == null) {
+                throw new ProgressException("shard " + shardId + " joins reference " + name
+                        + ", and no table of it is loaded");
+            }
+            substituted = true;
+            if (version != null) {
+                listener.referenceVersionUnavailable(name, version, newest.version());
+            }
+            return newest;
+        }
     }
 
     /** Whether every aggregate of the spec restores from its partial, as a snapshot holds it. */
@@ -223,7 +273,7 @@ public final class ShardTask {
             return false;
         }
         unwrittenResults.addAll(engine.takeFiredResults());
-        if (idleDecisionUnstored && !storeIdleDecision()) {
+        if ((versionsUnstored || idleDecisionUnstored) && !storeProgress(engine.idleProgress())) {
             return false;
         }
         if (unwrittenResults.isEmpty()) {
@@ -270,8 +320,11 @@ public final class ShardTask {
         return true;
     }
 
-    private boolean storeIdleDecision() {
-        ShardProgress progress = engine.idleProgress();
+    /**
+     * Stores {@code progress}, the committed checkpoint's with what was decided since (idle decisions, the reference
+     * versions the task started with or reloaded), before any result relying on it.
+     */
+    private boolean storeProgress(ShardProgress progress) {
         try {
             ports.progress().save(shardId, progress, epoch);
         } catch (FencedException e) {
@@ -281,8 +334,11 @@ public final class ShardTask {
             listener.idleDecisionWriteFailed(e);
             return false;
         }
-        idleDecisionUnstored = false;
-        listener.idleAdvanced(progress.idleAdvances().get(progress.idleAdvances().size() - 1));
+        versionsUnstored = false;
+        if (idleDecisionUnstored) {
+            idleDecisionUnstored = false;
+            listener.idleAdvanced(progress.idleAdvances().get(progress.idleAdvances().size() - 1));
+        }
         return true;
     }
 
@@ -295,7 +351,7 @@ public final class ShardTask {
      *         task keeps its state; call again later) or the task is stalled
      */
     public boolean checkpoint(Checkpointer checkpointer, boolean atShardEnd) {
-        if (!writeFiredResults() || !storeMarks()) {
+        if (!writeFiredResults() || !storeMarks() || !reload()) {
             return false;
         }
         Optional<CheckpointPlan> planned;
@@ -333,6 +389,29 @@ public final class ShardTask {
         engine.commit(plan);
         listener.checkpointed(plan);
         prune(plan.checkpointAt());
+        return true;
+    }
+
+    /**
+     * Takes the newest reference tables if they changed: stores the progress naming them as in effect after the last
+     * record processed (under the committed checkpoint, as an idle decision), and only then joins with them.
+     *
+     * @return false when that store failed (the next checkpoint offers them again)
+     */
+    private boolean reload() {
+        try {
+            if (!joining || !engine.offerTables(ports.references().newest())) {
+                return true;
+            }
+        } catch (RuntimeException e) {
+            stall("offering reloaded reference tables", e);
+            return false;
+        }
+        if (!storeProgress(engine.reloadProgress())) {
+            return false;
+        }
+        engine.takeOfferedTables();
+        listener.referenceTablesReloaded(engine.idleProgress().referenceVersions());
         return true;
     }
 

@@ -2,7 +2,10 @@ package io.rtpipe.core.task;
 
 import io.rtpipe.core.checkpoint.CheckpointPlan;
 import io.rtpipe.core.checkpoint.IdleAdvance;
+import io.rtpipe.core.checkpoint.ReferenceVersions;
 import io.rtpipe.core.record.RecordPosition;
+
+import java.util.List;
 
 /**
  * What a {@link ShardTask} reports, for logs and counters (core has no logging of its own). Every method defaults
@@ -35,8 +38,23 @@ public interface TaskListener {
     default void idleAdvanced(IdleAdvance advance) {
     }
 
-    /** An idle decision could not be stored; its results wait until it is (the task retries on its next write). */
+    /**
+     * An idle decision, or the reference versions the task started with or reloaded, could not be stored in the
+     * progress; the results relying on it wait until it is (the task retries on its next write or checkpoint).
+     */
     default void idleDecisionWriteFailed(RuntimeException cause) {
+    }
+
+    /** The shard joins the records after its last one with newly loaded reference tables, whose progress is stored. */
+    default void referenceTablesReloaded(List<ReferenceVersions> versions) {
+    }
+
+    /**
+     * The shard's progress names version {@code version} of reference {@code name}, which its source no longer
+     * holds (an unversioned S3 object overwritten, a DynamoDB table changed): the records replayed from the
+     * checkpoint are joined with {@code used}, the newest, so their results may differ from the first run's.
+     */
+    default void referenceVersionUnavailable(String name, String version, String used) {
     }
 
     /** Deleting progress entries older than {@code keepFrom} failed (harmless: tried again after the next one). */

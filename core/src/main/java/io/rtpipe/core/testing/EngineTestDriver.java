@@ -123,10 +123,15 @@ public final class EngineTestDriver {
 
     /** @param snapshots whether checkpoints store window-state snapshots (as the KCL consumer does) */
     public EngineTestDriver(EngineConfig config, boolean snapshots) {
+        this(config, snapshots, new InMemoryReferences());
+    }
+
+    /** @param references the reference tables the config's {@code references} are joined with */
+    public EngineTestDriver(EngineConfig config, boolean snapshots, InMemoryReferences references) {
         this.config = Objects.requireNonNull(config, "config");
         this.merger = new ResultMerger(config);
-        this.ports = snapshots ? new TaskPorts(intervals, results, progress, progress, this.snapshots)
-                : new TaskPorts(intervals, results, progress, progress);
+        this.ports = (snapshots ? new TaskPorts(intervals, results, progress, progress, this.snapshots)
+                : new TaskPorts(intervals, results, progress, progress)).withReferences(references);
     }
 
     /**

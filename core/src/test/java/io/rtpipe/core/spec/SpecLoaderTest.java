@@ -271,7 +271,7 @@ class SpecLoaderTest {
         assertThatThrownBy(() -> loader.parse("a.yaml", "")).hasMessage(
                 "a.yaml:1: found an empty file, expected a mapping with a list under \"metrics\"");
         assertThatThrownBy(() -> loader.parse("a.yaml", "metric: []\n")).hasMessage(
-                "a.yaml:1: metric: found an unknown key, expected one of decoder, memory_budget, metrics");
+                "a.yaml:1: metric: found an unknown key, expected one of decoder, memory_budget, references, metrics");
         assertThatThrownBy(() -> loader.parse("a.yaml", "- 1\n")).hasMessage(
                 "a.yaml:1: found a list, expected a mapping with a list under \"metrics\"");
         assertThatThrownBy(() -> loader.parse("a.yaml", "metrics:\n  - name: [\n"))

@@ -70,7 +70,17 @@ public final class BatchFolder {
 
     private final EngineConfig config;
 
+    /**
+     * @throws IllegalArgumentException for a spec that joins reference tables: the state carried between invocations
+     *                                  and Lambda windows holds no reference versions, so a retried batch could be
+     *                                  joined with another version than its first run
+     */
     public BatchFolder(EngineConfig config) {
+        if (!config.references().isEmpty()) {
+            throw new IllegalArgumentException("the analytics Lambda does not join reference tables (its window state "
+                    + "carries no reference versions), and the spec names " + config.references().size()
+                    + ": run it in the KCL consumer (rtpipe consume) instead");
+        }
         this.config = config;
     }
 
