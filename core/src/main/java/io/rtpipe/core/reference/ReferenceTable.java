@@ -4,6 +4,7 @@ import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.event.EventDecoder;
 import io.rtpipe.core.event.EventFields;
 import io.rtpipe.core.event.FieldSelection;
+import io.rtpipe.core.event.SchemaRegistry;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.metric.FieldPath;
 
@@ -122,7 +123,7 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
         FieldSelection.Builder selection = new FieldSelection.Builder();
         header.forEach(column -> selection.path(FieldPath.parse(column)));
         FieldSelection selected = selection.build();
-        EventDecoder decoder = new DecoderSpec.Csv(header, ',').create(selected);
+        EventDecoder decoder = new DecoderSpec.Csv(header, ',').create(selected, SchemaRegistry.NONE);
         EventFields fields = new EventFields(selected);
         Rows rows = new Rows(spec);
         for (int i = 1; i < lines.length; i++) {
@@ -149,7 +150,7 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
 
     private static ReferenceTable jsonLines(ReferenceSpec spec, String version, String[] lines) {
         FieldSelection selected = new FieldSelection.Builder().wholeEvent().build();
-        EventDecoder decoder = DecoderSpec.json().create(selected);
+        EventDecoder decoder = DecoderSpec.json().create(selected, SchemaRegistry.NONE);
         EventFields fields = new EventFields(selected);
         Rows rows = new Rows(spec);
         for (int i = 0; i < lines.length; i++) {
