@@ -108,14 +108,17 @@ public final class ShardEngine {
         specs.forEach(spec -> MetricReader.select(spec, selected));
         FieldSelection selection = selected.build();
         decoder = config.decoder().create(selection);
-        fields = new EventFields(selection);
+        int derivedSlots = specs.stream().mapToInt(MetricReader::derivedCount).sum();
+        fields = new EventFields(selection, derivedSlots);
 
         readers = new MetricReader[specs.size()];
         metrics = new MetricState[specs.size()];
         maxTimes = new long[specs.size()];
+        int nextDerivedSlot = selection.paths().size();
         for (int m = 0; m < metrics.length; m++) {
             String name = specs.get(m).name();
-            readers[m] = new MetricReader(specs.get(m), selection, shardId);
+            readers[m] = new MetricReader(specs.get(m), selection, nextDerivedSlot, shardId);
+            nextDerivedSlot += MetricReader.derivedCount(specs.get(m));
             metrics[m] = MetricState.of(readers[m],
                     restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
                     restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME),
@@ -174,6 +177,14 @@ public final class ShardEngine {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
                 MetricState metric = metrics[m];
+                String derivedProblem = reader.derive(fields);
+                if (derivedProblem != null) {
+                    // Its fields are unknown, so neither its time nor its filter can be trusted: nothing of this
+                    // metric moves (the other metrics still take the record).
+                    reason = reason == null ? derivedProblem : reason;
+                    maxTimes[m] = metric.maxTime;
+                    continue;
+                }
                 String timeProblem = reader.readTime(fields, record);
                 EventFilter.Outcome taken = reader.filter(fields);
                 String problem = taken != EventFilter.Outcome.MATCH ? null

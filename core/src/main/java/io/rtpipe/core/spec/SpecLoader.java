@@ -8,6 +8,7 @@ import io.rtpipe.core.aggregate.FieldUse;
 import io.rtpipe.core.aggregate.StateSize;
 import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.budget.StateEstimate;
+import io.rtpipe.core.filter.EventExpression;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
@@ -59,7 +60,7 @@ public final class SpecLoader {
     private static final String SIZE_RULE = "a size such as 512MB or 2GB (units B, KB, MB, GB, TB of 1,024)";
     private static final String DECODER_RULE = "json, {type: csv, header: [COLUMN, ...], delimiter: \",\"} or "
             + "{type: regex, pattern: \"(?<ts>\\d+) (?<type>\\w+)\"}";
-    private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
+    private static final Set<String> METRIC_KEYS = ordered("name", "derive", "filter", "group_by", "timestamp", "window",
             "allowed_lateness", "dedup", "max_keys_per_window", "aggregates");
     private static final Set<String> DEDUP_KEYS = ordered("field");
     private static final Set<String> AGGREGATE_KEYS = ordered("name", "fn", "field");
@@ -343,7 +344,9 @@ public final class SpecLoader {
                 }
             }
 
-            MetricSpec.Builder metric = MetricSpec.builder(name).filter(filter).groupBy(groupBy)
+            MetricSpec.Builder metric = MetricSpec.builder(name);
+            derive(m, path, metric);
+            metric.filter(filter).groupBy(groupBy)
                     .timestamp(timestamp(m, path)).windows(window(m, path))
                     .allowedLateness(optionalDuration(m, path, "allowed_lateness", MetricSpec.DEFAULT_ALLOWED_LATENESS,
                             true))
@@ -361,7 +364,39 @@ public final class SpecLoader {
                 }
                 metric.maxKeysPerWindow((int) (long) (Long) ((YamlNode.Scalar) maxKeys).value());
             }
-            return metric.build();
+            try {
+                return metric.build();
+            } catch (IllegalArgumentException e) {
+                // The one check that needs the whole metric: a nested path whose top level is a derived field.
+                throw new SpecException(file, m.line(), path, "a path into a derived field ("
+                        + e.getMessage().replaceFirst("^metric \\S+: ", "") + ")",
+                        "derived fields named whole in group_by, timestamp, dedup and aggregates");
+            }
+        }
+
+        /** {@code derive: {NAME: "CEL expression", ...}}: the metric's derived fields, in the order written. */
+        private void derive(YamlNode.Mapping m, String path, MetricSpec.Builder metric) {
+            YamlNode node = m.get("derive");
+            if (node == null) {
+                return;
+            }
+            String dPath = child(path, "derive");
+            YamlNode.Mapping d = mapping(node, dPath, "a mapping of field names to CEL expressions, such as "
+                    + "{level: \"upperAscii(level)\"}");
+            for (var entry : d.entries().entrySet()) {
+                String fieldPath = child(dPath, entry.getKey().name());
+                if (!MetricSpec.isValidDerivedName(entry.getKey().name())) {
+                    throw new SpecException(file, entry.getKey().line(), fieldPath, "\"" + entry.getKey().name()
+                            + "\"", "a derived field name of " + MetricSpec.DERIVED_NAME_RULE);
+                }
+                String source = string(entry.getValue(), fieldPath, "a CEL expression computing the field");
+                try {
+                    metric.derive(entry.getKey().name(), EventExpression.compile(source));
+                } catch (FilterException e) {
+                    throw error(entry.getValue(), fieldPath, "a CEL expression computing the field ("
+                            + e.getMessage() + ")");
+                }
+            }
         }
 
         private String name(YamlNode.Mapping m, String path, String expected, Map<String, Integer> nameLines,

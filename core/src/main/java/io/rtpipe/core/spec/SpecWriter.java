@@ -89,6 +89,7 @@ public final class SpecWriter {
 
     private static void metric(StringBuilder out, MetricSpec metric) {
         out.append("  - name: ").append(metric.name()).append('\n');
+        derive(out, metric);
         if (metric.filter() != null) {
             out.append("    filter: ").append(quoted(metric.filter().source())).append('\n');
         }
@@ -120,6 +121,14 @@ public final class SpecWriter {
             }
             aggregate.params().forEach((key, value) -> entries.add(key + ": " + scalar(value)));
             out.append("      - {").append(String.join(", ", entries)).append("}\n");
+        }
+    }
+
+    private static void derive(StringBuilder out, MetricSpec metric) {
+        if (!metric.derived().isEmpty()) {
+            out.append("    derive: {").append(metric.derived().entrySet().stream()
+                    .map(e -> e.getKey() + ": " + quoted(e.getValue().source()))
+                    .collect(Collectors.joining(", "))).append("}\n");
         }
     }
 
