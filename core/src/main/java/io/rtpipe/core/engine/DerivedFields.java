@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One metric's derived fields ({@link MetricSpec#derived()}): evaluated after decoding, each into a slot of its own
- * past the decoded ones (so two metrics deriving one name never see each other's value), and kept whole for the
- * metric's CEL filter. Expressions read the decoded fields the decoder materialized whole, and the derived fields
+ * One metric's derived fields ({@link MetricSpec#derived()}): evaluated after decoding into the slots past the decoded
+ * ones, which every metric reuses (each computes its own just before it reads the event, so two metrics deriving one
+ * name never see each other's value), and kept whole for the metric's CEL filter. Expressions read the decoded fields the decoder materialized whole, and the derived fields
  * before them. Not thread-safe: one per metric reader.
  */
 final class DerivedFields {

@@ -85,14 +85,11 @@ final class MetricReader {
         }
     }
 
-    /**
-     * @param firstDerivedSlot the slot of the metric's first derived field, past the selection's (see
-     *                         {@link #derivedCount})
-     */
-    MetricReader(MetricSpec spec, FieldSelection selection, int firstDerivedSlot, String shardId) {
+    /** Derived fields go into the slots past the selection's (the engine's {@link EventFields} has enough). */
+    MetricReader(MetricSpec spec, FieldSelection selection, String shardId) {
         this.spec = spec;
         this.shardId = shardId;
-        derived = spec.derived().isEmpty() ? null : new DerivedFields(spec, selection, firstDerivedSlot);
+        derived = spec.derived().isEmpty() ? null : new DerivedFields(spec, selection, selection.paths().size());
         ToIntFunction<FieldPath> slots = derived == null ? selection::slot
                 : path -> derived.slot(path) >= 0 ? derived.slot(path) : selection.slot(path);
         filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection, derived);
@@ -124,11 +121,6 @@ final class MetricReader {
 
     MetricSpec spec() {
         return spec;
-    }
-
-    /** How many slots past the decoded ones the metric's derived fields take. */
-    static int derivedCount(MetricSpec spec) {
-        return spec.derived().size();
     }
 
     /**

@@ -108,17 +108,16 @@ public final class ShardEngine {
         specs.forEach(spec -> MetricReader.select(spec, selected));
         FieldSelection selection = selected.build();
         decoder = config.decoder().create(selection);
-        int derivedSlots = specs.stream().mapToInt(MetricReader::derivedCount).sum();
-        fields = new EventFields(selection, derivedSlots);
+        // Each metric computes its derived fields just before it reads the event, so all share the slots past the
+        // decoded ones.
+        fields = new EventFields(selection, specs.stream().mapToInt(s -> s.derived().size()).max().orElse(0));
 
         readers = new MetricReader[specs.size()];
         metrics = new MetricState[specs.size()];
         maxTimes = new long[specs.size()];
-        int nextDerivedSlot = selection.paths().size();
         for (int m = 0; m < metrics.length; m++) {
             String name = specs.get(m).name();
-            readers[m] = new MetricReader(specs.get(m), selection, nextDerivedSlot, shardId);
-            nextDerivedSlot += MetricReader.derivedCount(specs.get(m));
+            readers[m] = new MetricReader(specs.get(m), selection, shardId);
             metrics[m] = MetricState.of(readers[m],
                     restoreFrom.maxTimeAtCheckpoint().getOrDefault(name, CheckpointPlanner.NO_TIME),
                     restoreFrom.maxTimeFired().getOrDefault(name, CheckpointPlanner.NO_TIME),
