@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What the SQL dialects share, so each has one
@@ -245,10 +246,20 @@ final class SqlTerms {
     }
 
     EventFilter filter(SqlNode where, Function<SqlIdentifier, String> fieldOf) {
-        if (where == null) {
-            return null;
-        }
-        String cel = new CelText(this::error, fieldOf).of(where);
+        return where == null ? null : filter(where, new CelText(this::error, fieldOf));
+    }
+
+    /**
+     * A KDA WHERE ({@link CelText#kda}).
+     *
+     * @param eventField whether a column is a field of the decoded event (not one computed per event)
+     */
+    EventFilter filter(SqlNode where, Function<SqlIdentifier, String> fieldOf, Predicate<SqlIdentifier> eventField) {
+        return where == null ? null : filter(where, CelText.kda(this::error, fieldOf, eventField));
+    }
+
+    private EventFilter filter(SqlNode where, CelText celText) {
+        String cel = celText.of(where);
         try {
             return EventFilter.compile(cel);
         } catch (FilterException e) {
