@@ -503,6 +503,12 @@ public final class KdaSqlLoader {
                 }
                 metric.derive(entry.getKey(), expression);
             }
+            if (!derived.isEmpty()) {
+                note(KdaTranslation.Kind.DIFFERENCE, at, "the computed column(s) " + String.join(", ",
+                        derived.keySet()) + " are derived fields, computed per event by CEL: UPPER and LOWER change "
+                        + "ASCII letters only, TRIM removes any white space, arithmetic is in doubles, and a record "
+                        + "on which an expression fails (CAST('x' AS INTEGER)) is a dead letter of the metric.");
+            }
             return metric;
         }
 

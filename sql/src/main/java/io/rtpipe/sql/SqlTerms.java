@@ -197,7 +197,7 @@ final class SqlTerms {
         if (field != null) {
             if (!(field instanceof SqlIdentifier id)) {
                 throw error(field, "an aggregate takes a field path such as amount or geo.price, found "
-                        + field + " (expressions are not computed per event).");
+                        + field + " (compute an expression with a YAML derive: field).");
             }
             if (factory.field() == FieldUse.NONE) {
                 throw error(field, call.getOperator().getName() + " takes no field.");
@@ -211,7 +211,7 @@ final class SqlTerms {
         for (SqlNode listed : listFields) {
             if (!(listed instanceof SqlIdentifier id)) {
                 throw error(listed, call.getOperator().getName() + " takes field paths such as latency_ms, found "
-                        + listed + " (expressions are not computed per event).");
+                        + listed + " (compute an expression with a YAML derive: field).");
             }
             FieldPath listedPath = FieldPath.parse(fieldOf.apply(id));
             if (fields.contains(listedPath)) {
