@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -252,5 +253,16 @@ class SqlSpecLoaderTest {
                 + "SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) WHERE name LIKE 'a%' GROUP BY window_start, window_end"))
                 .isInstanceOf(SpecException.class)
                 .hasMessage("app.sql:1:138: found LIKE, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
+    }
+
+    @Test
+    void whereTakesScalarFunctionsAsCel() {
+        MetricSpec metric = SQL.parse("app.sql", "INSERT INTO m SELECT window_start, window_end, COUNT(*) AS n "
+                + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                + "WHERE UPPER(TRIM(page)) = '/HOME' AND CHAR_LENGTH(user_id) > 2 "
+                + "GROUP BY window_start, window_end").metrics().get(0);
+        assertThat(metric.filter().source()).isEqualTo("page.trim().upperAscii() == '/HOME' && size(user_id) > 2");
+        assertThat(metric.filter().matches(Map.of("page", " /home ", "user_id", "u-1"))).isTrue();
+        assertThat(metric.filter().matches(Map.of("page", "/home", "user_id", "u1"))).isFalse();
     }
 }
