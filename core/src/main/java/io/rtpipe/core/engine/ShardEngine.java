@@ -51,7 +51,8 @@ import java.util.Optional;
  * further copies (producer retries) are dropped from that window and counted in
  * {@link EngineStats#duplicatesDropped()}. A record the decoder cannot read, or that lacks a field a metric needs
  * (or holds a value of the wrong type in it), or on which a metric's filter exceeds its evaluation budget
- * ({@link EventFilter#MAX_ITERATIONS}), becomes a {@link DeadLetter} (with the first reason found) and still counts
+ * ({@link EventFilter#MAX_ITERATIONS}) or a derived field's expression fails ({@link MetricSpec#derived()}: that
+ * metric then takes nothing of the record, its time included), becomes a {@link DeadLetter} (with the first reason found) and still counts
  * in the metrics it is valid for.
  */
 public final class ShardEngine {

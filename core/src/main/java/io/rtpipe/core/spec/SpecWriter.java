@@ -127,7 +127,7 @@ public final class SpecWriter {
     private static void derive(StringBuilder out, MetricSpec metric) {
         if (!metric.derived().isEmpty()) {
             out.append("    derive: {").append(metric.derived().entrySet().stream()
-                    .map(e -> e.getKey() + ": " + quoted(e.getValue().source()))
+                    .map(e -> scalar(e.getKey()) + ": " + quoted(e.getValue().source()))
                     .collect(Collectors.joining(", "))).append("}\n");
         }
     }
