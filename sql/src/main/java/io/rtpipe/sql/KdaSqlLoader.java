@@ -261,7 +261,8 @@ public final class KdaSqlLoader {
                     + "read with rtpipe query (or exported), not rows of a destination stream: keys are named by "
                     + "their event field, values by the destination stream's columns in lower case, and a window "
                     + "is final once every shard has fired it."));
-            return EngineConfig.builder().metrics(metrics).decoder(DecoderSpec.json()).build();
+            return EngineConfig.builder().metrics(metrics).decoder(schema == null ? DecoderSpec.json()
+                    : schema.decoder()).build();
         }
 
         private Stream declare(SqlSelect select) {

@@ -4,6 +4,7 @@ import io.rtpipe.core.checkpoint.ShardProgress;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.engine.ShardEngine;
 import io.rtpipe.core.engine.WindowResult;
+import io.rtpipe.core.event.DecoderSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import org.junit.jupiter.api.Test;
@@ -130,5 +131,25 @@ class KdaScalarTest {
                 CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DEST"
                   SELECT STREAM c, COUNT(*) FROM "PARSED" GROUP BY c, STEP("PARSED".ROWTIME BY INTERVAL '1' MINUTE);
                 """.formatted(column), message);
+    }
+
+    @Test
+    void aCsvSchemaOfOneColumnReadsWholeTextLinesThatALogParseSplits() {
+        String kda = """
+                /* input_schema: {"RecordFormat": {"RecordFormatType": "CSV", "MappingParameters":
+                     {"CSVMappingParameters": {"RecordRowDelimiter": "\\n", "RecordColumnDelimiter": "\\t"}}},
+                   "RecordColumns": [{"Name": "line", "SqlType": "VARCHAR(512)"}]} */
+                CREATE OR REPLACE STREAM "DEST" (status VARCHAR(3), n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "DEST"
+                  SELECT STREAM REGEX_LOG_PARSE("line", '\\S+ "[^"]*" (\\d{3})').COLUMN1, COUNT(*)
+                  FROM "SOURCE_SQL_STREAM_001"
+                  GROUP BY REGEX_LOG_PARSE("line", '\\S+ "[^"]*" (\\d{3})').COLUMN1,
+                           STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '1' MINUTE);
+                """;
+        EngineConfig config = SpecFiles.parse("app.sql", kda);
+        assertThat(config.decoder()).isEqualTo(new DecoderSpec.Csv(List.of("line"), '\t'));
+        // Two 200s and a 404; each record is one text line, not JSON.
+        assertThat(run(kda, "1.2.3.4 \"GET /\" 200", "1.2.3.5 \"GET /a\" 404", "1.2.3.4 \"GET /b\" 200"))
+                .isEqualTo(Map.of("200", Map.of("n", 2L), "404", Map.of("n", 1L)));
     }
 }
