@@ -35,7 +35,8 @@ public final class BenchCommand {
         Path input;
 
         @Option(names = "--metrics", defaultValue = "builtin:count-sum", paramLabel = "SPEC",
-                description = "A spec file, or builtin:count-sum (default) or builtin:count-sum-distinct-p99.")
+                description = "A spec file, or builtin:count-sum (default), builtin:count-sum-distinct-p99 or "
+                        + "builtin:count-sum-derived (derived fields).")
         String metrics;
 
         @Option(names = "--passes", defaultValue = "5", description = "Measured passes after one warm-up (default ${DEFAULT-VALUE}).")

@@ -5,7 +5,9 @@ import io.rtpipe.core.aggregate.AggregatorParams;
 import io.rtpipe.core.aggregate.AggregatorRegistry;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
+import io.rtpipe.core.filter.EventExpression;
 import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.filter.FilterException;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.metric.MetricSpec;
@@ -36,6 +38,7 @@ import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.util.Litmus;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,12 +126,23 @@ public final class KdaSqlLoader {
         return new KdaTranslation(config, notes);
     }
 
-    /** A column as a pump sees it: an event field, or the record's arrival time (ROWTIME). */
-    private record Column(String field, boolean timestamp) {
-        static final Column ARRIVAL = new Column(null, false);
+    /**
+     * A column as a pump sees it: an event field, the record's arrival time (ROWTIME), or a value computed per event
+     * ({@code cel}, over event fields) that a metric reads as the derived field named {@code field}.
+     */
+    private record Column(String field, boolean timestamp, String cel) {
+        static final Column ARRIVAL = new Column(null, false, null);
+
+        Column(String field, boolean timestamp) {
+            this(field, timestamp, null);
+        }
 
         boolean arrival() {
             return field == null;
+        }
+
+        boolean computed() {
+            return cel != null;
         }
     }
 
@@ -164,6 +178,9 @@ public final class KdaSqlLoader {
         private final Map<SqlNode, Scope> filterScopes = new IdentityHashMap<>();
         private final List<KdaTranslation.Note> notes = new ArrayList<>();
         private KdaSchema schema;
+        /** The metric being built: its derived fields (name to CEL) and the event fields it reads as such. */
+        private final Map<String, String> derived = new LinkedHashMap<>();
+        private final Set<String> eventFieldsRead = new HashSet<>();
 
         Run(String file) {
             this.file = file;
@@ -247,7 +264,8 @@ public final class KdaSqlLoader {
                     + "read with rtpipe query (or exported), not rows of a destination stream: keys are named by "
                     + "their event field, values by the destination stream's columns in lower case, and a window "
                     + "is final once every shard has fired it."));
-            return EngineConfig.builder().metrics(metrics).decoder(DecoderSpec.json()).build();
+            return EngineConfig.builder().metrics(metrics).decoder(schema == null ? DecoderSpec.json()
+                    : schema.decoder()).build();
         }
 
         private Stream declare(SqlSelect select) {
@@ -322,12 +340,15 @@ public final class KdaSqlLoader {
                 throw terms.error(pump.insert.getTargetTable(), "the destination stream names the metric, in lower "
                         + "case: 1-63 letters, digits or underscores starting with a letter, found " + name + ".");
             }
+            derived.clear();
+            eventFieldsRead.clear();
             if (select.getFrom().getKind() == SqlKind.COLLECTION_TABLE) {
                 return itemsMetric(name, pump);
             }
             Scope scope = scope(select.getFrom(), new HashSet<>());
             List<FieldPath> keys = new ArrayList<>();
             List<Window> windows = new ArrayList<>();
+            List<SqlNode> groupExpressions = new ArrayList<>();
             for (SqlNode item : select.getGroup()) {
                 Window window = isStagger(item) ? stagger((SqlCall) item, scope, keys) : window(item, scope);
                 if (window != null) {
@@ -335,8 +356,9 @@ public final class KdaSqlLoader {
                     continue;
                 }
                 if (!(item instanceof SqlIdentifier id)) {
-                    throw terms.error(item, "GROUP BY takes columns and one window, " + WINDOW_HELP + ", found "
-                            + item + ".");
+                    keys.add(FieldPath.parse(groupExpression(item, pump, scope)));
+                    groupExpressions.add(item);
+                    continue;
                 }
                 keys.add(FieldPath.parse(field(scope, id)));
             }
@@ -375,13 +397,16 @@ public final class KdaSqlLoader {
                 if (window(expr, scope) != null) {
                     continue; // the window's time: results carry window_start and window_end
                 }
+                if (groupExpressions.stream().anyMatch(g -> g.equalsDeep(expr, Litmus.IGNORE))) {
+                    continue; // a computed key
+                }
                 String valueName = columns.get(i).toLowerCase(Locale.ROOT);
                 if (!MetricSpec.isValidName(valueName)) {
                     throw terms.error(item, "the column " + columns.get(i) + " of " + pump.target.name + " names "
                             + "this aggregate, in lower case: 1-63 letters, digits or underscores starting with a "
                             + "letter.");
                 }
-                aggregates.add(terms.aggregate(valueName, expr, id -> field(scope, id)));
+                aggregates.add(aggregate(valueName, expr, scope));
             }
             if (aggregates.isEmpty()) {
                 throw terms.error(select.getSelectList(), "a pump selects at least one aggregate, e.g. COUNT(*).");
@@ -391,9 +416,110 @@ public final class KdaSqlLoader {
                 filterScopes.put(select.getWhere(), scope);
                 filters.add(select.getWhere());
             }
-            return MetricSpec.builder(name).groupBy(keys).timestamp(window.timestamp)
-                    .windows(window.windows).aggregates(aggregates).filter(filter(filters))
+            EventFilter filter = filter(filters);
+            return withDerived(MetricSpec.builder(name), select).groupBy(keys).timestamp(window.timestamp)
+                    .windows(window.windows).aggregates(aggregates).filter(filter)
                     .build();
+        }
+
+        /**
+         * A GROUP BY expression: the derived field named after the destination column its SELECT item fills (the
+         * key is named by it in results).
+         */
+        private String groupExpression(SqlNode item, Pump pump, Scope scope) {
+            List<SqlNode> items = pump.select.getSelectList().getList();
+            for (int i = 0; i < items.size() && i < pump.target.columns.size(); i++) {
+                SqlNode selected = items.get(i).getKind() == SqlKind.AS ? ((SqlCall) items.get(i)).operand(0)
+                        : items.get(i);
+                if (selected.equalsDeep(item, Litmus.IGNORE)) {
+                    return derive(pump.target.columns.get(i), cel(item, scope), item);
+                }
+            }
+            throw terms.error(item, "a GROUP BY expression is a key only if the SELECT selects it too (its "
+                    + "destination column names the key), found " + item + ".");
+        }
+
+        /**
+         * An aggregate; one over an expression ({@code SUM(price * qty)}) aggregates a derived field named after
+         * the value with {@code _input} appended.
+         */
+        private AggregateSpec aggregate(String valueName, SqlNode expr, Scope scope) {
+            if (expr instanceof SqlCall call && call.getKind() != SqlKind.WITHIN_GROUP && call.operandCount() > 0
+                    && call.operand(0) instanceof SqlCall argument && argument.getKind() != SqlKind.ARGUMENT_ASSIGNMENT
+                    && argument.getKind() != SqlKind.OVER) {
+                String input = derive(valueName + "_input", cel(argument, scope), argument);
+                SqlIdentifier reference = new SqlIdentifier(input, argument.getParserPosition());
+                SqlNode[] operands = call.getOperandList().toArray(SqlNode[]::new);
+                operands[0] = reference;
+                SqlCall rewritten = call.getOperator().createCall(call.getFunctionQuantifier(),
+                        call.getParserPosition(), operands);
+                return terms.aggregate(valueName, rewritten, id -> id == reference ? input : field(scope, id));
+            }
+            return terms.aggregate(valueName, expr, id -> field(scope, id));
+        }
+
+        /** The CEL text of an expression over {@code scope}'s columns, computed columns inlined. */
+        private String cel(SqlNode expr, Scope scope) {
+            return CelText.kda(terms::error, id -> inline(scope, id), id -> isEventField(scope, id)).of(expr);
+        }
+
+        private String inline(Scope scope, SqlIdentifier id) {
+            Column column = column(scope, id);
+            if (column.arrival()) {
+                throw terms.error(id, "ROWTIME in an expression is refused: it is the window's time here, not a "
+                        + "value of the event.");
+            }
+            if (column.computed()) {
+                return "(" + column.cel + ")";
+            }
+            eventFieldsRead.add(FieldPath.parse(column.field).root());
+            return column.field;
+        }
+
+        private boolean isEventField(Scope scope, SqlIdentifier id) {
+            Column column = column(scope, id);
+            return !column.arrival() && !column.computed();
+        }
+
+        /** Registers the derived field the column {@code column} (KDA's name) computes; returns its name. */
+        private String derive(String column, String cel, SqlNode at) {
+            String name = column.toLowerCase(Locale.ROOT);
+            if (!MetricSpec.isValidDerivedName(name)) {
+                throw terms.error(at, "a computed column names its derived field, in lower case: "
+                        + MetricSpec.DERIVED_NAME_RULE + ", found " + name + ".");
+            }
+            String before = derived.putIfAbsent(name, cel);
+            if (before != null && !before.equals(cel)) {
+                throw terms.error(at, "two computed columns are named " + column + " in this metric's pumps; name "
+                        + "them apart.");
+            }
+            return name;
+        }
+
+        /** The metric's derived fields, checked against the event fields it reads under the same names. */
+        private MetricSpec.Builder withDerived(MetricSpec.Builder metric, SqlNode at) {
+            for (var entry : derived.entrySet()) {
+                if (eventFieldsRead.contains(entry.getKey())) {
+                    throw terms.error(at, "the computed column " + entry.getKey() + " has the name of an input "
+                            + "field this metric also reads, and a derived field hides the field it is named "
+                            + "after; rename the column.");
+                }
+                EventExpression expression;
+                try {
+                    expression = EventExpression.compile(entry.getValue());
+                } catch (FilterException e) {
+                    throw terms.error(at, "the computed column " + entry.getKey() + ", as the CEL expression "
+                            + entry.getValue() + ", does not compile (" + e.getMessage() + ").");
+                }
+                metric.derive(entry.getKey(), expression);
+            }
+            if (!derived.isEmpty()) {
+                note(KdaTranslation.Kind.DIFFERENCE, at, "the computed column(s) " + String.join(", ",
+                        derived.keySet()) + " are derived fields, computed per event by CEL: UPPER and LOWER change "
+                        + "ASCII letters only, TRIM removes any white space, arithmetic is in doubles, and a record "
+                        + "on which an expression fails (CAST('x' AS INTEGER)) is a dead letter of the metric.");
+            }
+            return metric;
         }
 
         /**
@@ -431,6 +557,7 @@ public final class KdaSqlLoader {
             if (item.arrival()) {
                 throw terms.error(args.get(1), fn + " counts the values of an event column, not ROWTIME.");
             }
+            use(item, args.get(1));
             Duration size = Duration.ofSeconds(seconds(args.get(arity - 1), "the window size in seconds"));
             String valueName = pump.target.columns.get(0).toLowerCase(Locale.ROOT);
             if (!MetricSpec.isValidName(valueName)) {
@@ -459,8 +586,9 @@ public final class KdaSqlLoader {
                 note(KdaTranslation.Kind.DIFFERENCE, table, "TOP_K_ITEMS_TUMBLING gives one result per window "
                         + "holding the top items and their counts as a list, where KDA writes k rows.");
             }
-            return MetricSpec.builder(name).timestamp(TimestampSource.arrivalTime())
-                    .windows(TumblingWindows.of(size)).aggregates(List.of(aggregate)).filter(filter(filters)).build();
+            EventFilter filter = filter(filters);
+            return withDerived(MetricSpec.builder(name), table).timestamp(TimestampSource.arrivalTime())
+                    .windows(TumblingWindows.of(size)).aggregates(List.of(aggregate)).filter(filter).build();
         }
 
         private void note(KdaTranslation.Kind kind, SqlNode at, String text) {
@@ -636,9 +764,10 @@ public final class KdaSqlLoader {
             if (window.timestamp() instanceof TimestampSource.ArrivalTime) {
                 note(KdaTranslation.Kind.DIFFERENCE, window.at(), ROWTIME_NOTE);
             }
-            return MetricSpec.builder(name).groupBy(keys).maxKeysPerWindow(maxKeys)
+            EventFilter filter = filter(filters);
+            return withDerived(MetricSpec.builder(name), table).groupBy(keys).maxKeysPerWindow(maxKeys)
                     .timestamp(window.timestamp)
-                    .windows(window.windows).aggregates(List.of(aggregate)).filter(filter(filters))
+                    .windows(window.windows).aggregates(List.of(aggregate)).filter(filter)
                     .build();
         }
 
@@ -697,7 +826,7 @@ public final class KdaSqlLoader {
                 });
                 all = all == null ? where : SqlStdOperatorTable.AND.createCall(SqlParserPos.ZERO, all, where);
             }
-            return terms.filter(all, id -> field(owner.get(id), id));
+            return terms.filter(all, id -> field(owner.get(id), id), id -> isEventField(owner.get(id), id));
         }
 
         /** The scope of a FROM: the input stream, or a created stream whose pump only projects and filters. */
@@ -761,14 +890,10 @@ public final class KdaSqlLoader {
                 }
                 SqlNode item = items.get(i);
                 SqlNode expr = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
-                if (!(expr instanceof SqlIdentifier selected) && expr.toString().contains("_LOG_PARSE`(")) {
-                    throw terms.error(expr, "log parsing (REGEX_LOG_PARSE, W3C_LOG_PARSE, ...) is refused: the "
-                            + "engine computes nothing per event; write the metric in YAML with decoder: {type: "
-                            + "regex, pattern: ...}, whose named groups become the fields it groups and aggregates.");
-                }
                 if (!(expr instanceof SqlIdentifier selected)) {
-                    throw terms.error(expr, "a computed column (" + expr + ") is refused: the engine computes "
-                            + "nothing per event; select the column itself and aggregate it.");
+                    // Computed per event: read as the derived field named after this column.
+                    columns.put(column, new Column(column.toLowerCase(Locale.ROOT), false, cel(expr, upstream)));
+                    continue;
                 }
                 columns.put(column, column(upstream, selected));
             }
@@ -829,6 +954,15 @@ public final class KdaSqlLoader {
                 throw terms.error(id, "ROWTIME is the window's time here, not a value: results carry window_start "
                         + "and window_end.");
             }
+            return use(column, id);
+        }
+
+        /** The field a metric reads for a column: a computed column's derived field is registered for it. */
+        private String use(Column column, SqlNode at) {
+            if (column.computed()) {
+                return derive(column.field, column.cel, at);
+            }
+            eventFieldsRead.add(FieldPath.parse(column.field).root());
             return column.field;
         }
 
@@ -899,7 +1033,7 @@ public final class KdaSqlLoader {
             if (column.arrival()) {
                 return TimestampSource.arrivalTime();
             }
-            return new TimestampSource.EventTimeField(FieldPath.parse(column.field), column.timestamp
+            return new TimestampSource.EventTimeField(FieldPath.parse(use(column, time)), column.timestamp
                     ? TimestampSource.TimeFormat.ISO_8601 : TimestampSource.TimeFormat.EPOCH_MILLIS,
                     TimestampSource.DEFAULT_MAX_AHEAD);
         }

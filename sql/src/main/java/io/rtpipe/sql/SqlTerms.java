@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What the SQL dialects share, so each has one
@@ -196,7 +197,7 @@ final class SqlTerms {
         if (field != null) {
             if (!(field instanceof SqlIdentifier id)) {
                 throw error(field, "an aggregate takes a field path such as amount or geo.price, found "
-                        + field + " (expressions are not computed per event).");
+                        + field + " (compute an expression with a YAML derive: field).");
             }
             if (factory.field() == FieldUse.NONE) {
                 throw error(field, call.getOperator().getName() + " takes no field.");
@@ -210,7 +211,7 @@ final class SqlTerms {
         for (SqlNode listed : listFields) {
             if (!(listed instanceof SqlIdentifier id)) {
                 throw error(listed, call.getOperator().getName() + " takes field paths such as latency_ms, found "
-                        + listed + " (expressions are not computed per event).");
+                        + listed + " (compute an expression with a YAML derive: field).");
             }
             FieldPath listedPath = FieldPath.parse(fieldOf.apply(id));
             if (fields.contains(listedPath)) {
@@ -245,10 +246,20 @@ final class SqlTerms {
     }
 
     EventFilter filter(SqlNode where, Function<SqlIdentifier, String> fieldOf) {
-        if (where == null) {
-            return null;
-        }
-        String cel = new CelText(this::error, fieldOf).of(where);
+        return where == null ? null : filter(where, new CelText(this::error, fieldOf));
+    }
+
+    /**
+     * A KDA WHERE ({@link CelText#kda}).
+     *
+     * @param eventField whether a column is a field of the decoded event (not one computed per event)
+     */
+    EventFilter filter(SqlNode where, Function<SqlIdentifier, String> fieldOf, Predicate<SqlIdentifier> eventField) {
+        return where == null ? null : filter(where, CelText.kda(this::error, fieldOf, eventField));
+    }
+
+    private EventFilter filter(SqlNode where, CelText celText) {
+        String cel = celText.of(where);
         try {
             return EventFilter.compile(cel);
         } catch (FilterException e) {

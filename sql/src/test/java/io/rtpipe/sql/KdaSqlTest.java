@@ -240,17 +240,23 @@ class KdaSqlTest {
     }
 
     @Test
-    void logParsingIsRefusedWithTheRegexDecoderAsTheWayOut() {
-        assertRefused("""
+    void logParsingIsADerivedFieldPerParsedColumn() {
+        assertSame("""
                 CREATE OR REPLACE STREAM "PARSED" (status VARCHAR(3));
                 CREATE OR REPLACE PUMP "P1" AS INSERT INTO "PARSED"
                   SELECT STREAM REGEX_LOG_PARSE("log", '.* (\\d{3}) .*').COLUMN1 FROM "SOURCE_SQL_STREAM_001";
                 CREATE OR REPLACE STREAM "D" (status VARCHAR(3), n INTEGER);
                 CREATE OR REPLACE PUMP "P2" AS INSERT INTO "D"
                   SELECT STREAM status, COUNT(*) FROM "PARSED" GROUP BY status, STEP("PARSED".ROWTIME BY INTERVAL '1' MINUTE);
-                """, "app.sql:3:17: log parsing (REGEX_LOG_PARSE, W3C_LOG_PARSE, ...) is refused: the engine computes "
-                + "nothing per event; write the metric in YAML with decoder: {type: regex, pattern: ...}, whose named "
-                + "groups become the fields it groups and aggregates.");
+                """, """
+                metrics:
+                  - name: d
+                    derive: {status: "regexGroup(log, r'.* (\\\\d{3}) .*', 1)"}
+                    group_by: [status]
+                    timestamp: arrival
+                    window: {type: tumbling, size: 1m}
+                    aggregates: [{name: n, fn: count}]
+                """);
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -217,7 +218,7 @@ class SqlSpecLoaderTest {
             SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY page|app.sql:1:106: GROUP BY must name window_start and window_end: results are per window (non-windowed aggregation is refused: a stream never ends).
             SELECT window_start, window_end, page, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: page is neither in GROUP BY nor aggregated; a non-windowed or per-event result is not something the engine computes.
             SELECT window_start, window_end, COUNT(*) FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: name each aggregate with AS, e.g. COUNT(*) AS orders: the name is the result's value name.
-            SELECT window_start, window_end, SUM(amount * 2) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:52: an aggregate takes a field path such as amount or geo.price, found `amount` * 2 (expressions are not computed per event).
+            SELECT window_start, window_end, SUM(amount * 2) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:52: an aggregate takes a field path such as amount or geo.price, found `amount` * 2 (compute an expression with a YAML derive: field).
             SELECT window_start, window_end, MEDIAN(amount) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: unknown aggregate function MEDIAN, expected COUNT, COUNT(DISTINCT), SUM, MIN, MAX, AVG, APPROX_PERCENTILE, PERCENTILE_CONT, TOP_K, FIRST_VALUE, LAST_VALUE, RANDOM_CUT_FOREST or one of avg, count, distinct, first, hotspots, last, max, min, quantile, random_cut_forest, random_cut_forest_with_explanation, sum, topk.
             SELECT window_start, window_end, TOP_K(page) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:48: the parameter k is missing, expected a whole number from 1 to 100000.
             SELECT window_start, window_end, APPROX_PERCENTILE(amount, 1.5) AS s FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:74: the parameter q is 1.5, expected a number strictly between 0 and 1, such as 0.99.
@@ -228,7 +229,6 @@ class SqlSpecLoaderTest {
             SELECT /*+ OPTIONS('allowed_lateness'='5 seconds') */ window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:53: found '5 seconds', expected a duration such as 30s, 1m, 1h.
             SELECT /*+ OPTIONS('timestamp_format'='unix') */ window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:53: found timestamp_format 'unix', expected one of epoch_millis, epoch_seconds, iso8601.
             SELECT /*+ BROADCAST(t) */ window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end|app.sql:1:22: the only hint is OPTIONS('key'='value', ...), found BROADCAST.
-            SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) WHERE name LIKE 'a%' GROUP BY window_start, window_end|app.sql:1:138: found `name` LIKE 'a%' in WHERE, which has no filter equivalent; a condition uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / and MOD.
             SELECT DISTINCT page FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE))|app.sql:1:15: SELECT DISTINCT is refused: use COUNT(DISTINCT x) for distinct values per window.
             SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end LIMIT 10|app.sql:1:172: ORDER BY, LIMIT and OFFSET are refused: a stream has no end to sort or cut at, and results are written window by window.
             """)
@@ -262,5 +262,25 @@ class SqlSpecLoaderTest {
         assertThat(SpecFiles.isSql("metrics.yaml")).isFalse();
         assertThatThrownBy(() -> SpecFiles.parse("m.sql", "metrics: []")).hasMessageStartingWith("m.sql:1:1: ");
         assertThatThrownBy(() -> SpecFiles.parse("m.yaml", "metrics: []")).hasMessageStartingWith("m.yaml:1: ");
+    }
+
+    @Test
+    void aWhereWithoutACelEquivalentNamesWhatIsTaken() {
+        // Its own test: the message holds "||", the separator of the table above.
+        assertThatThrownBy(() -> SQL.parse("app.sql", "INSERT INTO m "
+                + "SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) WHERE name LIKE 'a%' GROUP BY window_start, window_end"))
+                .isInstanceOf(SpecException.class)
+                .hasMessage("app.sql:1:138: found LIKE, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
+    }
+
+    @Test
+    void whereTakesScalarFunctionsAsCel() {
+        MetricSpec metric = SQL.parse("app.sql", "INSERT INTO m SELECT window_start, window_end, COUNT(*) AS n "
+                + "FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) "
+                + "WHERE UPPER(TRIM(page)) = '/HOME' AND CHAR_LENGTH(user_id) > 2 "
+                + "GROUP BY window_start, window_end").metrics().get(0);
+        assertThat(metric.filter().source()).isEqualTo("page.trim().upperAscii() == '/HOME' && size(user_id) > 2");
+        assertThat(metric.filter().matches(Map.of("page", " /home ", "user_id", "u-1"))).isTrue();
+        assertThat(metric.filter().matches(Map.of("page", "/home", "user_id", "u1"))).isFalse();
     }
 }

@@ -33,7 +33,9 @@ import java.util.List;
  * EngineBench generate --output FILE [--events 2000000] [--rate 10000]
  * EngineBench run --input FILE --metrics SPEC [--passes 5]
  * </pre>
- * SPEC is a spec file or {@code builtin:count-sum} / {@code builtin:count-sum-distinct-p99} (the two benchmark specs).
+ * SPEC is a spec file or {@code builtin:count-sum} / {@code builtin:count-sum-distinct-p99} /
+ * {@code builtin:count-sum-derived} (the benchmark specs; the third is the first with its key and summed value
+ * computed per event by {@code derive:}).
  * Prints: events/s of each measured pass after a warm-up pass (JVM start and file reading excluded), the median;
  * retained heap per (key, window) with state held (after GC, via MemoryMXBean); and the raw Jackson parse rate of the
  * same bytes (tree model and streaming tokens) as the ceiling.
@@ -49,7 +51,7 @@ public final class EngineBench {
         if (args.length == 0 || !(args[0].equals("generate") || args[0].equals("run"))) {
             System.err.println("usage: EngineBench generate --output FILE [--events N] [--rate EVENTS_PER_S]\n"
                     + "       EngineBench run --input FILE --metrics SPEC|builtin:count-sum|"
-                    + "builtin:count-sum-distinct-p99 [--passes N]");
+                    + "builtin:count-sum-distinct-p99|builtin:count-sum-derived [--passes N]");
             System.exit(2);
         }
         if (args[0].equals("generate")) {
@@ -90,7 +92,8 @@ public final class EngineBench {
             try (InputStream in = EngineBench.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalArgumentException("no benchmark spec " + spec
-                            + "; expected builtin:count-sum or builtin:count-sum-distinct-p99");
+                            + "; expected builtin:count-sum, builtin:count-sum-distinct-p99 or "
+                            + "builtin:count-sum-derived");
                 }
                 return SpecLoader.standard().parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             } catch (IOException e) {

@@ -5,6 +5,7 @@ import io.rtpipe.core.event.FieldKind;
 import io.rtpipe.core.event.FieldSelection;
 import io.rtpipe.core.filter.Condition;
 import io.rtpipe.core.filter.EventFilter;
+import io.rtpipe.core.filter.FieldLookup;
 import io.rtpipe.core.metric.FieldPath;
 
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ final class FilterEvaluator {
     private final Map<String, SlotTree> trees = new LinkedHashMap<>();
     private final int[] wholeValueIndexes;
     private final List<String> wholeValueNames;
+    /** The metric's derived fields if the filter reads one, else null. */
+    private final DerivedFields derived;
 
     private sealed interface Node {
     }
@@ -54,9 +57,13 @@ final class FilterEvaluator {
         final Map<String, SlotTree> children = new LinkedHashMap<>();
     }
 
-    /** Adds what the filter needs to {@code selection}. */
-    static void select(EventFilter filter, FieldSelection.Builder selection) {
-        if (filter.simpleForm().isPresent()) {
+    /**
+     * Adds what the filter needs to {@code selection}.
+     *
+     * @param readsDerived whether the filter reads a derived field: then it runs as CEL on whole values
+     */
+    static void select(EventFilter filter, FieldSelection.Builder selection, boolean readsDerived) {
+        if (filter.simpleForm().isPresent() && !readsDerived) {
             paths(filter.simpleForm().get(), new ArrayList<>()).forEach(selection::path);
         } else {
             filter.fields().forEach(selection::wholeValue);
@@ -81,9 +88,11 @@ final class FilterEvaluator {
         return out;
     }
 
-    FilterEvaluator(EventFilter filter, FieldSelection selection) {
+    /** @param derived the metric's derived fields, read by name before the decoded ones; null for none */
+    FilterEvaluator(EventFilter filter, FieldSelection selection, DerivedFields derived) {
         this.filter = filter;
-        this.simple = filter.simpleForm().map(c -> compile(c, selection)).orElse(null);
+        this.derived = derived != null && derived.readBy(filter) ? derived : null;
+        this.simple = this.derived != null ? null : filter.simpleForm().map(c -> compile(c, selection)).orElse(null);
         wholeValueNames = List.copyOf(filter.fields());
         wholeValueIndexes = wholeValueNames.stream().mapToInt(selection::wholeValueIndex).toArray();
     }
@@ -110,10 +119,11 @@ final class FilterEvaluator {
 
     EventFilter.Outcome evaluate(EventFields fields) {
         if (simple == null) {
-            return filter.evaluate(name -> {
+            FieldLookup decoded = name -> {
                 int i = wholeValueNames.indexOf(name);
                 return i < 0 ? null : fields.wholeValue(wholeValueIndexes[i]);
-            }, fields.wholeEvent());
+            };
+            return filter.evaluate(derived == null ? decoded : derived.filterLookup(decoded), fields.wholeEvent());
         }
         Truth truth = evaluate(simple, fields);
         if (truth == Truth.UNSURE) {

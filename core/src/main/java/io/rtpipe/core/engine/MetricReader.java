@@ -16,6 +16,8 @@ import io.rtpipe.core.record.RecordPosition;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads what one metric needs from a decoded event: whether the filter takes it, its event time, group key and event
@@ -32,6 +34,8 @@ final class MetricReader {
     };
 
     private final MetricSpec spec;
+    /** The metric's derived fields, or null if it has none. */
+    private final DerivedFields derived;
     private final FilterEvaluator filter;
     private final EventTimeReader timeReader;
     private final int timestampSlot;
@@ -54,51 +58,62 @@ final class MetricReader {
     /** The event's id for de-duplication (a String or a Long), or null. */
     Object id;
 
-    /** Adds every field this metric reads to {@code selection}. */
+    /** Adds every field this metric reads to {@code selection} (derived fields are read by their expressions). */
     static void select(MetricSpec spec, FieldSelection.Builder selection) {
+        DerivedFields.select(spec, selection);
+        Consumer<FieldPath> decoded = path -> {
+            if (path.isNested() || !spec.derived().containsKey(path.root())) {
+                selection.path(path);
+            }
+        };
         if (spec.filter() != null) {
-            FilterEvaluator.select(spec.filter(), selection);
+            FilterEvaluator.select(spec.filter(), selection,
+                    spec.filter().fields().stream().anyMatch(spec.derived()::containsKey));
         }
         if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
-            selection.path(field.field());
+            decoded.accept(field.field());
         }
-        spec.groupBy().forEach(selection::path);
+        spec.groupBy().forEach(decoded);
         if (spec.dedupField() != null) {
-            selection.path(spec.dedupField());
+            decoded.accept(spec.dedupField());
         }
         for (AggregateSpec aggregate : spec.aggregates()) {
             if (aggregate.field() != null) {
-                selection.path(aggregate.field());
+                decoded.accept(aggregate.field());
             }
-            aggregate.fields().forEach(selection::path);
+            aggregate.fields().forEach(decoded);
         }
     }
 
+    /** Derived fields go into the slots past the selection's (the engine's {@link EventFields} has enough). */
     MetricReader(MetricSpec spec, FieldSelection selection, String shardId) {
         this.spec = spec;
         this.shardId = shardId;
-        filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection);
+        derived = spec.derived().isEmpty() ? null : new DerivedFields(spec, selection, selection.paths().size());
+        ToIntFunction<FieldPath> slots = derived == null ? selection::slot
+                : path -> derived.slot(path) >= 0 ? derived.slot(path) : selection.slot(path);
+        filter = spec.filter() == null ? null : new FilterEvaluator(spec.filter(), selection, derived);
         if (spec.timestamp() instanceof TimestampSource.EventTimeField field) {
             timeReader = new EventTimeReader(field);
-            timestampSlot = selection.slot(field.field());
+            timestampSlot = slots.applyAsInt(field.field());
         } else {
             timeReader = null;
             timestampSlot = -1;
         }
         groupFields = spec.groupBy().stream().map(FieldPath::toString).toArray(String[]::new);
-        groupSlots = spec.groupBy().stream().mapToInt(selection::slot).toArray();
-        dedupSlot = spec.dedupField() == null ? -1 : selection.slot(spec.dedupField());
+        groupSlots = spec.groupBy().stream().mapToInt(slots).toArray();
+        dedupSlot = spec.dedupField() == null ? -1 : slots.applyAsInt(spec.dedupField());
         aggregates = spec.aggregates().toArray(AggregateSpec[]::new);
         aggregateSlots = new int[aggregates.length];
         inputs = new ValueInput[aggregates.length];
         vectorSlots = new int[aggregates.length][];
         vectors = new double[aggregates.length][];
         for (int a = 0; a < aggregates.length; a++) {
-            aggregateSlots[a] = aggregates[a].field() == null ? -1 : selection.slot(aggregates[a].field());
+            aggregateSlots[a] = aggregates[a].field() == null ? -1 : slots.applyAsInt(aggregates[a].field());
             inputs[a] = aggregates[a].field() == null ? ValueInput.NONE : aggregates[a].aggregator().input();
             if (!aggregates[a].fields().isEmpty()) {
                 inputs[a] = ValueInput.VECTOR;
-                vectorSlots[a] = aggregates[a].fields().stream().mapToInt(selection::slot).toArray();
+                vectorSlots[a] = aggregates[a].fields().stream().mapToInt(slots).toArray();
                 vectors[a] = new double[vectorSlots[a].length];
             }
         }
@@ -106,6 +121,15 @@ final class MetricReader {
 
     MetricSpec spec() {
         return spec;
+    }
+
+    /**
+     * Computes the metric's derived fields on the event just decoded (first: everything else reads them).
+     *
+     * @return null, or the dead-letter reason if an expression failed on this event
+     */
+    String derive(EventFields fields) {
+        return derived == null ? null : derived.compute(fields);
     }
 
     /** The key events of group keys beyond the cap are aggregated under. */

@@ -56,7 +56,8 @@ import java.util.Optional;
  * further copies (producer retries) are dropped from that window and counted in
  * {@link EngineStats#duplicatesDropped()}. A record the decoder cannot read, or that lacks a field a metric needs
  * (or holds a value of the wrong type in it), or on which a metric's filter exceeds its evaluation budget
- * ({@link EventFilter#MAX_ITERATIONS}), becomes a {@link DeadLetter} (with the first reason found) and still counts
+ * ({@link EventFilter#MAX_ITERATIONS}) or a derived field's expression fails ({@link MetricSpec#derived()}: that
+ * metric then takes nothing of the record, its time included), becomes a {@link DeadLetter} (with the first reason found) and still counts
  * in the metrics it is valid for.
  */
 public final class ShardEngine {
@@ -149,7 +150,9 @@ public final class ShardEngine {
         ReferenceJoin.select(config.references(), selected);
         FieldSelection selection = selected.build();
         decoder = config.decoder().create(selection, config.schemaRegistry());
-        fields = new EventFields(selection);
+        // Each metric computes its derived fields just before it reads the event, so all share the slots past the
+        // decoded ones.
+        fields = new EventFields(selection, specs.stream().mapToInt(s -> s.derived().size()).max().orElse(0));
         join = config.references().isEmpty() ? null : new ReferenceJoin(config.references(), selection);
         if (join != null) {
             restoreSwitches(config.references(), restoreFrom, tables);
@@ -265,6 +268,14 @@ public final class ShardEngine {
             for (int m = 0; m < metrics.length; m++) {
                 MetricReader reader = readers[m];
                 MetricState metric = metrics[m];
+                String derivedProblem = reader.derive(fields);
+                if (derivedProblem != null) {
+                    // Its fields are unknown, so neither its time nor its filter can be trusted: nothing of this
+                    // metric moves (the other metrics still take the record).
+                    reason = reason == null ? derivedProblem : reason;
+                    maxTimes[m] = metric.maxTime;
+                    continue;
+                }
                 String timeProblem = reader.readTime(fields, record);
                 EventFilter.Outcome taken = reader.filter(fields);
                 String problem = taken != EventFilter.Outcome.MATCH ? null

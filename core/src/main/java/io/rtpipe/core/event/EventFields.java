@@ -21,7 +21,15 @@ public final class EventFields {
     private Map<String, Object> wholeEvent;
 
     public EventFields(FieldSelection selection) {
-        int slots = selection.paths().size();
+        this(selection, 0);
+    }
+
+    /**
+     * @param extraSlots slots past the selection's, which no decoder fills (the engine's derived fields): cleared
+     *                   with the others before each event
+     */
+    public EventFields(FieldSelection selection, int extraSlots) {
+        int slots = selection.paths().size() + extraSlots;
         kinds = new FieldKind[slots];
         longs = new long[slots];
         doubles = new double[slots];

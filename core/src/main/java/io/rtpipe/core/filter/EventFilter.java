@@ -1,32 +1,19 @@
 package io.rtpipe.core.filter;
 
-import dev.cel.bundle.Cel;
-import dev.cel.bundle.CelFactory;
-import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelErrorCode;
-import dev.cel.common.CelIssue;
-import dev.cel.common.CelOptions;
-import dev.cel.common.CelValidationException;
-import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
-import dev.cel.common.navigation.CelNavigableAst;
-import dev.cel.common.navigation.CelNavigableExpr;
-import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
-import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelVariableResolver;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A CEL (Common Expression Language) boolean expression over an event, compiled once and evaluated per event.
@@ -35,7 +22,8 @@ import java.util.TreeSet;
  * ({@code type == 'purchase' && amount > 0}); nested fields are selected from it ({@code user.country == 'DE'}).
  * The variable {@value #EVENT} is the whole event as {@code map(string, dyn)}, for presence tests
  * ({@code has(event.coupon)}) and for names that are not CEL identifiers ({@code event['user-id']}).
- * Integers and decimals compare with each other ({@code amount > 0} works for 12.5).
+ * Integers and decimals compare with each other ({@code amount > 0} works for 12.5). The functions are those of
+ * {@link CelEnvironment}: CEL's standard ones, its strings and math extensions, and three of rtpipe's.
  * <p>
  * An event matches only if the expression evaluates to {@code true}. Any other outcome - a referenced field missing,
  * a type error such as {@code 'a' > 1} at run time, an exception - means "no match", like a NULL in an SQL WHERE.
@@ -67,15 +55,6 @@ public final class EventFilter {
         OVER_BUDGET
     }
 
-    private static final CelOptions OPTIONS = CelOptions.current()
-            .enableHeterogeneousNumericComparisons(true)
-            .comprehensionMaxIterations(MAX_ITERATIONS)
-            .build();
-    private static final Cel PARSER = CelFactory.standardCelBuilder()
-            .setOptions(OPTIONS)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .build();
-
     private final String source;
     private final Set<String> fields;
     private final boolean usesWholeEvent;
@@ -97,32 +76,9 @@ public final class EventFilter {
      * @throws FilterException with CEL's first error and its column, e.g. "column 9: mismatched input ..."
      */
     public static EventFilter compile(String source) {
-        CelAbstractSyntaxTree parsed = valid(PARSER.parse(source));
-        Set<String> names = new TreeSet<>();
-        Set<String> loopVariables = new TreeSet<>();
-        CelNavigableAst.fromAst(parsed).getRoot().allNodes().map(CelNavigableExpr::expr).forEach(expr -> {
-            if (expr.getKind() == CelExpr.ExprKind.Kind.IDENT) {
-                names.add(expr.ident().name());
-            } else if (expr.getKind() == CelExpr.ExprKind.Kind.COMPREHENSION) {
-                loopVariables.add(expr.comprehension().iterVar());
-                loopVariables.add(expr.comprehension().accuVar());
-            }
-        });
-        names.removeAll(loopVariables);
-        boolean usesWholeEvent = names.remove(EVENT);
-
-        var builder = PARSER.toCelBuilder()
-                .addVar(EVENT, MapType.create(SimpleType.STRING, SimpleType.DYN))
-                .setResultType(SimpleType.BOOL);
-        names.forEach(name -> builder.addVar(name, SimpleType.DYN));
-        Cel cel = builder.build();
-        CelAbstractSyntaxTree checked = valid(cel.check(parsed));
-        try {
-            return new EventFilter(source, Collections.unmodifiableSet(names), usesWholeEvent,
-                    cel.createProgram(checked), simple(checked.getExpr()));
-        } catch (CelEvaluationException e) {
-            throw new FilterException(oneLine(e.getMessage()));
-        }
+        CelEnvironment.Compiled compiled = CelEnvironment.compile(source, SimpleType.BOOL);
+        return new EventFilter(source, compiled.fields(), compiled.usesWholeEvent(), compiled.program(),
+                simple(compiled.checked().getExpr()));
     }
 
     /** The expression as a {@link Condition}, or null if it has another shape. */
@@ -218,23 +174,6 @@ public final class EventFilter {
             case BOOLEAN_VALUE -> constant.booleanValue();
             default -> null;
         };
-    }
-
-    private static CelAbstractSyntaxTree valid(CelValidationResult result) {
-        if (result.hasError()) {
-            CelIssue issue = result.getErrors().get(0);
-            throw new FilterException("column " + (issue.getSourceLocation().getColumn() + 1) + ": "
-                    + oneLine(issue.getMessage()));
-        }
-        try {
-            return result.getAst();
-        } catch (CelValidationException e) {
-            throw new FilterException(oneLine(e.getMessage()));
-        }
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "invalid expression" : message.replaceAll("\\s+", " ").trim();
     }
 
     /** The expression as written. */

@@ -1,5 +1,6 @@
 package io.rtpipe.core.metric;
 
+import io.rtpipe.core.filter.EventExpression;
 import io.rtpipe.core.filter.EventFilter;
 
 import java.nio.charset.StandardCharsets;
@@ -50,8 +51,11 @@ public final class MetricSpec {
     public static final String DEFAULT_DEDUP_FIELD = "event_id";
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    /** A derived field's name: a CEL identifier, so that expressions and filters can read it. */
+    private static final Pattern DERIVED_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     private final String name;
+    private final Map<String, EventExpression> derived;
     private final EventFilter filter;
     private final List<FieldPath> groupBy;
     private final TimestampSource timestamp;
@@ -65,6 +69,7 @@ public final class MetricSpec {
 
     private MetricSpec(Builder b) {
         this.name = b.name;
+        this.derived = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.derived));
         this.filter = b.filter;
         this.groupBy = List.copyOf(b.groupBy);
         this.timestamp = b.timestamp;
@@ -101,6 +106,16 @@ public final class MetricSpec {
         return new Builder(name);
     }
 
+    /** What a derived field's name must be, for messages. */
+    public static final String DERIVED_NAME_RULE = "1-63 letters, digits or underscores, not starting with a digit, "
+            + "other than event and math";
+
+    /** Whether {@code name} can name a derived field ({@link #DERIVED_NAME_RULE}). */
+    public static boolean isValidDerivedName(String name) {
+        return name != null && DERIVED_NAME.matcher(name).matches() && !name.equals(EventFilter.EVENT)
+                && !name.equals("math");
+    }
+
     /** Whether {@code name} is a valid metric or aggregate name. */
     public static boolean isValidName(String name) {
         return NAME.matcher(name).matches();
@@ -108,6 +123,15 @@ public final class MetricSpec {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The fields computed per event after decoding, by name, in evaluation order: each expression reads the decoded
+     * event and the derived fields before it; the filter, group-by, event time, dedup and aggregates read a derived
+     * field by its name as if the event held it (hiding a decoded field of the same name). Empty for none.
+     */
+    public Map<String, EventExpression> derived() {
+        return derived;
     }
 
     /** Which events this metric takes; null for all. */
@@ -209,12 +233,18 @@ public final class MetricSpec {
     }
 
     /**
-     * What the metric's stored progress and results mean, component by component (filter, group_by, timestamp,
-     * window, allowed_lateness, dedup, aggregates, max_keys_per_window) as canonical text: equal for equal
+     * What the metric's stored progress and results mean, component by component (derive, filter, group_by,
+     * timestamp, window, allowed_lateness, dedup, aggregates, max_keys_per_window) as canonical text: equal for equal
      * definitions however they were written. The name is not part of it: a renamed metric is a new metric.
+     * {@code derive} is there only when the metric has derived fields, so that the definitions (and fingerprints)
+     * of metrics without any stay what they were before derived fields existed.
      */
     public Map<String, String> definition() {
         Map<String, String> definition = new LinkedHashMap<>();
+        if (!derived.isEmpty()) {
+            definition.put("derive", derived.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().source())
+                    .toList().toString());
+        }
         definition.put("filter", filter == null ? "" : filter.source());
         definition.put("group_by", groupBy.toString());
         definition.put("timestamp", timestamp.toString());
@@ -272,7 +302,7 @@ public final class MetricSpec {
 
     @Override
     public String toString() {
-        return "MetricSpec[" + name + (filter == null ? "" : ", filter=" + filter) + ", groupBy=" + groupBy
+        return "MetricSpec[" + name + (derived.isEmpty() ? "" : ", derive=" + derived) + (filter == null ? "" : ", filter=" + filter) + ", groupBy=" + groupBy
                 + ", timestamp=" + timestamp + ", windows=" + windows + ", allowedLateness=" + allowedLateness
                 + ", aggregates=" + aggregates.stream().map(AggregateSpec::name).toList() + ", dedup=" + dedupField
                 + ", maxKeysPerWindow=" + maxKeysPerWindow + (outputs.isEmpty() ? "" : ", outputs=" + outputs)
@@ -282,6 +312,7 @@ public final class MetricSpec {
     /** Builds a {@link MetricSpec}; see {@link MetricSpec#builder(String)} for the defaults. */
     public static final class Builder {
         private final String name;
+        private final Map<String, EventExpression> derived = new LinkedHashMap<>();
         private EventFilter filter;
         private final List<FieldPath> groupBy = new ArrayList<>();
         private TimestampSource timestamp = TimestampSource.field("ts");
@@ -300,6 +331,23 @@ public final class MetricSpec {
                         + "digits or underscores, starting with a letter");
             }
             this.name = name;
+        }
+
+        /**
+         * Adds a field computed per event by {@code expression} (see {@link MetricSpec#derived()}).
+         *
+         * @param field a CEL identifier other than {@value EventFilter#EVENT} and {@code math}, each once
+         */
+        public Builder derive(String field, EventExpression expression) {
+            Objects.requireNonNull(expression, "expression");
+            if (!isValidDerivedName(field)) {
+                throw new IllegalArgumentException("metric " + name + ": derived field name '" + field + "' must be "
+                        + DERIVED_NAME_RULE);
+            }
+            if (derived.putIfAbsent(field, expression) != null) {
+                throw new IllegalArgumentException("metric " + name + ": the field '" + field + "' is derived twice");
+            }
+            return this;
         }
 
         /** Only events for which {@code filter} is true count; null for all. */
@@ -405,6 +453,26 @@ public final class MetricSpec {
         }
 
         public MetricSpec build() {
+            List<FieldPath> read = new ArrayList<>(groupBy);
+            if (timestamp instanceof TimestampSource.EventTimeField field) {
+                read.add(field.field());
+            }
+            if (dedupField != null) {
+                read.add(dedupField);
+            }
+            for (AggregateSpec aggregate : aggregates) {
+                if (aggregate.field() != null) {
+                    read.add(aggregate.field());
+                }
+                read.addAll(aggregate.fields());
+            }
+            for (FieldPath path : read) {
+                if (path.segments().size() > 1 && derived.containsKey(path.segments().get(0))) {
+                    throw new IllegalArgumentException("metric " + name + ": " + path + " is a path into the derived "
+                            + "field " + path.segments().get(0) + ", and derived fields are read whole; derive "
+                            + path.segments().get(path.segments().size() - 1) + " itself instead");
+                }
+            }
             return new MetricSpec(this);
         }
     }

@@ -8,6 +8,7 @@ import io.rtpipe.core.aggregate.FieldUse;
 import io.rtpipe.core.aggregate.StateSize;
 import io.rtpipe.core.budget.MemoryBudget;
 import io.rtpipe.core.budget.StateEstimate;
+import io.rtpipe.core.filter.EventExpression;
 import io.rtpipe.core.filter.EventFilter;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.event.DecoderSpec;
@@ -75,8 +76,8 @@ public final class SpecLoader {
             + "{type: protobuf, descriptor: events.desc, message: shop.Order}";
     private static final String DECODER_TYPES = "one of json, csv, regex, avro, protobuf";
     private static final String FRAMING_RULE = "one of plain, confluent, glue";
-    private static final Set<String> METRIC_KEYS = ordered("name", "filter", "group_by", "timestamp", "window",
-            "allowed_lateness", "dedup", "max_keys_per_window", "aggregates", "outputs", "alert");
+    private static final Set<String> METRIC_KEYS = ordered("name", "derive", "filter", "group_by", "timestamp",
+            "window", "allowed_lateness", "dedup", "max_keys_per_window", "aggregates", "outputs", "alert");
     private static final Set<String> ALERT_KEYS = ordered("when", "throttle");
     private static final String OUTPUT_RULE = "a mapping of one output kind to its target, such as "
             + "{kinesis: STREAM}, {firehose: NAME}, {lambda: FUNCTION}, {sns: TOPIC_ARN} or {eventbridge: BUS}";
@@ -603,7 +604,9 @@ public final class SpecLoader {
                 }
             }
 
-            MetricSpec.Builder metric = MetricSpec.builder(name).filter(filter).groupBy(groupBy)
+            MetricSpec.Builder metric = MetricSpec.builder(name);
+            derive(m, path, metric);
+            metric.filter(filter).groupBy(groupBy)
                     .timestamp(timestamp(m, path)).windows(window(m, path))
                     .allowedLateness(optionalDuration(m, path, "allowed_lateness", MetricSpec.DEFAULT_ALLOWED_LATENESS,
                             true))
@@ -622,14 +625,25 @@ public final class SpecLoader {
                 metric.maxKeysPerWindow((int) (long) (Long) ((YamlNode.Scalar) maxKeys).value());
             }
             List<OutputSpec> outputs = outputs(m, path);
-            AlertSpec alert = alert(m, path, metric.build());
+            AlertSpec alert = alert(m, path, built(metric, m, path));
             String problem = MetricSpec.outputsProblem(outputs, alert);
             if (problem != null) {
                 // An alert without alert outputs is pointed at the alert; alert outputs without an alert at them.
                 String key = m.get("alert") != null ? "alert" : "outputs";
                 throw error(m.get(key), child(path, key), problem);
             }
-            return metric.outputs(outputs).alert(alert).build();
+            return built(metric.outputs(outputs).alert(alert), m, path);
+        }
+
+        private MetricSpec built(MetricSpec.Builder metric, YamlNode.Mapping m, String path) {
+            try {
+                return metric.build();
+            } catch (IllegalArgumentException e) {
+                // The one check that needs the whole metric: a nested path whose top level is a derived field.
+                throw new SpecException(file, m.line(), path, "a path into a derived field ("
+                        + e.getMessage().replaceFirst("^metric \\S+: ", "") + ")",
+                        "derived fields named whole in group_by, timestamp, dedup and aggregates");
+            }
         }
 
         private List<OutputSpec> outputs(YamlNode.Mapping m, String path) {
@@ -688,6 +702,31 @@ public final class SpecLoader {
                 return AlertSpec.of(when, throttle, values);
             } catch (FilterException e) {
                 throw error(whenNode, child(aPath, "when"), whenRule + " (" + e.getMessage() + ")");
+            }
+        }
+
+        /** {@code derive: {NAME: "CEL expression", ...}}: the metric's derived fields, in the order written. */
+        private void derive(YamlNode.Mapping m, String path, MetricSpec.Builder metric) {
+            YamlNode node = m.get("derive");
+            if (node == null) {
+                return;
+            }
+            String dPath = child(path, "derive");
+            YamlNode.Mapping d = mapping(node, dPath, "a mapping of field names to CEL expressions, such as "
+                    + "{level: \"upperAscii(level)\"}");
+            for (var entry : d.entries().entrySet()) {
+                String fieldPath = child(dPath, entry.getKey().name());
+                if (!MetricSpec.isValidDerivedName(entry.getKey().name())) {
+                    throw new SpecException(file, entry.getKey().line(), fieldPath, "\"" + entry.getKey().name()
+                            + "\"", "a derived field name of " + MetricSpec.DERIVED_NAME_RULE);
+                }
+                String source = string(entry.getValue(), fieldPath, "a CEL expression computing the field");
+                try {
+                    metric.derive(entry.getKey().name(), EventExpression.compile(source));
+                } catch (FilterException e) {
+                    throw error(entry.getValue(), fieldPath, "a CEL expression computing the field ("
+                            + e.getMessage() + ")");
+                }
             }
         }
 

@@ -118,6 +118,7 @@ public final class SpecWriter {
 
     private static void metric(StringBuilder out, MetricSpec metric) {
         out.append("  - name: ").append(metric.name()).append('\n');
+        derive(out, metric);
         if (metric.filter() != null) {
             out.append("    filter: ").append(quoted(metric.filter().source())).append('\n');
         }
@@ -161,6 +162,14 @@ public final class SpecWriter {
                 out.append(", throttle: ").append(duration(metric.alert().throttle()));
             }
             out.append("}\n");
+        }
+    }
+
+    private static void derive(StringBuilder out, MetricSpec metric) {
+        if (!metric.derived().isEmpty()) {
+            out.append("    derive: {").append(metric.derived().entrySet().stream()
+                    .map(e -> scalar(e.getKey()) + ": " + quoted(e.getValue().source()))
+                    .collect(Collectors.joining(", "))).append("}\n");
         }
     }
 

@@ -36,10 +36,10 @@ class FilterEvaluatorTest {
             EventFilter filter = EventFilter.compile(source);
             assertThat(filter.simpleForm()).as(source).isPresent();
             FieldSelection.Builder selected = new FieldSelection.Builder();
-            FilterEvaluator.select(filter, selected);
+            FilterEvaluator.select(filter, selected, false);
             FieldSelection selection = selected.build();
             assertThat(selection.wholeValues()).as("a simple filter needs no materialized values").isEmpty();
-            FilterEvaluator evaluator = new FilterEvaluator(filter, selection);
+            FilterEvaluator evaluator = new FilterEvaluator(filter, selection, null);
             JsonEventDecoder decoder = new JsonEventDecoder(selection);
             EventFields fields = new EventFields(selection);
             FieldSelection whole = new FieldSelection.Builder().wholeEvent().build();
@@ -72,9 +72,9 @@ class FilterEvaluatorTest {
         EventFilter filter = EventFilter.compile("page.startsWith('p') && has(event.user)");
         assertThat(filter.simpleForm()).isEmpty();
         FieldSelection.Builder selected = new FieldSelection.Builder();
-        FilterEvaluator.select(filter, selected);
+        FilterEvaluator.select(filter, selected, false);
         FieldSelection selection = selected.build();
-        FilterEvaluator evaluator = new FilterEvaluator(filter, selection);
+        FilterEvaluator evaluator = new FilterEvaluator(filter, selection, null);
         JsonEventDecoder decoder = new JsonEventDecoder(selection);
         EventFields fields = new EventFields(selection);
         decoder.decode("{\"page\":\"p1\",\"user\":{}}".getBytes(StandardCharsets.UTF_8), fields);

@@ -178,7 +178,7 @@ class SpecLoaderTest {
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].window.size: found an unknown key, expected one of type, gap, max_length`
             `name: m
                 windw: {type: tumbling, size: 1m}
-                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, filter, group_by, timestamp, window, allowed_lateness, dedup, max_keys_per_window, aggregates, outputs, alert`
+                aggregates: [{name: c, fn: count}]` | `metrics.yaml:3: metrics[0].windw: found an unknown key, expected one of name, derive, filter, group_by, timestamp, window, allowed_lateness, dedup, max_keys_per_window, aggregates, outputs, alert`
             `name: Revenue
                 aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found "Revenue", expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
             `aggregates: [{name: c, fn: count}]` | `metrics.yaml:2: metrics[0].name: found nothing, expected a metric name of 1-63 lower-case letters, digits or underscores starting with a letter`
