@@ -98,6 +98,12 @@ public final class FunctionsStack extends Stack {
                 .build();
 
         if (settings.analyticsLambda()) {
+            metrics.filter(spec -> !spec.engine().references().isEmpty()).ifPresent(spec -> {
+                // The handler refuses such a spec at cold start (BatchFolder): say so at synth instead.
+                throw new IllegalArgumentException("rtpipe:analyticsLambda: the analytics Lambda does not join "
+                        + "reference tables, and rtpipe:metricsFile names " + spec.engine().references().size()
+                        + "; run that spec in the consumer (leave rtpipe:analyticsLambda off).");
+            });
             this.analyticsFailures = Queue.Builder.create(this, "AnalyticsFailures")
                     .encryption(QueueEncryption.SQS_MANAGED)
                     .enforceSsl(true)

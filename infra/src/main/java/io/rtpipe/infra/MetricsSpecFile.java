@@ -3,6 +3,7 @@ package io.rtpipe.infra;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.OutputSpec;
+import io.rtpipe.core.reference.ReferenceSpec;
 import io.rtpipe.sql.SpecFiles;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -47,7 +48,15 @@ public final class MetricsSpecFile {
                     + " (a relative path is taken from the folder cdk runs in).");
         }
         // A SpecException is an IllegalArgumentException whose message is the located sentence, as in the cli.
-        return new MetricsSpecFile(file, SpecFiles.load(file));
+        EngineConfig engine = SpecFiles.load(file);
+        for (ReferenceSpec reference : engine.references()) {
+            if (reference.source() instanceof ReferenceSpec.LocalFile local) {
+                throw new IllegalArgumentException("rtpipe:metricsFile: reference " + reference.name() + " reads the "
+                        + "local file " + local.path() + ", which a deployed consumer does not have; put it in S3 "
+                        + "(s3: s3://BUCKET/KEY) or DynamoDB.");
+            }
+        }
+        return new MetricsSpecFile(file, engine);
     }
 
     /** The spec's metrics (the query stack declares a results table for each). */
@@ -62,9 +71,11 @@ public final class MetricsSpecFile {
 
     /**
      * Adds the spec as an asset of {@code scope}'s stack, lets {@code role} read exactly that object and nothing
-     * else of the assets bucket, and returns its {@code s3://BUCKET/KEY} for {@code RTPIPE_METRICS_FILE}.
+     * else of the assets bucket, and what reading events by the spec needs ({@link SpecSourceGrants}), and returns
+     * its {@code s3://BUCKET/KEY} for {@code RTPIPE_METRICS_FILE}.
      */
     String shipTo(Construct scope, IRole role) {
+        SpecSourceGrants.grant(role, engine);
         Asset asset = Asset.Builder.create(scope, "MetricsSpec").path(file.toString()).build();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .actions(List.of("s3:GetObject"))

@@ -76,17 +76,11 @@ class MetricsSpecAppTest {
 
         // names become ARNs of the stack's partition, region and account; an ARN is kept as written
         assertThat(grants).containsExactlyInAnyOrder(
-                "kinesis:PutRecords " + arn(":kinesis:", ":stream/results-out"),
-                "firehose:PutRecordBatch " + arn(":firehose:", ":deliverystream/to-lake"),
-                "lambda:InvokeFunction " + arn(":lambda:", ":function:scorer"),
+                "kinesis:PutRecords " + TestApps.arn(":kinesis:", ":stream/results-out"),
+                "firehose:PutRecordBatch " + TestApps.arn(":firehose:", ":deliverystream/to-lake"),
+                "lambda:InvokeFunction " + TestApps.arn(":lambda:", ":function:scorer"),
                 "sns:Publish \"arn:aws:sns:eu-west-1:111122223333:alerts.fifo\"",
-                "events:PutEvents " + arn(":events:", ":event-bus/ops"));
-    }
-
-    /** The template's Fn::Join of an ARN in the stack's partition, region and account. */
-    private static String arn(String service, String resource) {
-        return "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\"" + service + "\",{\"Ref\":\"AWS::Region\"},"
-                + "\":\",{\"Ref\":\"AWS::AccountId\"},\"" + resource + "\"]]}";
+                "events:PutEvents " + TestApps.arn(":events:", ":event-bus/ops"));
     }
 
     @Test

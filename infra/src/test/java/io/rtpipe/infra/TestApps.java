@@ -41,4 +41,10 @@ final class TestApps {
     static App app(Path outdir) {
         return App.Builder.create().outdir(outdir.toString()).build();
     }
+
+    /** The template's Fn::Join of an ARN in the stack's partition, region and account. */
+    static String arn(String service, String resource) {
+        return "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\"" + service
+                + "\",{\"Ref\":\"AWS::Region\"},\":\",{\"Ref\":\"AWS::AccountId\"},\"" + resource + "\"]]}";
+    }
 }
