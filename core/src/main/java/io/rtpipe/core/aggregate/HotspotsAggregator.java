@@ -182,14 +182,7 @@ final class HotspotsAggregator implements Aggregator {
         }
 
         void read(ByteBuffer in) {
-            if (in.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown format");
-            }
-            byte version = in.get();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("version " + version + " is unknown (this build reads "
-                        + VERSION + ")");
-            }
+            Partials.readSummaryHeader(in, FORMAT, VERSION);
             seen = in.getLong();
             int n = in.getInt();
             int dimensions = in.getInt();

@@ -84,6 +84,20 @@ final class Partials {
         return buffer;
     }
 
+    /**
+     * Reads and checks the {@code [format, version]} header of a summary partial (a forest's, hotspots' points);
+     * the caller's message names the aggregate.
+     */
+    static void readSummaryHeader(ByteBuffer in, byte format, byte version) {
+        if (in.get() != format) {
+            throw new IllegalArgumentException("unknown format");
+        }
+        byte found = in.get();
+        if (found != version) {
+            throw new IllegalArgumentException("version " + found + " is unknown (this build reads " + version + ")");
+        }
+    }
+
     static IllegalArgumentException notAPartial(String fn, Object partial) {
         String kind = partial == null ? "null" : partial.getClass().getSimpleName();
         return new IllegalArgumentException("not a partial of " + fn + ": found a " + kind);

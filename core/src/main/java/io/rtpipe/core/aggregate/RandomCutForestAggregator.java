@@ -273,14 +273,7 @@ final class RandomCutForestAggregator implements Aggregator {
         }
 
         void read(ByteBuffer in) {
-            if (in.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown format");
-            }
-            byte version = in.get();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("version " + version + " is unknown (this build reads "
-                        + VERSION + ")");
-            }
+            Partials.readSummaryHeader(in, FORMAT, VERSION);
             scored = in.getLong();
             aboveThreshold = in.getLong();
             maxScore = in.getDouble();
