@@ -1,16 +1,8 @@
 package io.rtpipe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.ParquetReadOptions;
+import io.rtpipe.connectors.publish.ParquetFiles;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.RecordReader;
-import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,7 +78,7 @@ class LocalParquetIT {
         Map<String, long[]> read = new HashMap<>();
         for (Path file : files) {
             String hour = parquet.relativize(file).getParent().toString().replaceAll(".*/(dt=.*)", "$1");
-            for (Group row : rows(file)) {
+            for (Group row : ParquetFiles.rows(file)) {
                 Instant start = Instant.ofEpochMilli(row.getLong("window_start", 0));
                 assertThat(HOUR_PATH.format(start)).as("a row's window in its hour's object").isEqualTo(hour);
                 assertThat(row.getLong("window_end", 0)).isEqualTo(start.toEpochMilli() + MINUTE);
@@ -97,24 +89,6 @@ class LocalParquetIT {
         }
         assertThat(new TreeMap<>(read).keySet()).isEqualTo(new TreeMap<>(expected).keySet());
         expected.forEach((cell, want) -> assertThat(read.get(cell)).as(cell).containsExactly(want));
-    }
-
-    /** Every row of a Parquet file, through Parquet's own reader (GZIP pages, as the sink writes them). */
-    private static List<Group> rows(Path file) throws IOException {
-        List<Group> rows = new ArrayList<>();
-        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema)
-                        .getRecordReader(pages, new GroupRecordConverter(schema));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    rows.add(records.read());
-                }
-            }
-        }
-        return rows;
     }
 
     /**

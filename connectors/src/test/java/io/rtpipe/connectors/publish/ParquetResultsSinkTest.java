@@ -6,16 +6,8 @@ import io.rtpipe.core.aggregate.TopKRow;
 import io.rtpipe.core.metric.AggregateSpec;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.result.MergedResult;
-import org.apache.parquet.ParquetReadOptions;
-import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
-import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -145,23 +137,15 @@ class ParquetResultsSinkTest {
     /** Each row as "column=value" in schema order, absent (null) columns left out, as Parquet's reader gives them. */
     private List<String> read(byte[] object) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file(object)), options())) {
-            MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema)
-                        .getRecordReader(pages, new GroupRecordConverter(schema));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    Group group = records.read();
-                    List<String> cells = new ArrayList<>();
-                    for (int field = 0; field < schema.getFieldCount(); field++) {
-                        if (group.getFieldRepetitionCount(field) > 0) {
-                            cells.add(schema.getFieldName(field) + "=" + group.getValueToString(field, 0));
-                        }
-                    }
-                    lines.add(String.join(" ", cells));
+        MessageType schema = schema(object);
+        for (Group group : ParquetFiles.rows(file(object))) {
+            List<String> cells = new ArrayList<>();
+            for (int field = 0; field < schema.getFieldCount(); field++) {
+                if (group.getFieldRepetitionCount(field) > 0) {
+                    cells.add(schema.getFieldName(field) + "=" + group.getValueToString(field, 0));
                 }
             }
+            lines.add(String.join(" ", cells));
         }
         return lines;
     }
@@ -171,14 +155,7 @@ class ParquetResultsSinkTest {
     }
 
     private FileMetaData footer(byte[] object) throws IOException {
-        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file(object)), options())) {
-            return reader.getFooter().getFileMetaData();
-        }
-    }
-
-    /** Parquet's own codecs (Hadoop's GZIP), not the sink's: the pages must be ordinary GZIP. */
-    private static ParquetReadOptions options() {
-        return ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        return ParquetFiles.footer(file(object));
     }
 
     private Path file(byte[] object) {
