@@ -126,7 +126,7 @@ final class AnalyticsRecordProcessor implements ShardRecordProcessor {
         }
         List<KinesisClientRecord> records = input.records();
         if (task.process(records.stream().map(AnalyticsRecordProcessor::toInputRecord).toList())) {
-            stats.batchProcessed(shardId, records.size(), input.millisBehindLatest());
+            stats.batchProcessed(shardId, records.size(), input.millisBehindLatest(), input.cacheEntryTime());
             Long behind = input.millisBehindLatest();
             if (!records.isEmpty() || (behind != null && behind > 0)) {
                 // An empty read behind the tip (Kinesis skipping an empty stretch of a backlog) is not quiet: the

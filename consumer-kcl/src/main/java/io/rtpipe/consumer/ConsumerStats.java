@@ -94,8 +94,11 @@ public final class ConsumerStats {
     /**
      * @param records            records in this batch
      * @param millisBehindLatest the batch's lag behind the tip, null when unknown
+     * @param fetchedAt          when KCL read the batch from the stream (its prefetch cache entry time), null when
+     *                           unknown: an empty read at the tip says the shard was caught up then, not when KCL
+     *                           hands it over, which on a busy machine can be after records put in between
      */
-    void batchProcessed(String shardId, int records, Long millisBehindLatest) {
+    void batchProcessed(String shardId, int records, Long millisBehindLatest, Instant fetchedAt) {
         recordsConsumed.addAndGet(records);
         ShardState shard = shards.get(shardId);
         if (shard == null) {
@@ -111,7 +114,7 @@ public final class ConsumerStats {
         shard.consumedSinceCheckpoint += records;
         shard.millisBehindLatest = millisBehindLatest == null ? 0 : millisBehindLatest;
         if (records == 0 && shard.millisBehindLatest == 0) {
-            shard.caughtUpAt = clock.instant();
+            shard.caughtUpAt = fetchedAt != null ? fetchedAt : clock.instant();
         }
     }
 

@@ -68,17 +68,17 @@ class WorkerHealthTest {
         clock.advance(Duration.ofHours(1)); // an idle shard that never checkpointed is fine: nothing waits
         assertThat(health(true).state()).isEqualTo("processing");
 
-        stats.batchProcessed("shard-1", 50, 0L);
+        stats.batchProcessed("shard-1", 50, 0L, null);
         clock.advance(LIMIT);
         // Measured at the newest read: records waiting on a quiet shard (an open window) do not age it.
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
-        stats.batchProcessed("shard-1", 0, 0L);
+        stats.batchProcessed("shard-1", 0, 0L, null);
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
-        stats.batchProcessed("shard-1", 50, 0L); // records still arrive, the checkpoint has not moved
+        stats.batchProcessed("shard-1", 50, 0L, null); // records still arrive, the checkpoint has not moved
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(LIMIT);
         assertThat(health(true).healthy()).isTrue();
         clock.advance(Duration.ofSeconds(1));
-        stats.batchProcessed("shard-1", 1, 0L);
+        stats.batchProcessed("shard-1", 1, 0L, null);
         assertThat(health(true).healthy()).isFalse();
         assertThat(health(true).state()).isEqualTo("not-checkpointing");
 
@@ -87,7 +87,7 @@ class WorkerHealthTest {
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ZERO);
         assertThat(health(true).healthy()).isTrue();
         clock.advance(Duration.ofMinutes(3));
-        stats.batchProcessed("shard-1", 5, 0L);
+        stats.batchProcessed("shard-1", 5, 0L, null);
         assertThat(stats.snapshot().oldestUncheckpointedAge()).isEqualTo(Duration.ofMinutes(3));
 
         // Covering all of them clears it.
@@ -119,5 +119,23 @@ class WorkerHealthTest {
         try (var left = Files.list(file.path().getParent())) {
             assertThat(left).isEmpty(); // no temp files behind
         }
+    }
+
+    @Test
+    void aShardIsCaughtUpSinceTheEmptyReadAtTheTipNotSinceKclHandedItOver() {
+        stats.shardStarted("shard-1");
+        Instant fetched = clock.instant();
+        clock.advance(Duration.ofMillis(300));
+        Instant lastPut = clock.instant(); // records put after the empty read, before it was handed over
+        clock.advance(Duration.ofMillis(300));
+        stats.batchProcessed("shard-1", 0, 0L, fetched);
+        assertThat(stats.allShardsCaughtUpSince(lastPut)).as("a stale empty read").isFalse();
+
+        Instant fetchedAgain = clock.instant();
+        clock.advance(Duration.ofMillis(300));
+        stats.batchProcessed("shard-1", 0, 0L, fetchedAgain);
+        assertThat(stats.allShardsCaughtUpSince(lastPut)).isTrue();
+        stats.batchProcessed("shard-1", 0, 0L, null); // no cache entry time: judged when handed over
+        assertThat(stats.allShardsCaughtUpSince(fetchedAgain)).isTrue();
     }
 }
