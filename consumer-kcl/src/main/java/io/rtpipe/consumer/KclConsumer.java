@@ -1,10 +1,12 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.AlertLedger;
 import io.rtpipe.connectors.dynamodb.KeySchemaCheck;
 import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
+import io.rtpipe.connectors.output.OutputSinks;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.s3.S3SnapshotStore;
 import io.rtpipe.connectors.s3.S3Writes;
@@ -55,8 +57,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * }
  * }</pre>
  *
- * <p>{@link #start()} checks the bucket, checks that the results, progress and lease tables that exist have the key
- * schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and both key sets), creates the
+ * <p>{@link #start()} checks the bucket, checks that the results, progress, alert (for a spec with alerts) and lease
+ * tables that exist have the key schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and both key sets), creates the
  * missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
  * first-sync delay). A JVM shutdown hook (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
  */
@@ -131,6 +133,9 @@ public final class KclConsumer implements AutoCloseable {
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            if (OutputSinks.needsAlertLedger(config.engine())) {
+                AlertLedger.createTableIfMissing(dynamoDb, config.alertsTableName());
+            }
             // Before any lease: a worker whose spec defines a metric otherwise than the application did stops here.
             new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName())
                     .requireDefinitions(config.engine());
@@ -152,7 +157,7 @@ public final class KclConsumer implements AutoCloseable {
                     config.applicationName(), config.workerId(), metricsOut);
         }
         // Rounds as often as shards checkpoint: a mark moves at most that often.
-        ResultsPublishing.publisher(config, s3, dynamoDb, kinesis).ifPresent(publisher ->
+        ResultsPublishing.publisher(config, clients, s3, dynamoDb, kinesis).ifPresent(publisher ->
                 publishing = ResultsPublishing.every(config.checkpointInterval(), publisher));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
