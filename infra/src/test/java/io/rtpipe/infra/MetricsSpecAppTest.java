@@ -83,6 +83,13 @@ class MetricsSpecAppTest {
                 "events:PutEvents " + arn(":events:", ":event-bus/ops"));
     }
 
+    @Test
+    void theConsumerRoleMayClaimReadAndMarkAlertsInTheLedgerAndNothingElse() {
+        JsonNode policies = JSON.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        assertThat(RtpipeAppTest.actionsOnTable(policies, "Alerts"))
+                .containsExactlyInAnyOrder("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
+    }
+
     /** The template's Fn::Join of an ARN in the stack's partition, region and account. */
     private static String arn(String service, String resource) {
         return "{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\"" + service + "\",{\"Ref\":\"AWS::Region\"},"
