@@ -225,7 +225,7 @@ public final class LocalRun {
             }
         }
         if (!missing.isEmpty()) {
-            throw new CliException("rtpipe local: " + OutputSinks.endpointsMissing(engine, missing),
+            throw new CliException(OutputSinks.endpointsMissing(engine, missing),
                     CliException.USAGE);
         }
         return endpoints;
