@@ -38,6 +38,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -118,6 +119,7 @@ public final class KclConsumer implements AutoCloseable {
      * (see {@link #awaitReady(Duration)}).
      *
      * @throws IllegalStateException with one sentence naming what is missing, unreachable or keyed otherwise
+     * @throws IllegalArgumentException naming the spec's outputs whose endpoints a local config lacks
      * @throws ProgressException naming a metric this spec defines otherwise than the application did before
      */
     public synchronized void start() {
@@ -129,7 +131,10 @@ public final class KclConsumer implements AutoCloseable {
         dynamoDb = clients.dynamoDb();
         s3 = clients.s3();
         cloudWatch = clients.cloudWatchAsync();
+        Optional<ResultsPublishing.Publisher> publisher = Optional.empty();
         try {
+            // First, creating nothing: a local config without the outputs' endpoints stops here.
+            publisher = ResultsPublishing.publisher(config, clients, s3, dynamoDb, kinesis);
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
@@ -145,6 +150,7 @@ public final class KclConsumer implements AutoCloseable {
             leaseTable.prepare(kinesis, config.streamName(), config.initialPosition());
             scheduler = newScheduler();
         } catch (RuntimeException e) {
+            publisher.ifPresent(ResultsPublishing.Publisher::close);
             closeClients();
             throw e;
         }
@@ -157,8 +163,7 @@ public final class KclConsumer implements AutoCloseable {
                     config.applicationName(), config.workerId(), metricsOut);
         }
         // Rounds as often as shards checkpoint: a mark moves at most that often.
-        ResultsPublishing.publisher(config, clients, s3, dynamoDb, kinesis).ifPresent(publisher ->
-                publishing = ResultsPublishing.every(config.checkpointInterval(), publisher));
+        publisher.ifPresent(rounds -> publishing = ResultsPublishing.every(config.checkpointInterval(), rounds));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
     }

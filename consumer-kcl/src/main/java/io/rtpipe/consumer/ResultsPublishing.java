@@ -48,9 +48,10 @@ public final class ResultsPublishing implements AutoCloseable {
 
     /**
      * The publisher {@code config} asks for, if any: the Parquet sink when it is on, and one sink per output kind the
-     * spec's metrics name ({@link OutputSinks}); none when there is neither. The output sinks' clients come from
-     * {@code clients}, whose config must include their services ({@link OutputSinks#withServices}); Kinesis outputs
-     * share {@code kinesis}.
+     * spec's metrics name ({@link OutputSinks}); none when there is neither. The output sinks' clients are built from
+     * {@code clients}' config with their services added; Kinesis outputs share {@code kinesis}.
+     *
+     * @throws IllegalArgumentException one sentence, if the endpoints are overridden but not the outputs'
      */
     public static Optional<Publisher> publisher(ConsumerConfig config, AwsClients clients, S3Client s3,
                                                 DynamoDbClient dynamoDb, KinesisAsyncClient kinesis) {

@@ -33,12 +33,14 @@ public final class OutputSinks implements AutoCloseable {
     }
 
     /**
-     * @param clients a config whose services include {@link #services(EngineConfig)} (see {@link #withServices})
+     * @param aws     the caller's AWS access; the outputs' services are added to it ({@link #withServices})
      * @param kinesis the Kinesis client the caller owns, for {@code kinesis} outputs
      * @param ledger  the alert ledger, used only if the spec has alert outputs
+     * @throws IllegalArgumentException as {@link #withServices}
      */
-    public static OutputSinks of(EngineConfig engine, AwsClients clients, KinesisAsyncClient kinesis,
+    public static OutputSinks of(EngineConfig engine, AwsClients aws, KinesisAsyncClient kinesis,
                                  AlertLedger ledger, RetryPolicy retry) {
+        AwsClients clients = new AwsClients(withServices(aws.config(), engine));
         List<FinalResultsSink> sinks = new ArrayList<>();
         List<SdkClient> owned = new ArrayList<>();
         for (OutputSpec.Kind kind : kinds(engine)) {

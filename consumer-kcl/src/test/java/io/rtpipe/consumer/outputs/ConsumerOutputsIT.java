@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.PublishCursors;
-import io.rtpipe.connectors.output.OutputSinks;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
 import io.rtpipe.consumer.testing.ConsumerFixture;
@@ -98,8 +97,8 @@ class ConsumerOutputsIT {
 
         try (var fx = new ConsumerFixture(aws, 2); OutputServicesFake fake = OutputServicesFake.start();
              KinesisAsyncClient reader = aws.clients().kinesisAsync()) {
-            AwsClients clients = new AwsClients(OutputSinks.withServices(
-                    fx.clients.config().toBuilder().snsEndpoint(fake.endpoint()).build(), engine));
+            // the sandbox's services and the fake's SNS endpoint: the publisher adds SNS to the services
+            AwsClients clients = new AwsClients(fx.clients.config().toBuilder().snsEndpoint(fake.endpoint()).build());
             // no idle advance: the ticks' window must stay open however long the test waits
             ConsumerConfig config = fx.config().engine(engine).idleWatermarkAfter(Duration.ZERO).build();
 
