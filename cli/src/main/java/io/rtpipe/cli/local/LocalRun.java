@@ -1,5 +1,6 @@
 package io.rtpipe.cli.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
 import io.rtpipe.cli.PeakHeap;
@@ -117,6 +118,8 @@ public final class LocalRun {
     /** Kinesis takes at most 1 MiB of data and partition key per record: longer lines cannot be sent. */
     static final int MAX_LINE_BYTES = 1_000_000;
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Options options;
     private final PrintStream out;
     private final PrintStream err;
@@ -231,21 +234,21 @@ public final class LocalRun {
         return endpoints;
     }
 
-    /** The emulators' config with the outputs' services at the endpoints given for them. */
+    /** The emulators' config with the endpoints given for the outputs' services (the publisher adds those). */
     private AwsConfig withOutputs(AwsConfig emulators) {
-        AwsConfig.Builder builder = emulators.toBuilder();
         Map<AwsConfig.Service, URI> endpoints = options.outputEndpoints();
-        builder.firehoseEndpoint(endpoints.get(AwsConfig.Service.FIREHOSE))
+        return emulators.toBuilder()
+                .firehoseEndpoint(endpoints.get(AwsConfig.Service.FIREHOSE))
                 .lambdaEndpoint(endpoints.get(AwsConfig.Service.LAMBDA))
                 .snsEndpoint(endpoints.get(AwsConfig.Service.SNS))
-                .eventBridgeEndpoint(endpoints.get(AwsConfig.Service.EVENTBRIDGE));
-        return OutputSinks.withServices(builder.build(), options.engine());
+                .eventBridgeEndpoint(endpoints.get(AwsConfig.Service.EVENTBRIDGE))
+                .build();
     }
 
     /** The {@code kinesis} outputs' streams on the emulator (one shard each), so the run can publish to them. */
     private void createOutputStreams(LocalAws aws) {
         options.engine().metrics().stream().flatMap(metric -> metric.outputs().stream())
-                .filter(output -> output.kind() == OutputSpec.Kind.KINESIS && !output.target().startsWith("arn:"))
+                .filter(LocalRun::onEmulator)
                 .map(OutputSpec::target).distinct().forEach(stream -> aws.createStream(stream, 1));
     }
 
@@ -267,7 +270,7 @@ public final class LocalRun {
             try (ResultsPublishing.Publisher publisher = built.get()) {
                 // The worker's timer published the ranges that were final during the run; this round the rest.
                 FinalResultsPublisher.Round round = publisher.rounds().publish();
-                printOutputs(config, round);
+                printOutputs(config, round, kinesis);
                 List<FinalResultsPublisher.Failure> failures = new ArrayList<>(round.failures());
                 boolean unchanged = config.parquetPrefix().isEmpty()
                         || replayParquet(s3, dynamoDb, config, publisher.rounds(), failures);
@@ -277,15 +280,41 @@ public final class LocalRun {
         }
     }
 
-    /** One line per output the spec names: the rows this final round sent it (the timer's rounds sent the rest). */
-    private void printOutputs(ConsumerConfig config, FinalResultsPublisher.Round round) {
+    /**
+     * One line per output the spec names: for a stream on the emulator, the metric's records on it and their
+     * distinct ids (one per final row: a republished row has the same id); for the others, the rows this final round
+     * handed over (the worker's timer handed over the rest).
+     */
+    private void printOutputs(ConsumerConfig config, FinalResultsPublisher.Round round, KinesisAsyncClient kinesis) {
         config.engine().metrics().forEach(metric -> metric.outputs().forEach(output -> {
+            if (onEmulator(output)) {
+                List<String> ids = StreamReader.readAll(kinesis, output.target()).stream()
+                        .map(record -> outputId(record.data()))
+                        .filter(id -> id.startsWith(metric.name() + "/")).toList();
+                out.printf("Output %s of %s: %,d records on the stream, %,d distinct ids%n", output, metric.name(),
+                        ids.size(), ids.stream().distinct().count());
+                return;
+            }
             int rows = round.published().stream()
                     .filter(p -> p.metric().equals(metric.name()) && p.sink().equals(output.kind().specName()))
                     .mapToInt(FinalResultsPublisher.Published::rows).sum();
             out.printf("Output %s of %s: %,d final rows handed over in the last round%s%n", output, metric.name(),
                     rows, output.kind().carriesAlerts() ? " (alerts for those that cross)" : "");
         }));
+    }
+
+    /** A {@code kinesis} output named by its stream name: {@link #createOutputStreams} made it on the emulator. */
+    private static boolean onEmulator(OutputSpec output) {
+        return output.kind() == OutputSpec.Kind.KINESIS && !output.target().startsWith("arn:");
+    }
+
+    /** The {@code id} of an output record's JSON ({@code OutputRecord}); empty if it is not one. */
+    private static String outputId(byte[] data) {
+        try {
+            return JSON.readTree(data).path("id").asText("");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private boolean replayParquet(S3Client s3, DynamoDbClient dynamoDb, ConsumerConfig config,
