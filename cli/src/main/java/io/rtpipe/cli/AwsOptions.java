@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,6 +133,8 @@ public final class AwsOptions {
     private final PrintStream warnings;
     /** Where each resolved endpoint came from (a flag or an environment variable), for messages. */
     private final Map<Service, String> sources = new EnumMap<>(Service.class);
+    /** The deprecated variables already warned about. */
+    private final Set<String> warned = new HashSet<>();
 
     /** Reads the process environment; picocli's default factory uses this. */
     AwsOptions() {
@@ -276,7 +279,8 @@ public final class AwsOptions {
         }
         for (String variable : List.of(e.env(), "AWS_ENDPOINT_URL", e.deprecatedEnv(), "RTPIPE_ENDPOINT")) {
             if (present(env.get(variable))) {
-                if (variable.startsWith("RTPIPE_")) {
+                // Once per variable, though every service (nine of them) may be resolved from it.
+                if (variable.startsWith("RTPIPE_") && warned.add(variable)) {
                     warnings.println("rtpipe: " + variable + " is deprecated; set "
                             + (variable.equals("RTPIPE_ENDPOINT") ? "AWS_ENDPOINT_URL" : e.env()) + " instead");
                 }
