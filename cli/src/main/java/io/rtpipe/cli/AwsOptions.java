@@ -126,7 +126,8 @@ public final class AwsOptions {
     String snsEndpoint;
 
     @Option(names = "--eventbridge-endpoint", paramLabel = "URL",
-            description = "EventBridge endpoint, for a spec with eventbridge alerts (env AWS_ENDPOINT_URL_EVENTBRIDGE).")
+            description = "EventBridge endpoint, for a spec with eventbridge alerts "
+                    + "(env AWS_ENDPOINT_URL_EVENTBRIDGE).")
     String eventBridgeEndpoint;
 
     private final Map<String, String> env;

@@ -349,8 +349,8 @@ public final class ConsumerConfig {
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
-                + progressTableName + "/" + alertsTableName + ", resultRetention=" + resultRetention + ", idleWatermarkAfter="
-                + idleWatermarkAfter + ", parquetPrefix=" + parquetPrefix + ", workerId=" + workerId + "}";
+                + progressTableName + "/" + alertsTableName + ", resultRetention=" + resultRetention
+                + ", idleWatermarkAfter=" + idleWatermarkAfter + ", parquetPrefix=" + parquetPrefix + ", workerId=" + workerId + "}";
     }
 
     private static String requireName(String value, String what) {

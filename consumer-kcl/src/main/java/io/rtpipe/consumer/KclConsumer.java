@@ -59,8 +59,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>{@link #start()} checks the bucket, checks that the results, progress, alert (for a spec with alerts) and lease
- * tables that exist have the key schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and both key sets), creates the
- * missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
+ * tables that exist have the key schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and
+ * both key sets), creates the missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
  * first-sync delay). A JVM shutdown hook (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
  */
 public final class KclConsumer implements AutoCloseable {

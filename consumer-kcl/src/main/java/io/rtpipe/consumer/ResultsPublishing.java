@@ -27,9 +27,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's {@link FinalResultsPublisher}: the Parquet sink when {@link ConsumerConfig#parquetPrefix()} is set and
- * the outputs and alerts the spec names, over the results table and the stream's shards. Every worker of an application runs it (the sinks' writes and
- * the cursor are idempotent, so two workers publishing the same hour write the same bytes), on a timer thread of its
- * own so a slow S3 never holds up a shard's checkpoint.
+ * the outputs and alerts the spec names, over the results table and the stream's shards. Every worker of an
+ * application runs it (the sinks' writes and the cursor are idempotent, so two workers publishing the same hour write
+ * the same bytes; an output gets the same records again, an alert is sent once by its ledger item), on a timer
+ * thread of its own so a slow S3 or output never holds up a shard's checkpoint.
  */
 public final class ResultsPublishing implements AutoCloseable {
 
@@ -104,7 +105,7 @@ public final class ResultsPublishing implements AutoCloseable {
         round.failures().forEach(f -> LOG.warn(f.reason()));
     }
 
-    /** Stops the timer, letting a round in progress finish (its ranges are whole objects), then the outputs' clients. */
+    /** Stops the timer, letting a round in progress finish (its ranges are whole objects); closes the outputs. */
     @Override
     public void close() {
         timer.shutdown();

@@ -228,8 +228,7 @@ public final class LocalRun {
             }
         }
         if (!missing.isEmpty()) {
-            throw new CliException(OutputSinks.endpointsMissing(engine, missing),
-                    CliException.USAGE);
+            throw new CliException(OutputSinks.endpointsMissing(engine, missing)); // exit 2
         }
         return endpoints;
     }
