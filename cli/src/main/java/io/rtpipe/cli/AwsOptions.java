@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +42,11 @@ public final class AwsOptions {
         DYNAMODB(Service.DYNAMODB, "--dynamodb-endpoint", "DYNAMODB", "DynamoDB"),
         S3(Service.S3, "--s3-endpoint", "S3", "S3"),
         CLOUDWATCH(Service.CLOUDWATCH, "--cloudwatch-endpoint", "CLOUDWATCH", "CloudWatch"),
-        GLUE(Service.GLUE, "--glue-endpoint", "GLUE", "Glue");
+        GLUE(Service.GLUE, "--glue-endpoint", "GLUE", "Glue"),
+        FIREHOSE(Service.FIREHOSE, "--firehose-endpoint", "FIREHOSE", "Firehose"),
+        LAMBDA(Service.LAMBDA, "--lambda-endpoint", "LAMBDA", "Lambda"),
+        SNS(Service.SNS, "--sns-endpoint", "SNS", "SNS"),
+        EVENTBRIDGE(Service.EVENTBRIDGE, "--eventbridge-endpoint", "EVENTBRIDGE", "EventBridge");
 
         final Service service;
         final String flag;
@@ -69,7 +74,10 @@ public final class AwsOptions {
         }
     }
 
-    /** The four services a consumer needs (Glue is added by a spec that reads the Glue Schema Registry). */
+    /**
+     * The four services a consumer needs (Glue is added by a spec that reads the Glue Schema Registry, the outputs'
+     * services by a spec that names outputs).
+     */
     static final Set<Service> ALL = AwsConfig.DEFAULT_SERVICES;
 
     @Option(names = "--region",
@@ -105,10 +113,29 @@ public final class AwsOptions {
                     + "(env AWS_ENDPOINT_URL_GLUE).")
     String glueEndpoint;
 
+    @Option(names = "--firehose-endpoint", paramLabel = "URL",
+            description = "Firehose endpoint, for a spec with firehose outputs (env AWS_ENDPOINT_URL_FIREHOSE).")
+    String firehoseEndpoint;
+
+    @Option(names = "--lambda-endpoint", paramLabel = "URL",
+            description = "Lambda endpoint, for a spec with lambda outputs (env AWS_ENDPOINT_URL_LAMBDA).")
+    String lambdaEndpoint;
+
+    @Option(names = "--sns-endpoint", paramLabel = "URL",
+            description = "SNS endpoint, for a spec with sns alerts (env AWS_ENDPOINT_URL_SNS).")
+    String snsEndpoint;
+
+    @Option(names = "--eventbridge-endpoint", paramLabel = "URL",
+            description = "EventBridge endpoint, for a spec with eventbridge alerts "
+                    + "(env AWS_ENDPOINT_URL_EVENTBRIDGE).")
+    String eventBridgeEndpoint;
+
     private final Map<String, String> env;
     private final PrintStream warnings;
     /** Where each resolved endpoint came from (a flag or an environment variable), for messages. */
     private final Map<Service, String> sources = new EnumMap<>(Service.class);
+    /** The deprecated variables already warned about. */
+    private final Set<String> warned = new HashSet<>();
 
     /** Reads the process environment; picocli's default factory uses this. */
     AwsOptions() {
@@ -134,27 +161,15 @@ public final class AwsOptions {
         List<Endpoint> set = new ArrayList<>();
         List<Endpoint> unset = new ArrayList<>();
         for (Endpoint e : Endpoint.values()) {
-            if (!services.contains(e.service)) {
-                continue;
-            }
             URI uri = resolveEndpoint(e);
-            if (uri == null) {
-                unset.add(e);
+            override(builder, e, uri);
+            if (!services.contains(e.service)) {
+                // Carried along unchecked: a spec adds these services (Glue for its schema registry, the outputs'
+                // services for its outputs), and then the endpoint must be set if the others are (AwsConfig refuses
+                // a partial override, and the spec's loader says which variable to set).
                 continue;
             }
-            set.add(e);
-            switch (e) {
-                case KINESIS -> builder.kinesisEndpoint(uri);
-                case DYNAMODB -> builder.dynamoDbEndpoint(uri);
-                case S3 -> builder.s3Endpoint(uri);
-                case CLOUDWATCH -> builder.cloudWatchEndpoint(uri);
-                case GLUE -> builder.glueEndpoint(uri);
-            }
-        }
-        if (!services.contains(Service.GLUE)) {
-            // Carried along unchecked: only a spec reading the Glue Schema Registry adds Glue to the services, and
-            // then the endpoint must be set if the others are (AwsConfig refuses a partial override).
-            builder.glueEndpoint(resolveEndpoint(Endpoint.GLUE));
+            (uri == null ? unset : set).add(e);
         }
         if (!set.isEmpty() && !unset.isEmpty()) {
             throw new CliException("endpoints are set for " + names(set) + " ("
@@ -163,6 +178,20 @@ public final class AwsOptions {
                     + "or none, as a partial override would send some calls to real AWS");
         }
         return builder.build();
+    }
+
+    private static void override(AwsConfig.Builder builder, Endpoint e, URI uri) {
+        switch (e) {
+            case KINESIS -> builder.kinesisEndpoint(uri);
+            case DYNAMODB -> builder.dynamoDbEndpoint(uri);
+            case S3 -> builder.s3Endpoint(uri);
+            case CLOUDWATCH -> builder.cloudWatchEndpoint(uri);
+            case GLUE -> builder.glueEndpoint(uri);
+            case FIREHOSE -> builder.firehoseEndpoint(uri);
+            case LAMBDA -> builder.lambdaEndpoint(uri);
+            case SNS -> builder.snsEndpoint(uri);
+            case EVENTBRIDGE -> builder.eventBridgeEndpoint(uri);
+        }
     }
 
     /**
@@ -235,6 +264,10 @@ public final class AwsOptions {
             case S3 -> s3Endpoint;
             case CLOUDWATCH -> cloudWatchEndpoint;
             case GLUE -> glueEndpoint;
+            case FIREHOSE -> firehoseEndpoint;
+            case LAMBDA -> lambdaEndpoint;
+            case SNS -> snsEndpoint;
+            case EVENTBRIDGE -> eventBridgeEndpoint;
         };
         if (flagValue != null) {
             return uri(e, e.flag, flagValue);
@@ -247,7 +280,8 @@ public final class AwsOptions {
         }
         for (String variable : List.of(e.env(), "AWS_ENDPOINT_URL", e.deprecatedEnv(), "RTPIPE_ENDPOINT")) {
             if (present(env.get(variable))) {
-                if (variable.startsWith("RTPIPE_")) {
+                // Once per variable, though every service (nine of them) may be resolved from it.
+                if (variable.startsWith("RTPIPE_") && warned.add(variable)) {
                     warnings.println("rtpipe: " + variable + " is deprecated; set "
                             + (variable.equals("RTPIPE_ENDPOINT") ? "AWS_ENDPOINT_URL" : e.env()) + " instead");
                 }

@@ -3,6 +3,7 @@ package io.rtpipe.cli;
 import io.rtpipe.connectors.aws.AwsClients;
 import io.rtpipe.connectors.dynamodb.KeySchemaMismatchException;
 import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.output.OutputSinks;
 import io.rtpipe.connectors.spec.MetricSpecs;
 import io.rtpipe.consumer.ConsumerConfig;
 import io.rtpipe.consumer.KclConsumer;
@@ -162,7 +163,13 @@ public final class ConsumeCommand implements Callable<Integer> {
         // CloudWatch is left out: with metrics off, local runs point it at an unused port on purpose.
         calls.requireListening(AwsConfig.Service.DYNAMODB, AwsConfig.Service.S3);
         calls.requireStream(built.streamName());
-        AwsClients clients = calls.clients();
+        AwsClients clients;
+        try {
+            // The outputs' services (SNS, Firehose, ...) join the consumer's once the spec says which it names.
+            clients = new AwsClients(OutputSinks.withServices(calls.config(), engine));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), CliException.USAGE, e);
+        }
         // No try-with-resources: the consumer's own JVM shutdown hook stops it gracefully on SIGTERM or Ctrl-C.
         KclConsumer consumer = new KclConsumer(built, clients, reports());
         // Also for a worker stopped before its first status line (it held no lease yet).

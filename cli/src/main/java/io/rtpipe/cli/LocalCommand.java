@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code rtpipe local}: the whole pipeline on this machine, checked against its own ground truth. */
 @Command(name = "local",
@@ -63,6 +64,9 @@ public final class LocalCommand implements Callable<Integer> {
             + "the run, and keep it and the emulators up afterwards until Ctrl-C.")
     boolean ui;
 
+    /** Where the outputs' endpoints are looked up ({@code AWS_ENDPOINT_URL_SNS}, ...); tests replace it. */
+    Function<String, String> environment = System::getenv;
+
     @Override
     public Integer call() throws Exception {
         if (rate <= 0) {
@@ -89,7 +93,7 @@ public final class LocalCommand implements Callable<Integer> {
         EngineConfig engine = MetricsFile.loadForLines(metrics, "rtpipe local");
         LocalRun.Options options = new LocalRun.Options(duration, rate, shards, input, export, seed, keepRunning,
                 engine, metrics == null, ui, producing.selector(engine.metrics()), !producing.noAggregation,
-                parquetExport);
+                parquetExport, LocalRun.outputEndpoints(engine, environment));
         return new LocalRun(options, System.out, System.err).run() ? 0 : CliException.FAILED;
     }
 }

@@ -41,6 +41,20 @@ class AwsOptionsTest {
     }
 
     @Test
+    void theOutputsEndpointsAreCarriedForASpecToAddTheirServicesAndADeprecatedVariableWarnsOnce() {
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        env.putAll(Map.of("AWS_REGION", "us-east-1", "RTPIPE_ENDPOINT", "http://127.0.0.1:4566",
+                "AWS_ENDPOINT_URL_SNS", "http://127.0.0.1:9999"));
+        AwsConfig config = new AwsOptions(env, new java.io.PrintStream(warnings, true)).toConfig(AwsOptions.ALL);
+
+        assertThat(config.services()).isEqualTo(AwsOptions.ALL);
+        assertThat(config.endpoint(Service.SNS)).contains(URI.create("http://127.0.0.1:9999"));
+        assertThat(config.endpoint(Service.FIREHOSE)).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(warnings.toString()).isEqualTo("rtpipe: RTPIPE_ENDPOINT is deprecated; set AWS_ENDPOINT_URL instead"
+                + System.lineSeparator());
+    }
+
+    @Test
     void regionFromTheFlagThenAwsRegionThenAwsDefaultRegionThenTheProfile() throws IOException {
         Path config = Files.writeString(dir.resolve("config"), """
                 [default]

@@ -169,6 +169,23 @@ class CommandErrorsTest {
     }
 
     @Test
+    void aLocalRunWhoseOutputsNoEmulatorHasIsRefusedUnlessTheirEndpointsAreGiven(@TempDir Path dir)
+            throws java.io.IOException {
+        Path spec = java.nio.file.Files.writeString(dir.resolve("metrics.yaml"), """
+                metrics:
+                  - name: orders
+                    group_by: [type]
+                    aggregates: [{name: n, fn: count}]
+                    outputs: [{kinesis: out}, {sns: "arn:aws:sns:us-east-1:111122223333:alerts"}]
+                    alert: {when: "n > 3"}
+                """);
+        assertThat(run("local", "--metrics", spec.toString())).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("rtpipe: the spec's outputs "
+                + "[sns: arn:aws:sns:us-east-1:111122223333:alerts] need real endpoints, as no emulator has [SNS]: "
+                + "set AWS_ENDPOINT_URL_SNS, else their calls would reach real AWS");
+    }
+
+    @Test
     void produceFromAMissingFile(@TempDir Path dir) {
         assertThat(run("produce", "--stream", "s", "--source", "file:" + dir.resolve("nope.log"))).isEqualTo(2);
         assertThat(err.toString()).contains("rtpipe: --source file: no such file: ").doesNotContain("Exception");

@@ -40,7 +40,8 @@ import java.util.function.IntConsumer;
  *       step (wait for parents, initialize, ...) takes one pass, so a new lease starts reading after 2–3 passes</li>
  *   <li>graceful-shutdown timeout 20 s, after which the worker is shut down without final checkpoints</li>
  *   <li>lease table = application name; results table {@code <application>-results}; progress table
- *       {@code <application>-progress}</li>
+ *       {@code <application>-progress}; alert ledger {@code <application>-alerts} (created only for a spec with
+ *       alerts)</li>
  *   <li>result retention 30 d: each result item's {@code expiresAt} (the table's TTL) is its window's end plus
  *       this</li>
  *   <li>Parquet results off; when on, under {@code results-parquet/} of the bucket</li>
@@ -77,6 +78,7 @@ public final class ConsumerConfig {
     private final String leaseTableName;
     private final String resultsTableName;
     private final String progressTableName;
+    private final String alertsTableName;
     private final Duration resultRetention;
     private final Duration idleWatermarkAfter;
     private final String parquetPrefix;
@@ -101,6 +103,7 @@ public final class ConsumerConfig {
         this.leaseTableName = b.leaseTableName != null ? b.leaseTableName : applicationName;
         this.resultsTableName = b.resultsTableName != null ? b.resultsTableName : applicationName + "-results";
         this.progressTableName = b.progressTableName != null ? b.progressTableName : applicationName + "-progress";
+        this.alertsTableName = b.alertsTableName != null ? b.alertsTableName : applicationName + "-alerts";
         this.resultRetention = requirePositive(b.resultRetention, "resultRetention");
         this.idleWatermarkAfter = Objects.requireNonNull(b.idleWatermarkAfter, "idleWatermarkAfter");
         if (idleWatermarkAfter.isNegative()) {
@@ -135,6 +138,7 @@ public final class ConsumerConfig {
                 required(value, ConsumerSettings.STREAM), required(value, ConsumerSettings.BUCKET));
         given(value, ConsumerSettings.RESULTS_TABLE, b::resultsTableName);
         given(value, ConsumerSettings.PROGRESS_TABLE, b::progressTableName);
+        given(value, ConsumerSettings.ALERTS_TABLE, b::alertsTableName);
         given(value, ConsumerSettings.LEASE_TABLE, b::leaseTableName);
         givenDuration(value, ConsumerSettings.RESULT_RETENTION, b::resultRetention);
         given(value, ConsumerSettings.IDLE_WATERMARK_AFTER, text -> {
@@ -220,6 +224,7 @@ public final class ConsumerConfig {
                 .leaseTableName(leaseTableName)
                 .resultsTableName(resultsTableName)
                 .progressTableName(progressTableName)
+                .alertsTableName(alertsTableName)
                 .resultRetention(resultRetention)
                 .idleWatermarkAfter(idleWatermarkAfter)
                 .parquetPrefix(parquetPrefix)
@@ -298,6 +303,11 @@ public final class ConsumerConfig {
         return progressTableName;
     }
 
+    /** The alert ledger's table ({@code AlertLedger}): which notifications were sent. */
+    public String alertsTableName() {
+        return alertsTableName;
+    }
+
     /** How long after its window's end a result item may be deleted by the results table's TTL. */
     public Duration resultRetention() {
         return resultRetention;
@@ -339,8 +349,8 @@ public final class ConsumerConfig {
                 + ", parentShardPollInterval=" + parentShardPollInterval + ", dispatchInterval=" + dispatchInterval
                 + ", gracefulShutdownTimeout="
                 + gracefulShutdownTimeout + ", tables=" + leaseTableName + "/" + resultsTableName + "/"
-                + progressTableName + ", resultRetention=" + resultRetention + ", idleWatermarkAfter="
-                + idleWatermarkAfter + ", parquetPrefix=" + parquetPrefix + ", workerId=" + workerId + "}";
+                + progressTableName + "/" + alertsTableName + ", resultRetention=" + resultRetention
+                + ", idleWatermarkAfter=" + idleWatermarkAfter + ", parquetPrefix=" + parquetPrefix + ", workerId=" + workerId + "}";
     }
 
     private static String requireName(String value, String what) {
@@ -384,6 +394,7 @@ public final class ConsumerConfig {
         private String leaseTableName;
         private String resultsTableName;
         private String progressTableName;
+        private String alertsTableName;
         private Duration resultRetention = defaultOf(ConsumerSettings.RESULT_RETENTION);
         private Duration idleWatermarkAfter = defaultOf(ConsumerSettings.IDLE_WATERMARK_AFTER);
         private String parquetPrefix;
@@ -477,6 +488,11 @@ public final class ConsumerConfig {
 
         public Builder progressTableName(String progressTableName) {
             this.progressTableName = progressTableName;
+            return this;
+        }
+
+        public Builder alertsTableName(String alertsTableName) {
+            this.alertsTableName = alertsTableName;
             return this;
         }
 

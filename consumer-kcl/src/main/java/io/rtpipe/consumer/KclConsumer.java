@@ -1,10 +1,12 @@
 package io.rtpipe.consumer;
 
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.dynamodb.AlertLedger;
 import io.rtpipe.connectors.dynamodb.KeySchemaCheck;
 import io.rtpipe.connectors.dynamodb.ProgressStore;
 import io.rtpipe.connectors.dynamodb.ResultsSink;
 import io.rtpipe.connectors.dynamodb.ResultsTable;
+import io.rtpipe.connectors.output.OutputSinks;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.s3.S3SnapshotStore;
 import io.rtpipe.connectors.s3.S3Writes;
@@ -39,6 +41,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,9 +61,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * }
  * }</pre>
  *
- * <p>{@link #start()} checks the bucket, checks that the results, progress and lease tables that exist have the key
- * schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and both key sets), creates the
- * missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
+ * <p>{@link #start()} checks the bucket, checks that the results, progress, alert (for a spec with alerts) and lease
+ * tables that exist have the key schemas of {@link Tables} (a {@code KeySchemaMismatchException} names the table and
+ * both key sets), creates the missing ones, and prepares the lease table with leases for the stream's shards (so KCL skips its random 1–30 s
  * first-sync delay). A JVM shutdown hook (SIGTERM, Ctrl-C) stops the worker gracefully within the configured timeout.
  */
 public final class KclConsumer implements AutoCloseable {
@@ -121,6 +124,7 @@ public final class KclConsumer implements AutoCloseable {
      * (see {@link #awaitReady(Duration)}).
      *
      * @throws IllegalStateException with one sentence naming what is missing, unreachable or keyed otherwise
+     * @throws IllegalArgumentException naming the spec's outputs whose endpoints a local config lacks
      * @throws ProgressException naming a metric this spec defines otherwise than the application did before
      */
     public synchronized void start() {
@@ -132,10 +136,16 @@ public final class KclConsumer implements AutoCloseable {
         dynamoDb = clients.dynamoDb();
         s3 = clients.s3();
         cloudWatch = clients.cloudWatchAsync();
+        Optional<ResultsPublishing.Publisher> publisher = Optional.empty();
         try {
+            // First, creating nothing: a local config without the outputs' endpoints stops here.
+            publisher = ResultsPublishing.publisher(config, clients, s3, dynamoDb, kinesis);
             requireBucket();
             ResultsTable.createIfMissing(dynamoDb, config.resultsTableName());
             ProgressStore.createTableIfMissing(dynamoDb, config.progressTableName());
+            if (OutputSinks.needsAlertLedger(config.engine())) {
+                AlertLedger.createTableIfMissing(dynamoDb, config.alertsTableName());
+            }
             // Before any lease: a worker whose spec defines a metric otherwise than the application did stops here.
             new ProgressStore(dynamoDb, config.progressTableName(), config.applicationName(), config.streamName())
                     .requireDefinitions(config.engine());
@@ -146,6 +156,7 @@ public final class KclConsumer implements AutoCloseable {
             references = loadReferences();
             scheduler = newScheduler();
         } catch (RuntimeException e) {
+            publisher.ifPresent(ResultsPublishing.Publisher::close);
             closeClients();
             throw e;
         }
@@ -158,8 +169,7 @@ public final class KclConsumer implements AutoCloseable {
                     config.applicationName(), config.workerId(), metricsOut);
         }
         // Rounds as often as shards checkpoint: a mark moves at most that often.
-        ResultsPublishing.publisher(config, s3, dynamoDb, kinesis).ifPresent(publisher ->
-                publishing = ResultsPublishing.every(config.checkpointInterval(), publisher));
+        publisher.ifPresent(rounds -> publishing = ResultsPublishing.every(config.checkpointInterval(), rounds));
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Consumer started: {}", config);
     }

@@ -28,6 +28,7 @@ class ConsumerConfigTest {
         assertThat(config.leaseTableName()).isEqualTo("clicks-app");
         assertThat(config.resultsTableName()).isEqualTo("clicks-app-results");
         assertThat(config.progressTableName()).isEqualTo("clicks-app-progress");
+        assertThat(config.alertsTableName()).isEqualTo("clicks-app-alerts");
         assertThat(config.resultRetention()).isEqualTo(Duration.ofDays(30));
         assertThat(config.idleWatermarkAfter()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.workerId()).startsWith("clicks-app-");
@@ -40,6 +41,7 @@ class ConsumerConfigTest {
                 "results-table", "r", "progress-table", "p", "lease-table", "l", "result-retention", "7d",
                 "checkpoint-interval", "2s", "failover-time", "3s", "graceful-shutdown-timeout", "15s"));
         given.put("max-records-per-call", "32");
+        given.put("alerts-table", "a");
         ConsumerConfig config = ConsumerConfig.fromSettings(s -> given.get(s.flag())).build();
 
         assertThat(config.streamName()).isEqualTo("clicks");
@@ -48,6 +50,7 @@ class ConsumerConfigTest {
         assertThat(config.resultsTableName()).isEqualTo("r");
         assertThat(config.progressTableName()).isEqualTo("p");
         assertThat(config.leaseTableName()).isEqualTo("l");
+        assertThat(config.alertsTableName()).isEqualTo("a");
         assertThat(config.resultRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.checkpointInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.failoverTime()).isEqualTo(Duration.ofSeconds(3));
@@ -61,6 +64,7 @@ class ConsumerConfigTest {
         assertThat(minimal.applicationName()).isEqualTo("rtpipe");
         assertThat(minimal.leaseTableName()).isEqualTo("rtpipe");
         assertThat(minimal.resultsTableName()).isEqualTo("rtpipe-results");
+        assertThat(minimal.alertsTableName()).isEqualTo("rtpipe-alerts");
     }
 
     @Test

@@ -21,6 +21,9 @@ public final class ConsumerSettings {
             "DynamoDB results table (default <application>-results).");
     public static final Setting PROGRESS_TABLE = new Setting("progress-table", "RTPIPE_PROGRESS_TABLE", null,
             "DynamoDB shard-progress table (default <application>-progress).");
+    public static final Setting ALERTS_TABLE = new Setting("alerts-table", "RTPIPE_ALERTS_TABLE", null,
+            "DynamoDB alert ledger, which notifications were sent (default <application>-alerts; used only by a "
+                    + "spec with alerts).");
     public static final Setting LEASE_TABLE = new Setting("lease-table", "RTPIPE_LEASE_TABLE", null,
             "DynamoDB lease table of KCL (default <application>).");
     public static final Setting METRICS_FILE = new Setting("metrics", "RTPIPE_METRICS_FILE", null,
@@ -69,7 +72,7 @@ public final class ConsumerSettings {
 
     /** Where the pipeline reads and writes, in help order. */
     public static final List<Setting> RESOURCES = List.of(STREAM, APPLICATION, BUCKET, RESULTS_TABLE, PROGRESS_TABLE,
-            LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
+            ALERTS_TABLE, LEASE_TABLE, METRICS_FILE, RESULT_RETENTION);
 
     /** KCL's intervals and timeouts (durations), in help order. */
     public static final List<Setting> KCL_TIMING = List.of(CHECKPOINT_INTERVAL, FAILOVER_TIME, IDLE_TIME_BETWEEN_READS,

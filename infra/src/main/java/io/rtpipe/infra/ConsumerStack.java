@@ -70,7 +70,7 @@ public final class ConsumerStack extends Stack {
     /** @param metrics the spec the consumer runs; empty: the built-in metric */
     public ConsumerStack(Construct scope, String id, StackProps props, InfraSettings settings,
                          Optional<MetricsSpecFile> metrics, IStream stream, IBucket archive, ITable results,
-                         ITable progress, ITable leases) {
+                         ITable progress, ITable alerts, ITable leases) {
         super(scope, id, props);
         Path context = Path.of(settings.consumerImageDirectory());
         if (!Files.isRegularFile(context.resolve(settings.consumerDockerfile()))) {
@@ -133,10 +133,15 @@ public final class ConsumerStack extends Stack {
                 .build());
         container.addEnvironment(ConsumerSettings.METRICS_NAMESPACE.env(), metricsNamespace(settings));
         container.addEnvironment(ConsumerSettings.HEALTH_FILE.env(), HEALTH_FILE);
+        container.addEnvironment(ConsumerSettings.ALERTS_TABLE.env(), alerts.getTableName());
         metrics.ifPresent(spec -> container.addEnvironment(ConsumerSettings.METRICS_FILE.env(),
                 spec.shipTo(this, task.getTaskRole())));
         // The consumer is where final results are published (the publisher runs in it), so its role reaches the outputs.
         metrics.ifPresent(spec -> OutputGrants.grant(task.getTaskRole(), spec.outputs()));
+        if (metrics.map(MetricsSpecFile::sendsAlerts).orElse(false)) {
+            // The alert ledger's three calls: claim (conditional put, then a read of who holds it), mark sent.
+            alerts.grant(task.getTaskRole(), "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
+        }
         Nag.suppress(task.obtainExecutionRole(), "AwsSolutions-IAM5",
                 "ecr:GetAuthorizationToken, which pulling the image needs, has no resource type.",
                 List.of("Resource::*"));

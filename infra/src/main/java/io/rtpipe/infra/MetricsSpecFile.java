@@ -69,6 +69,11 @@ public final class MetricsSpecFile {
         return engine.metrics().stream().map(MetricSpec::outputs).flatMap(List::stream).distinct().toList();
     }
 
+    /** Whether a metric sends alerts (an {@code sns} or {@code eventbridge} output), so the alert ledger is used. */
+    boolean sendsAlerts() {
+        return outputs().stream().anyMatch(output -> output.kind().carriesAlerts());
+    }
+
     /**
      * Adds the spec as an asset of {@code scope}'s stack, lets {@code role} read exactly that object and nothing
      * else of the assets bucket, and what reading events by the spec needs ({@link SpecSourceGrants}), and returns

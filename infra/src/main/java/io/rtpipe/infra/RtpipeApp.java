@@ -51,7 +51,8 @@ public final class RtpipeApp {
         FunctionsStack functions = new FunctionsStack(app, p + "-functions", props, settings, metrics,
                 stream.stream(), storage.archive(), storage.results());
         ConsumerStack consumer = new ConsumerStack(app, p + "-consumer", props, settings, metrics,
-                stream.stream(), storage.archive(), storage.results(), storage.progress(), storage.leases());
+                stream.stream(), storage.archive(), storage.results(), storage.progress(), storage.alerts(),
+                storage.leases());
         MonitoringStack monitoring = new MonitoringStack(app, p + "-monitoring", props, settings, stream.stream(),
                 consumer.service(), functions.autoscaler(), functions.analytics().map(f -> (IFunction) f),
                 functions.analyticsFailures().map(q -> (IQueue) q));

@@ -26,7 +26,8 @@ import java.util.List;
 /**
  * Where results land: the S3 bucket for the raw archive, dead letters and window results (private, encrypted, TLS
  * only, with a lifecycle), its access-log bucket, and the consumer's DynamoDB tables, each keyed as {@link Tables}
- * declares (what the code writes and checks at start-up): results (with TTL), shard progress and KCL's lease table.
+ * declares (what the code writes and checks at start-up): results (with TTL), shard progress, the alert ledger (used
+ * by a spec with alerts) and KCL's lease table.
  * All tables are on-demand, encrypted, with point-in-time recovery, and retained on {@code cdk destroy}.
  */
 public final class StorageStack extends Stack {
@@ -35,6 +36,7 @@ public final class StorageStack extends Stack {
     private final Bucket archive;
     private final Table results;
     private final Table progress;
+    private final Table alerts;
     private final Table leases;
 
     public StorageStack(Construct scope, String id, StackProps props, InfraSettings settings) {
@@ -74,6 +76,8 @@ public final class StorageStack extends Stack {
                 .timeToLiveAttribute(Tables.RESULTS_TTL_ATTRIBUTE)
                 .build();
         this.progress = table("Progress", settings.prefix() + "-progress", Tables.PROGRESS).build();
+        // Declared whatever the spec: a spec that gains an alert later then needs no new table, only the grant.
+        this.alerts = table("Alerts", settings.prefix() + "-alerts", Tables.ALERTS).build();
         // KCL would create this table itself (named after its application) if it were missing; declaring it here
         // gives it PITR and retention, and spares the consumer the CreateTable right.
         this.leases = table("Leases", settings.consumerApplication(), Tables.LEASES).build();
@@ -109,6 +113,11 @@ public final class StorageStack extends Stack {
 
     public Table progress() {
         return progress;
+    }
+
+    /** The alert ledger: which alert notifications were sent. */
+    public Table alerts() {
+        return alerts;
     }
 
     /** KCL's lease table of the consumer application. */

@@ -84,6 +84,13 @@ class MetricsSpecAppTest {
     }
 
     @Test
+    void theConsumerRoleMayClaimReadAndMarkAlertsInTheLedgerAndNothingElse() {
+        JsonNode policies = JSON.valueToTree(Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        assertThat(RtpipeAppTest.actionsOnTable(policies, "Alerts"))
+                .containsExactlyInAnyOrder("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem");
+    }
+
+    @Test
     void theConsumerAndTheLambdaGetTheUrlOfTheSpecsAssetObject() throws IOException {
         JsonNode consumer = consumerEnvironment().get(ConsumerSettings.METRICS_FILE.env());
         JsonNode lambda = analyticsEnvironment().get(AnalyticsLambdaSettings.METRICS_FILE.env());

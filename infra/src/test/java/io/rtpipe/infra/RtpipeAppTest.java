@@ -112,9 +112,10 @@ class RtpipeAppTest {
     @Test
     void tablesAreKeyedAsTheCodeWritesThemEncryptedRecoverableAndRetained() {
         Template t = Template.fromStack(stacks.storage());
-        t.resourceCountIs("AWS::DynamoDB::Table", 3);
+        t.resourceCountIs("AWS::DynamoDB::Table", 4);
         assertTable(t, "rtpipe-results", Tables.RESULTS);
         assertTable(t, "rtpipe-progress", Tables.PROGRESS);
+        assertTable(t, "rtpipe-alerts", Tables.ALERTS);
         // KCL's lease table is named after the consumer's KCL application (its container's RTPIPE_KCL_APPLICATION).
         assertTable(t, "rtpipe-consumer", Tables.LEASES);
         t.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
@@ -157,7 +158,8 @@ class RtpipeAppTest {
         assertThat(declared).containsAll(byName.keySet());
         assertThat(byName.keySet()).contains(ConsumerSettings.STREAM.env(), ConsumerSettings.BUCKET.env(),
                 ConsumerSettings.APPLICATION.env(), ConsumerSettings.RESULTS_TABLE.env(),
-                ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.LEASE_TABLE.env());
+                ConsumerSettings.PROGRESS_TABLE.env(), ConsumerSettings.ALERTS_TABLE.env(),
+                ConsumerSettings.LEASE_TABLE.env());
         assertThat(byName).containsEntry(ConsumerSettings.APPLICATION.env(), "rtpipe-consumer")
                 .containsEntry(ConsumerSettings.RESULT_RETENTION.env(), "30d")
                 .containsEntry(ConsumerSettings.IDLE_WATERMARK_AFTER.env(), "1m")
@@ -165,6 +167,7 @@ class RtpipeAppTest {
         // Each table name is an import of the storage stack's table of that role (export names hold its logical id).
         assertThat(byName.get(ConsumerSettings.RESULTS_TABLE.env()).toString()).contains("RefResults");
         assertThat(byName.get(ConsumerSettings.PROGRESS_TABLE.env()).toString()).contains("RefProgress");
+        assertThat(byName.get(ConsumerSettings.ALERTS_TABLE.env()).toString()).contains("RefAlerts");
         assertThat(byName.get(ConsumerSettings.LEASE_TABLE.env()).toString()).contains("RefLeases");
     }
 
@@ -188,6 +191,29 @@ class RtpipeAppTest {
         // Every DynamoDB resource of the task role is one of the storage stack's tables (an import): no name
         // pattern, and no index wildcard (the tables have no indexes).
         assertThat(policies.toString()).doesNotContain("table/rtpipe-consumer*").doesNotContain("/index/*");
+    }
+
+    @Test
+    void consumerWithoutAlertsMayNotUseTheAlertLedger() {
+        JsonNode policies = new ObjectMapper().valueToTree(
+                Template.fromStack(stacks.consumer()).findResources("AWS::IAM::Policy"));
+        assertThat(actionsOnTable(policies, "Alerts")).isEmpty();
+    }
+
+    /** Every action of a policy statement on the ARN of the storage stack's table of that logical id. */
+    static List<String> actionsOnTable(JsonNode policies, String logicalId) {
+        List<String> actions = new ArrayList<>();
+        policies.findValues("Statement").forEach(statements -> statements.forEach(statement -> {
+            if (statement.get("Resource").toString().contains("FnGetAtt" + logicalId)) {
+                JsonNode action = statement.get("Action");
+                if (action.isArray()) {
+                    action.forEach(a -> actions.add(a.asText()));
+                } else {
+                    actions.add(action.asText());
+                }
+            }
+        }));
+        return actions;
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rtpipe.cli.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtpipe.cli.AwsOptions;
 import io.rtpipe.cli.CliException;
 import io.rtpipe.cli.PeakHeap;
@@ -7,6 +8,8 @@ import io.rtpipe.cli.console.Console;
 import io.rtpipe.cli.console.ConsoleConfig;
 import io.rtpipe.cli.ProducerStack;
 import io.rtpipe.connectors.aws.AwsClients;
+import io.rtpipe.connectors.aws.AwsConfig;
+import io.rtpipe.connectors.output.OutputSinks;
 import io.rtpipe.connectors.s3.S3IntervalSink;
 import io.rtpipe.connectors.sink.RetryPolicy;
 import io.rtpipe.consumer.ConsumerConfig;
@@ -20,6 +23,7 @@ import io.rtpipe.contract.Setting;
 import io.rtpipe.testkit.StreamReader;
 import io.rtpipe.core.checkpoint.DeadLetter;
 import io.rtpipe.core.engine.EngineConfig;
+import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.core.record.InputRecord;
 import io.rtpipe.core.record.RecordPosition;
 import io.rtpipe.producer.ProducerMetrics;
@@ -43,6 +47,8 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,6 +56,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,6 +66,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * One {@code rtpipe local} run: sandbox up, stream/bucket created, consumer ready, events produced, consumer caught up
@@ -73,10 +82,16 @@ public final class LocalRun {
      * @param partitionKeys how events are keyed ({@link io.rtpipe.producer.partition.PartitionRule})
      * @param aggregate     whether events are packed in KPL-format aggregated records, as {@code rtpipe produce} does
      * @param parquetExport the folder the Parquet results objects are copied to, or null
+     * @param outputEndpoints the endpoints of the spec's outputs no emulator has ({@link #outputEndpoints})
      */
     public record Options(Duration duration, int rate, int shards, Path input, Path export, long seed,
                           boolean keepRunning, EngineConfig engine, boolean builtInMetric, boolean ui,
-                          PartitionKeySelector partitionKeys, boolean aggregate, Path parquetExport) {}
+                          PartitionKeySelector partitionKeys, boolean aggregate, Path parquetExport,
+                          Map<AwsConfig.Service, URI> outputEndpoints) {
+        public Options {
+            outputEndpoints = Map.copyOf(outputEndpoints);
+        }
+    }
 
     static final String APPLICATION = "rtpipe-local";
     static final String STREAM = "rtpipe-local-events";
@@ -102,6 +117,8 @@ public final class LocalRun {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Kinesis takes at most 1 MiB of data and partition key per record: longer lines cannot be sent. */
     static final int MAX_LINE_BYTES = 1_000_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
     private final PrintStream out;
@@ -130,9 +147,10 @@ public final class LocalRun {
         err.println("rtpipe local: starting local AWS (kinesis-mock, dynalite, S3Mock)...");
         try (LocalAws aws = Sandbox.start(SandboxConfig.defaults())) {
             err.printf("rtpipe local: %s ready in %.1f s%n", aws.backend().name().toLowerCase(), seconds(started));
-            AwsClients clients = new AwsClients(aws.awsConfig());
+            AwsClients clients = new AwsClients(withOutputs(aws.awsConfig()));
             aws.createStream(STREAM, options.shards());
             aws.createBucket(BUCKET);
+            createOutputStreams(aws);
 
             ConsumerConfig consumerConfig = localConsumerConfig(aws);
             if (options.ui()) {
@@ -166,7 +184,7 @@ public final class LocalRun {
                 }
             }
 
-            boolean published = publishParquet(clients, consumerConfig);
+            boolean published = publish(clients, consumerConfig);
             Audit audit = Audit.run(clients, consumerConfig, options.builtInMetric(), produced);
             audit.printResults(out);
             if (options.export() != null) {
@@ -185,52 +203,151 @@ public final class LocalRun {
     }
 
     /**
-     * After the drain every window is final: one publisher round writes every hour's Parquet object the worker's
-     * timer has not written yet. Then the replay a crash would cause, from no cursor at all: every object must come
-     * out byte for byte as before (also those the timer wrote while the run went on).
+     * The endpoints of the outputs' services no emulator has (Firehose, Lambda, SNS, EventBridge), from
+     * {@code AWS_ENDPOINT_URL_<SERVICE>}: a local run never sends their calls to AWS by default.
+     *
+     * @throws CliException (exit 2) naming the outputs and the variables to set, or a malformed URL
+     */
+    public static Map<AwsConfig.Service, URI> outputEndpoints(EngineConfig engine, Function<String, String> env) {
+        Map<AwsConfig.Service, URI> endpoints = new EnumMap<>(AwsConfig.Service.class);
+        Set<AwsConfig.Service> missing = EnumSet.noneOf(AwsConfig.Service.class);
+        for (AwsConfig.Service service : OutputSinks.services(engine)) {
+            if (service == AwsConfig.Service.KINESIS) {
+                continue; // the emulator's
+            }
+            String variable = OutputSinks.endpointVariable(service);
+            String value = env.apply(variable);
+            if (value == null || value.isBlank()) {
+                missing.add(service);
+                continue;
+            }
+            try {
+                endpoints.put(service, new URI(value.trim()));
+            } catch (URISyntaxException e) {
+                throw new CliException(variable + " is not a valid URL: '" + value + "'");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new CliException(OutputSinks.endpointsMissing(engine, missing)); // exit 2
+        }
+        return endpoints;
+    }
+
+    /** The emulators' config with the endpoints given for the outputs' services (the publisher adds those). */
+    private AwsConfig withOutputs(AwsConfig emulators) {
+        Map<AwsConfig.Service, URI> endpoints = options.outputEndpoints();
+        return emulators.toBuilder()
+                .firehoseEndpoint(endpoints.get(AwsConfig.Service.FIREHOSE))
+                .lambdaEndpoint(endpoints.get(AwsConfig.Service.LAMBDA))
+                .snsEndpoint(endpoints.get(AwsConfig.Service.SNS))
+                .eventBridgeEndpoint(endpoints.get(AwsConfig.Service.EVENTBRIDGE))
+                .build();
+    }
+
+    /** The {@code kinesis} outputs' streams on the emulator (one shard each), so the run can publish to them. */
+    private void createOutputStreams(LocalAws aws) {
+        options.engine().metrics().stream().flatMap(metric -> metric.outputs().stream())
+                .filter(LocalRun::onEmulator)
+                .map(OutputSpec::target).distinct().forEach(stream -> aws.createStream(stream, 1));
+    }
+
+    /**
+     * After the drain every window is final: one publisher round publishes what the worker's timer has not yet, to
+     * the Parquet objects and to the spec's outputs, and prints what the outputs got. Then, for Parquet, the replay
+     * a crash would cause, from no cursor at all: every object must come out byte for byte as before (also those
+     * the timer wrote while the run went on).
      *
      * @return false if some range could not be published or an object changed (each reason printed)
      */
-    private boolean publishParquet(AwsClients clients, ConsumerConfig config) throws IOException {
-        String prefix = config.parquetPrefix().orElse(null);
-        if (prefix == null) {
-            return true;
-        }
+    private boolean publish(AwsClients clients, ConsumerConfig config) throws IOException {
         try (S3Client s3 = clients.s3(); DynamoDbClient dynamoDb = clients.dynamoDb();
              KinesisAsyncClient kinesis = clients.kinesisAsync()) {
-            FinalResultsPublisher publisher = ResultsPublishing.publisher(config, s3, dynamoDb, kinesis).orElseThrow();
-            // The worker's timer published the hours that were final during the run; this round the rest.
-            FinalResultsPublisher.Round round = publisher.publish();
-            Map<String, byte[]> objects = objects(s3, config.bucket(), prefix);
-            PublishCursors cursors = new PublishCursors(dynamoDb, config.resultsTableName(), Clock.systemUTC());
-            config.engine().metrics().forEach(metric -> cursors.reset(metric.name(), ParquetResultsSink.NAME));
-            FinalResultsPublisher.Round replay = publisher.publish();
-            Map<String, byte[]> rewritten = objects(s3, config.bucket(), prefix);
-            int rows = replay.published().stream().mapToInt(FinalResultsPublisher.Published::rows).sum();
-            long bytes = rewritten.values().stream().mapToLong(object -> object.length).sum();
-            out.printf("Parquet results: %,d rows in %d object(s), %,d bytes, under s3://%s/%s/ (one per metric and "
-                    + "hour)%n", rows, rewritten.size(), bytes, config.bucket(), prefix);
-            long identical = objects.entrySet().stream()
-                    .filter(e -> Arrays.equals(e.getValue(), rewritten.get(e.getKey()))).count();
-            // Without a cursor the round must have written every object again, else it proved nothing.
-            boolean unchanged = (rows > 0 || objects.isEmpty()) && identical == objects.size()
-                    && rewritten.size() == objects.size();
-            out.printf("Parquet replay: published again from no cursor, %d of %d object(s) byte-identical%s%n",
-                    identical, objects.size(), unchanged ? "" : " (" + rows + " rows republished, "
-                            + rewritten.size() + " objects now): FAILED");
-            if (options.parquetExport() != null) {
-                for (Map.Entry<String, byte[]> object : objects.entrySet()) {
-                    Path file = options.parquetExport().resolve(object.getKey());
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, object.getValue());
-                }
-                out.println("Copied " + objects.size() + " Parquet object(s) to " + options.parquetExport());
+            var built = ResultsPublishing.publisher(config, clients, s3, dynamoDb, kinesis);
+            if (built.isEmpty()) {
+                return true;
             }
-            List<FinalResultsPublisher.Failure> failures = new ArrayList<>(round.failures());
-            failures.addAll(replay.failures());
-            failures.forEach(failure -> err.println("rtpipe local: " + failure.reason()));
-            return failures.isEmpty() && unchanged;
+            try (ResultsPublishing.Publisher publisher = built.get()) {
+                // The worker's timer published the ranges that were final during the run; this round the rest.
+                FinalResultsPublisher.Round round = publisher.rounds().publish();
+                printOutputs(config, round, kinesis);
+                List<FinalResultsPublisher.Failure> failures = new ArrayList<>(round.failures());
+                boolean unchanged = config.parquetPrefix().isEmpty()
+                        || replayParquet(s3, dynamoDb, config, publisher.rounds(), failures);
+                failures.forEach(failure -> err.println("rtpipe local: " + failure.reason()));
+                return failures.isEmpty() && unchanged;
+            }
         }
+    }
+
+    /**
+     * One line per output the spec names: for a stream on the emulator, the metric's records on it and their
+     * distinct ids (one per final row: a republished row has the same id); for the others, the rows this final round
+     * handed over (the worker's timer handed over the rest).
+     */
+    private void printOutputs(ConsumerConfig config, FinalResultsPublisher.Round round, KinesisAsyncClient kinesis) {
+        config.engine().metrics().forEach(metric -> metric.outputs().forEach(output -> {
+            if (onEmulator(output)) {
+                List<String> ids = StreamReader.readAll(kinesis, output.target()).stream()
+                        .map(record -> outputId(record.data()))
+                        .filter(id -> id.startsWith(metric.name() + "/")).toList();
+                out.printf("Output %s of %s: %,d records on the stream, %,d distinct ids%n", output, metric.name(),
+                        ids.size(), ids.stream().distinct().count());
+                return;
+            }
+            int rows = round.published().stream()
+                    .filter(p -> p.metric().equals(metric.name()) && p.sink().equals(output.kind().specName()))
+                    .mapToInt(FinalResultsPublisher.Published::rows).sum();
+            out.printf("Output %s of %s: %,d final rows handed over in the last round%s%n", output, metric.name(),
+                    rows, output.kind().carriesAlerts() ? " (alerts for those that cross)" : "");
+        }));
+    }
+
+    /** A {@code kinesis} output named by its stream name: {@link #createOutputStreams} made it on the emulator. */
+    private static boolean onEmulator(OutputSpec output) {
+        return output.kind() == OutputSpec.Kind.KINESIS && !output.target().startsWith("arn:");
+    }
+
+    /** The {@code id} of an output record's JSON ({@code OutputRecord}); empty if it is not one. */
+    private static String outputId(byte[] data) {
+        try {
+            return JSON.readTree(data).path("id").asText("");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private boolean replayParquet(S3Client s3, DynamoDbClient dynamoDb, ConsumerConfig config,
+                                  FinalResultsPublisher publisher, List<FinalResultsPublisher.Failure> failures)
+            throws IOException {
+        String prefix = config.parquetPrefix().orElseThrow();
+        Map<String, byte[]> objects = objects(s3, config.bucket(), prefix);
+        PublishCursors cursors = new PublishCursors(dynamoDb, config.resultsTableName(), Clock.systemUTC());
+        config.engine().metrics().forEach(metric -> cursors.reset(metric.name(), ParquetResultsSink.NAME));
+        FinalResultsPublisher.Round replay = publisher.publish();
+        Map<String, byte[]> rewritten = objects(s3, config.bucket(), prefix);
+        int rows = replay.published().stream().filter(p -> p.sink().equals(ParquetResultsSink.NAME))
+                .mapToInt(FinalResultsPublisher.Published::rows).sum();
+        long bytes = rewritten.values().stream().mapToLong(object -> object.length).sum();
+        out.printf("Parquet results: %,d rows in %d object(s), %,d bytes, under s3://%s/%s/ (one per metric and "
+                + "hour)%n", rows, rewritten.size(), bytes, config.bucket(), prefix);
+        long identical = objects.entrySet().stream()
+                .filter(e -> Arrays.equals(e.getValue(), rewritten.get(e.getKey()))).count();
+        // Without a cursor the round must have written every object again, else it proved nothing.
+        boolean unchanged = (rows > 0 || objects.isEmpty()) && identical == objects.size()
+                && rewritten.size() == objects.size();
+        out.printf("Parquet replay: published again from no cursor, %d of %d object(s) byte-identical%s%n",
+                identical, objects.size(), unchanged ? "" : " (" + rows + " rows republished, "
+                        + rewritten.size() + " objects now): FAILED");
+        if (options.parquetExport() != null) {
+            for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+                Path file = options.parquetExport().resolve(object.getKey());
+                Files.createDirectories(file.getParent());
+                Files.write(file, object.getValue());
+            }
+            out.println("Copied " + objects.size() + " Parquet object(s) to " + options.parquetExport());
+        }
+        failures.addAll(replay.failures());
+        return unchanged;
     }
 
     /** Every object under {@code prefix/}, by key. */

@@ -43,6 +43,11 @@ public final class ConsumerFixture implements AutoCloseable {
     }
 
     public KclConsumer consumer(ConsumerConfig config) {
+        return consumer(config, clients);
+    }
+
+    /** A consumer with other AWS access than the sandbox's alone, e.g. outputs on a loopback fake. */
+    public KclConsumer consumer(ConsumerConfig config, AwsClients clients) {
         var consumer = new KclConsumer(config, clients);
         consumers.add(consumer);
         return consumer;
