@@ -1,5 +1,6 @@
 package io.rtpipe.core.testing;
 
+import io.rtpipe.core.testing.DisorderedVisits.Visit;
 import io.rtpipe.core.engine.EngineConfig;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.StaggerWindows;
@@ -35,12 +36,6 @@ class StaggerWindowPropertyTest {
     private static final int CAP = 2;
     private static final String[] USERS = {"u0", "u1", "u2", "u3"};
 
-    private record Event(String user, long ts) {
-        String payload() {
-            return "{\"ts\":" + ts + ",\"user\":\"" + user + "\"}";
-        }
-    }
-
     private record Key(long start, long end, String user) {
     }
 
@@ -66,24 +61,7 @@ class StaggerWindowPropertyTest {
                 .allowedLateness(Duration.ofMillis(lateness)).build();
         EngineTestDriver driver = new EngineTestDriver(EngineConfig.builder().metrics(List.of(spec)).build(),
                 snapshots);
-        List<Event> events = new ArrayList<>();
-        long clock = 1_764_133_200_000L;
-        int count = 50 + random.nextInt(250);
-        for (int i = 0; i < count; i++) {
-            clock += random.nextInt(400);
-            long ts = clock - (random.nextInt(100) < 30 ? random.nextInt(6_000) : 0);
-            Event event = new Event(USERS[random.nextInt(USERS.length)], ts);
-            events.add(event);
-            driver.send("shard-0", event.payload());
-            int dice = random.nextInt(100);
-            if (dice < 10) {
-                driver.checkpoint("shard-0");
-            } else if (dice < 14) {
-                driver.crashDuringCheckpoint("shard-0", CheckpointStep.values()[random.nextInt(CheckpointStep.values().length)]);
-            } else if (dice < 17) {
-                driver.crash("shard-0");
-            }
-        }
+        List<Visit> events = DisorderedVisits.feed(driver, random, USERS);
         driver.finishAll();
         restarts += driver.restarts("shard-0");
 
@@ -101,7 +79,7 @@ class StaggerWindowPropertyTest {
     }
 
     /** The documented semantics, directly: returns the number of late events, adds each window's count. */
-    private static long reference(List<Event> events, long lateness, long maxLength, Map<Key, Long> out) {
+    private static long reference(List<Visit> events, long lateness, long maxLength, Map<Key, Long> out) {
         final class Window {
             long start;
             long end;
@@ -111,7 +89,7 @@ class StaggerWindowPropertyTest {
         Map<String, List<Window>> open = new LinkedHashMap<>();
         Long highest = null;
         long late = 0;
-        for (Event e : events) {
+        for (Visit e : events) {
             long watermark = highest == null ? Long.MIN_VALUE : highest - lateness;
             long end = Math.min(e.ts() + SIZE, (e.ts() / maxLength + 1) * maxLength);
             if (end <= watermark) {
