@@ -50,7 +50,7 @@ record W3cLogFormat(String regex, List<Boolean> integer) {
         Matcher m = SPECIFIER.matcher(specifiers);
         int literalFrom = 0;
         while (m.find()) {
-            regex.append(literal(specifiers.substring(literalFrom, m.start())));
+            regex.append(literal(specifiers.substring(literalFrom, m.start()), format));
             literalFrom = m.end();
             char letter = m.group(2).charAt(0);
             if (letter == '%') {
@@ -65,19 +65,16 @@ record W3cLogFormat(String regex, List<Boolean> integer) {
                 case 'q' -> "(\\S*)";
                 // KDA's COMMON example keeps the brackets of %t; a format writing [%t] has them outside the column.
                 case 't' -> "(\\[[^\\]]*\\]|[^\\[\\]]+)";
-                // A status groups as written, like any parsed text (CAST it to compare it as a number).
+                // A status stays text, like any parsed column, so that it groups as written.
                 case 's' -> "(\\d{3})";
                 // CLF writes no bytes as '-': the column is then null rather than a text among integers.
                 case 'b' -> "(?:(\\d+)|-)";
                 case 'B', 'D', 'T' -> "(\\d+)";
-                default -> throw new IllegalArgumentException("found the specifier " + m.group()
-                        + " in the format \"" + format + "\", expected COMMON, COMMON WITH VHOST, NCSA EXTENDED, "
-                        + "REFERER, AGENT or a format of the specifiers %h %a %A %l %u %v %V %H %m %U %f %p %P "
-                        + "%q %r %t %s %b %B %D %T and %[name]i, o, C, e or n.");
+                default -> throw unknown(m.group(), format);
             });
             integer.add(letter == 'b' || letter == 'B' || letter == 'D' || letter == 'T');
         }
-        regex.append(literal(specifiers.substring(literalFrom)));
+        regex.append(literal(specifiers.substring(literalFrom), format));
         if (integer.isEmpty()) {
             throw new IllegalArgumentException("the format \"" + format + "\" has no specifier, expected COMMON, "
                     + "COMMON WITH VHOST, NCSA EXTENDED, REFERER, AGENT or specifiers such as '%h %t \"%r\"'.");
@@ -85,7 +82,19 @@ record W3cLogFormat(String regex, List<Boolean> integer) {
         return new W3cLogFormat(regex.toString(), List.copyOf(integer));
     }
 
-    private static String literal(String text) {
+    /** The text between specifiers, matched as written; a '%' left in it is a specifier not taken here. */
+    private static String literal(String text, String format) {
+        int stray = text.indexOf('%');
+        if (stray >= 0) {
+            throw unknown(text.substring(stray).split("[\\s\"]", 2)[0], format);
+        }
         return text.isEmpty() ? "" : Pattern.quote(text);
+    }
+
+    private static IllegalArgumentException unknown(String specifier, String format) {
+        return new IllegalArgumentException("found the specifier " + specifier + " in the format \"" + format
+                + "\", expected COMMON, COMMON WITH VHOST, NCSA EXTENDED, REFERER, AGENT or a format of the "
+                + "specifiers %h %a %A %l %u %v %V %H %m %U %f %p %P %q %r %t %s %b %B %D %T and %[name]i, o, C, "
+                + "e or n.");
     }
 }
