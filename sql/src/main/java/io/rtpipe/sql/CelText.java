@@ -311,6 +311,6 @@ final class CelText {
         return error.apply(node, "found " + what + ", which has no CEL equivalent here; an expression uses field "
                 + "paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the "
                 + "functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, "
-                + "COALESCE, REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
+                + "COALESCE, REGEX_LOG_PARSE, W3C_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
     }
 }

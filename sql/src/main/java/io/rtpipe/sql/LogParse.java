@@ -27,9 +27,13 @@ import java.util.regex.PatternSyntaxException;
  *       {@code splitField(text, 'delimiter', n)}, converted to its type;</li>
  *   <li>{@code FIXED_COLUMN_LOG_PARSE(text, 'NAME TYPE type START s [FOR n], ...')}: characters from s (counted from
  *       0): {@code slice(text, s, n)}, converted to its type.</li>
+ *   <li>{@code W3C_LOG_PARSE(text, 'format')}: COLUMN1..n are the format's specifiers, a predefined name or
+ *       Apache specifiers ({@link W3cLogFormat}): {@code regexGroup(text, 'pattern', n)}, byte counts and
+ *       durations as integers.</li>
  * </ul>
- * A numeric column is converted only when the piece is there ({@code p == null ? dyn(null) : dyn(int(p))}). W3C_LOG_PARSE and
- * SYS_LOG_PARSE, the escape and quote arguments of VARIABLE_COLUMN_LOG_PARSE and time-typed columns are refused.
+ * A numeric column is converted only when the piece is there ({@code p == null ? dyn(null) : dyn(int(p))}).
+ * SYS_LOG_PARSE, W3C_LOG_PARSE's IIS format, the escape and quote arguments of VARIABLE_COLUMN_LOG_PARSE and
+ * time-typed columns are refused.
  */
 final class LogParse {
     private static final Pattern COLUMN_N = Pattern.compile("COLUMN([1-9][0-9]{0,3})");
@@ -108,9 +112,25 @@ final class LogParse {
                 return typed("slice(" + text + ", " + fixed.start + ", " + length + ")", fixed.type, selected,
                         error);
             }
+            case "W3C_LOG_PARSE" -> {
+                if (args.size() != 2 || !(args.get(1) instanceof SqlCharStringLiteral literal)) {
+                    throw error.apply(parse, "W3C_LOG_PARSE is taken as W3C_LOG_PARSE(text, 'format').COLUMNn, "
+                            + "the format a predefined name such as 'COMMON' or specifiers such as '%h %t \"%r\"'.");
+                }
+                W3cLogFormat format;
+                try {
+                    format = W3cLogFormat.of(literal.getValueAs(String.class));
+                } catch (IllegalArgumentException e) {
+                    throw error.apply(literal, e.getMessage());
+                }
+                int n = columnNumber(name, format.integer().size(), selected, error,
+                        "the format's " + format.integer().size() + " specifier(s)");
+                String group = "regexGroup(" + of.apply(args.get(0)) + ", " + quoted(format.regex()) + ", " + n + ")";
+                return typed(group, format.integer().get(n - 1) ? "INTEGER" : "VARCHAR", selected, error);
+            }
             default -> throw error.apply(parse, fn + " is refused: the log parsing taken is REGEX_LOG_PARSE, "
-                    + "VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE; write a W3C or syslog line's layout "
-                    + "as a REGEX_LOG_PARSE pattern.");
+                    + "W3C_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE; write a syslog "
+                    + "line's layout as a REGEX_LOG_PARSE pattern.");
         }
     }
 

@@ -114,13 +114,81 @@ class KdaScalarTest {
                 .isEqualTo(Map.of("a|200", Map.of("total", 15L, "n", 2L), "b|5", Map.of("total", 0L, "n", 1L)));
     }
 
+    /** A JSON event whose field {@code line} is the given log line. */
+    private static String line(String text) {
+        return "{\"line\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+    }
+
+    @Test
+    void w3cCombinedLinesYieldTheirColumnsWithBytesAsIntegers() {
+        String kda = """
+                CREATE OR REPLACE STREAM "PARSED" (host VARCHAR(16), status VARCHAR(3), bytes INTEGER,
+                                                   agent VARCHAR(64));
+                CREATE OR REPLACE PUMP "P1" AS INSERT INTO "PARSED"
+                  SELECT STREAM W3C_LOG_PARSE(line, 'NCSA EXTENDED').COLUMN1,
+                                W3C_LOG_PARSE(line, 'NCSA EXTENDED').COLUMN6,
+                                W3C_LOG_PARSE(line, 'NCSA EXTENDED').COLUMN7,
+                                W3C_LOG_PARSE(line, 'NCSA EXTENDED').COLUMN9
+                  FROM "SOURCE_SQL_STREAM_001";
+                CREATE OR REPLACE STREAM "DEST" (host VARCHAR(16), status VARCHAR(3), agent VARCHAR(64),
+                                                 total BIGINT, n INTEGER);
+                CREATE OR REPLACE PUMP "P2" AS INSERT INTO "DEST"
+                  SELECT STREAM host, status, agent, SUM(bytes), COUNT(*) FROM "PARSED"
+                  GROUP BY host, status, agent, STEP("PARSED".ROWTIME BY INTERVAL '1' MINUTE);
+                """;
+        assertThat(run(kda,
+                // host 10.0.0.1, status 200, 100 bytes, agent "Mozilla/5.0 (X11)" (its spaces inside the quotes)
+                line("10.0.0.1 - - [24/May/2004:22:01:02 -0700] \"GET /a HTTP/1.1\" 200 100 \"http://x/\" "
+                        + "\"Mozilla/5.0 (X11)\""),
+                // the same host and status, 50 bytes, agent curl/8; the request holds an escaped quote
+                line("10.0.0.1 - bob [24/May/2004:22:01:03 -0700] \"GET /b?q=\\\"x HTTP/1.1\" 200 50 \"-\" "
+                        + "\"curl/8\""),
+                // '-' bytes: null, which SUM skips (its partial over nothing is 0)
+                line("10.0.0.2 - - [24/May/2004:22:01:04 -0700] \"POST /c HTTP/1.1\" 404 - \"-\" \"curl/8\"")))
+                .isEqualTo(Map.of(
+                        "10.0.0.1|200|Mozilla/5.0 (X11)", Map.of("total", 100L, "n", 1L),
+                        "10.0.0.1|200|curl/8", Map.of("total", 50L, "n", 1L),
+                        "10.0.0.2|404|curl/8", Map.of("total", 0L, "n", 1L)));
+    }
+
+    @Test
+    void w3cCommonColumnsAreThoseOfKdasExampleAndACustomFormatNamesItsSpecifiers() {
+        String kda = """
+                CREATE OR REPLACE STREAM "DEST" (who VARCHAR(8), stamp VARCHAR(32), bare VARCHAR(32),
+                                                 request VARCHAR(64), n INTEGER);
+                CREATE OR REPLACE PUMP "P" AS INSERT INTO "DEST"
+                  SELECT STREAM W3C_LOG_PARSE(line, 'COMMON').COLUMN3, W3C_LOG_PARSE(line, 'COMMON').COLUMN4,
+                                W3C_LOG_PARSE(line, '%h %l %u [%t] "%r" %>s %b').COLUMN4,
+                                W3C_LOG_PARSE(line, 'common').COLUMN5, COUNT(*)
+                  FROM "SOURCE_SQL_STREAM_001"
+                  GROUP BY W3C_LOG_PARSE(line, 'COMMON').COLUMN3, W3C_LOG_PARSE(line, 'COMMON').COLUMN4,
+                           W3C_LOG_PARSE(line, '%h %l %u [%t] "%r" %>s %b').COLUMN4,
+                           W3C_LOG_PARSE(line, 'common').COLUMN5,
+                           STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '1' MINUTE);
+                """;
+        // KDA's reference example: COLUMN3 is the user, COLUMN4 the time with its brackets ([%t] drops them),
+        // COLUMN5 the request without its quotes.
+        assertThat(run(kda,
+                line("192.168.254.30 - John [24/May/2004:22:01:02 -0700] \"GET /icons/apache_pb.gif HTTP/1.1\" 304 0"),
+                line("192.168.254.30 - Jane [24/May/2004:22:01:02 -0700] \"GET /icons/small/dir.gif HTTP/1.1\" 304 0")))
+                .isEqualTo(Map.of(
+                        "John|[24/May/2004:22:01:02 -0700]|24/May/2004:22:01:02 -0700|GET /icons/apache_pb.gif HTTP/1.1",
+                        Map.of("n", 1L),
+                        "Jane|[24/May/2004:22:01:02 -0700]|24/May/2004:22:01:02 -0700|GET /icons/small/dir.gif HTTP/1.1",
+                        Map.of("n", 1L)));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "`W3C_LOG_PARSE(line, 'COMMON').COLUMN1` | `app.sql:3:17: W3C_LOG_PARSE is refused: the log parsing taken is REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE; write a W3C or syslog line's layout as a REGEX_LOG_PARSE pattern.`",
+            "`W3C_LOG_PARSE(line, 'IIS').COLUMN1` | `app.sql:3:37: the format IIS is refused: its fields are those of the log's #Fields header, which a record does not carry; write the line's layout as a custom format such as '%h %u %t \"%r\" %>s %b' or as a REGEX_LOG_PARSE pattern.`",
+            "`W3C_LOG_PARSE(line, '%h %X').COLUMN1` | `app.sql:3:37: found the specifier %X in the format \"%h %X\", expected COMMON, COMMON WITH VHOST, NCSA EXTENDED, REFERER, AGENT or a format of the specifiers %h %a %A %l %u %v %V %H %m %U %f %p %P %q %r %t %s %b %B %D %T and %[name]i, o, C, e or n.`",
+            "`W3C_LOG_PARSE(line, '%h \"%400{X}i\"').COLUMN1` | `app.sql:3:37: found the specifier %400{X}i in the format \"%h \"%400{X}i\"\", expected COMMON, COMMON WITH VHOST, NCSA EXTENDED, REFERER, AGENT or a format of the specifiers %h %a %A %l %u %v %V %H %m %U %f %p %P %q %r %t %s %b %B %D %T and %[name]i, o, C, e or n.`",
+            "`W3C_LOG_PARSE(line, 'COMMON').COLUMN8` | `app.sql:3:47: found the column COLUMN8, expected COLUMN1 to COLUMN7 (the format's 7 specifier(s)).`",
+            "`SYS_LOG_PARSE(line).COLUMN1` | `app.sql:3:17: SYS_LOG_PARSE is refused: the log parsing taken is REGEX_LOG_PARSE, W3C_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE; write a syslog line's layout as a REGEX_LOG_PARSE pattern.`",
             "`REGEX_LOG_PARSE(line, '(a)(b)').COLUMN3` | `app.sql:3:49: found the column COLUMN3, expected COLUMN1 to COLUMN2 (the pattern's 2 group(s)).`",
             "`TRIM(LEADING 'x' FROM line)` | `app.sql:3:17: TRIM is taken as TRIM(x) (both ends, spaces); LEADING and other characters have no CEL equivalent here.`",
             "`CAST(line AS TIMESTAMP)` | `app.sql:3:30: CAST to TIMESTAMP is refused: values are strings, numbers and booleans here (VARCHAR, INTEGER, BIGINT, DOUBLE, REAL, DECIMAL, BOOLEAN).`",
-            "`SOUNDEX(line)` | `app.sql:3:17: found SOUNDEX, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.`",
+            "`SOUNDEX(line)` | `app.sql:3:17: found SOUNDEX, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, W3C_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.`",
     })
     void whatCannotMapIsRefusedNamingTheFunction(String column, String message) {
         KdaSqlTest.assertRefused("""

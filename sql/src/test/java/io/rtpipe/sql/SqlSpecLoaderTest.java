@@ -270,7 +270,7 @@ class SqlSpecLoaderTest {
         assertThatThrownBy(() -> SQL.parse("app.sql", "INSERT INTO m "
                 + "SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) WHERE name LIKE 'a%' GROUP BY window_start, window_end"))
                 .isInstanceOf(SpecException.class)
-                .hasMessage("app.sql:1:138: found LIKE, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
+                .hasMessage("app.sql:1:138: found LIKE, which has no CEL equivalent here; an expression uses field paths, literals, AND, OR, NOT, comparisons, IN (...), IS [NOT] NULL, + - * / MOD, ||, and the functions UPPER, LOWER, SUBSTRING, TRIM, CHAR_LENGTH, POSITION, CAST, CASE, ABS, FLOOR, CEIL, COALESCE, REGEX_LOG_PARSE, W3C_LOG_PARSE, VARIABLE_COLUMN_LOG_PARSE and FIXED_COLUMN_LOG_PARSE.");
     }
 
     @Test
