@@ -119,7 +119,8 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
         return rows;
     }
 
-    private static ReferenceException tooLarge(ReferenceSpec spec, long bytes) {
+    /** The refusal of an object or file of {@code bytes} over {@link ReferenceSpec#MAX_BYTES}, for every source. */
+    public static ReferenceException tooLarge(ReferenceSpec spec, long bytes) {
         return new ReferenceException(spec, "holds " + bytes + " bytes, more than the " + ReferenceSpec.MAX_BYTES
                 + " (64 MiB) a reference table may have");
     }
