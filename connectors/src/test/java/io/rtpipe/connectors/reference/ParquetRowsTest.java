@@ -6,6 +6,10 @@ import io.rtpipe.core.metric.FieldPath;
 import io.rtpipe.core.reference.ReferenceException;
 import io.rtpipe.core.reference.ReferenceSpec;
 import io.rtpipe.core.reference.ReferenceTable;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputDecompressor;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -156,6 +160,51 @@ class ParquetRowsTest {
                 CompressionCodecName.UNCOMPRESSED, rows -> { });
         assertThatThrownBy(() -> load(date)).isInstanceOf(ReferenceException.class)
                 .hasMessage("reference products (" + date + "): column d has the type INT32 (DATE)" + EXPECTED_TYPES);
+    }
+
+    @Test
+    void pagesOfACodecOtherThanGzipAreRefusedByColumn() throws IOException {
+        Path file = dir.resolve("snappy.parquet");
+        MessageType schema = MessageTypeParser.parseMessageType("message m { required binary product_id (STRING); }");
+        // Pages labelled SNAPPY but stored as they are: the footer names the codec the reader must refuse, and the
+        // test needs no Snappy library (the build leaves it out).
+        CompressionCodecFactory labelsSnappy = new CompressionCodecFactory() {
+            @Override
+            public BytesInputCompressor getCompressor(CompressionCodecName codec) {
+                return new BytesInputCompressor() {
+                    @Override
+                    public BytesInput compress(BytesInput bytes) {
+                        return bytes;
+                    }
+
+                    @Override
+                    public CompressionCodecName getCodecName() {
+                        return CompressionCodecName.SNAPPY;
+                    }
+
+                    @Override
+                    public void release() {
+                    }
+                };
+            }
+
+            @Override
+            public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
+                throw new UnsupportedOperationException("the writer only compresses");
+            }
+
+            @Override
+            public void release() {
+            }
+        };
+        try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withType(schema)
+                .withConf(new PlainParquetConfiguration()).withCodecFactory(labelsSnappy)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+            writer.write(new SimpleGroupFactory(schema).newGroup().append("product_id", "p1"));
+        }
+        assertThatThrownBy(() -> load(file)).isInstanceOf(ReferenceException.class)
+                .hasMessage("reference products (" + file + "): column product_id is compressed with SNAPPY, "
+                        + "expected uncompressed or GZIP pages");
     }
 
     @Test
