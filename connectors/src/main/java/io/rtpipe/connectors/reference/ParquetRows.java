@@ -4,9 +4,9 @@ import io.rtpipe.connectors.publish.GzipCodecs;
 import io.rtpipe.core.reference.ReferenceException;
 import io.rtpipe.core.reference.ReferenceSpec;
 import io.rtpipe.core.reference.ReferenceTable;
+import org.apache.parquet.HadoopFreeReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -50,8 +50,7 @@ final class ParquetRows {
         if (content.length > ReferenceSpec.MAX_BYTES) {
             throw ReferenceTable.tooLarge(spec, content.length);
         }
-        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
-                .withCodecFactory(GzipCodecs.INSTANCE).build();
+        ParquetReadOptions options = HadoopFreeReadOptions.of(GzipCodecs.INSTANCE);
         List<Map<String, Object>> rows = new ArrayList<>();
         try (ParquetFileReader reader = ParquetFileReader.open(new BytesInputFile(content), options)) {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
