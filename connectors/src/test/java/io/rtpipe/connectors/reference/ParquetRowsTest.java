@@ -22,15 +22,21 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,6 +118,35 @@ class ParquetRowsTest {
                             "weight", 0.5, "price", 2.0, "active", false), Map.of())));
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
             assertThat(table.version()).isEqualTo("sha256:" + HexFormat.of().formatHex(digest).substring(0, 16));
+        }
+    }
+
+    @Test
+    void aGzipFileIsReadWithoutHadoopOnTheClassPath() throws Exception {
+        Path file = write("gzip.parquet", "message m { required binary product_id (STRING); required double price; }",
+                CompressionCodecName.GZIP, rows -> {
+                    rows.row(g -> g.append("product_id", "p2").append("price", 6.0));
+                    rows.row(g -> g.append("product_id", "p1").append("price", 4.5));
+                });
+        // The test class path has Hadoop for the writer; a deployed consumer's has none, so read as it would.
+        URL[] withoutHadoop = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("hadoop-client")).map(ParquetRowsTest::url).toArray(URL[]::new);
+        try (URLClassLoader loader = new URLClassLoader(withoutHadoop, ClassLoader.getPlatformClassLoader())) {
+            assertThatThrownBy(() -> loader.loadClass("org.apache.hadoop.conf.Configuration"))
+                    .isInstanceOf(ClassNotFoundException.class);
+            @SuppressWarnings("unchecked")
+            Function<String, String> read = (Function<String, String>) loader
+                    .loadClass(ReadWithoutHadoop.class.getName()).getConstructor().newInstance();
+            assertThat(read.apply(file.toString()))
+                    .isEqualTo("p1={price=4.5, product_id=p1};p2={price=6.0, product_id=p2};");
+        }
+    }
+
+    private static URL url(String classPathEntry) {
+        try {
+            return Path.of(classPathEntry).toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(classPathEntry, e);
         }
     }
 
