@@ -43,8 +43,8 @@ final class ParquetRows {
     /**
      * The table at {@code version} held by {@code content}.
      *
-     * @throws ReferenceException when the bytes are over the bound or not Parquet, a column is not a flat scalar or uses another
-     *                            codec, or core refuses the rows
+     * @throws ReferenceException when the bytes are over the bound or not Parquet, a column is not a flat scalar
+     *                            or uses another codec, or core refuses the rows
      */
     static ReferenceTable read(ReferenceSpec spec, String version, byte[] content) {
         if (content.length > ReferenceSpec.MAX_BYTES) {
@@ -121,8 +121,7 @@ final class ParquetRows {
             Type column = columns.get(field);
             values.put(column.getName(), switch (column.asPrimitiveType().getPrimitiveTypeName()) {
                 case BINARY -> row.getString(field, 0);
-                case INT32 -> column.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i
-                        && !i.isSigned() ? Integer.toUnsignedLong(row.getInteger(field, 0))
+                case INT32 -> unsigned(column) ? Integer.toUnsignedLong(row.getInteger(field, 0))
                         : (long) row.getInteger(field, 0);
                 case INT64 -> row.getLong(field, 0);
                 case FLOAT -> (double) row.getFloat(field, 0);
@@ -132,6 +131,11 @@ final class ParquetRows {
             });
         }
         return values;
+    }
+
+    private static boolean unsigned(Type column) {
+        return column.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation i
+                && !i.isSigned();
     }
 
     /** The object's bytes as a Parquet {@link InputFile}: the source has read them whole to bound their size. */

@@ -100,9 +100,11 @@ class ParquetRowsTest {
                       optional float weight;
                       required double price;
                       optional boolean active;
+                      optional int32 packs (UINT_32);
                     }""", codec, rows -> {
                 rows.row(g -> g.append("product_id", "p1").append("stock", 7).append("units", 9_000_000_000L)
-                        .append("weight", 1.5f).append("price", 19.99).append("active", true));
+                        .append("weight", 1.5f).append("price", 19.99).append("active", true)
+                        .append("packs", -1)); // unsigned: 2^32 - 1
                 // Nulls: stock, weight and active are left out of the row.
                 rows.row(g -> g.append("product_id", "p2").append("units", -3L).append("price", 0.25));
                 rows.row(g -> g.append("product_id", "p3").append("stock", -1).append("units", 0L)
@@ -112,7 +114,7 @@ class ParquetRowsTest {
 
             assertThat(table.rows()).as(codec.name()).isEqualTo(Map.of(
                     "p1", new ReferenceTable.Row(Map.of("product_id", "p1", "stock", 7L, "units", 9_000_000_000L,
-                            "weight", 1.5, "price", 19.99, "active", true), Map.of()),
+                            "weight", 1.5, "price", 19.99, "active", true, "packs", 4_294_967_295L), Map.of()),
                     "p2", new ReferenceTable.Row(Map.of("product_id", "p2", "units", -3L, "price", 0.25), Map.of()),
                     "p3", new ReferenceTable.Row(Map.of("product_id", "p3", "stock", -1L, "units", 0L,
                             "weight", 0.5, "price", 2.0, "active", false), Map.of())));
