@@ -73,10 +73,9 @@ final class ParquetRows {
                     rows.add(values(records.read(), columns));
                 }
             }
+        } catch (ReferenceException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ReferenceException refused) {
-                throw refused;
-            }
             throw new ReferenceException(spec, "is not a readable Parquet file (" + e.getMessage() + ")", e);
         }
         return ReferenceTable.ofRows(spec, version, rows);
