@@ -14,11 +14,13 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Parquet's GZIP codec on the JDK's {@code java.util.zip}: parquet-hadoop's own factory loads Hadoop's codec
  * classes, this one nothing beyond the JDK. The JDK writes a fixed gzip header (no file name, modification time 0),
- * so equal pages compress to equal bytes. Readers (Athena, Spark, the tests) see ordinary GZIP pages.
+ * so equal pages compress to equal bytes. Readers (Athena, Spark, the tests) see ordinary GZIP pages. It also reads
+ * uncompressed pages (Parquet reference tables, {@code connectors.reference.ParquetRows}); the codecs parquet-hadoop
+ * would need native libraries for (Snappy, ZSTD, LZ4) are left out of the build.
  */
-final class GzipCodecs implements CompressionCodecFactory {
+public final class GzipCodecs implements CompressionCodecFactory {
 
-    static final GzipCodecs INSTANCE = new GzipCodecs();
+    public static final GzipCodecs INSTANCE = new GzipCodecs();
 
     private GzipCodecs() {
     }
@@ -49,10 +51,16 @@ final class GzipCodecs implements CompressionCodecFactory {
 
     @Override
     public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
-        requireGzip(codec);
+        if (!reads(codec)) {
+            throw new IllegalArgumentException("rtpipe reads uncompressed or GZIP Parquet pages, not " + codec);
+        }
+        boolean gzip = codec == CompressionCodecName.GZIP;
         return new BytesInputDecompressor() {
             @Override
             public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+                if (!gzip) {
+                    return bytes;
+                }
                 try (InputStream gzip = new GZIPInputStream(bytes.toInputStream())) {
                     return BytesInput.from(gzip.readNBytes(uncompressedSize));
                 }
@@ -74,6 +82,11 @@ final class GzipCodecs implements CompressionCodecFactory {
 
     @Override
     public void release() {
+    }
+
+    /** Whether {@link #getDecompressor} reads pages compressed with {@code codec}. */
+    public static boolean reads(CompressionCodecName codec) {
+        return codec == CompressionCodecName.GZIP || codec == CompressionCodecName.UNCOMPRESSED;
     }
 
     private static void requireGzip(CompressionCodecName codec) {

@@ -25,14 +25,13 @@ final class FileTableSource implements TableSource {
         try {
             long size = Files.size(file);
             if (size > ReferenceSpec.MAX_BYTES) {
-                throw new ReferenceException(spec, "holds " + size + " bytes, more than the "
-                        + ReferenceSpec.MAX_BYTES + " (64 MiB) a reference table may have");
+                throw ReferenceTable.tooLarge(spec, size);
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ReferenceException(spec, "cannot be read (" + e + ")", e);
         }
-        return ReferenceTable.parse(spec, ReferenceTable.digest(bytes), bytes);
+        return TableSource.parse(spec, ReferenceTable.digest(bytes), bytes);
     }
 
     @Override

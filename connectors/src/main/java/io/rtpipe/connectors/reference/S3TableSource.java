@@ -80,14 +80,13 @@ final class S3TableSource implements TableSource {
             Long length = response.contentLength();
             if (length != null && length > ReferenceSpec.MAX_BYTES) {
                 body.abort();
-                throw new ReferenceException(spec, "holds " + length + " bytes, more than the "
-                        + ReferenceSpec.MAX_BYTES + " (64 MiB) a reference table may have");
+                throw ReferenceTable.tooLarge(spec, length);
             }
             byte[] bytes = body.readNBytes((int) ReferenceSpec.MAX_BYTES + 1);
             String versionId = response.versionId();
             String version = versionId != null && !versionId.equals("null") ? VERSION_ID + versionId
                     : ETAG + response.eTag().replace("\"", "");
-            return ReferenceTable.parse(spec, version, bytes);
+            return TableSource.parse(spec, version, bytes);
         } catch (IOException e) {
             throw new ReferenceException(spec, "could not be read from S3 (" + e.getMessage() + ")", e);
         }

@@ -24,8 +24,9 @@ public record ReferenceSpec(String name, Source source, Format format, String ke
     public static final long MAX_BYTES = 64L << 20;
     public static final Duration DEFAULT_RELOAD = Duration.ofMinutes(5);
 
+    /** How an object's or file's bytes are read: CSV and JSON lines in core, Parquet in connectors. */
     public enum Format {
-        CSV("csv"), JSON_LINES("jsonl");
+        CSV("csv"), JSON_LINES("jsonl"), PARQUET("parquet");
 
         private final String specName;
 

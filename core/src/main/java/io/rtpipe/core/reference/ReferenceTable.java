@@ -58,7 +58,8 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
     }
 
     /**
-     * Reads an S3 object's or file's bytes in the spec's format.
+     * Reads an S3 object's or file's bytes in the spec's text format (CSV or JSON lines; Parquet's reader is in
+     * connectors and hands its rows to {@link #ofRows}).
      *
      * @throws ReferenceException when the content is over {@link ReferenceSpec#MAX_BYTES} or
      *                            {@link ReferenceSpec#MAX_ROWS}, malformed, or a key is missing or repeated
@@ -68,7 +69,22 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
             throw tooLarge(spec, content.length);
         }
         String[] lines = new String(content, StandardCharsets.UTF_8).split("\r?\n", -1);
-        return spec.format() == ReferenceSpec.Format.CSV ? csv(spec, version, lines) : jsonLines(spec, version, lines);
+        return switch (spec.format()) {
+            case CSV -> csv(spec, version, lines);
+            case JSON_LINES -> jsonLines(spec, version, lines);
+            case PARQUET -> throw new IllegalArgumentException("reference " + spec.name()
+                    + ": Parquet is not text, connectors' ParquetRows reads it");
+        };
+    }
+
+    /**
+     * Rows given as CEL-ready column values, read from a source at {@code version} (a Parquet object's rows, in file
+     * order, named {@code row 1} and on in errors).
+     *
+     * @throws ReferenceException when there are too many, or a key is missing or repeated
+     */
+    public static ReferenceTable ofRows(ReferenceSpec spec, String version, List<Map<String, Object>> values) {
+        return new ReferenceTable(spec.name(), version, collect(spec, "row ", values).rows);
     }
 
     /**
@@ -77,10 +93,7 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
      * @throws ReferenceException when there are too many, or a key is missing or repeated
      */
     public static ReferenceTable ofItems(ReferenceSpec spec, List<Map<String, Object>> items) {
-        Rows rows = new Rows(spec);
-        for (int i = 0; i < items.size(); i++) {
-            rows.add("item " + (i + 1), items.get(i), Map.of());
-        }
+        Rows rows = collect(spec, "item ", items);
         // Sorted by key, so the same rows in another scan order give the same version.
         StringBuilder canonical = new StringBuilder();
         new TreeMap<>(rows.rows).forEach((key, row) -> canonical.append(key).append('\u0000')
@@ -98,7 +111,16 @@ public record ReferenceTable(String name, String version, Map<String, Row> rows)
         }
     }
 
-    private static ReferenceException tooLarge(ReferenceSpec spec, long bytes) {
+    private static Rows collect(ReferenceSpec spec, String noun, List<Map<String, Object>> values) {
+        Rows rows = new Rows(spec);
+        for (int i = 0; i < values.size(); i++) {
+            rows.add(noun + (i + 1), values.get(i), Map.of());
+        }
+        return rows;
+    }
+
+    /** The refusal of an object or file of {@code bytes} over {@link ReferenceSpec#MAX_BYTES}, for every source. */
+    public static ReferenceException tooLarge(ReferenceSpec spec, long bytes) {
         return new ReferenceException(spec, "holds " + bytes + " bytes, more than the " + ReferenceSpec.MAX_BYTES
                 + " (64 MiB) a reference table may have");
     }

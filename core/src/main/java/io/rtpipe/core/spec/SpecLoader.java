@@ -265,7 +265,7 @@ public final class SpecLoader {
             };
             ReferenceSpec.Format format = null;
             YamlNode formatNode = r.get("format");
-            String formats = "one of csv, jsonl";
+            String formats = "one of csv, jsonl, parquet";
             if (source instanceof ReferenceSpec.DynamoDbTable) {
                 if (formatNode != null) {
                     throw error(formatNode, child(path, "format"), "no format for a DynamoDB table (its items are "

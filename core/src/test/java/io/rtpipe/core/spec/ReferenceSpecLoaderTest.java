@@ -52,8 +52,8 @@ class ReferenceSpecLoaderTest {
             `{name: p, format: csv, key: id, on: x}` | `spec.yaml:2: references[0].s3: found nothing, expected one source: s3: s3://BUCKET/KEY, file: PATH or dynamodb: TABLE`
             `{name: p, s3: s3://b-1/k, file: k.csv, format: csv, key: id, on: x}` | `spec.yaml:2: references[0].file: found "k.csv", expected one source only, not both s3 and file`
             `{name: p, s3: bucket/k.csv, format: csv, key: id, on: x}` | `spec.yaml:2: references[0].s3: found "bucket/k.csv", expected an object such as s3://bucket/products.csv`
-            `{name: p, s3: s3://b-1/k.csv, key: id, on: x}` | `spec.yaml:2: references[0].format: found nothing, expected one of csv, jsonl`
-            `{name: p, s3: s3://b-1/k.parquet, format: parquet, key: id, on: x}` | `spec.yaml:2: references[0].format: found "parquet", expected one of csv, jsonl`
+            `{name: p, s3: s3://b-1/k.csv, key: id, on: x}` | `spec.yaml:2: references[0].format: found nothing, expected one of csv, jsonl, parquet`
+            `{name: p, s3: s3://b-1/k.orc, format: orc, key: id, on: x}` | `spec.yaml:2: references[0].format: found "orc", expected one of csv, jsonl, parquet`
             `{name: p, dynamodb: t-1, format: csv, key: id, on: x}` | `spec.yaml:2: references[0].format: found "csv", expected no format for a DynamoDB table (its items are the rows)`
             `{name: p, dynamodb: t-1, on: x}` | `spec.yaml:2: references[0].key: found nothing, expected the name of the column that identifies a row, such as product_id`
             `{name: p, dynamodb: t-1, key: a.b, on: x}` | `spec.yaml:2: references[0].key: found "a.b", expected the name of the column that identifies a row, such as product_id`
