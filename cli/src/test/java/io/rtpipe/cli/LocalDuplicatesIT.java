@@ -73,13 +73,22 @@ class LocalDuplicatesIT {
     }
 
     /**
-     * Writes events (ids "n0", "n1", ...) whose times advance about 150 ms a line with up to 2 s of disorder, some
+     * {@link #EVENTS} events about 150 ms apart: the file of {@link #writeInput(Path, Random, int, int)}.
+     */
+    static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
+        return writeInput(file, random, EVENTS, 300);
+    }
+
+    /**
+     * Writes {@code events} events (ids "n0", "n1", ...) whose times advance up to {@code maxStepMillis} (half that
+     * on average) a line with up to 2 s of disorder, some
      * repeated 1 to 10 lines later (well inside the allowed lateness), one event in 250 ten minutes behind the others
      * (far beyond the 30 s lateness on every shard: each shard has seen events of the last seconds), and malformed
      * lines; returns {count, sum of amount} per "type@window start" over distinct ids that are not late. Also the
      * hostile file of the SQL front-end's tests ({@link SqlSpecCommandsTest}, {@link LocalSqlIT}).
      */
-    static Map<String, long[]> writeInput(Path file, Random random) throws IOException {
+    static Map<String, long[]> writeInput(Path file, Random random, int events, int maxStepMillis)
+            throws IOException {
         long ts = Instant.parse("2026-02-01T08:00:00Z").toEpochMilli();
         String[] types = {"view", "click", "purchase"};
         String[] malformed = {"{not json", "just some text", "{\"type\":\"view\",\"ts\":"};
@@ -90,8 +99,8 @@ class LocalDuplicatesIT {
         Set<String> ids = new HashSet<>();
         long start = ts;
         int late = 0;
-        for (int i = 0; i < EVENTS; i++) {
-            ts += random.nextInt(300);
+        for (int i = 0; i < events; i++) {
+            ts += random.nextInt(maxStepMillis);
             String type = types[random.nextInt(types.length)];
             long amount = 1 + random.nextInt(100);
             if (i % 250 == 249 && ts - start > 12 * MINUTE) {
@@ -123,7 +132,7 @@ class LocalDuplicatesIT {
             }
         }
         lines.addAll(pendingCopies);
-        assertThat(lines.size()).as("the file holds copies").isGreaterThan(EVENTS + EVENTS / 8);
+        assertThat(lines.size()).as("the file holds copies").isGreaterThan(events + events / 8);
         assertThat(late).as("the file holds 10-minute-late events").isGreaterThanOrEqualTo(10);
         Files.write(file, lines, StandardCharsets.UTF_8);
         return expected;
