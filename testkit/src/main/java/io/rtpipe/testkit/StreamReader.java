@@ -32,8 +32,11 @@ public final class StreamReader {
         }
     }
 
-    /** A user record as Kinesis stored it (de-aggregated), with its approximate arrival time (epoch millis). */
-    public record StoredRecord(Address address, byte[] data, long arrivalMillis) {}
+    /**
+     * A user record as Kinesis stored it (de-aggregated), with its own partition key (an aggregate member's, or the
+     * Kinesis record's) and its approximate arrival time (epoch millis).
+     */
+    public record StoredRecord(Address address, String partitionKey, byte[] data, long arrivalMillis) {}
 
     /**
      * Kinesis' own limits for one GetRecords call are 10,000 records and 10 MB; pages here aim at 2 MB, which
@@ -62,7 +65,8 @@ public final class StreamReader {
                     List<AggregatedRecordFormat.UserRecord> members = AggregatedRecordFormat.decode(r.data().asByteArray());
                     for (int i = 0; i < members.size(); i++) {
                         records.add(new StoredRecord(new Address(shard.shardId(), r.sequenceNumber(), i),
-                                members.get(i).data(), r.approximateArrivalTimestamp().toEpochMilli()));
+                                members.get(i).partitionKeyOr(r.partitionKey()), members.get(i).data(),
+                                r.approximateArrivalTimestamp().toEpochMilli()));
                     }
                 }
                 // An open shard has no end: stop at its tip. A closed shard ends with no next iterator.

@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -108,7 +105,7 @@ class ConsumerOutputsIT {
             Map<String, Long> expected = expectedRows(first, 12);
             awaitOutputs(reader, outputStream, fake, expected.keySet(), alerts(expected).size());
 
-            assertThat(counts(readAll(reader, outputStream))).isEqualTo(expected);
+            assertThat(counts(OutputSinksIT.readAll(reader, outputStream))).isEqualTo(expected);
             assertThat(alertsReceived(fake)).isEqualTo(alerts(expected));
 
             consumer.stopGracefully(Duration.ofSeconds(30));
@@ -128,7 +125,7 @@ class ConsumerOutputsIT {
             Map<String, Long> expectedAfter = expectedRows(all, 18);
             awaitOutputs(reader, outputStream, fake, expectedAfter.keySet(), alerts(expectedAfter).size());
 
-            List<String[]> records = readAll(reader, outputStream);
+            List<String[]> records = OutputSinksIT.readAll(reader, outputStream);
             assertThat(counts(records)).isEqualTo(expectedAfter);
             // at least once: the rows before the restart came again, with the same bytes, but at most once more
             Map<String, List<String>> copies = new TreeMap<>();
@@ -177,7 +174,7 @@ class ConsumerOutputsIT {
 
     private static void awaitOutputs(KinesisAsyncClient reader, String stream, OutputServicesFake fake,
                                      Set<String> rows, int alerts) throws InterruptedException {
-        ConsumerFixture.await(Duration.ofSeconds(120), () -> counts(readAll(reader, stream)).keySet()
+        ConsumerFixture.await(Duration.ofSeconds(120), () -> counts(OutputSinksIT.readAll(reader, stream)).keySet()
                 .containsAll(rows) && fake.received().size() >= alerts, rows.size() + " rows and " + alerts
                 + " alerts published");
     }
@@ -214,21 +211,5 @@ class ConsumerOutputsIT {
         } catch (Exception e) {
             throw new AssertionError("not JSON: " + json, e);
         }
-    }
-
-    /** Every record of the stream, as [partition key, data], read from the start until a shard has no more. */
-    private static List<String[]> readAll(KinesisAsyncClient kinesis, String stream) {
-        List<String[]> records = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).join().shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current)).join();
-                page.records().forEach(r -> records.add(new String[]{r.partitionKey(), r.data().asUtf8String()}));
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
-            }
-        }
-        return records;
     }
 }

@@ -10,6 +10,7 @@ import io.rtpipe.connectors.sink.SinkWriteException;
 import io.rtpipe.core.metric.MetricSpec;
 import io.rtpipe.core.metric.OutputSpec;
 import io.rtpipe.core.result.MergedResult;
+import io.rtpipe.testkit.StreamReader;
 import io.rtpipe.sandbox.LocalAws;
 import io.rtpipe.sandbox.fakes.OutputServicesFake;
 import io.rtpipe.sandbox.junit.SandboxExtension;
@@ -20,12 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,19 +164,9 @@ class OutputSinksIT {
         return byKey;
     }
 
-    /** Every record on every shard, as [partition key, data], read from the start until a shard has no more. */
-    private static List<String[]> readAll(KinesisAsyncClient kinesis, String stream) {
-        List<String[]> records = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).join().shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).join().shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                GetRecordsResponse page = kinesis.getRecords(b -> b.shardIterator(current)).join();
-                page.records().forEach(r -> records.add(new String[]{r.partitionKey(), r.data().asUtf8String()}));
-                iterator = page.records().isEmpty() ? null : page.nextShardIterator();
-            }
-        }
-        return records;
+    /** Every record on every shard, as [partition key, data] (ConsumerOutputsIT reads its output stream so too). */
+    static List<String[]> readAll(KinesisAsyncClient kinesis, String stream) {
+        return StreamReader.readAll(kinesis, stream).stream()
+                .map(r -> new String[]{r.partitionKey(), new String(r.data(), StandardCharsets.UTF_8)}).toList();
     }
 }
