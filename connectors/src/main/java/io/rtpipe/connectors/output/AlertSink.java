@@ -38,9 +38,15 @@ public final class AlertSink implements FinalResultsSink {
         return kind.specName();
     }
 
+    /** Only the metrics naming an output of this kind. */
+    @Override
+    public boolean takes(MetricSpec metric) {
+        return !targets(metric).isEmpty();
+    }
+
     @Override
     public void publish(MetricSpec metric, Instant from, Instant to, List<MergedResult> rows) {
-        List<OutputSpec> targets = metric.outputs().stream().filter(output -> output.kind() == kind).toList();
+        List<OutputSpec> targets = targets(metric);
         if (targets.isEmpty()) {
             return;
         }
@@ -54,5 +60,9 @@ public final class AlertSink implements FinalResultsSink {
                 }
             }
         }
+    }
+
+    private List<OutputSpec> targets(MetricSpec metric) {
+        return metric.outputs().stream().filter(output -> output.kind() == kind).toList();
     }
 }

@@ -31,9 +31,15 @@ public final class ResultOutputSink implements FinalResultsSink {
         return kind.specName();
     }
 
+    /** Only the metrics naming an output of this kind. */
+    @Override
+    public boolean takes(MetricSpec metric) {
+        return !targets(metric).isEmpty();
+    }
+
     @Override
     public void publish(MetricSpec metric, Instant from, Instant to, List<MergedResult> rows) {
-        List<OutputSpec> targets = metric.outputs().stream().filter(output -> output.kind() == kind).toList();
+        List<OutputSpec> targets = targets(metric);
         if (targets.isEmpty() || rows.isEmpty()) {
             return;
         }
@@ -41,5 +47,9 @@ public final class ResultOutputSink implements FinalResultsSink {
         for (OutputSpec target : targets) {
             transport.send(target.target(), records);
         }
+    }
+
+    private List<OutputSpec> targets(MetricSpec metric) {
+        return metric.outputs().stream().filter(output -> output.kind() == kind).toList();
     }
 }

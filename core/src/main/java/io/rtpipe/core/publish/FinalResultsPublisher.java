@@ -89,6 +89,9 @@ public final class FinalResultsPublisher {
                 continue;
             }
             for (FinalResultsSink sink : sinks) {
+                if (!sink.takes(metric)) {
+                    continue;
+                }
                 try {
                     publish(metric, sink, complete.get(), published);
                 } catch (RuntimeException e) {

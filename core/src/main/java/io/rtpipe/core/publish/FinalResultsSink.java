@@ -17,6 +17,14 @@ public interface FinalResultsSink {
     String name();
 
     /**
+     * Whether this sink publishes {@code metric} at all (an output sink only the metrics naming its kind): the
+     * publisher reads no rows and keeps no cursor for the others.
+     */
+    default boolean takes(MetricSpec metric) {
+        return true;
+    }
+
+    /**
      * The end of the range to publish now, given that the next window to publish starts at or after {@code from} and
      * that every window starting before {@code completeThrough} is final; {@code from} to wait for more. A sink that
      * writes one object per hour returns the last whole hour; the default takes every final window at once.

@@ -40,6 +40,24 @@ class FinalResultsPublisherTest {
     }
 
     @Test
+    void aSinkThatDoesNotTakeTheMetricIsNeverHandedItsRows() {
+        store("2026-11-26T09:10:00Z", "click", 3);
+        bothShardsFiredThrough("2026-11-26T12:00:00Z", "2026-11-26T12:00:00Z");
+        RecordingSink other = new RecordingSink(false) {
+            @Override
+            public boolean takes(MetricSpec metric) {
+                return false;
+            }
+        };
+
+        FinalResultsPublisher.Round round = publisher(other).publish();
+
+        assertThat(round.published()).isEmpty();
+        assertThat(other.calls).isEmpty();
+        assertThat(cursors.load(METRIC.name(), other.name())).as("no cursor kept for it").isEmpty();
+    }
+
+    @Test
     void anHourlySinkGetsEachWholeFinalHourOnce() {
         store("2026-11-26T09:10:00Z", "click", 3);
         store("2026-11-26T09:59:00Z", "view", 1);
@@ -134,7 +152,7 @@ class FinalResultsPublisherTest {
     }
 
     /** Records what it is handed; an hourly one cuts ranges at whole hours as the Parquet sink does. */
-    private static final class RecordingSink implements FinalResultsSink {
+    private static class RecordingSink implements FinalResultsSink {
         final List<Call> calls = new ArrayList<>();
         private final boolean hourly;
 
